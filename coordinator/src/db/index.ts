@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema/index';
+
+export type Schema = typeof schema;
+export type Drizzle = PgDatabase<PgQueryResultHKT, Schema>;
+
+/**
+ * The one database interface the coordinator uses, over either driver: drizzle for ordinary
+ * queries, `rows` for hand-written SQL (the queue), and `transaction` for one state transition.
+ * int8 columns come back as JS numbers on both drivers (ids stay below 2^53).
+ */
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  readonly orm: Drizzle;
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Subscribes to a NOTIFY channel (Postgres only; PGlite has one process). */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Tx {
+  readonly orm: Drizzle;
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+}
+
+function rowsOf<T>(result: unknown): T[] {
+  // postgres.js returns an array-like RowList; PGlite returns { rows }.
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+function wrap(kind: Db['kind'], orm: Drizzle, extras: Pick<Db, 'listen' | 'notify' | 'close'>): Db {
+  return {
+    kind,
+    orm,
+    rows: async <T>(q: SQL) => rowsOf<T>(await orm.execute(q)),
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
+      orm.transaction(async (txOrm) => {
+        const t = txOrm as unknown as Drizzle;
+        return fn({ orm: t, rows: async <R>(q: SQL) => rowsOf<R>(await t.execute(q)) });
+      }),
+    ...extras,
+  };
+}
+
+const int8AsNumber = (v: string) => Number(v);
+
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
+  const client = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: int8AsNumber } },
+  });
+  const orm = drizzlePostgres(client, { schema }) as unknown as Drizzle;
+  return wrap('postgres', orm, {
+    listen: async (channel, onMessage) => {
+      const sub = await client.listen(channel, onMessage);
+      return () => sub.unlisten();
+    },
+    notify: async (channel, payload) => {
+      await client.notify(channel, payload);
+    },
+    close: () => client.end({ timeout: 5 }),
+  });
+}
+
+/** Embedded database in `dir` (or in memory when dir is undefined). */
+export async function openPglite(dir?: string): Promise<Db> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir, { parsers: { [pgliteTypes.INT8]: int8AsNumber } });
+  await client.waitReady;
+  const orm = drizzlePglite(client, { schema }) as unknown as Drizzle;
+  return wrap('pglite', orm, {
+    listen: async () => async () => {},
+    notify: async () => {},
+    close: () => client.close(),
+  });
+}
+
+export { schema };

@@ -1,0 +1,42 @@
+import { boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, ts } from './columns';
+import { users } from './users';
+
+export const hostStatusEnum = pgEnum('host_status', ['active', 'paused', 'banned']);
+export const intensityEnum = pgEnum('intensity', ['low', 'medium', 'high', 'inferno']);
+
+export const hosts = pgTable('hosts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ownerId: uuid('owner_id').notNull().references(() => users.id),
+  name: text('name').notNull(),
+  /** The host's Ed25519 public key (JWK) used to verify its signed results. */
+  publicKey: jsonb('public_key').notNull(),
+  hardware: jsonb('hardware'),
+  gpu: boolean('gpu').notNull().default(false),
+  memoryMb: integer('memory_mb').notNull().default(0),
+  kernels: jsonb('kernels').$type<string[]>().notNull().default([]),
+  backend: text('backend'),
+  agentVersion: text('agent_version'),
+  benchmarkFlops: doublePrecision('benchmark_flops').notNull().default(1e9),
+  intensity: intensityEnum('intensity').notNull().default('medium'),
+  status: hostStatusEnum('status').notNull().default('active'),
+  // Reliability (BOINC: consecutive_valid, error_rate).
+  consecutiveValid: integer('consecutive_valid').notNull().default(0),
+  validCount: integer('valid_count').notNull().default(0),
+  invalidCount: integer('invalid_count').notNull().default(0),
+  errorCount: integer('error_count').notNull().default(0),
+  timeoutCount: integer('timeout_count').notNull().default(0),
+  /** Exponentially weighted share of replicas that errored, timed out or were invalid. */
+  errorRate: doublePrecision('error_rate').notNull().default(0.1),
+  // Credit.
+  totalCredit: doublePrecision('total_credit').notNull().default(0),
+  rac: doublePrecision('rac').notNull().default(0),
+  racTime: ts('rac_time'),
+  // Live state, as last reported.
+  online: boolean('online').notNull().default(false),
+  lastContact: ts('last_contact'),
+  readings: jsonb('readings'),
+  progress: jsonb('progress'),
+  cpuSeconds: doublePrecision('cpu_seconds').notNull().default(0),
+  createdAt: createdAt(),
+}, (t) => [index('hosts_owner_idx').on(t.ownerId)]);

@@ -1,0 +1,138 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, ts } from './columns';
+import { hosts } from './hosts';
+import { users } from './users';
+
+export const batchStateEnum = pgEnum('batch_state', ['open', 'done', 'cancelled']);
+export const wuStateEnum = pgEnum('wu_state', ['pending', 'running', 'validating', 'done', 'failed', 'cancelled']);
+export const replicaStateEnum = pgEnum('replica_state', [
+  'unsent', 'in_progress', 'reported', 'errored', 'timed_out', 'abandoned', 'cancelled',
+]);
+export const validateStateEnum = pgEnum('validate_state', ['pending', 'valid', 'invalid', 'inconclusive']);
+
+/** A kernel version the grid can run (mirrors the registry in shared/src/kernels). */
+export const kernels = pgTable('kernels', {
+  name: text('name').notNull(),
+  version: integer('version').notNull(),
+  title: text('title').notNull(),
+  gpu: text('gpu').notNull(),
+  minMemoryMb: integer('min_memory_mb').notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.name, t.version] })]);
+
+/** Content-addressed input files agents fetch by sha256. */
+export const inputs = pgTable('inputs', {
+  sha256: text('sha256').primaryKey(),
+  name: text('name').notNull(),
+  bytes: integer('bytes').notNull(),
+  createdAt: createdAt(),
+});
+
+export const batches = pgTable('batches', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ownerId: uuid('owner_id').notNull().references(() => users.id),
+  name: text('name').notNull(),
+  kernel: text('kernel').notNull(),
+  kernelVersion: integer('kernel_version').notNull(),
+  priority: integer('priority').notNull().default(0),
+  state: batchStateEnum('state').notNull().default('open'),
+  /** What was submitted: the parameter grid or explicit WU list, and the quorum policy. */
+  spec: jsonb('spec').notNull(),
+  wuCount: integer('wu_count').notNull(),
+  estimatedHours: doublePrecision('estimated_hours').notNull().default(0),
+  createdAt: createdAt(),
+  finishedAt: ts('finished_at'),
+}, (t) => [index('batches_owner_idx').on(t.ownerId, t.createdAt)]);
+
+/*
+ * Work unit state machine: pending -> running -> validating -> done | failed | cancelled.
+ * `replicas_needed` is how many more replicas the scheduler should hand out now; the claim query
+ * only looks at rows where it is positive (partial index below).
+ */
+export const workUnits = pgTable('work_units', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  batchId: uuid('batch_id').notNull().references(() => batches.id),
+  seq: integer('seq').notNull(),
+  kernel: text('kernel').notNull(),
+  kernelVersion: integer('kernel_version').notNull(),
+  params: jsonb('params').notNull(),
+  seed: bigint('seed', { mode: 'number' }).notNull(),
+  inputs: jsonb('inputs').$type<{ name: string; sha256: string }[]>().notNull().default([]),
+  costEstimate: doublePrecision('cost_estimate').notNull(),
+  totalSteps: integer('total_steps').notNull().default(1),
+  priority: integer('priority').notNull().default(0),
+  state: wuStateEnum('state').notNull().default('pending'),
+  needsGpu: boolean('needs_gpu').notNull().default(false),
+  minMemoryMb: integer('min_memory_mb').notNull().default(0),
+  // Quorum policy.
+  minQuorum: integer('min_quorum').notNull().default(2),
+  baseQuorum: integer('base_quorum').notNull().default(2),
+  targetReplicas: integer('target_replicas').notNull().default(2),
+  maxErrorReplicas: integer('max_error_replicas').notNull().default(3),
+  maxTotalReplicas: integer('max_total_replicas').notNull().default(8),
+  delayBoundSeconds: integer('delay_bound_seconds').notNull().default(3600),
+  adaptive: boolean('adaptive').notNull().default(true),
+  // Counters kept by the transitions.
+  replicasNeeded: integer('replicas_needed').notNull(),
+  replicasSent: integer('replicas_sent').notNull().default(0),
+  replicasReported: integer('replicas_reported').notNull().default(0),
+  errorReplicas: integer('error_replicas').notNull().default(0),
+  needsValidation: boolean('needs_validation').notNull().default(false),
+  canonicalReplicaId: bigint('canonical_replica_id', { mode: 'number' }),
+  reason: text('reason'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  finishedAt: ts('finished_at'),
+}, (t) => [
+  index('work_units_batch_idx').on(t.batchId, t.seq),
+  index('work_units_claim_idx').on(t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
+  index('work_units_validate_idx').on(t.id).where(sql`${t.needsValidation}`),
+  index('work_units_state_idx').on(t.state),
+]);
+
+/*
+ * Replica state machine: unsent -> in_progress -> reported | errored | timed_out | abandoned | cancelled,
+ * with validate_state pending -> valid | invalid | inconclusive for reported replicas.
+ * A WU never has two replicas on one host or one owner (unique indexes).
+ */
+export const replicas = pgTable('replicas', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  wuId: bigint('wu_id', { mode: 'number' }).notNull().references(() => workUnits.id),
+  hostId: uuid('host_id').notNull().references(() => hosts.id),
+  ownerId: uuid('owner_id').notNull().references(() => users.id),
+  state: replicaStateEnum('state').notNull().default('in_progress'),
+  validateState: validateStateEnum('validate_state').notNull().default('pending'),
+  sentAt: ts('sent_at').notNull().defaultNow(),
+  deadline: ts('deadline').notNull(),
+  reportedAt: ts('reported_at'),
+  output: jsonb('output'),
+  outputSha256: text('output_sha256'),
+  cpuSeconds: doublePrecision('cpu_seconds'),
+  elapsedSeconds: doublePrecision('elapsed_seconds'),
+  steps: integer('steps'),
+  claimedCredit: doublePrecision('claimed_credit'),
+  grantedCredit: doublePrecision('granted_credit'),
+  /** True when this replica was sent as an adaptive-replication spot check. */
+  spotCheck: boolean('spot_check').notNull().default(false),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  progress: doublePrecision('progress').notNull().default(0),
+}, (t) => [
+  uniqueIndex('replicas_wu_host_uq').on(t.wuId, t.hostId),
+  uniqueIndex('replicas_wu_owner_uq').on(t.wuId, t.ownerId),
+  index('replicas_host_state_idx').on(t.hostId, t.state),
+  index('replicas_deadline_idx').on(t.deadline).where(sql`${t.state} = 'in_progress'`),
+]);
+
+/** Latest uploaded checkpoint of a WU, so a reissued replica can resume on another host. */
+export const checkpoints = pgTable('checkpoints', {
+  wuId: bigint('wu_id', { mode: 'number' }).primaryKey().references(() => workUnits.id),
+  replicaId: bigint('replica_id', { mode: 'number' }).notNull(),
+  step: integer('step').notNull(),
+  sha256: text('sha256').notNull(),
+  data: text('data').notNull(),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,243 @@
+CREATE TYPE "public"."role" AS ENUM('admin', 'researcher', 'volunteer');--> statement-breakpoint
+CREATE TYPE "public"."host_status" AS ENUM('active', 'paused', 'banned');--> statement-breakpoint
+CREATE TYPE "public"."intensity" AS ENUM('low', 'medium', 'high', 'inferno');--> statement-breakpoint
+CREATE TYPE "public"."batch_state" AS ENUM('open', 'done', 'cancelled');--> statement-breakpoint
+CREATE TYPE "public"."replica_state" AS ENUM('unsent', 'in_progress', 'reported', 'errored', 'timed_out', 'abandoned', 'cancelled');--> statement-breakpoint
+CREATE TYPE "public"."validate_state" AS ENUM('pending', 'valid', 'invalid', 'inconclusive');--> statement-breakpoint
+CREATE TYPE "public"."wu_state" AS ENUM('pending', 'running', 'validating', 'done', 'failed', 'cancelled');--> statement-breakpoint
+CREATE TABLE "api_keys" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" uuid NOT NULL,
+	"prefix" text NOT NULL,
+	"key_hash" text NOT NULL,
+	"label" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "api_keys_key_hash_unique" UNIQUE("key_hash")
+);
+--> statement-breakpoint
+CREATE TABLE "enrollment_tokens" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" uuid NOT NULL,
+	"token_hash" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"uses_left" integer DEFAULT 100 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "enrollment_tokens_token_hash_unique" UNIQUE("token_hash")
+);
+--> statement-breakpoint
+CREATE TABLE "users" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"name" text NOT NULL,
+	"role" "role" NOT NULL,
+	"team" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "users_name_unique" UNIQUE("name")
+);
+--> statement-breakpoint
+CREATE TABLE "hosts" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"owner_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"public_key" jsonb NOT NULL,
+	"hardware" jsonb,
+	"gpu" boolean DEFAULT false NOT NULL,
+	"memory_mb" integer DEFAULT 0 NOT NULL,
+	"kernels" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"backend" text,
+	"agent_version" text,
+	"benchmark_flops" double precision DEFAULT 1000000000 NOT NULL,
+	"intensity" "intensity" DEFAULT 'medium' NOT NULL,
+	"status" "host_status" DEFAULT 'active' NOT NULL,
+	"consecutive_valid" integer DEFAULT 0 NOT NULL,
+	"valid_count" integer DEFAULT 0 NOT NULL,
+	"invalid_count" integer DEFAULT 0 NOT NULL,
+	"error_count" integer DEFAULT 0 NOT NULL,
+	"timeout_count" integer DEFAULT 0 NOT NULL,
+	"error_rate" double precision DEFAULT 0.1 NOT NULL,
+	"total_credit" double precision DEFAULT 0 NOT NULL,
+	"rac" double precision DEFAULT 0 NOT NULL,
+	"rac_time" timestamp with time zone,
+	"online" boolean DEFAULT false NOT NULL,
+	"last_contact" timestamp with time zone,
+	"readings" jsonb,
+	"progress" jsonb,
+	"cpu_seconds" double precision DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "batches" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"owner_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"kernel" text NOT NULL,
+	"kernel_version" integer NOT NULL,
+	"priority" integer DEFAULT 0 NOT NULL,
+	"state" "batch_state" DEFAULT 'open' NOT NULL,
+	"spec" jsonb NOT NULL,
+	"wu_count" integer NOT NULL,
+	"estimated_hours" double precision DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "checkpoints" (
+	"wu_id" bigint PRIMARY KEY NOT NULL,
+	"replica_id" bigint NOT NULL,
+	"step" integer NOT NULL,
+	"sha256" text NOT NULL,
+	"data" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "inputs" (
+	"sha256" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"bytes" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "kernels" (
+	"name" text NOT NULL,
+	"version" integer NOT NULL,
+	"title" text NOT NULL,
+	"gpu" text NOT NULL,
+	"min_memory_mb" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "kernels_name_version_pk" PRIMARY KEY("name","version")
+);
+--> statement-breakpoint
+CREATE TABLE "replicas" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "replicas_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"wu_id" bigint NOT NULL,
+	"host_id" uuid NOT NULL,
+	"owner_id" uuid NOT NULL,
+	"state" "replica_state" DEFAULT 'in_progress' NOT NULL,
+	"validate_state" "validate_state" DEFAULT 'pending' NOT NULL,
+	"sent_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"deadline" timestamp with time zone NOT NULL,
+	"reported_at" timestamp with time zone,
+	"output" jsonb,
+	"output_sha256" text,
+	"cpu_seconds" double precision,
+	"elapsed_seconds" double precision,
+	"steps" integer,
+	"claimed_credit" double precision,
+	"granted_credit" double precision,
+	"spot_check" boolean DEFAULT false NOT NULL,
+	"error_code" text,
+	"error_message" text,
+	"progress" double precision DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "work_units" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "work_units_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"batch_id" uuid NOT NULL,
+	"seq" integer NOT NULL,
+	"kernel" text NOT NULL,
+	"kernel_version" integer NOT NULL,
+	"params" jsonb NOT NULL,
+	"seed" bigint NOT NULL,
+	"inputs" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"cost_estimate" double precision NOT NULL,
+	"total_steps" integer DEFAULT 1 NOT NULL,
+	"priority" integer DEFAULT 0 NOT NULL,
+	"state" "wu_state" DEFAULT 'pending' NOT NULL,
+	"needs_gpu" boolean DEFAULT false NOT NULL,
+	"min_memory_mb" integer DEFAULT 0 NOT NULL,
+	"min_quorum" integer DEFAULT 2 NOT NULL,
+	"base_quorum" integer DEFAULT 2 NOT NULL,
+	"target_replicas" integer DEFAULT 2 NOT NULL,
+	"max_error_replicas" integer DEFAULT 3 NOT NULL,
+	"max_total_replicas" integer DEFAULT 8 NOT NULL,
+	"delay_bound_seconds" integer DEFAULT 3600 NOT NULL,
+	"adaptive" boolean DEFAULT true NOT NULL,
+	"replicas_needed" integer NOT NULL,
+	"replicas_sent" integer DEFAULT 0 NOT NULL,
+	"replicas_reported" integer DEFAULT 0 NOT NULL,
+	"error_replicas" integer DEFAULT 0 NOT NULL,
+	"needs_validation" boolean DEFAULT false NOT NULL,
+	"canonical_replica_id" bigint,
+	"reason" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "credit_ledger" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "credit_ledger_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"host_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
+	"replica_id" bigint NOT NULL,
+	"wu_id" bigint NOT NULL,
+	"claimed" double precision NOT NULL,
+	"granted" double precision NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "credit_ledger_replica_id_unique" UNIQUE("replica_id")
+);
+--> statement-breakpoint
+CREATE TABLE "user_credit" (
+	"user_id" uuid PRIMARY KEY NOT NULL,
+	"total_credit" double precision DEFAULT 0 NOT NULL,
+	"rac" double precision DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "science_results" (
+	"wu_id" bigint PRIMARY KEY NOT NULL,
+	"batch_id" uuid NOT NULL,
+	"seq" integer NOT NULL,
+	"kernel" text NOT NULL,
+	"params" jsonb NOT NULL,
+	"output" jsonb NOT NULL,
+	"output_sha256" text NOT NULL,
+	"replica_id" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "events" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"kind" text NOT NULL,
+	"subject" text,
+	"actor" text,
+	"data" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "signing_keys" (
+	"kid" text PRIMARY KEY NOT NULL,
+	"public_jwk" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"retired_at" timestamp with time zone
+);
+--> statement-breakpoint
+ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enrollment_tokens" ADD CONSTRAINT "enrollment_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "hosts" ADD CONSTRAINT "hosts_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "batches" ADD CONSTRAINT "batches_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "checkpoints" ADD CONSTRAINT "checkpoints_wu_id_work_units_id_fk" FOREIGN KEY ("wu_id") REFERENCES "public"."work_units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "replicas" ADD CONSTRAINT "replicas_wu_id_work_units_id_fk" FOREIGN KEY ("wu_id") REFERENCES "public"."work_units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "replicas" ADD CONSTRAINT "replicas_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "replicas" ADD CONSTRAINT "replicas_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "work_units" ADD CONSTRAINT "work_units_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "user_credit" ADD CONSTRAINT "user_credit_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "science_results" ADD CONSTRAINT "science_results_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "api_keys_user_idx" ON "api_keys" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "hosts_owner_idx" ON "hosts" USING btree ("owner_id");--> statement-breakpoint
+CREATE INDEX "batches_owner_idx" ON "batches" USING btree ("owner_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "replicas_wu_host_uq" ON "replicas" USING btree ("wu_id","host_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "replicas_wu_owner_uq" ON "replicas" USING btree ("wu_id","owner_id");--> statement-breakpoint
+CREATE INDEX "replicas_host_state_idx" ON "replicas" USING btree ("host_id","state");--> statement-breakpoint
+CREATE INDEX "replicas_deadline_idx" ON "replicas" USING btree ("deadline") WHERE "replicas"."state" = 'in_progress';--> statement-breakpoint
+CREATE INDEX "work_units_batch_idx" ON "work_units" USING btree ("batch_id","seq");--> statement-breakpoint
+CREATE INDEX "work_units_claim_idx" ON "work_units" USING btree ("priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
+CREATE INDEX "work_units_validate_idx" ON "work_units" USING btree ("id") WHERE "work_units"."needs_validation";--> statement-breakpoint
+CREATE INDEX "work_units_state_idx" ON "work_units" USING btree ("state");--> statement-breakpoint
+CREATE INDEX "credit_ledger_host_idx" ON "credit_ledger" USING btree ("host_id","created_at");--> statement-breakpoint
+CREATE INDEX "credit_ledger_user_idx" ON "credit_ledger" USING btree ("user_id","created_at");--> statement-breakpoint
+CREATE INDEX "science_results_batch_idx" ON "science_results" USING btree ("batch_id","seq");--> statement-breakpoint
+CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "events_kind_idx" ON "events" USING btree ("kind","created_at");

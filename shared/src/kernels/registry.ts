@@ -1,0 +1,34 @@
+import { benchHash } from './bench-hash';
+import { kernelRef, type Kernel } from './types';
+
+/** Every kernel this build can run, keyed by `name@version`. */
+const all: Kernel[] = [benchHash];
+
+const byRef = new Map(all.map((k) => [kernelRef(k), k]));
+
+export class UnknownKernelError extends Error {
+  readonly code = 'unknown_kernel';
+  constructor(readonly ref: string) {
+    super(`unknown kernel ${ref}; known: ${[...byRef.keys()].join(', ')}`);
+    this.name = 'UnknownKernelError';
+  }
+}
+
+export function getKernel(ref: string): Kernel {
+  const k = byRef.get(ref);
+  if (!k) throw new UnknownKernelError(ref);
+  return k;
+}
+
+export function findKernel(ref: string): Kernel | undefined {
+  return byRef.get(ref);
+}
+
+/** The newest version of a kernel by name. */
+export function latestKernel(name: string): Kernel | undefined {
+  return all.filter((k) => k.name === name).sort((a, b) => b.version - a.version)[0];
+}
+
+export function listKernels(): Kernel[] {
+  return [...all];
+}

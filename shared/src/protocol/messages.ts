@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { Backend, Hardware, Intensity, KernelRef, Readings, Sha256Hex } from './common';
+
+/*
+ * The websocket protocol between nfl-agent and the coordinator (DESIGN.md "Wire protocol").
+ * Every frame is one JSON object with a `type`; both sides parse every frame with these schemas.
+ */
+
+const JWS = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'expected a compact JWS').max(8_000_000);
+
+// ---- agent -> coordinator -------------------------------------------------------------------
+
+export const HelloMsg = z.object({
+  type: z.literal('hello'),
+  /** Host credential (JWT) received at enrollment. */
+  token: z.string().min(10).max(4096),
+  agentVersion: z.string().max(64),
+  hardware: Hardware,
+  kernels: z.array(KernelRef).max(256),
+  intensity: Intensity,
+  backend: Backend,
+  /** Measured floating-point operations per second of one core (host benchmark). */
+  benchmarkFlops: z.number().positive().max(1e15),
+  /** Replicas the agent still holds from before a reconnect. */
+  holding: z.array(z.number().int().positive()).max(10_000).default([]),
+});
+
+export const RequestWorkMsg = z.object({
+  type: z.literal('request_work'),
+  max: z.number().int().min(1).max(1000),
+});
+
+export const ProgressMsg = z.object({
+  type: z.literal('progress'),
+  items: z.array(z.object({
+    replicaId: z.number().int().positive(),
+    step: z.number().int().nonnegative(),
+    totalSteps: z.number().int().nonnegative(),
+    percent: z.number().min(0).max(100),
+  })).max(1000),
+  intensity: Intensity,
+  readings: Readings,
+});
+
+export const CheckpointMsg = z.object({
+  type: z.literal('checkpoint'),
+  replicaId: z.number().int().positive(),
+  step: z.number().int().nonnegative(),
+  sha256: Sha256Hex,
+  /** Base64 of the checkpoint bytes. */
+  data: z.string().max(16_000_000),
+});
+
+export const ResultMsg = z.object({
+  type: z.literal('result'),
+  /** Compact JWS signed with the host's Ed25519 key; claims are ResultPacketClaims. */
+  jws: JWS,
+});
+
+export const AgentErrorMsg = z.object({
+  type: z.literal('error'),
+  replicaId: z.number().int().positive().nullable(),
+  code: z.string().max(64),
+  message: z.string().max(4000),
+});
+
+export const ByeMsg = z.object({
+  type: z.literal('bye'),
+  reason: z.string().max(500),
+  /** Replicas the agent gives back (checkpointed, will not finish them). */
+  abandon: z.array(z.number().int().positive()).max(10_000).default([]),
+});
+
+export const AgentMessage = z.discriminatedUnion('type', [
+  HelloMsg, RequestWorkMsg, ProgressMsg, CheckpointMsg, ResultMsg, AgentErrorMsg, ByeMsg,
+]);
+export type AgentMessage = z.infer<typeof AgentMessage>;
+
+// ---- coordinator -> agent -------------------------------------------------------------------
+
+export const AgentConfig = z.object({
+  intensity: Intensity,
+  checkpointIntervalSeconds: z.number().positive(),
+  progressIntervalSeconds: z.number().positive(),
+  paused: z.boolean(),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;
+
+export const WelcomeMsg = z.object({
+  type: z.literal('welcome'),
+  hostId: z.string().uuid(),
+  serverTime: z.number().int(),
+  config: AgentConfig,
+  /** Replicas from `holding` that the coordinator no longer wants finished. */
+  dropped: z.array(z.number().int().positive()).default([]),
+});
+
+export const WorkMsg = z.object({
+  type: z.literal('work'),
+  /** Compact JWS signed with the coordinator's Ed25519 key; claims are WorkPacketClaims. */
+  jws: JWS,
+});
+
+export const CancelMsg = z.object({
+  type: z.literal('cancel'),
+  replicaIds: z.array(z.number().int().positive()).min(1),
+  reason: z.string(),
+});
+
+export const NoWorkMsg = z.object({
+  type: z.literal('no_work'),
+  retryAfterMs: z.number().int().nonnegative(),
+});
+
+export const ConfigMsg = z.object({
+  type: z.literal('config'),
+  config: AgentConfig,
+});
+
+export const ResultAckMsg = z.object({
+  type: z.literal('result_ack'),
+  accepted: z.array(z.number().int().positive()),
+  rejected: z.array(z.object({ replicaId: z.number().int().positive(), code: z.string(), message: z.string() })),
+});
+
+export const CoordinatorErrorMsg = z.object({
+  type: z.literal('error'),
+  code: z.string(),
+  message: z.string(),
+  /** JSON paths of the offending fields, when the error is a schema failure. */
+  fields: z.array(z.string()).default([]),
+});
+
+export const CoordinatorMessage = z.discriminatedUnion('type', [
+  WelcomeMsg, WorkMsg, CancelMsg, NoWorkMsg, ConfigMsg, ResultAckMsg, CoordinatorErrorMsg,
+]);
+export type CoordinatorMessage = z.infer<typeof CoordinatorMessage>;
+
+export type MessageOf<U, T extends string> = Extract<U, { type: T }>;
+
+export { Sha256Hex };
