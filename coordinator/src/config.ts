@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+
+/** Everything a coordinator process needs, resolved once in main.ts and passed down. */
+export interface CoordinatorConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** postgres:// URL, or null for the embedded PGlite database in dataDir. */
+  databaseUrl: string | null;
+  /** Where agents and the CLI reach this coordinator (used in logs and enrollment replies). */
+  publicUrl: string;
+  /** Shared data folder with the gzipped input sets. */
+  inputsDir: string;
+  work: {
+    /** Lifetime of a signed work packet, seconds (it also bounds how long an agent may start late). */
+    packetTtlSeconds: number;
+    /** Most replicas handed out in one packet. */
+    maxPacket: number;
+    /** How long an agent waits before asking again when there is no work. */
+    noWorkRetryMs: number;
+  };
+  reliability: {
+    /** Consecutive valid results before a host gets unreplicated work. */
+    trustStreak: number;
+    /** Highest error rate of a trusted host. */
+    trustMaxErrorRate: number;
+    /** Share of a trusted host's WUs still replicated as spot checks. */
+    spotCheckRate: number;
+  };
+  daemons: {
+    transitionerIntervalMs: number;
+    validatorIntervalMs: number;
+    /** A host with no message for this long is marked offline. */
+    hostOfflineMs: number;
+  };
+  agentDefaults: { checkpointIntervalSeconds: number; progressIntervalSeconds: number };
+}
+
+export interface ConfigOverrides {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  databaseUrl?: string | null;
+}
+
+const num = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number(v));
+
+export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): CoordinatorConfig {
+  const host = o.host ?? env.NFL_GRID_HOST ?? '127.0.0.1';
+  const port = o.port ?? num(env.NFL_GRID_PORT, 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${port}`);
+  const dataDir = resolve(o.dataDir ?? env.NFL_GRID_DATA_DIR ?? '.nfl-grid');
+  const databaseUrl = o.databaseUrl !== undefined ? o.databaseUrl : (env.DATABASE_URL || null);
+  return {
+    host,
+    port,
+    dataDir,
+    databaseUrl,
+    publicUrl: env.NFL_GRID_PUBLIC_URL ?? `http://${host}:${port}`,
+    inputsDir: resolve(env.NFL_GRID_INPUTS_DIR ?? new URL('../../data', import.meta.url).pathname),
+    work: {
+      packetTtlSeconds: num(env.NFL_GRID_PACKET_TTL, 600),
+      maxPacket: num(env.NFL_GRID_MAX_PACKET, 200),
+      noWorkRetryMs: num(env.NFL_GRID_NO_WORK_RETRY_MS, 5000),
+    },
+    reliability: {
+      trustStreak: num(env.NFL_GRID_TRUST_STREAK, 10),
+      trustMaxErrorRate: num(env.NFL_GRID_TRUST_MAX_ERROR_RATE, 0.05),
+      spotCheckRate: num(env.NFL_GRID_SPOT_CHECK_RATE, 0.1),
+    },
+    daemons: {
+      transitionerIntervalMs: num(env.NFL_GRID_TRANSITIONER_MS, 1000),
+      validatorIntervalMs: num(env.NFL_GRID_VALIDATOR_MS, 500),
+      hostOfflineMs: num(env.NFL_GRID_HOST_OFFLINE_MS, 60_000),
+    },
+    agentDefaults: { checkpointIntervalSeconds: num(env.NFL_GRID_CHECKPOINT_S, 30), progressIntervalSeconds: num(env.NFL_GRID_PROGRESS_S, 2) },
+  };
+}
