@@ -39,6 +39,14 @@ export interface GridEvents {
   on<K extends keyof GridEventMap>(kind: K, fn: (data: GridEventMap[K]) => void): () => void;
 }
 
+/** Content-addressed input files (the data sets kernels read), served to agents by sha256. */
+export interface InputStore {
+  /** sha256 and name of each named dataset, hashing the file on first use. */
+  resolve(names: string[]): Promise<{ name: string; sha256: string }[]>;
+  /** The file path of an input by hash, or null when unknown. */
+  pathOf(sha256: string): string | null;
+}
+
 /** The composition root's parts, handed to routes and daemons. */
 export interface Grid {
   readonly config: CoordinatorConfig;
@@ -47,6 +55,7 @@ export interface Grid {
   readonly keys: CoordinatorKeys;
   readonly agents: AgentRegistry;
   readonly events: GridEvents;
+  readonly inputs: InputStore;
   /** New work exists: hand it to idle agents now (and tell other coordinators). */
   wakeScheduler(): void;
   /** Reported results are waiting: validate soon. */

@@ -72,10 +72,13 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   });
 }
 
-/** Embedded database in `dir` (or in memory when dir is undefined). */
-export async function openPglite(dir?: string): Promise<Db> {
+/**
+ * Embedded database in `dir` (in memory when dir is undefined), optionally starting from a
+ * dumped data folder (tests clone a migrated template this way).
+ */
+export async function openPglite(dir?: string, opts: { loadDataDir?: Blob } = {}): Promise<Db> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir, { parsers: { [pgliteTypes.INT8]: int8AsNumber } });
+  const client = new PGlite(dir, { parsers: { [pgliteTypes.INT8]: int8AsNumber }, loadDataDir: opts.loadDataDir });
   await client.waitReady;
   const orm = drizzlePglite(client, { schema }) as unknown as Drizzle;
   return wrap('pglite', orm, {

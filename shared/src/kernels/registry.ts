@@ -1,8 +1,10 @@
 import { benchHash } from './bench-hash';
+import { mcBankroll } from './mc-bankroll';
+import { mcSeason } from './mc-season';
 import { kernelRef, type Kernel } from './types';
 
 /** Every kernel this build can run, keyed by `name@version`. */
-const all: Kernel[] = [benchHash];
+const all: Kernel[] = [benchHash, mcSeason, mcBankroll];
 
 const byRef = new Map(all.map((k) => [kernelRef(k), k]));
 

@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AGENT_VERSION, endpoint, parseCli, resolveSettings, type Flags } from './config';
+import { ConfigError } from './errors';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repoRoot, 'bin/nfl-agent.mjs');
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'nfl-agent-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const run = (flags: Flags, env: NodeJS.ProcessEnv = {}) => resolveSettings({ dataDir: dir, ...flags }, env);
+
+async function rejectsWith(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  const e = await p.then(() => null, (err: unknown) => err);
+  expect(e).toBeInstanceOf(ConfigError);
+  expect((e as ConfigError).code).toBe(code);
+  expect((e as ConfigError).message).toMatch(message);
+}
+
+describe('resolveSettings', () => {
+  it('prefers flags over env over config.json', async () => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ coordinator: 'http://file:1', intensity: 'low', name: 'from-file', token: 'file-token' }));
+    const fromFile = await run({});
+    expect(fromFile).toMatchObject({ coordinator: 'http://file:1', intensity: 'low', name: 'from-file', token: 'file-token', dataDir: dir });
+
+    const env = { NFL_AGENT_COORDINATOR: 'http://env:2/', NFL_AGENT_INTENSITY: 'high', NFL_AGENT_TOKEN: 'env-token' };
+    expect(await run({}, env)).toMatchObject({ coordinator: 'http://env:2', intensity: 'high', token: 'env-token', name: 'from-file' });
+
+    const flags = { coordinator: 'https://flag.example/grid/', intensity: 'inferno', token: 'flag-token', name: 'flagged' };
+    expect(await run(flags, env)).toMatchObject({ coordinator: 'https://flag.example/grid', intensity: 'inferno', token: 'flag-token', name: 'flagged' });
+  });
+
+  it('takes the data dir from the flag, then NFL_AGENT_DATA_DIR', async () => {
+    const other = join(dir, 'other');
+    const s = await resolveSettings({ coordinator: 'http://c:1' }, { NFL_AGENT_DATA_DIR: other });
+    expect(s.dataDir).toBe(other);
+    expect((await resolveSettings({ coordinator: 'http://c:1', dataDir: dir }, { NFL_AGENT_DATA_DIR: other })).dataDir).toBe(dir);
+  });
+
+  it('defaults to medium intensity, no token, no fault', async () => {
+    const s = await run({ coordinator: 'http://c:1' }, { NFL_AGENT_TOKEN: '' });
+    expect(s).toMatchObject({ intensity: 'medium', token: null, fault: null, agentVersion: AGENT_VERSION });
+    expect(s.name.length).toBeGreaterThan(0);
+  });
+
+  it('falls back on the coordinator this data folder enrolled with', async () => {
+    await writeFile(join(dir, 'identity.json'), JSON.stringify({ coordinator: 'http://enrolled:9' }));
+    expect((await run({})).coordinator).toBe('http://enrolled:9');
+  });
+
+  it('refuses bad values with clear messages', async () => {
+    await rejectsWith(run({ coordinator: 'http://c:1', intensity: 'hot' }), 'bad_value', /intensity must be one of low, medium, high, inferno, got "hot"/);
+    await rejectsWith(run({ coordinator: 'ftp://c' }), 'bad_value', /must be http:\/\/ or https:\/\//);
+    await rejectsWith(run({ coordinator: 'not a url' }), 'bad_value', /not a URL/);
+    await rejectsWith(run({ coordinator: '  ' }), 'bad_value', /coordinator from --coordinator is empty/);
+    await rejectsWith(run({}), 'missing_coordinator', /pass --coordinator/);
+    await rejectsWith(run({ coordinator: 'http://c:1' }, { NFL_AGENT_FAULT: 'explode' }), 'bad_value', /NFL_AGENT_FAULT must be one of wrong-output/);
+  });
+
+  it('refuses a damaged or misspelt config.json', async () => {
+    await writeFile(join(dir, 'config.json'), '{ nope');
+    await rejectsWith(run({ coordinator: 'http://c:1' }), 'bad_config_file', /is not valid JSON/);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ intensitty: 'low' }));
+    await rejectsWith(run({ coordinator: 'http://c:1' }), 'bad_config_file', /intensitty/);
+  });
+
+  it('builds endpoints under a path prefix', () => {
+    expect(endpoint('http://c:1', 'api/v1/x').href).toBe('http://c:1/api/v1/x');
+    expect(endpoint('https://c/grid', '/.well-known/jwks.json').href).toBe('https://c/grid/.well-known/jwks.json');
+  });
+
+  it('keeps AGENT_VERSION equal to agent/package.json', async () => {
+    const pkg = JSON.parse(await readFile(join(repoRoot, 'agent/package.json'), 'utf8')) as { version: string };
+    expect(AGENT_VERSION).toBe(pkg.version);
+  });
+});
+
+describe('parseCli', () => {
+  it('reads every flag', () => {
+    expect(parseCli(['--coordinator', 'http://c', '--token', 't', '--intensity', 'low', '--data-dir', '/d', '--name', 'n'])).toEqual({
+      kind: 'run', flags: { coordinator: 'http://c', token: 't', intensity: 'low', dataDir: '/d', name: 'n' },
+    });
+    expect(parseCli(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCli(['--version'])).toEqual({ kind: 'version' });
+  });
+
+  it('throws ConfigError(bad_flag) on unknown flags, positionals and missing values', () => {
+    for (const argv of [['--bogus'], ['extra'], ['--coordinator']]) {
+      expect(() => parseCli(argv)).toThrow(ConfigError);
+      try {
+        parseCli(argv);
+      } catch (e) {
+        expect((e as ConfigError).code).toBe('bad_flag');
+      }
+    }
+  });
+});
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, HOME: dir, NFL_GRID_LOG: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('nfl-agent CLI (child process)', () => {
+  it('exits 2 with a message on stderr for bad flags and settings', async () => {
+    const unknown = await cli(['--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^nfl-agent: Unknown option '--bogus'/);
+
+    const intensity = await cli(['--coordinator', 'http://127.0.0.1:9', '--data-dir', dir, '--intensity', 'hot']);
+    expect(intensity.code).toBe(2);
+    expect(intensity.stderr).toContain('intensity must be one of low, medium, high, inferno');
+
+    const noCoordinator = await cli(['--data-dir', dir]);
+    expect(noCoordinator.code).toBe(2);
+    expect(noCoordinator.stderr).toContain('no coordinator given');
+
+    const notEnrolled = await cli(['--data-dir', dir, '--coordinator', 'http://127.0.0.1:9']);
+    expect(notEnrolled.code).toBe(2);
+    expect(notEnrolled.stderr).toContain('not enrolled yet: pass --token');
+  }, 30_000);
+
+  it('prints help and version on stdout and exits 0', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: nfl-agent');
+    const version = await cli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(`nfl-agent ${AGENT_VERSION}`);
+  }, 30_000);
+});

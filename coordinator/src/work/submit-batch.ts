@@ -1,0 +1,67 @@
+import type { BatchSpec } from '@nfl-grid/shared/api/batch';
+import { findKernel, latestKernel } from '@nfl-grid/shared/kernels/registry';
+import type { Kernel } from '@nfl-grid/shared/kernels/types';
+import { batches, events, workUnits } from '../db/schema/index';
+import { BadRequest } from '../errors';
+import type { Grid } from '../grid';
+import { expandBatch } from './expand-batch';
+
+const INSERT_CHUNK = 2000;
+
+export function resolveKernel(ref: string): Kernel {
+  const kernel = ref.includes('@') ? findKernel(ref) : latestKernel(ref);
+  if (!kernel) throw new BadRequest(`unknown kernel ${ref}`, 'kernel', 'unknown_kernel');
+  return kernel;
+}
+
+/**
+ * Stores a batch and all its work units in one transaction, then wakes the scheduler so idle
+ * agents get the new work at once.
+ */
+export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec): Promise<{ batchId: string; wuCount: number; estimatedHours: number }> {
+  const kernel = resolveKernel(spec.kernel);
+  const units = expandBatch(spec, kernel);
+  const p = spec.policy;
+  const target = p.targetReplicas ?? p.minQuorum;
+  const rows = await Promise.all(units.map(async (u) => {
+    const inputs = await grid.inputs.resolve(kernel.datasets(u.params as never));
+    return {
+      seq: u.seq,
+      kernel: kernel.name,
+      kernelVersion: kernel.version,
+      params: u.params,
+      seed: u.seed,
+      inputs,
+      costEstimate: kernel.costEstimate(u.params as never),
+      totalSteps: kernel.totalSteps(u.params as never),
+      priority: spec.priority,
+      needsGpu: kernel.capabilities.gpu === 'required',
+      minMemoryMb: kernel.capabilities.minMemoryMb,
+      minQuorum: p.minQuorum,
+      baseQuorum: p.minQuorum,
+      targetReplicas: target,
+      maxErrorReplicas: p.maxErrorReplicas,
+      maxTotalReplicas: p.maxTotalReplicas,
+      delayBoundSeconds: p.delayBoundSeconds,
+      adaptive: p.adaptive,
+      replicasNeeded: target,
+    };
+  }));
+  // Reference host: 1 GFLOPS per core, as BOINC's cobblestone assumes.
+  const estimatedHours = (rows.reduce((s, r) => s + r.costEstimate, 0) / 1e9 / 3600) * target;
+
+  const batchId = await grid.db.transaction(async (tx) => {
+    const [batch] = await tx.orm.insert(batches).values({
+      ownerId, name: spec.name, kernel: kernel.name, kernelVersion: kernel.version, priority: spec.priority,
+      spec, wuCount: rows.length, estimatedHours,
+    }).returning({ id: batches.id });
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await tx.orm.insert(workUnits).values(rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, batchId: batch!.id })));
+    }
+    await tx.orm.insert(events).values({ kind: 'batch.submitted', subject: batch!.id, actor: ownerId, data: { name: spec.name, kernel: `${kernel.name}@${kernel.version}`, wuCount: rows.length } });
+    return batch!.id;
+  });
+  grid.events.emit('batch.submitted', { batchId, wuCount: rows.length });
+  grid.wakeScheduler();
+  return { batchId, wuCount: rows.length, estimatedHours };
+}

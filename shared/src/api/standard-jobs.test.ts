@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { getKernel } from '../kernels/registry';
+import { BatchSpec } from './batch';
+import { estimateBatch, standardJobEstimates, standardJobSet } from './standard-jobs';
+
+describe('standard job set', () => {
+  it('is valid batch specs whose every WU has params the kernel accepts', () => {
+    for (const b of standardJobSet()) {
+      const spec = BatchSpec.parse(b);
+      const k = getKernel(spec.kernel);
+      const units = spec.units?.map((u) => u.params) ?? [{}];
+      for (const u of units) {
+        const grid = spec.grid ? Object.fromEntries(Object.entries(spec.grid).map(([key, vs]) => [key, vs[0]])) : {};
+        expect(k.paramsSchema.safeParse({ ...spec.params, ...grid, ...u }).success).toBe(true);
+      }
+    }
+  });
+
+  it('keeps every WU between a second and a minute on the reference core, with priorities', () => {
+    const est = standardJobEstimates();
+    expect(est.map((e) => e.wus)).toEqual([120, 32, 90, 9]);
+    for (const e of est) {
+      expect(e.maxWuSeconds).toBeGreaterThan(1);
+      expect(e.maxWuSeconds).toBeLessThan(60);
+      expect(e.cpuHours).toBeCloseTo(e.cpuHoursPerReplica * 2, 12); // default quorum 2
+    }
+    expect(new Set(est.map((e) => e.priority)).size).toBe(est.length);
+  });
+
+  it('estimates a grid batch as the sum over its WUs', () => {
+    const e = estimateBatch({ name: 'x', kernel: 'mc.season', params: { nSims: 1000 }, grid: { season: [2020, 2021] }, replicates: 3 });
+    const k = getKernel('mc.season@1');
+    const one = (s: number) => k.costEstimate(k.paramsSchema.parse({ season: s, nSims: 1000 })) / 1e9;
+    expect(e.wus).toBe(6);
+    expect(e.cpuHoursPerReplica).toBeCloseTo((3 * (one(2020) + one(2021))) / 3600, 12);
+  });
+});

@@ -1,0 +1,102 @@
+import { parseElo538, type EloGameRow } from './elo538';
+import { parseOddsportal, type OddsGameRow } from './oddsportal';
+import { parseSpreadspoke, type GameRow } from './spreadspoke';
+import { parseCrosswalk, type CrosswalkRow } from './teams';
+
+/*
+ * The named datasets kernels read. Each is one gzipped CSV under the repository's data/ folder
+ * (provenance in data/README.md); a kernel's datasets(params) lists names from here, and the
+ * agent fetches exactly those files by sha256. A dataset may need another to parse (the games
+ * need the team crosswalk), so `needs` is part of the contract: datasetClosure() adds them.
+ */
+
+export interface DatasetDef<T = unknown> {
+  name: string;
+  /** Path relative to data/, with forward slashes. */
+  file: string;
+  title: string;
+  /** Other datasets the parser reads. */
+  needs: string[];
+  parse(bytes: Uint8Array, need: <U>(name: string) => U): T;
+}
+
+/** Row types by dataset name, so callers can write `data.dataset<DatasetRows['spreadspoke.games']>(…)`. */
+export interface DatasetRows {
+  'spreadspoke.games': GameRow[];
+  'teams.crosswalk': CrosswalkRow[];
+  'elo538.games': EloGameRow[];
+  'oddsportal.nfl': OddsGameRow[];
+}
+export type DatasetName = keyof DatasetRows;
+
+const CROSSWALK = 'teams.crosswalk';
+
+const defs: { [K in DatasetName]: DatasetDef<DatasetRows[K]> } = {
+  'teams.crosswalk': {
+    name: 'teams.crosswalk',
+    file: 'nfl_spreadspoke/nfl_team_crosswalk.csv.gz',
+    title: 'Team name / code → franchise id crosswalk (derived)',
+    needs: [],
+    parse: (bytes) => parseCrosswalk(bytes),
+  },
+  'spreadspoke.games': {
+    name: 'spreadspoke.games',
+    file: 'nfl_spreadspoke/spreadspoke_scores.csv.gz',
+    title: 'NFL games 1966–2025 with closing spread and total (spreadspoke)',
+    needs: [CROSSWALK],
+    parse: (bytes, need) => parseSpreadspoke(bytes, need<CrosswalkRow[]>(CROSSWALK)),
+  },
+  'elo538.games': {
+    name: 'elo538.games',
+    file: 'nfl_538_elo/nfl_games.csv.gz',
+    title: 'NFL games 1920–2020 with FiveThirtyEight Elo',
+    needs: [CROSSWALK],
+    parse: (bytes, need) => parseElo538(bytes, need<CrosswalkRow[]>(CROSSWALK)),
+  },
+  'oddsportal.nfl': {
+    name: 'oddsportal.nfl',
+    file: 'odds_oddsportal/oddsportal_nfl.csv.gz',
+    title: 'NFL results 2008–2025 with average closing moneylines (OddsPortal)',
+    needs: [CROSSWALK],
+    parse: (bytes, need) => parseOddsportal(bytes, need<CrosswalkRow[]>(CROSSWALK)),
+  },
+};
+
+export class UnknownDatasetError extends Error {
+  readonly code = 'unknown_dataset';
+  constructor(readonly dataset: string) {
+    super(`unknown dataset '${dataset}'; known: ${Object.keys(defs).join(', ')}`);
+    this.name = 'UnknownDatasetError';
+  }
+}
+
+export function isDatasetName(name: string): name is DatasetName {
+  return Object.prototype.hasOwnProperty.call(defs, name);
+}
+
+export function getDataset(name: string): DatasetDef {
+  if (!isDatasetName(name)) throw new UnknownDatasetError(name);
+  return defs[name] as DatasetDef;
+}
+
+export function listDatasets(): DatasetDef[] {
+  return Object.values(defs) as DatasetDef[];
+}
+
+/** The file of a dataset, relative to data/ (e.g. `nfl_538_elo/nfl_games.csv.gz`). */
+export function datasetFile(name: string): string {
+  return getDataset(name).file;
+}
+
+/** The names plus everything they need, each once, dependencies first, in a stable order. */
+export function datasetClosure(names: Iterable<string>): string[] {
+  const out: string[] = [];
+  const visit = (n: string, path: string[]) => {
+    if (out.includes(n)) return;
+    if (path.includes(n)) throw new Error(`dataset dependency cycle: ${[...path, n].join(' → ')}`);
+    for (const d of getDataset(n).needs) visit(d, [...path, n]);
+    out.push(n);
+  };
+  for (const n of names) visit(n, []);
+  return out;
+}
