@@ -118,13 +118,14 @@ export async function ensureIdentity(settings: AgentSettings, hardware: Hardware
       ? `${settings.dataDir} is enrolled with ${existing.coordinator}, not ${settings.coordinator}: pass --token to enroll with it, or use another --data-dir`
       : `not enrolled yet: pass --token ENROLL_TOKEN (from the coordinator's console) on the first run`);
   }
-  if (existing) {
-    const backup = join(settings.dataDir, `identity.${existing.hostId}.json`);
-    await rename(join(settings.dataDir, IDENTITY_FILE), backup);
-    log.warn(`enrolling with a new coordinator; previous identity kept in ${backup}`, { previous: existing.coordinator });
-  }
   log.info(`enrolling with ${settings.coordinator} as "${settings.name}"`);
   const identity = await enroll({ coordinator: settings.coordinator, token: settings.token, name: settings.name, hardware }, log);
+  if (existing) {
+    // Only once the new enrollment worked: the old identity is kept beside it, never lost.
+    const backup = join(settings.dataDir, `identity.${existing.hostId}.json`);
+    await rename(join(settings.dataDir, IDENTITY_FILE), backup);
+    log.warn(`enrolled with a new coordinator; previous identity (${existing.coordinator}) kept in ${backup}`);
+  }
   await saveIdentity(settings.dataDir, identity);
   log.info(`enrolled host=${identity.hostId} owner=${identity.ownerId}`, { hostId: identity.hostId, ownerId: identity.ownerId });
   return identity;

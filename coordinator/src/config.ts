@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_DATA_DIR } from '@nfl-grid/shared/data/local';
 
 /** Everything a coordinator process needs, resolved once in main.ts and passed down. */
 export interface CoordinatorConfig {
@@ -57,7 +58,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
     dataDir,
     databaseUrl,
     publicUrl: env.NFL_GRID_PUBLIC_URL ?? `http://${host}:${port}`,
-    inputsDir: resolve(env.NFL_GRID_INPUTS_DIR ?? new URL('../../data', import.meta.url).pathname),
+    inputsDir: resolve(env.NFL_GRID_INPUTS_DIR ?? DEFAULT_DATA_DIR),
     work: {
       packetTtlSeconds: num(env.NFL_GRID_PACKET_TTL, 600),
       maxPacket: num(env.NFL_GRID_MAX_PACKET, 200),

@@ -1,4 +1,5 @@
 import type { BatchSpec } from '@nfl-grid/shared/api/batch';
+import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { findKernel, latestKernel } from '@nfl-grid/shared/kernels/registry';
 import type { Kernel } from '@nfl-grid/shared/kernels/types';
 import { batches, events, workUnits } from '../db/schema/index';
@@ -24,7 +25,7 @@ export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec):
   const p = spec.policy;
   const target = p.targetReplicas ?? p.minQuorum;
   const rows = await Promise.all(units.map(async (u) => {
-    const inputs = await grid.inputs.resolve(kernel.datasets(u.params as never));
+    const inputs = await grid.inputs.resolve(datasetClosure(kernel.datasets(u.params as never)));
     return {
       seq: u.seq,
       kernel: kernel.name,
