@@ -181,7 +181,7 @@ CREATE TABLE "user_credit" (
 	"user_id" uuid PRIMARY KEY NOT NULL,
 	"total_credit" double precision DEFAULT 0 NOT NULL,
 	"rac" double precision DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"rac_time" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "science_results" (

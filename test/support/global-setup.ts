@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPglite } from '../../coordinator/src/db/index';
 import { migrateEmbedded, migrateServer, migrationsFolder } from '../../coordinator/src/db/migrate';
@@ -30,8 +31,13 @@ export default async function setup(project: TestProject) {
   if (!existsSync(dump)) {
     const db = await openPglite();
     await migrateEmbedded(db);
+    // Flush to the data folder before dumping it, then publish the file atomically: other test
+    // runs may be reading it.
+    await db.rows(sql`CHECKPOINT`);
     const file = await (db.orm as unknown as { $client: { dumpDataDir(c: 'none'): Promise<Blob> } }).$client.dumpDataDir('none');
-    writeFileSync(dump, Buffer.from(await file.arrayBuffer()));
+    const tmp = `${dump}.${process.pid}`;
+    writeFileSync(tmp, Buffer.from(await file.arrayBuffer()));
+    renameSync(tmp, dump);
     await db.close();
   }
   project.provide('pgliteDump', dump);

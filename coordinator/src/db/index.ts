@@ -78,7 +78,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
  */
 export async function openPglite(dir?: string, opts: { loadDataDir?: Blob } = {}): Promise<Db> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir, { parsers: { [pgliteTypes.INT8]: int8AsNumber }, loadDataDir: opts.loadDataDir });
+  const client = new PGlite(dir ?? 'memory://', { parsers: { [pgliteTypes.INT8]: int8AsNumber }, loadDataDir: opts.loadDataDir });
   await client.waitReady;
   const orm = drizzlePglite(client, { schema }) as unknown as Drizzle;
   return wrap('pglite', orm, {

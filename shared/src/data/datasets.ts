@@ -1,4 +1,5 @@
 import { parseElo538, type EloGameRow } from './elo538';
+import { parseObdItems, parseObdLog, type ObdItem, type ObdLog } from './obd';
 import { parseOddsportal, type OddsGameRow } from './oddsportal';
 import { parseSpreadspoke, type GameRow } from './spreadspoke';
 import { parseCrosswalk, type CrosswalkRow } from './teams';
@@ -26,6 +27,14 @@ export interface DatasetRows {
   'teams.crosswalk': CrosswalkRow[];
   'elo538.games': EloGameRow[];
   'oddsportal.nfl': OddsGameRow[];
+  'obd.random_men': ObdLog;
+  'obd.random_women': ObdLog;
+  'obd.bts_men': ObdLog;
+  'obd.bts_women': ObdLog;
+  'obd.item_context_random_men': ObdItem[];
+  'obd.item_context_random_women': ObdItem[];
+  'obd.item_context_bts_men': ObdItem[];
+  'obd.item_context_bts_women': ObdItem[];
 }
 export type DatasetName = keyof DatasetRows;
 
@@ -59,6 +68,62 @@ const defs: { [K in DatasetName]: DatasetDef<DatasetRows[K]> } = {
     title: 'NFL results 2008–2025 with average closing moneylines (OddsPortal)',
     needs: [CROSSWALK],
     parse: (bytes, need) => parseOddsportal(bytes, need<CrosswalkRow[]>(CROSSWALK)),
+  },
+  'obd.random_men': {
+    name: 'obd.random_men',
+    file: 'bandit_obd/random_men.csv.gz',
+    title: 'Open Bandit Dataset sample: uniform random policy, men campaign (10k rows)',
+    needs: [],
+    parse: (bytes) => parseObdLog(bytes, 'random', 'men'),
+  },
+  'obd.random_women': {
+    name: 'obd.random_women',
+    file: 'bandit_obd/random_women.csv.gz',
+    title: 'Open Bandit Dataset sample: uniform random policy, women campaign (10k rows)',
+    needs: [],
+    parse: (bytes) => parseObdLog(bytes, 'random', 'women'),
+  },
+  'obd.bts_men': {
+    name: 'obd.bts_men',
+    file: 'bandit_obd/bts_men.csv.gz',
+    title: 'Open Bandit Dataset sample: Bernoulli Thompson Sampling, men campaign (10k rows)',
+    needs: [],
+    parse: (bytes) => parseObdLog(bytes, 'bts', 'men'),
+  },
+  'obd.bts_women': {
+    name: 'obd.bts_women',
+    file: 'bandit_obd/bts_women.csv.gz',
+    title: 'Open Bandit Dataset sample: Bernoulli Thompson Sampling, women campaign (10k rows)',
+    needs: [],
+    parse: (bytes) => parseObdLog(bytes, 'bts', 'women'),
+  },
+  'obd.item_context_random_men': {
+    name: 'obd.item_context_random_men',
+    file: 'bandit_obd/item_context_random_men.csv.gz',
+    title: 'Open Bandit Dataset item features (random log, men)',
+    needs: [],
+    parse: (bytes) => parseObdItems(bytes, 'random', 'men'),
+  },
+  'obd.item_context_random_women': {
+    name: 'obd.item_context_random_women',
+    file: 'bandit_obd/item_context_random_women.csv.gz',
+    title: 'Open Bandit Dataset item features (random log, women)',
+    needs: [],
+    parse: (bytes) => parseObdItems(bytes, 'random', 'women'),
+  },
+  'obd.item_context_bts_men': {
+    name: 'obd.item_context_bts_men',
+    file: 'bandit_obd/item_context_bts_men.csv.gz',
+    title: 'Open Bandit Dataset item features (bts log, men)',
+    needs: [],
+    parse: (bytes) => parseObdItems(bytes, 'bts', 'men'),
+  },
+  'obd.item_context_bts_women': {
+    name: 'obd.item_context_bts_women',
+    file: 'bandit_obd/item_context_bts_women.csv.gz',
+    title: 'Open Bandit Dataset item features (bts log, women)',
+    needs: [],
+    parse: (bytes) => parseObdItems(bytes, 'bts', 'women'),
   },
 };
 

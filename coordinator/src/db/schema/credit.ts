@@ -1,5 +1,5 @@
 import { bigint, doublePrecision, index, pgTable, uuid } from 'drizzle-orm/pg-core';
-import { createdAt } from './columns';
+import { createdAt, ts } from './columns';
 import { hosts } from './hosts';
 import { users } from './users';
 
@@ -20,5 +20,5 @@ export const userCredit = pgTable('user_credit', {
   userId: uuid('user_id').primaryKey().references(() => users.id),
   totalCredit: doublePrecision('total_credit').notNull().default(0),
   rac: doublePrecision('rac').notNull().default(0),
-  racTime: createdAt(),
+  racTime: ts('rac_time').notNull().defaultNow(),
 });

@@ -1,0 +1,61 @@
+import type { Logger } from '@nfl-grid/shared/util/log';
+
+/*
+ * A coordinator daemon's loop. States: waiting (until the interval passes or wake() is called)
+ * -> working (runs passes back to back while a pass reports it did something) -> waiting ...;
+ * stop() moves to stopped and resolves once the current pass has finished.
+ */
+export interface DaemonLoop {
+  start(): void;
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export function createDaemonLoop(name: string, intervalMs: number, pass: () => Promise<number>, log: Logger): DaemonLoop {
+  let state: 'idle' | 'waiting' | 'working' | 'stopped' = 'idle';
+  let woken = false;
+  let timer: NodeJS.Timeout | null = null;
+  let release: (() => void) | null = null;
+  let done: Promise<void> = Promise.resolve();
+
+  const sleep = () => new Promise<void>((resolve) => {
+    release = resolve;
+    timer = setTimeout(resolve, intervalMs);
+  });
+
+  async function run(): Promise<void> {
+    while (state !== 'stopped') {
+      state = 'working';
+      woken = false;
+      try {
+        // A pass that did work may have left more: go again before sleeping.
+        while ((await pass()) > 0 && (state as string) !== 'stopped') { /* keep going */ }
+      } catch (e) {
+        log.error(`${name} pass failed`, { error: e as Error });
+      }
+      if ((state as string) === 'stopped') break;
+      if (woken) continue;
+      state = 'waiting';
+      await sleep();
+      if (timer) clearTimeout(timer);
+      release = null;
+    }
+  }
+
+  return {
+    start() {
+      if (state !== 'idle') return;
+      done = run();
+    },
+    wake() {
+      woken = true;
+      if (state === 'waiting' && release) release();
+    },
+    async stop() {
+      const wasWaiting = state === 'waiting';
+      state = 'stopped';
+      if (wasWaiting && release) release();
+      await done;
+    },
+  };
+}

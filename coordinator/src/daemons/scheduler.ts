@@ -1,0 +1,97 @@
+import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
+import type { AgentSession } from '../gateway/agent-session';
+import type { Grid } from '../grid';
+import { claimWork, type ClaimedReplica } from '../queue/claim-work';
+import { recordReplicaFailures } from '../queue/record-replica-errors';
+
+/*
+ * The scheduler hands work to agents: at once when they ask, and, when they asked and got
+ * nothing, as soon as work appears (wake). Idle agents wait in arrival order; a wake serves
+ * them in that order until the queue runs dry.
+ */
+export interface Scheduler {
+  /** Claims and sends up to `max` replicas; false when there was nothing (the agent is now idle). */
+  requestWork(session: AgentSession, max: number): Promise<boolean>;
+  forget(hostId: string): void;
+  wake(): void;
+  idleCount(): number;
+}
+
+function toWorkItem(c: ClaimedReplica): WorkItem {
+  return {
+    wuId: c.wu_id,
+    replicaId: c.replica_id,
+    kernel: `${c.kernel}@${c.kernel_version}`,
+    params: c.params,
+    seed: c.seed,
+    inputs: c.inputs,
+    costEstimate: c.cost_estimate,
+    deadline: new Date(c.deadline).getTime(),
+    resumeFrom: c.checkpoint_step === null ? null : { step: c.checkpoint_step, sha256: c.checkpoint_sha256! },
+  };
+}
+
+export function createScheduler(grid: Grid): Scheduler {
+  const idle = new Map<string, { session: AgentSession; max: number }>();
+  let waking = false;
+  let wakeAgain = false;
+
+  async function serve(session: AgentSession, max: number): Promise<boolean> {
+    if (session.paused || session.closed) return false;
+    const claimed = await claimWork(grid.db, session, Math.min(max, grid.config.work.maxPacket), {
+      trustStreak: grid.config.reliability.trustStreak,
+      trustMaxErrorRate: grid.config.reliability.trustMaxErrorRate,
+      spotCheckRate: grid.config.reliability.spotCheckRate,
+    });
+    if (claimed.length === 0) return false;
+    const jws = await grid.keys.signWork(session.hostId, claimed.map(toWorkItem));
+    if (session.closed) {
+      // The agent left while we claimed: give the replicas back now rather than at the deadline.
+      await recordReplicaFailures(grid.db, session.hostId, claimed.map((c) => ({ replicaId: c.replica_id, state: 'abandoned', code: 'disconnected', message: 'agent disconnected before the work was sent' })));
+      return true;
+    }
+    session.send({ type: 'work', jws });
+    return true;
+  }
+
+  async function drainIdle(): Promise<void> {
+    for (const [hostId, { session, max }] of [...idle]) {
+      if (!idle.has(hostId)) continue;
+      const sent = await serve(session, max);
+      // An agent that got nothing stays idle: others may still take what it cannot (another
+      // replica of a WU it already holds, GPU work, more memory).
+      if (sent || session.closed) idle.delete(hostId);
+    }
+  }
+
+  return {
+    async requestWork(session, max) {
+      idle.delete(session.hostId);
+      const sent = await serve(session, max);
+      if (!sent && !session.closed) idle.set(session.hostId, { session, max });
+      return sent;
+    },
+    forget: (hostId) => void idle.delete(hostId),
+    idleCount: () => idle.size,
+    wake() {
+      if (waking) {
+        wakeAgain = true;
+        return;
+      }
+      if (idle.size === 0) return;
+      waking = true;
+      void (async () => {
+        try {
+          do {
+            wakeAgain = false;
+            await drainIdle();
+          } while (wakeAgain && idle.size > 0);
+        } catch (e) {
+          grid.log.error('scheduler wake failed', { error: e as Error });
+        } finally {
+          waking = false;
+        }
+      })();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import type { Grid } from '../grid';
+import { failExhaustedWorkUnits } from '../queue/fail-exhausted';
+import { applyHostOutcomes } from '../queue/host-reliability';
+import { timeOutReplicas } from '../queue/time-out-replicas';
+import { finishBatches } from '../validation/assimilate';
+import { sendCancels } from '../work/send-cancels';
+
+const PASS_SIZE = 1000;
+
+/**
+ * One transitioner pass: deadlines (time out, reissue), error and replica limits (fail), batch
+ * completion after failures, and hosts gone quiet (offline). Each step is its own transaction.
+ */
+export async function transitionerPass(grid: Grid): Promise<number> {
+  const timedOut = await grid.db.transaction(async (tx) => {
+    const rows = await timeOutReplicas(tx, PASS_SIZE);
+    const perHost = new Map<string, number>();
+    for (const r of rows) perHost.set(r.host_id, (perHost.get(r.host_id) ?? 0) + 1);
+    await applyHostOutcomes(tx, [...perHost].map(([hostId, n]) => ({ hostId, valid: 0, invalid: 0, errors: n, credit: 0 })));
+    if (rows.length) {
+      await tx.rows(sql`UPDATE hosts SET timeout_count = timeout_count + c.n
+        FROM jsonb_to_recordset(${JSON.stringify([...perHost].map(([id, n]) => ({ id, n })))}::jsonb) AS c(id uuid, n int) WHERE hosts.id = c.id`);
+      await tx.rows(sql`INSERT INTO events (kind, subject, data) VALUES ('replicas.timed_out', NULL, ${JSON.stringify({ replicas: rows.map((r) => r.id) })}::jsonb)`);
+    }
+    return rows;
+  });
+  if (timedOut.length) {
+    grid.log.info('replicas timed out', { replicas: timedOut.map((r) => r.id) });
+    grid.wakeScheduler();
+  }
+
+  const { failed, cancelled, finished } = await grid.db.transaction(async (tx) => {
+    const r = await failExhaustedWorkUnits(tx, PASS_SIZE);
+    const finished = await finishBatches(tx, [...new Set(r.failed.map((f) => f.batch_id))]);
+    return { ...r, finished };
+  });
+  if (cancelled.length) await sendCancels(grid, cancelled, 'work unit failed');
+  for (const f of failed) grid.events.emit('wu.failed', { wuIds: [f.id], reason: f.reason });
+  for (const batchId of finished) grid.events.emit('batch.finished', { batchId, state: 'done' });
+  if (failed.length) grid.log.warn('work units failed', { wus: failed.map((f) => ({ id: f.id, reason: f.reason })) });
+
+  await grid.db.rows(sql`UPDATE hosts SET online = false
+    WHERE online AND (last_contact IS NULL OR last_contact < now() - make_interval(secs => ${grid.config.daemons.hostOfflineMs / 1000}))`);
+  return timedOut.length === PASS_SIZE || failed.length === PASS_SIZE ? 1 : 0;
+}

@@ -1,0 +1,140 @@
+import { upgradeWebSocket } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import type { WSContext } from 'hono/ws';
+import { AgentMessage, type CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
+import { parseFrame } from '@nfl-grid/shared/protocol/parse';
+import type { Scheduler } from '../daemons/scheduler';
+import { AppError } from '../errors';
+import type { Grid } from '../grid';
+import { recordReplicaFailures } from '../queue/record-replica-errors';
+import type { AgentConnection, LocalAgentRegistry } from './agent-registry';
+import type { AgentSession } from './agent-session';
+import { handleHello } from './handle-hello';
+import { handleCheckpoint, handleProgress } from './handle-progress';
+import { handleResult } from './handle-result';
+
+const HELLO_TIMEOUT_MS = 15_000;
+
+export interface GatewayDeps {
+  grid: Grid;
+  agents: LocalAgentRegistry;
+  scheduler: Scheduler;
+  wakeTransitioner(): void;
+}
+
+/*
+ * One websocket per agent. States: awaiting_hello -> ready -> closed. Frames are handled one at a
+ * time in arrival order (a promise chain per socket); every frame is parsed with the shared zod
+ * schemas, and a bad frame or a failing handler gets an `error` reply, never a crash.
+ */
+export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
+  const { grid, agents, scheduler } = deps;
+  return upgradeWebSocket(() => {
+    let session: AgentSession | null = null;
+    let conn: AgentConnection | null = null;
+    let closed = false;
+    let chain: Promise<void> = Promise.resolve();
+    let helloTimer: NodeJS.Timeout | null = null;
+    const send = (ws: WSContext, msg: CoordinatorMessage) => {
+      if (!closed) ws.send(JSON.stringify(msg));
+    };
+    const fail = (ws: WSContext, code: string, message: string, fields: string[] = []) => {
+      grid.log.warn('agent protocol error', { host: session?.hostId ?? null, code, message });
+      send(ws, { type: 'error', code, message, fields });
+    };
+
+    async function onFrame(ws: WSContext, data: unknown) {
+      const parsed = parseFrame(AgentMessage, data as string);
+      if (!parsed.ok) return fail(ws, parsed.code, parsed.message, parsed.fields);
+      const msg = parsed.value;
+      if (!session) {
+        if (msg.type !== 'hello') return fail(ws, 'hello_required', 'the first message must be hello');
+        const h = await handleHello(grid, msg);
+        if (helloTimer) clearTimeout(helloTimer);
+        session = {
+          ...h, paused: h.config.paused, lastProgressWrite: 0,
+          send: (m) => send(ws, m),
+          close: (code, reason) => ws.close(code, reason),
+          get closed() { return closed; },
+        };
+        conn = { hostId: h.hostId, ownerId: h.ownerId, send: session.send, close: session.close };
+        agents.add(conn);
+        send(ws, { type: 'welcome', hostId: h.hostId, serverTime: Date.now(), config: h.config, dropped: h.dropped });
+        grid.events.emit('host.changed', { hostId: h.hostId });
+        grid.log.info('agent connected', { host: h.hostId, kernels: h.kernels.length });
+        return;
+      }
+      const s = session;
+      switch (msg.type) {
+        case 'hello':
+          return fail(ws, 'already_hello', 'hello was already received on this connection');
+        case 'request_work':
+          await scheduler.requestWork(s, msg.max) || send(ws, { type: 'no_work', retryAfterMs: grid.config.work.noWorkRetryMs });
+          return;
+        case 'progress':
+          return handleProgress(grid, s, msg);
+        case 'checkpoint': {
+          const problem = await handleCheckpoint(grid, s, msg);
+          if (problem) fail(ws, 'checkpoint_refused', problem, ['replicaId']);
+          return;
+        }
+        case 'result':
+          send(ws, await handleResult(grid, s, msg));
+          return;
+        case 'error':
+          if (msg.replicaId === null) {
+            grid.log.warn('agent reported a problem', { host: s.hostId, code: msg.code, message: msg.message });
+            await grid.db.rows(sql`INSERT INTO events (kind, subject, data) VALUES ('agent.error', ${s.hostId}, ${JSON.stringify({ code: msg.code, message: msg.message })}::jsonb)`);
+            return;
+          }
+          await recordReplicaFailures(grid.db, s.hostId, [{ replicaId: msg.replicaId, state: 'errored', code: msg.code, message: msg.message }]);
+          deps.wakeTransitioner();
+          grid.wakeScheduler();
+          return;
+        case 'bye':
+          if (msg.abandon.length) {
+            await recordReplicaFailures(grid.db, s.hostId, msg.abandon.map((id) => ({ replicaId: id, state: 'abandoned' as const, code: 'abandoned', message: msg.reason })));
+            grid.wakeScheduler();
+          }
+          ws.close(1000, 'bye');
+          return;
+      }
+    }
+
+    return {
+      onOpen(_evt, ws) {
+        helloTimer = setTimeout(() => {
+          if (!session) {
+            fail(ws, 'hello_timeout', 'no hello received in time');
+            ws.close(4408, 'hello timeout');
+          }
+        }, HELLO_TIMEOUT_MS);
+      },
+      onMessage(evt, ws) {
+        chain = chain.then(() => onFrame(ws, evt.data)).catch((e) => {
+          if (e instanceof AppError) {
+            fail(ws, e.code, e.message, e.field ? [e.field] : []);
+            if (!session && (e.status === 401 || e.status === 403)) ws.close(4000 + e.status, e.code);
+          } else {
+            grid.log.error('agent message failed', { host: session?.hostId ?? null, error: e as Error });
+            fail(ws, 'internal_error', 'the coordinator could not handle this message');
+          }
+        });
+      },
+      onClose() {
+        closed = true;
+        if (helloTimer) clearTimeout(helloTimer);
+        if (!session) return;
+        const s = session;
+        if (conn) agents.remove(conn);
+        scheduler.forget(s.hostId);
+        if (!agents.isOnline(s.hostId)) {
+          void grid.db.rows(sql`UPDATE hosts SET online = false WHERE id = ${s.hostId}`).catch(() => {});
+        }
+        grid.events.emit('host.changed', { hostId: s.hostId });
+        grid.log.info('agent disconnected', { host: s.hostId });
+      },
+    };
+  });
+}

@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/index';
+
+export interface ReplicaFailure {
+  replicaId: number;
+  /** `errored`: the kernel failed on the host; `abandoned`: the host gave it back. */
+  state: 'errored' | 'abandoned';
+  code: string;
+  message: string;
+}
+
+/**
+ * Records replicas a host could not finish. Each frees a slot for a new replica (within
+ * max_total_replicas); errors also count toward the WU's max_error_replicas.
+ */
+export async function recordReplicaFailures(db: Db, hostId: string, failures: ReplicaFailure[]): Promise<{ id: number; wu_id: number; state: string }[]> {
+  const payload = JSON.stringify(failures.map((f) => ({ id: f.replicaId, st: f.state, code: f.code.slice(0, 64), msg: f.message.slice(0, 2000) })));
+  return db.rows(sql`
+    WITH d AS (
+      SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS d(id int8, st text, code text, msg text)
+    ), upd AS (
+      UPDATE replicas r SET state = d.st::replica_state, error_code = d.code, error_message = d.msg, reported_at = now()
+        FROM d WHERE r.id = d.id AND r.host_id = ${hostId} AND r.state = 'in_progress'
+      RETURNING r.id, r.wu_id, r.state
+    ), per_wu AS (
+      SELECT wu_id, count(*)::int AS n, (count(*) FILTER (WHERE state = 'errored'))::int AS errs FROM upd GROUP BY wu_id
+    ), wu AS (
+      UPDATE work_units w
+         SET error_replicas = w.error_replicas + c.errs,
+             replicas_needed = LEAST(w.replicas_needed + c.n, GREATEST(w.max_total_replicas - w.replicas_sent, 0)),
+             updated_at = now()
+        FROM per_wu c
+       WHERE w.id = c.wu_id AND w.state IN ('pending', 'running', 'validating')
+      RETURNING w.id
+    )
+    SELECT id, wu_id, state::text AS state FROM upd`);
+}

@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm';
+import { COBBLESTONES_PER_FLOP } from '../credit/credit-math';
+import type { Db } from '../db/index';
+
+export interface ReportedResult {
+  replicaId: number;
+  output: unknown;
+  outputSha256: string;
+  cpuSeconds: number;
+  elapsedSeconds: number;
+  steps: number;
+}
+
+/**
+ * Records a packet of results from one host in one transaction. Only replicas this host holds
+ * (in progress, or timed out but not yet replaced) are accepted; each accepted result marks its
+ * WU for validation. Returns the accepted replica ids; the rest are refused.
+ */
+export async function reportResults(db: Db, hostId: string, benchmarkFlops: number, results: ReportedResult[]): Promise<{ replicaId: number; wuId: number }[]> {
+  const payload = JSON.stringify(results.map((r) => ({
+    id: r.replicaId, output: r.output ?? null, sha: r.outputSha256, cpu: r.cpuSeconds, elapsed: r.elapsedSeconds, steps: r.steps,
+  })));
+  // Claimed credit as in credit-math.ts claimedCredit(): CPU time x benchmark, kept within a
+  // factor of two of the WU's estimate.
+  const k = COBBLESTONES_PER_FLOP;
+  const rows = await db.rows<{ id: number; wu_id: number }>(sql`
+    WITH d AS (
+      SELECT * FROM jsonb_to_recordset(${payload}::jsonb)
+        AS d(id int8, output jsonb, sha text, cpu float8, elapsed float8, steps int4)
+    ), upd AS (
+      UPDATE replicas r
+         SET state = 'reported', output = d.output, output_sha256 = d.sha, cpu_seconds = d.cpu,
+             elapsed_seconds = d.elapsed, steps = d.steps, reported_at = now(), progress = 100,
+             claimed_credit = LEAST(GREATEST(d.cpu * ${benchmarkFlops}::float8 * ${k}::float8, cw.cost_estimate * ${k}::float8 / 2),
+                                    cw.cost_estimate * ${k}::float8 * 2)
+        FROM d, work_units cw
+       WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ('in_progress', 'timed_out')
+      RETURNING r.id, r.wu_id, r.cpu_seconds
+    ), per_wu AS (
+      SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id
+    ), wu AS (
+      UPDATE work_units w
+         SET replicas_reported = w.replicas_reported + c.n,
+             needs_validation = true,
+             state = CASE WHEN w.state IN ('pending', 'running') AND w.replicas_reported + c.n >= w.min_quorum
+                          THEN 'validating'::wu_state ELSE w.state END,
+             updated_at = now()
+        FROM per_wu c
+       WHERE w.id = c.wu_id
+      RETURNING w.id
+    ), host AS (
+      UPDATE hosts SET cpu_seconds = cpu_seconds + (SELECT coalesce(sum(cpu_seconds), 0) FROM upd), last_contact = now()
+       WHERE id = ${hostId} AND EXISTS (SELECT 1 FROM upd)
+      RETURNING id
+    )
+    SELECT upd.id, upd.wu_id FROM upd`);
+  return rows.map((r) => ({ replicaId: r.id, wuId: r.wu_id }));
+}

@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../db/index';
+
+/**
+ * Replicas past their deadline become `timed_out`; each of their WUs that is still active gets
+ * one more replica to hand out, as long as max_total_replicas allows. Returns what timed out.
+ */
+export async function timeOutReplicas(tx: Tx, limit: number): Promise<{ id: number; wu_id: number; host_id: string }[]> {
+  return tx.rows(sql`
+    WITH late AS (
+      SELECT id FROM replicas WHERE state = 'in_progress' AND deadline < now()
+       ORDER BY deadline LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    ), upd AS (
+      UPDATE replicas r SET state = 'timed_out' FROM late WHERE r.id = late.id
+      RETURNING r.id, r.wu_id, r.host_id
+    ), per_wu AS (
+      SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id
+    ), wu AS (
+      UPDATE work_units w
+         SET replicas_needed = LEAST(w.replicas_needed + c.n, GREATEST(w.max_total_replicas - w.replicas_sent, 0)),
+             updated_at = now()
+        FROM per_wu c
+       WHERE w.id = c.wu_id AND w.state IN ('pending', 'running', 'validating')
+      RETURNING w.id
+    )
+    SELECT id, wu_id, host_id FROM upd`);
+}

@@ -1,0 +1,32 @@
+/*
+ * CSV for result downloads (RFC 4180): CRLF line ends, a field is quoted when it holds a comma,
+ * quote, CR or LF, and quotes inside are doubled. Nested objects flatten to dotted column names;
+ * arrays are kept whole as JSON in one cell so that a histogram stays one column.
+ */
+
+export function csvField(v: unknown): string {
+  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** `{a: {b: 1}, c: [1, 2]}` under `out` → `{'out.a.b': 1, 'out.c': [1, 2]}`. */
+export function flatten(value: unknown, prefix: string, into: Record<string, unknown> = {}): Record<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) into[prefix] = '';
+    for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, into);
+  } else {
+    into[prefix] = value;
+  }
+  return into;
+}
+
+/** Rows to CSV text; columns are the union of keys in order of first appearance. */
+export function toCsv(rows: Record<string, unknown>[], leading: string[] = []): string {
+  const cols = new Set(leading);
+  for (const r of rows) for (const k of Object.keys(r)) cols.add(k);
+  const header = [...cols];
+  const lines = [header.map(csvField).join(',')];
+  for (const r of rows) lines.push(header.map((k) => csvField(r[k])).join(','));
+  return lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,62 @@
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { IdParam } from '@nfl-grid/shared/api/ids';
+import { CreateKeyBody, CreateUserBody } from '@nfl-grid/shared/api/users';
+import { insertApiKey } from '../auth/api-keys';
+import { requireAuth } from '../auth/require-auth';
+import { createUserWithKey } from '../auth/users';
+import { apiKeys, users } from '../db/schema/index';
+import { NotFound } from '../errors';
+import type { Grid } from '../grid';
+import { describeRoute } from '../openapi/registry';
+import { recordEvent } from './http/record-event';
+import { zv } from './http/validate';
+
+/** Users and their API keys (admin), and `GET /me` for anyone. */
+export function usersRoutes(grid: Grid) {
+  const admin = requireAuth(grid, ['admin']);
+  return new Hono()
+    .post('/users',
+      describeRoute({ summary: 'Create a user with a first API key', responses: { 201: 'The user and the API key (shown only this once)' } }),
+      admin, zv('json', CreateUserBody),
+      async (c) => {
+        const { user, key, keyId } = await createUserWithKey(grid.db, c.req.valid('json'));
+        await recordEvent(grid.db, 'user.created', user.id, c.get('user').id, { name: user.name, role: user.role });
+        return c.json({ user, apiKey: key, keyId }, 201);
+      })
+    .get('/users',
+      describeRoute({ summary: 'List users with their number of live API keys' }),
+      admin,
+      async (c) => {
+        const rows = await grid.db.orm.select({ id: users.id, name: users.name, role: users.role, team: users.team, createdAt: users.createdAt, keys: count(apiKeys.id) })
+          .from(users).leftJoin(apiKeys, and(eq(apiKeys.userId, users.id), isNull(apiKeys.revokedAt)))
+          .groupBy(users.id).orderBy(asc(users.name));
+        return c.json({ users: rows.map((r) => ({ ...r, keys: Number(r.keys) })) });
+      })
+    .get('/users/:id/keys',
+      describeRoute({ summary: "List a user's API keys (prefixes only)" }),
+      admin, zv('param', IdParam),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const [u] = await grid.db.orm.select({ id: users.id }).from(users).where(eq(users.id, id));
+        if (!u) throw new NotFound('user', 'id');
+        const keys = await grid.db.orm.select({ id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+          .from(apiKeys).where(eq(apiKeys.userId, id)).orderBy(asc(apiKeys.createdAt));
+        return c.json({ keys });
+      })
+    .post('/users/:id/keys',
+      describeRoute({ summary: 'Make another API key for a user', responses: { 201: 'The new key (shown only this once)' } }),
+      admin, zv('param', IdParam), zv('json', CreateKeyBody),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const [u] = await grid.db.orm.select({ id: users.id }).from(users).where(eq(users.id, id));
+        if (!u) throw new NotFound('user', 'id');
+        const k = await insertApiKey(grid.db, id, c.req.valid('json').label);
+        await recordEvent(grid.db, 'key.created', k.id, c.get('user').id, { userId: id, prefix: k.prefix });
+        return c.json({ id: k.id, userId: id, apiKey: k.key, prefix: k.prefix }, 201);
+      })
+    .get('/me',
+      describeRoute({ summary: 'The user this API key belongs to' }),
+      requireAuth(grid),
+      (c) => c.json({ user: c.get('user') }));
+}

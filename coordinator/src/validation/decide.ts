@@ -1,0 +1,93 @@
+import { grantedCredit } from '../credit/credit-math';
+
+/*
+ * The validator's decision for one work unit, as a pure function of what has been reported
+ * (BOINC's check_set, made explicit). It never touches the database; validator.ts applies it.
+ */
+
+export interface ReportedReplica {
+  id: number;
+  hostId: string;
+  validateState: 'pending' | 'valid' | 'invalid' | 'inconclusive';
+  output: unknown;
+  outputSha256: string;
+  claimedCredit: number;
+  /** Whether the host is trusted now (for a WU that went out unreplicated). */
+  hostTrusted: boolean;
+}
+
+export interface WorkUnitForValidation {
+  id: number;
+  minQuorum: number;
+  baseQuorum: number;
+  replicasSent: number;
+  replicasNeeded: number;
+  maxTotalReplicas: number;
+  inProgress: number;
+  costEstimate: number;
+  canonicalReplicaId: number | null;
+  canonicalOutput: unknown;
+  canonicalSha256: string | null;
+  canonicalGranted: number | null;
+}
+
+export type Decision =
+  | { kind: 'wait' }
+  | { kind: 'valid'; canonicalId: number; valid: number[]; invalid: number[]; granted: number }
+  | { kind: 'late'; valid: number[]; invalid: number[]; granted: number }
+  | { kind: 'inconclusive'; inconclusive: number[]; more: number }
+  | { kind: 'raise_quorum'; quorum: number; more: number }
+  | { kind: 'no_consensus'; invalid: number[]; reason: string };
+
+type Compare = (a: unknown, b: unknown) => boolean;
+
+function agrees(a: { output: unknown; outputSha256: string }, b: { output: unknown; outputSha256: string }, compare: Compare): boolean {
+  if (a.outputSha256 === b.outputSha256) return true;
+  try {
+    return compare(a.output, b.output);
+  } catch {
+    // A malformed output that makes the comparator throw agrees with nothing.
+    return false;
+  }
+}
+
+export function decide(wu: WorkUnitForValidation, reported: ReportedReplica[], compare: Compare): Decision {
+  // A canonical output exists: later replicas are checked against it alone.
+  if (wu.canonicalReplicaId !== null) {
+    const pending = reported.filter((r) => r.validateState === 'pending' || r.validateState === 'inconclusive');
+    const canon = { output: wu.canonicalOutput, outputSha256: wu.canonicalSha256 ?? '' };
+    const valid = pending.filter((r) => agrees(r, canon, compare)).map((r) => r.id);
+    const invalid = pending.filter((r) => !valid.includes(r.id)).map((r) => r.id);
+    return { kind: 'late', valid, invalid, granted: wu.canonicalGranted ?? 0 };
+  }
+  const candidates = reported.filter((r) => r.validateState !== 'invalid').sort((a, b) => a.id - b.id);
+  if (candidates.length < wu.minQuorum) return { kind: 'wait' };
+
+  // A WU handed to a trusted host alone: accept it only if the host is still trusted.
+  if (wu.minQuorum === 1 && wu.baseQuorum > 1 && candidates.length === 1 && !candidates[0]!.hostTrusted) {
+    const more = Math.min(wu.baseQuorum - 1, Math.max(0, wu.maxTotalReplicas - wu.replicasSent));
+    return { kind: 'raise_quorum', quorum: wu.baseQuorum, more };
+  }
+
+  // Clusters of mutually agreeing outputs, each represented by its earliest replica.
+  const clusters: ReportedReplica[][] = [];
+  for (const r of candidates) {
+    const home = clusters.find((c) => agrees(c[0]!, r, compare));
+    if (home) home.push(r);
+    else clusters.push([r]);
+  }
+  const best = clusters.reduce((a, b) => (b.length > a.length ? b : a));
+  if (best.length >= wu.minQuorum) {
+    const valid = best.map((r) => r.id);
+    const invalid = candidates.filter((r) => !valid.includes(r.id)).map((r) => r.id);
+    return { kind: 'valid', canonicalId: best[0]!.id, valid, invalid, granted: grantedCredit(best.map((r) => r.claimedCredit), wu.costEstimate) };
+  }
+  // No quorum yet: ask for enough replicas that agreement is still possible, within the limit.
+  const wanted = wu.minQuorum - best.length;
+  const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent);
+  const more = Math.max(0, Math.min(wanted - wu.inProgress - wu.replicasNeeded, room));
+  if (more === 0 && wu.inProgress === 0 && wu.replicasNeeded === 0) {
+    return { kind: 'no_consensus', invalid: [], reason: `no ${wu.minQuorum} of ${candidates.length} results agree and the limit of ${wu.maxTotalReplicas} replicas is reached` };
+  }
+  return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more };
+}

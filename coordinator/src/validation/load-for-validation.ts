@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../db/index';
+import type { ReportedReplica, WorkUnitForValidation } from './decide';
+
+export interface WuRow extends WorkUnitForValidation {
+  kernelRef: string;
+  batchId: string;
+  seq: number;
+  params: unknown;
+}
+
+export interface ReplicaRow extends ReportedReplica {
+  wuId: number;
+  ownerId: string;
+  grantedCredit: number | null;
+}
+
+/** Locks up to `limit` WUs that need validation (skipping ones another validator holds). */
+export async function lockWorkUnitsToValidate(tx: Tx, limit: number): Promise<WuRow[]> {
+  const rows = await tx.rows<Record<string, any>>(sql`
+    SELECT w.id, w.kernel || '@' || w.kernel_version AS kernel_ref, w.batch_id, w.seq, w.params,
+           w.min_quorum, w.base_quorum, w.replicas_sent, w.replicas_needed, w.max_total_replicas,
+           w.cost_estimate, w.canonical_replica_id,
+           (SELECT count(*)::int FROM replicas r WHERE r.wu_id = w.id AND r.state = 'in_progress') AS in_progress
+      FROM work_units w
+     WHERE w.needs_validation
+     ORDER BY w.id
+     LIMIT ${limit}
+     FOR UPDATE OF w SKIP LOCKED`);
+  return rows.map((r) => ({
+    id: r.id, kernelRef: r.kernel_ref, batchId: r.batch_id, seq: r.seq, params: r.params,
+    minQuorum: r.min_quorum, baseQuorum: r.base_quorum, replicasSent: r.replicas_sent, replicasNeeded: r.replicas_needed,
+    maxTotalReplicas: r.max_total_replicas, costEstimate: r.cost_estimate, canonicalReplicaId: r.canonical_replica_id,
+    inProgress: r.in_progress, canonicalOutput: null, canonicalSha256: null, canonicalGranted: null,
+  }));
+}
+
+/** Reported replicas of these WUs, with whether each host is trusted now. */
+export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { streak: number; maxErrorRate: number }): Promise<ReplicaRow[]> {
+  const rows = await tx.rows<Record<string, any>>(sql`
+    SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit,
+           (h.consecutive_valid >= ${trust.streak} AND h.error_rate <= ${trust.maxErrorRate} AND h.status = 'active') AS trusted
+      FROM replicas r JOIN hosts h ON h.id = r.host_id
+     WHERE r.wu_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(wuIds)}::jsonb)::int8)
+       AND r.state = 'reported'`);
+  return rows.map((r) => ({
+    id: r.id, wuId: r.wu_id, hostId: r.host_id, ownerId: r.owner_id, validateState: r.validate_state, output: r.output,
+    outputSha256: r.output_sha256, claimedCredit: r.claimed_credit ?? 0, grantedCredit: r.granted_credit, hostTrusted: r.trusted,
+  }));
+}
