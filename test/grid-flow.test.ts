@@ -37,7 +37,8 @@ describe.each(dbKinds())('grid flow on %s', (kind) => {
     const submit = await researcher.api.post('/api/v1/batches', {
       name: 'season odds 2000-2024', kernel: 'mc.season', seed: 42,
       params: { nSims: 200, simsPerStep: 100 }, grid: { season: seasons }, replicates: 2,
-      policy: { minQuorum: 2, delayBoundSeconds: 300 },
+      // Strict quorum: no unreplicated work for hosts that earn trust during the batch.
+      policy: { minQuorum: 2, delayBoundSeconds: 300, adaptive: false },
     });
     expect(submit.status).toBe(201);
     expect(submit.body.wuCount).toBe(50);

@@ -45,7 +45,7 @@ describe.skipIf(!withPostgres)('two coordinators on one Postgres', () => {
     const api = apiClient(two.url, researcher.body.apiKey);
     const submit = await api.post('/api/v1/batches', {
       name: 'two coordinators', kernel: 'mc.season', seed: 5, params: { nSims: 200, simsPerStep: 100 },
-      grid: { season: Array.from({ length: 25 }, (_, i) => 2000 + i) }, replicates: 2, policy: { minQuorum: 2, delayBoundSeconds: 300 },
+      grid: { season: Array.from({ length: 25 }, (_, i) => 2000 + i) }, replicates: 2, policy: { minQuorum: 2, delayBoundSeconds: 300, adaptive: false },
     });
     expect(submit.status).toBe(201);
     const batchId = submit.body.batchId;

@@ -258,3 +258,18 @@ export async function resetData(db: Db): Promise<void> {
   const names = tables.map((t) => t.tablename).filter((n) => !keep.includes(n)).map((n) => `"${n}"`);
   if (names.length) await db.rows(sql.raw(`TRUNCATE ${names.join(', ')} RESTART IDENTITY CASCADE`));
 }
+
+/** Groups by key, keeping first-seen order (Map.groupBy is not in Node 20). */
+export function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+/** WU ids of claimed replicas, ascending. */
+export const wuIdsOf = (claimed: { wu_id: number }[]) => claimed.map((c) => c.wu_id).sort((a, b) => a - b);

@@ -37,16 +37,39 @@ function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/** The SQLSTATE of a driver error (drizzle wraps it as the cause). */
+export function sqlState(e: unknown): string | undefined {
+  const err = e as { code?: unknown; cause?: { code?: unknown } };
+  const code = typeof err?.code === 'string' ? err.code : err?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+// Deadlocks and serialization failures are retried: the transaction is rolled back whole, so
+// running it again is safe. Lock ordering (work units, replicas, hosts, batches) makes them rare.
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 5;
+
+async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(e) ?? '')) throw e;
+      await new Promise((r) => setTimeout(r, 5 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
+
 function wrap(kind: Db['kind'], orm: Drizzle, extras: Pick<Db, 'listen' | 'notify' | 'close'>): Db {
   return {
     kind,
     orm,
-    rows: async <T>(q: SQL) => rowsOf<T>(await orm.execute(q)),
+    rows: <T>(q: SQL) => retrying(async () => rowsOf<T>(await orm.execute(q))),
     transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
-      orm.transaction(async (txOrm) => {
+      retrying(() => orm.transaction(async (txOrm) => {
         const t = txOrm as unknown as Drizzle;
         return fn({ orm: t, rows: async <R>(q: SQL) => rowsOf<R>(await t.execute(q)) });
-      }),
+      })),
     ...extras,
   };
 }

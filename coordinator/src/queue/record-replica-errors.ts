@@ -15,7 +15,14 @@ export interface ReplicaFailure {
  */
 export async function recordReplicaFailures(db: Db, hostId: string, failures: ReplicaFailure[]): Promise<{ id: number; wu_id: number; state: string }[]> {
   const payload = JSON.stringify(failures.map((f) => ({ id: f.replicaId, st: f.state, code: f.code.slice(0, 64), msg: f.message.slice(0, 2000) })));
-  return db.rows(sql`
+  const ids = JSON.stringify(failures.map((f) => f.replicaId));
+  return db.transaction(async (tx) => {
+    // Work units first, in id order (the lock order every transition follows).
+    await tx.rows(sql`
+      SELECT id FROM work_units
+       WHERE id IN (SELECT wu_id FROM replicas WHERE host_id = ${hostId} AND id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::int8))
+       ORDER BY id FOR UPDATE`);
+    return tx.rows<{ id: number; wu_id: number; state: string }>(sql`
     WITH d AS (
       SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS d(id int8, st text, code text, msg text)
     ), upd AS (
@@ -34,4 +41,5 @@ export async function recordReplicaFailures(db: Db, hostId: string, failures: Re
       RETURNING w.id
     )
     SELECT id, wu_id, state::text AS state FROM upd`);
+  });
 }

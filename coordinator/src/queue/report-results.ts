@@ -23,7 +23,14 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
   // Claimed credit as in credit-math.ts claimedCredit(): CPU time x benchmark, kept within a
   // factor of two of the WU's estimate.
   const k = COBBLESTONES_PER_FLOP;
-  const rows = await db.rows<{ id: number; wu_id: number }>(sql`
+  const ids = JSON.stringify(results.map((r) => r.replicaId));
+  const rows = await db.transaction(async (tx) => {
+    // Lock order everywhere: work units (by id), then replicas, then hosts, then batches.
+    await tx.rows(sql`
+      SELECT id FROM work_units
+       WHERE id IN (SELECT wu_id FROM replicas WHERE host_id = ${hostId} AND id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::int8))
+       ORDER BY id FOR UPDATE`);
+    return tx.rows<{ id: number; wu_id: number }>(sql`
     WITH d AS (
       SELECT * FROM jsonb_to_recordset(${payload}::jsonb)
         AS d(id int8, output jsonb, sha text, cpu float8, elapsed float8, steps int4)
@@ -34,7 +41,7 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
              claimed_credit = LEAST(GREATEST(d.cpu * ${benchmarkFlops}::float8 * ${k}::float8, cw.cost_estimate * ${k}::float8 / 2),
                                     cw.cost_estimate * ${k}::float8 * 2)
         FROM d, work_units cw
-       WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ('in_progress', 'timed_out')
+       WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ('in_progress', 'timed_out') AND cw.state NOT IN ('failed', 'cancelled')
       RETURNING r.id, r.wu_id, r.cpu_seconds
     ), per_wu AS (
       SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id
@@ -54,5 +61,6 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
       RETURNING id
     )
     SELECT upd.id, upd.wu_id FROM upd`);
+  });
   return rows.map((r) => ({ replicaId: r.id, wuId: r.wu_id }));
 }

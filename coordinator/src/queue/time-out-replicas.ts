@@ -6,12 +6,17 @@ import type { Tx } from '../db/index';
  * one more replica to hand out, as long as max_total_replicas allows. Returns what timed out.
  */
 export async function timeOutReplicas(tx: Tx, limit: number): Promise<{ id: number; wu_id: number; host_id: string }[]> {
+  // Lock the WUs first (skipping ones a validator holds), then their overdue replicas.
+  const wus = await tx.rows<{ id: number }>(sql`
+    SELECT id FROM work_units
+     WHERE id IN (SELECT wu_id FROM replicas WHERE state = 'in_progress' AND deadline < now() ORDER BY deadline LIMIT ${limit})
+     ORDER BY id FOR UPDATE SKIP LOCKED`);
+  if (wus.length === 0) return [];
   return tx.rows(sql`
-    WITH late AS (
-      SELECT id FROM replicas WHERE state = 'in_progress' AND deadline < now()
-       ORDER BY deadline LIMIT ${limit} FOR UPDATE SKIP LOCKED
-    ), upd AS (
-      UPDATE replicas r SET state = 'timed_out' FROM late WHERE r.id = late.id
+    WITH upd AS (
+      UPDATE replicas r SET state = 'timed_out'
+       WHERE r.wu_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(wus.map((w) => w.id))}::jsonb)::int8)
+         AND r.state = 'in_progress' AND r.deadline < now()
       RETURNING r.id, r.wu_id, r.host_id
     ), per_wu AS (
       SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id

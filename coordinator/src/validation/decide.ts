@@ -84,7 +84,7 @@ export function decide(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   }
   // No quorum yet: ask for enough replicas that agreement is still possible, within the limit.
   const wanted = wu.minQuorum - best.length;
-  const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent);
+  const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded);
   const more = Math.max(0, Math.min(wanted - wu.inProgress - wu.replicasNeeded, room));
   if (more === 0 && wu.inProgress === 0 && wu.replicasNeeded === 0) {
     return { kind: 'no_consensus', invalid: [], reason: `no ${wu.minQuorum} of ${candidates.length} results agree and the limit of ${wu.maxTotalReplicas} replicas is reached` };

@@ -9,9 +9,11 @@ import { sendCancels } from './send-cancels';
  */
 export async function cancelBatch(grid: Grid, batchId: string, actor: string): Promise<{ wusCancelled: number; replicasCancelled: number }> {
   const result = await grid.db.transaction(async (tx) => {
-    const [batch] = await tx.rows<{ state: string }>(sql`SELECT state FROM batches WHERE id = ${batchId} FOR UPDATE`);
+    // Lock order: work units, replicas, then the batch row (as the validator does).
+    const [batch] = await tx.rows<{ state: string }>(sql`SELECT state FROM batches WHERE id = ${batchId}`);
     if (!batch) throw new NotFound('batch', 'id');
     if (batch.state !== 'open') throw new Conflict(`batch is already ${batch.state}`, 'batch_not_open', 'id');
+    await tx.rows(sql`SELECT id FROM work_units WHERE batch_id = ${batchId} AND state IN ('pending', 'running', 'validating') ORDER BY id FOR UPDATE`);
     const wus = await tx.rows<{ id: number }>(sql`
       UPDATE work_units SET state = 'cancelled', replicas_needed = 0, needs_validation = false,
              reason = 'batch cancelled', finished_at = now(), updated_at = now()
@@ -22,7 +24,8 @@ export async function cancelBatch(grid: Grid, batchId: string, actor: string): P
         FROM work_units w
        WHERE w.batch_id = ${batchId} AND r.wu_id = w.id AND r.state IN ('unsent', 'in_progress')
       RETURNING r.id, r.host_id`);
-    await tx.rows(sql`UPDATE batches SET state = 'cancelled', finished_at = now() WHERE id = ${batchId}`);
+    const closed = await tx.rows(sql`UPDATE batches SET state = 'cancelled', finished_at = now() WHERE id = ${batchId} AND state = 'open' RETURNING id`);
+    if (closed.length === 0) throw new Conflict('batch finished while it was being cancelled', 'batch_not_open', 'id');
     await tx.rows(sql`INSERT INTO events (kind, subject, actor, data)
       VALUES ('batch.cancelled', ${batchId}, ${actor}, ${JSON.stringify({ wus: wus.length, replicas: reps.length })}::jsonb)`);
     return { wus, reps };

@@ -10,6 +10,14 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
+/** An error as log fields, with the underlying cause (a driver error inside a query error). */
+function errorFields(e: Error): Record<string, unknown> {
+  const cause = (e as { cause?: { message?: string; code?: string } }).cause;
+  // Query errors repeat the whole statement and its parameters: keep the first line only.
+  const message = e.message.length > 300 ? e.message.split('\n')[0]!.slice(0, 300) : e.message;
+  return { name: e.name, message, ...(cause ? { cause: cause.message, code: cause.code } : {}) };
+}
+
 export function createLogger(name: string, bindings: Record<string, unknown> = {}): Logger {
   const env = typeof process !== 'undefined' ? process.env : {};
   const min = order[(env.NFL_GRID_LOG_LEVEL as Level) ?? 'info'] ?? order.info;
@@ -18,10 +26,10 @@ export function createLogger(name: string, bindings: Record<string, unknown> = {
     if (order[level] < min) return;
     const rec = { t: new Date().toISOString(), level, name, msg, ...bindings, ...fields };
     if (json) {
-      process.stderr.write(JSON.stringify(rec, (_k, v) => (v instanceof Error ? { message: v.message, name: v.name } : v)) + '\n');
+      process.stderr.write(JSON.stringify(rec, (_k, v) => (v instanceof Error ? errorFields(v) : v)) + '\n');
     } else {
       const extra = { ...bindings, ...fields };
-      const tail = Object.keys(extra).length ? ' ' + JSON.stringify(extra) : '';
+      const tail = Object.keys(extra).length ? ' ' + JSON.stringify(extra, (_k, v) => (v instanceof Error ? errorFields(v) : v)) : '';
       process.stderr.write(`${rec.t.slice(11, 19)} ${level.padEnd(5)} ${name}: ${msg}${tail}\n`);
     }
   };

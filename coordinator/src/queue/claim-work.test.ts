@@ -1,0 +1,215 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BENCH, benchOutput, groupBy, makeHost, makeUser, openTestGrid, policyOf, q, replicaRows, resetData, submitBenchBatch, wuIdsOf, wuRows,
+  type TestGrid, type TestHost,
+} from '../../../test/support/grid-fixtures';
+import { openPostgres, type Db } from '../db/index';
+import { dbKinds } from '../../../test/support/test-db';
+import { claimWork, type ClaimPolicy } from './claim-work';
+
+/*
+ * claimWork on a real database: who may take which WU, in what order, how concurrent claims share
+ * the queue (FOR UPDATE SKIP LOCKED), and adaptive replication at claim time.
+ */
+
+describe.each(dbKinds())('claimWork on %s', (kind) => {
+  let t: TestGrid;
+  let researcher: string;
+  let policy: ClaimPolicy;
+  beforeAll(async () => { t = await openTestGrid(kind); });
+  afterAll(async () => { await t?.close(); });
+  beforeEach(async () => {
+    await resetData(t.db);
+    researcher = await makeUser(t.db, { role: 'researcher' });
+    policy = policyOf(t.grid);
+  });
+
+  const claim = (h: TestHost, max = 100, p: Partial<ClaimPolicy> = {}, db: Db = t.db) => claimWork(db, h.claiming, max, { ...policy, ...p });
+
+  it('hands out what a WU needs, with what the agent must run', async () => {
+    const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 3, rounds: 300, policy: { minQuorum: 2, adaptive: false, delayBoundSeconds: 600 } });
+    const host = await makeHost(t.db);
+    const before = Date.now();
+    const got = await claim(host);
+    expect(wuIdsOf(got)).toEqual([1, 2, 3]);
+    got.sort((x, y) => x.wu_id - y.wu_id);
+    const wus = await wuRows(t.db, batchId);
+    for (const [i, c] of got.entries()) {
+      expect(`${c.kernel}@${c.kernel_version}`).toBe(BENCH);
+      expect(c.params).toEqual({ rounds: 300, steps: 2 });
+      expect(c.seed).toBe(wus[i]!.seed);
+      expect(c.cost_estimate).toBe(300 * 10);
+      expect(c.inputs).toEqual([]);
+      expect(c.checkpoint_step).toBeNull();
+      const deadline = new Date(c.deadline).getTime();
+      expect(deadline).toBeGreaterThanOrEqual(before + 600_000 - 5_000);
+      expect(deadline).toBeLessThanOrEqual(Date.now() + 600_000 + 5_000);
+      // The params and seed are enough to compute the output.
+      expect(benchOutput(c.params, c.seed).rounds).toBe(300);
+    }
+    expect(wus.map((w) => [w.state, w.replicas_needed, w.replicas_sent])).toEqual([['running', 1, 1], ['running', 1, 1], ['running', 1, 1]]);
+  });
+
+  it('never gives two replicas of one WU to one host, or to two hosts of one owner', async () => {
+    await submitBenchBatch(t.grid, researcher, { n: 10, policy: { minQuorum: 2, targetReplicas: 3, adaptive: false } });
+    const owner = await makeUser(t.db);
+    const h1 = await makeHost(t.db, { ownerId: owner });
+    const h2 = await makeHost(t.db, { ownerId: owner });
+    const other = await makeHost(t.db);
+    expect(await claim(h1)).toHaveLength(10);
+    for (let i = 0; i < 3; i++) {
+      expect(await claim(h1)).toEqual([]);
+      expect(await claim(h2)).toEqual([]);
+    }
+    expect(await claim(other)).toHaveLength(10);
+    expect(await claim(other)).toEqual([]);
+    expect(await claim(h2, 1)).toEqual([]);
+    const third = await makeHost(t.db);
+    expect(await claim(third)).toHaveLength(10);
+    expect(await claim(await makeHost(t.db))).toEqual([]);
+    const reps = await replicaRows(t.db);
+    expect(reps).toHaveLength(30);
+    const byWu = groupBy(reps, (r) => r.wu_id);
+    for (const [, rs] of byWu) {
+      expect(new Set(rs.map((r) => r.owner_id)).size).toBe(3);
+      expect(new Set(rs.map((r) => r.host_id)).size).toBe(3);
+    }
+    expect((await wuRows(t.db)).every((w) => w.replicas_needed === 0 && w.replicas_sent === 3)).toBe(true);
+  });
+
+  it('respects the kernel list, the GPU need, memory and host status', async () => {
+    await submitBenchBatch(t.grid, researcher, { n: 6, policy: { minQuorum: 1, adaptive: false } });
+    await t.db.rows(sql`UPDATE work_units SET needs_gpu = true WHERE id IN (1, 2)`);
+    await t.db.rows(sql`UPDATE work_units SET min_memory_mb = 8192 WHERE id IN (3, 4)`);
+    expect(await claim(await makeHost(t.db, { kernels: ['mc.season@1', 'bench.hash@2'] }))).toEqual([]);
+    expect(await claim(await makeHost(t.db, { memoryMb: 8 }))).toEqual([]); // bench.hash needs 16 MB
+    expect(await claim(await makeHost(t.db, { status: 'paused' }))).toEqual([]);
+    expect(await claim(await makeHost(t.db, { status: 'banned' }))).toEqual([]);
+    const small = await makeHost(t.db, { gpu: false, memoryMb: 4096 });
+    expect(wuIdsOf(await claim(small))).toEqual([5, 6]);
+    const gpuSmall = await makeHost(t.db, { gpu: true, memoryMb: 4096 });
+    expect(wuIdsOf(await claim(gpuSmall))).toEqual([1, 2]);
+    const big = await makeHost(t.db, { gpu: false, memoryMb: 8192 });
+    expect(wuIdsOf(await claim(big))).toEqual([3, 4]);
+    expect(await claim(await makeHost(t.db, { gpu: true, memoryMb: 65536 }))).toEqual([]);
+  });
+
+  it('takes higher priority first, then older WUs', async () => {
+    const low = await submitBenchBatch(t.grid, researcher, { n: 3, priority: 0, policy: { minQuorum: 2, adaptive: false } });
+    const high = await submitBenchBatch(t.grid, researcher, { n: 3, priority: 5, policy: { minQuorum: 2, adaptive: false } });
+    const mid = await submitBenchBatch(t.grid, researcher, { n: 2, priority: 1, policy: { minQuorum: 2, adaptive: false } });
+    const ids = async (b: string) => (await wuRows(t.db, b)).map((w) => w.id);
+    const [L, H, M] = [await ids(low.batchId), await ids(high.batchId), await ids(mid.batchId)];
+    const a = await makeHost(t.db);
+    const sorted = (ids: number[]) => [...ids].sort((x, y) => x - y);
+    expect(wuIdsOf(await claim(a, 4))).toEqual(sorted([...H, M[0]!]));
+    expect(wuIdsOf(await claim(a, 2))).toEqual(sorted([M[1]!, L[0]!]));
+    const b = await makeHost(t.db);
+    expect(wuIdsOf(await claim(b, 1))).toEqual([H[0]]);
+    expect(wuIdsOf(await claim(b, 3))).toEqual(sorted([H[1]!, H[2]!, M[0]!]));
+  });
+
+  it('concurrent claims on separate connections never share a slot and together take every slot', async () => {
+    // Postgres: separate connections really run side by side. PGlite has one connection, so
+    // there the same calls are serialised; the outcome must be the same.
+    const extra: Db[] = [];
+    const conn = async () => {
+      if (kind === 'pglite' || !t.url) return t.db;
+      const db = await openPostgres(t.url, { max: 2 });
+      extra.push(db);
+      return db;
+    };
+    try {
+      const [c1, c2, c3] = [await conn(), await conn(), await conn()];
+      // Quorum 1: 30 single slots, two hosts each asking for all of them at once.
+      await submitBenchBatch(t.grid, researcher, { n: 30, policy: { minQuorum: 1, adaptive: false } });
+      const [a, b] = [await makeHost(t.db), await makeHost(t.db)];
+      const [ga, gb] = await Promise.all([claim(a, 30, {}, c1), claim(b, 30, {}, c2)]);
+      expect(ga.length + gb.length).toBe(30);
+      expect(new Set([...ga, ...gb].map((c) => c.wu_id)).size).toBe(30);
+      expect(new Set([...ga, ...gb].map((c) => c.replica_id)).size).toBe(30);
+
+      // Quorum 2: 40 WUs x 2 slots, three hosts claiming in small bites until the queue is dry.
+      await resetData(t.db);
+      const owner = await makeUser(t.db, { role: 'researcher' });
+      await submitBenchBatch(t.grid, owner, { n: 40, policy: { minQuorum: 2, adaptive: false } });
+      const hostsAndConns: [TestHost, Db][] = [[await makeHost(t.db), c1], [await makeHost(t.db), c2], [await makeHost(t.db), c3]];
+      const counts = await Promise.all(hostsAndConns.map(async ([h, db]) => {
+        let n = 0;
+        for (let empty = 0; empty < 2;) {
+          const got = await claim(h, 7, {}, db);
+          n += got.length;
+          empty = got.length === 0 ? empty + 1 : 0;
+        }
+        return n;
+      }));
+      expect(counts.reduce((s, n) => s + n, 0)).toBe(80);
+      const reps = await replicaRows(t.db);
+      expect(reps).toHaveLength(80);
+      for (const [, rs] of groupBy(reps, (r) => r.wu_id)) {
+        expect(rs).toHaveLength(2);
+        expect(new Set(rs.map((r) => r.owner_id)).size).toBe(2);
+      }
+      expect((await wuRows(t.db)).every((w) => w.replicas_needed === 0 && w.replicas_sent === 2)).toBe(true);
+    } finally {
+      for (const db of extra) await db.close();
+    }
+  });
+
+  describe('adaptive replication', () => {
+    const trusted = () => makeHost(t.db, { consecutiveValid: 20, errorRate: 0.01 });
+
+    it('a trusted host takes fresh adaptive WUs alone when no spot check is drawn (rate 0)', async () => {
+      const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 8, policy: { minQuorum: 2, adaptive: true } });
+      const h = await trusted();
+      expect(await claim(h, 100, { spotCheckRate: 0 })).toHaveLength(8);
+      const wus = await wuRows(t.db, batchId);
+      expect(wus.every((w) => w.min_quorum === 1 && w.base_quorum === 2 && w.replicas_needed === 0 && w.replicas_sent === 1)).toBe(true);
+      expect((await replicaRows(t.db)).every((r) => !r.spot_check)).toBe(true);
+      expect(await claim(await makeHost(t.db))).toEqual([]);
+    });
+
+    it('every WU is replicated when every claim is a spot check (rate 1)', async () => {
+      const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 8, policy: { minQuorum: 2, adaptive: true } });
+      const h = await trusted();
+      expect(await claim(h, 100, { spotCheckRate: 1 })).toHaveLength(8);
+      const wus = await wuRows(t.db, batchId);
+      expect(wus.every((w) => w.min_quorum === 2 && w.replicas_needed === 1)).toBe(true);
+      expect((await replicaRows(t.db)).every((r) => r.spot_check)).toBe(true);
+      expect(await claim(await makeHost(t.db))).toHaveLength(8);
+    });
+
+    it('no solo work for a host short of the streak or above the error rate, on a non-adaptive batch, or for a WU already out', async () => {
+      const cases: { name: string; host: () => Promise<TestHost>; adaptive: boolean; sentBefore: boolean }[] = [
+        { name: 'streak 9 of 10', host: () => makeHost(t.db, { consecutiveValid: 9, errorRate: 0.01 }), adaptive: true, sentBefore: false },
+        { name: 'error rate 0.06', host: () => makeHost(t.db, { consecutiveValid: 50, errorRate: 0.06 }), adaptive: true, sentBefore: false },
+        { name: 'non-adaptive batch', host: trusted, adaptive: false, sentBefore: false },
+        { name: 'WU already out', host: trusted, adaptive: true, sentBefore: true },
+      ];
+      for (const c of cases) {
+        await resetData(t.db);
+        const owner = await makeUser(t.db, { role: 'researcher' });
+        await submitBenchBatch(t.grid, owner, { n: 3, policy: { minQuorum: 2, adaptive: c.adaptive } });
+        if (c.sentBefore) expect(await claim(await makeHost(t.db))).toHaveLength(3);
+        expect(await claim(await c.host(), 100, { spotCheckRate: 0 }), c.name).toHaveLength(3);
+        const wus = await wuRows(t.db);
+        expect(wus.map((w) => [w.min_quorum, w.replicas_needed]), c.name).toEqual(c.sentBefore ? [[2, 0], [2, 0], [2, 0]] : [[2, 1], [2, 1], [2, 1]]);
+        expect((await replicaRows(t.db)).every((r) => !r.spot_check), c.name).toBe(true);
+      }
+    });
+
+    it('a spot-check rate of 0.5 replicates some and not others (the draw is per WU)', async () => {
+      await submitBenchBatch(t.grid, researcher, { n: 200, policy: { minQuorum: 2, adaptive: true } });
+      await claim(await trusted(), 200, { spotCheckRate: 0.5 });
+      const [row] = await q<{ solo: number; checked: number }>(t.db, sql`
+        SELECT count(*) FILTER (WHERE min_quorum = 1)::int AS solo, count(*) FILTER (WHERE min_quorum = 2)::int AS checked FROM work_units`);
+      expect(row!.solo + row!.checked).toBe(200);
+      // Binomial(200, 0.5): outside [60, 140] has probability below 1e-8.
+      expect(row!.solo).toBeGreaterThan(60);
+      expect(row!.checked).toBeGreaterThan(60);
+      const [spot] = await q<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM replicas WHERE spot_check`);
+      expect(spot!.n).toBe(row!.checked);
+    });
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { getKernel } from '@nfl-grid/shared/kernels/registry';
+import { cobblestones } from '../credit/credit-math';
+import { decide, type ReportedReplica, type WorkUnitForValidation } from './decide';
+
+/*
+ * The validator's decision for one WU (BOINC's check_set): small exact cases. Outputs are
+ * bench.hash outputs compared with its real, exact comparator.
+ */
+
+const compare = getKernel('bench.hash@1').compare as (a: unknown, b: unknown) => boolean;
+const EST = 86400e9; // one reference day: 200 cobblestones
+
+function wu(o: Partial<WorkUnitForValidation> = {}): WorkUnitForValidation {
+  return {
+    id: 1, minQuorum: 2, baseQuorum: 2, replicasSent: 2, replicasNeeded: 0, maxTotalReplicas: 8, inProgress: 0,
+    costEstimate: EST, canonicalReplicaId: null, canonicalOutput: null, canonicalSha256: null, canonicalGranted: null, ...o,
+  };
+}
+
+/** A reported replica whose output is bench.hash's `{value, rounds: 1000}`; equal values share a hash. */
+function rep(id: number, value: number, o: Partial<ReportedReplica> = {}): ReportedReplica {
+  return {
+    id, hostId: `host-${id}`, validateState: 'pending', output: { value, rounds: 1000 }, outputSha256: `sha-of-${value}`,
+    claimedCredit: 100, hostTrusted: false, ...o,
+  };
+}
+
+describe('decide: a quorum agrees', () => {
+  it('two agreeing: both valid, canonical is the lowest id, granted is the low median (the lower claim)', () => {
+    const d = decide(wu(), [rep(7, 42, { claimedCredit: 120 }), rep(3, 42, { claimedCredit: 80 })], compare);
+    expect(d).toEqual({ kind: 'valid', canonicalId: 3, valid: [3, 7], invalid: [], granted: 80 });
+  });
+
+  it('grants the low median of all agreeing claims', () => {
+    const three = decide(wu({ minQuorum: 3, baseQuorum: 3, replicasSent: 3 }),
+      [rep(1, 9, { claimedCredit: 300 }), rep(2, 9, { claimedCredit: 100 }), rep(3, 9, { claimedCredit: 200 })], compare);
+    expect(three).toMatchObject({ kind: 'valid', canonicalId: 1, valid: [1, 2, 3], granted: 200 });
+    const four = decide(wu({ replicasSent: 4 }),
+      [rep(1, 9, { claimedCredit: 4 }), rep(2, 9, { claimedCredit: 1 }), rep(3, 9, { claimedCredit: 3 }), rep(4, 9, { claimedCredit: 2 })], compare);
+    expect(four).toMatchObject({ kind: 'valid', valid: [1, 2, 3, 4], granted: 2 });
+  });
+
+  it('three results with one cheater: the two agreeing are valid, the cheater invalid', () => {
+    const d = decide(wu({ replicasSent: 3 }), [rep(1, 5, { claimedCredit: 150 }), rep(2, 6, { claimedCredit: 400 }), rep(3, 5, { claimedCredit: 110 })], compare);
+    expect(d).toEqual({ kind: 'valid', canonicalId: 1, valid: [1, 3], invalid: [2], granted: 110 });
+    // The cheater reporting first changes nothing but the canonical id.
+    const d2 = decide(wu({ replicasSent: 3 }), [rep(1, 6), rep(2, 5), rep(3, 5)], compare);
+    expect(d2).toMatchObject({ kind: 'valid', canonicalId: 2, valid: [2, 3], invalid: [1] });
+  });
+
+  it('inconclusive replicas from an earlier pass take part again', () => {
+    const d = decide(wu({ replicasSent: 3 }), [rep(1, 5, { validateState: 'inconclusive' }), rep(2, 6, { validateState: 'inconclusive' }), rep(3, 6)], compare);
+    expect(d).toMatchObject({ kind: 'valid', canonicalId: 2, valid: [2, 3], invalid: [1] });
+  });
+
+  it('uses the comparator when hashes differ (a tolerant kernel)', () => {
+    const tolerant = (a: unknown, b: unknown) => Math.abs((a as { value: number }).value - (b as { value: number }).value) <= 1;
+    expect(decide(wu(), [rep(1, 100), rep(2, 101)], tolerant)).toMatchObject({ kind: 'valid', valid: [1, 2] });
+    expect(decide(wu(), [rep(1, 100), rep(2, 102)], tolerant)).toMatchObject({ kind: 'inconclusive' });
+  });
+});
+
+describe('decide: not yet, or not at all', () => {
+  it('waits while fewer than min_quorum results are in', () => {
+    expect(decide(wu({ inProgress: 1 }), [rep(1, 5)], compare)).toEqual({ kind: 'wait' });
+    expect(decide(wu(), [], compare)).toEqual({ kind: 'wait' });
+    // An invalid result does not count toward the quorum.
+    expect(decide(wu({ replicasSent: 3, inProgress: 1 }), [rep(1, 5, { validateState: 'invalid' }), rep(2, 5)], compare)).toEqual({ kind: 'wait' });
+  });
+
+  it('two disagreeing with room: inconclusive, and one more replica', () => {
+    expect(decide(wu(), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 1 });
+    // One more already out or queued: no extra replica.
+    expect(decide(wu({ replicasSent: 3, inProgress: 1 }), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 0 });
+    expect(decide(wu({ replicasNeeded: 1 }), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 0 });
+  });
+
+  it('asks for as many replicas as agreement still needs, within max_total_replicas', () => {
+    // Quorum 3, three different answers: two more agreeing results are needed.
+    expect(decide(wu({ minQuorum: 3, baseQuorum: 3, replicasSent: 3 }), [rep(1, 5), rep(2, 6), rep(3, 7)], compare))
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 2 });
+    expect(decide(wu({ minQuorum: 3, baseQuorum: 3, replicasSent: 3, maxTotalReplicas: 4 }), [rep(1, 5), rep(2, 6), rep(3, 7)], compare))
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 1 });
+  });
+
+  it('never asks for more replicas than max_total_replicas leaves, counting those already queued', () => {
+    // Five allowed, four sent (one errored, so one is queued again): at most 5 - 4 - 1 = 0 more.
+    const w = wu({ minQuorum: 3, baseQuorum: 3, replicasSent: 4, replicasNeeded: 1, maxTotalReplicas: 5 });
+    const d = decide(w, [rep(1, 5), rep(2, 6), rep(3, 7)], compare);
+    expect(d.kind).toBe('inconclusive');
+    const more = d.kind === 'inconclusive' ? d.more : NaN;
+    expect(w.replicasSent + w.replicasNeeded + more).toBeLessThanOrEqual(w.maxTotalReplicas);
+    expect(more).toBe(0);
+  });
+
+  it('no consensus once max_total_replicas is used and nothing is out', () => {
+    const d = decide(wu({ replicasSent: 3, maxTotalReplicas: 3 }), [rep(1, 5), rep(2, 6), rep(3, 7)], compare);
+    expect(d).toEqual({ kind: 'no_consensus', invalid: [], reason: 'no 2 of 3 results agree and the limit of 3 replicas is reached' });
+    // Still one out: wait for it.
+    expect(decide(wu({ replicasSent: 3, maxTotalReplicas: 3, inProgress: 1 }), [rep(1, 5), rep(2, 6)], compare))
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 0 });
+  });
+
+  it('a comparator that throws counts as disagreement', () => {
+    const throwing = () => { throw new Error('malformed output'); };
+    const d = decide(wu(), [rep(1, 5), rep(2, 5, { outputSha256: 'another-hash', output: { garbage: true } })], throwing);
+    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 1 });
+    // Identical hashes agree without asking the comparator.
+    expect(decide(wu(), [rep(1, 5), rep(2, 5)], throwing)).toMatchObject({ kind: 'valid', valid: [1, 2] });
+  });
+});
+
+describe('decide: a canonical output exists', () => {
+  const canon = { canonicalReplicaId: 1, canonicalOutput: { value: 5, rounds: 1000 }, canonicalSha256: 'sha-of-5', canonicalGranted: 77 };
+
+  it('checks late replicas against it alone and grants them the canonical credit', () => {
+    const d = decide(wu({ ...canon, replicasSent: 5 }), [
+      rep(4, 5), rep(5, 6), rep(6, 5, { validateState: 'invalid' }), rep(7, 5, { validateState: 'inconclusive' }), rep(8, 5, { validateState: 'valid' }),
+    ], compare);
+    expect(d).toEqual({ kind: 'late', valid: [4, 7], invalid: [5], granted: 77 });
+  });
+
+  it('a late result that agrees by comparator but not by hash is valid', () => {
+    const d = decide(wu(canon), [rep(4, 5, { outputSha256: 'different-bytes-same-value' })], compare);
+    expect(d).toEqual({ kind: 'late', valid: [4], invalid: [], granted: 77 });
+  });
+});
+
+describe('decide: adaptive replication (minQuorum 1 of baseQuorum 2)', () => {
+  const solo = wu({ minQuorum: 1, baseQuorum: 2, replicasSent: 1 });
+
+  it('a host that is still trusted: valid alone, granted no more than the estimate', () => {
+    expect(decide(solo, [rep(1, 5, { hostTrusted: true, claimedCredit: 150 })], compare))
+      .toEqual({ kind: 'valid', canonicalId: 1, valid: [1], invalid: [], granted: 150 });
+    expect(decide(solo, [rep(1, 5, { hostTrusted: true, claimedCredit: 400 })], compare))
+      .toEqual({ kind: 'valid', canonicalId: 1, valid: [1], invalid: [], granted: cobblestones(EST) });
+  });
+
+  it('a host no longer trusted: raise the quorum back and ask for the missing replicas', () => {
+    expect(decide(solo, [rep(1, 5)], compare)).toEqual({ kind: 'raise_quorum', quorum: 2, more: 1 });
+    expect(decide(wu({ minQuorum: 1, baseQuorum: 3, replicasSent: 1 }), [rep(1, 5)], compare)).toEqual({ kind: 'raise_quorum', quorum: 3, more: 2 });
+    expect(decide(wu({ minQuorum: 1, baseQuorum: 3, replicasSent: 1, maxTotalReplicas: 2 }), [rep(1, 5)], compare)).toEqual({ kind: 'raise_quorum', quorum: 3, more: 1 });
+  });
+
+  it('once a second result is in, the ordinary quorum rules apply', () => {
+    expect(decide({ ...solo, replicasSent: 2 }, [rep(1, 5), rep(2, 5)], compare)).toMatchObject({ kind: 'valid', valid: [1, 2] });
+  });
+
+  it('a batch whose quorum is 1 is never raised', () => {
+    expect(decide(wu({ minQuorum: 1, baseQuorum: 1, replicasSent: 1 }), [rep(1, 5, { claimedCredit: 90 })], compare))
+      .toEqual({ kind: 'valid', canonicalId: 1, valid: [1], invalid: [], granted: 90 });
+  });
+});
