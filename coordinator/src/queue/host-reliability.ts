@@ -24,7 +24,7 @@ export async function applyHostOutcomes(tx: Tx, outcomes: HostOutcome[]): Promis
   if (outcomes.length === 0) return;
   const sorted = [...outcomes].sort((a, b) => (a.hostId < b.hostId ? -1 : 1));
   const payload = JSON.stringify(sorted.map((o) => ({ id: o.hostId, v: o.valid, i: o.invalid, e: o.errors, c: o.credit })));
-  await tx.rows(sql`SELECT id FROM hosts WHERE id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(${payload}::jsonb) x) ORDER BY id FOR UPDATE`);
+  await tx.rows(sql`SELECT id FROM hosts WHERE id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(${payload}::jsonb) x) ORDER BY id FOR NO KEY UPDATE`);
   await tx.rows(sql`
     UPDATE hosts h SET
       valid_count = h.valid_count + d.v,

@@ -121,9 +121,9 @@ describe.each(dbKinds())('batch routes (%s)', (kind) => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = csv.text.split('\r\n');
-    expect(lines[0]).toBe('seq,wu_id,kernel,output_sha256,params.rounds,params.steps,output.value,output.stats.mean,output.stats.note,output.hist');
-    expect(lines[1]).toBe(`0,${wus[0]!.id},bench.hash@1,${'ab'.repeat(32)},100,2,1000,0,plain,"[0,1]"`);
-    expect(lines[2]).toContain(',"has ""quotes"", commas","[1,1]"');
+    expect(lines[0]).toBe('seq,wu_id,kernel,output_sha256,params.rounds,params.steps,output.hist,output.stats.mean,output.stats.note,output.value');
+    expect(lines[1]).toBe(`0,${wus[0]!.id},bench.hash@1,${'ab'.repeat(32)},100,2,"[0,1]",0,plain,1000`);
+    expect(lines[2]).toContain(',"[1,1]",0.5,"has ""quotes"", commas",1001');
     expect(lines).toHaveLength(5);
     expect(lines[4]).toBe('');
     const badFormat = await t.call('GET', `/api/v1/batches/${batchId}/results?format=xml`, { key: alice.key });

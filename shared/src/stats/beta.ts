@@ -7,20 +7,53 @@
  * evaluated with the modified Lentz method. The fraction converges fast for x < (a+1)/(a+b+2);
  * above that the symmetry I_x(a, b) = 1 − I_{1−x}(b, a) is used (Numerical Recipes §6.4). The
  * Student t and F distributions are built on it; they pass 1 − x computed without cancellation.
+ *
+ * The prefactor x^a (1−x)^b / B(a, b) is where large parameters lose digits (ln B(a, b) is a
+ * difference of numbers of size a ln a). Three guards, after DiDonato & Morris (ACM TOMS 18, 1992):
+ * ln x and ln(1−x) come from whichever of x, 1−x is the smaller (log1p for the other); when one
+ * parameter is ≥ 10, ln Γ(big + small) − ln Γ(big) uses Stirling's series in difference form;
+ * when both are ≥ 10, the whole prefactor is written around the mode x0 = a/(a+b).
  */
 import { StatsError } from './errors';
-import { logGamma } from './gamma';
+import { logGamma, logGammaDifference, stirlingRemainder } from './gamma';
 import { requireNotNaN, requirePositive } from './validate';
 
 const EPS = 1e-16;
 const TINY = 1e-300;
 const MAX_ITER = 100_000;
 
+/** ln B(a, b) for valid a, b; the Stirling difference form when the larger one is ≥ 10. */
+function logBetaUnchecked(a: number, b: number): number {
+  const big = Math.max(a, b);
+  const small = Math.min(a, b);
+  if (big < 10) return logGamma(a) + logGamma(b) - logGamma(a + b);
+  return logGamma(small) - logGammaDifference(big, small);
+}
+
 /** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a+b). */
 export function logBeta(a: number, b: number): number {
   requirePositive('a', a);
   requirePositive('b', b);
-  return logGamma(a) + logGamma(b) - logGamma(a + b);
+  return logBetaUnchecked(a, b);
+}
+
+/** ln(x^a y^b / B(a, b)) with y = 1 − x, 0 < x, y < 1. */
+function logPrefactor(x: number, y: number, a: number, b: number): number {
+  if (a >= 10 && b >= 10) {
+    // 1/B(a,b) = √(ab/(2πn)) (n/a)^a (n/b)^b e^{δ(n)−δ(a)−δ(b)}, n = a + b; with d = x − a/n the
+    // linear terms of a ln(x n/a) + b ln(y n/b) cancel exactly, leaving two ln(1+u) − u terms.
+    const n = a + b;
+    const x0 = a / n;
+    const y0 = b / n;
+    const d = x < 0.5 ? x - x0 : y0 - y;
+    const u = d / x0;
+    const v = -d / y0;
+    return a * (Math.log1p(u) - u) + b * (Math.log1p(v) - v) + 0.5 * Math.log((a * b) / (2 * Math.PI * n))
+      + stirlingRemainder(n) - stirlingRemainder(a) - stirlingRemainder(b);
+  }
+  const lx = x < 0.5 ? Math.log(x) : Math.log1p(-y);
+  const ly = y < 0.5 ? Math.log(y) : Math.log1p(-x);
+  return a * lx + b * ly - logBetaUnchecked(a, b);
 }
 
 /** The continued fraction of DLMF 8.17.22 (without the prefactor), Lentz's method. */
@@ -64,7 +97,7 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
 export function incompleteBetaXY(x: number, y: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (y <= 0) return 1;
-  const logFront = a * Math.log(x) + b * Math.log(y) - (logGamma(a) + logGamma(b) - logGamma(a + b));
+  const logFront = logPrefactor(x, y, a, b);
   if (x < (a + 1) / (a + b + 2)) return (Math.exp(logFront) * betaContinuedFraction(a, b, x)) / a;
   return 1 - (Math.exp(logFront) * betaContinuedFraction(b, a, y)) / b;
 }

@@ -7,7 +7,7 @@
 import { StatsError } from './errors';
 
 const MAX_ITER = 300;
-const REL_TOL = 4e-16;
+const REL_TOL = 1e-15;
 
 /**
  * Root of an increasing function g in [lo, hi], where g(lo) ≤ 0 ≤ g(hi) (finite bounds),

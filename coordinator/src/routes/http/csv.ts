@@ -21,11 +21,23 @@ export function flatten(value: unknown, prefix: string, into: Record<string, unk
   return into;
 }
 
-/** Rows to CSV text; columns are the union of keys in order of first appearance. */
+/**
+ * Rows to CSV text. Columns are `leading`, then the union of the other keys grouped by their
+ * first dotted segment (groups in order of first appearance) and sorted by name within a group;
+ * jsonb does not keep key order, so names are the only stable order.
+ */
 export function toCsv(rows: Record<string, unknown>[], leading: string[] = []): string {
-  const cols = new Set(leading);
-  for (const r of rows) for (const k of Object.keys(r)) cols.add(k);
-  const header = [...cols];
+  const lead = new Set(leading);
+  const groups = new Map<string, Set<string>>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (lead.has(k)) continue;
+      const g = k.split('.')[0]!;
+      if (!groups.has(g)) groups.set(g, new Set());
+      groups.get(g)!.add(k);
+    }
+  }
+  const header = [...lead, ...[...groups.values()].flatMap((cols) => [...cols].sort())];
   const lines = [header.map(csvField).join(',')];
   for (const r of rows) lines.push(header.map((k) => csvField(r[k])).join(','));
   return lines.join('\r\n') + '\r\n';
