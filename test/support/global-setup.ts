@@ -18,6 +18,7 @@ declare module 'vitest' {
 function migrationsHash(): string {
   const h = createHash('sha256');
   for (const f of readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort()) h.update(readFileSync(join(migrationsFolder, f)));
+  h.update(readFileSync(join(migrationsFolder, 'meta', '_journal.json')));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -33,6 +34,8 @@ export default async function setup(project: TestProject) {
     await migrateEmbedded(db);
     // Flush to the data folder before dumping it, then publish the file atomically: other test
     // runs may be reading it.
+    const [{ n }] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+    if (n === 0) throw new Error('migrations produced no tables; not caching an empty template');
     await db.rows(sql`CHECKPOINT`);
     const file = await (db.orm as unknown as { $client: { dumpDataDir(c: 'none'): Promise<Blob> } }).$client.dumpDataDir('none');
     const tmp = `${dump}.${process.pid}`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Quorum policy of every WU in a batch (DESIGN.md "work unit"). */
-export const QuorumPolicy = z.object({
+export const QuorumPolicy = z.strictObject({
   minQuorum: z.number().int().min(1).max(16).default(2),
   targetReplicas: z.number().int().min(1).max(32).optional(),
   maxErrorReplicas: z.number().int().min(0).max(64).default(3),
@@ -21,7 +21,7 @@ const Params = z.record(z.string(), z.unknown());
  * A researcher's submission. The WUs are either the cartesian product of `grid` over `params`
  * (times `replicates` seeds each) or the explicit list `units`; with neither, one WU of `params`.
  */
-export const BatchSpec = z.object({
+export const BatchSpec = z.strictObject({
   name: z.string().min(1).max(200),
   /** `name` (newest version) or `name@version`. */
   kernel: z.string().min(1).max(100).regex(/^[a-z][a-z0-9_.-]*(@[0-9]+)?$/, 'expected a kernel name or name@version'),
@@ -30,7 +30,7 @@ export const BatchSpec = z.object({
   params: Params.default({}),
   grid: z.record(z.string(), z.array(z.unknown()).min(1).max(10_000)).optional(),
   replicates: z.number().int().min(1).max(10_000).default(1),
-  units: z.array(z.object({ params: Params, seed: z.number().int().min(0).max(2 ** 32 - 1).optional() })).min(1).max(MAX_WUS_PER_BATCH).optional(),
+  units: z.array(z.strictObject({ params: Params, seed: z.number().int().min(0).max(2 ** 32 - 1).optional() })).min(1).max(MAX_WUS_PER_BATCH).optional(),
   policy: QuorumPolicy.default({ minQuorum: 2, maxErrorReplicas: 3, maxTotalReplicas: 8, delayBoundSeconds: 3600, adaptive: true }),
 }).refine((b) => !(b.grid && b.units), { message: 'give either grid or units, not both', path: ['units'] });
 export type BatchSpec = z.infer<typeof BatchSpec>;

@@ -1,0 +1,42 @@
+import { hc, type ClientResponse } from 'hono/client';
+import { isApiErrorBody } from '@nfl-grid/shared/api/error-body';
+import type { AppType } from '../app';
+import { ApiError, CliError } from './errors';
+
+export type Api = ReturnType<typeof hc<AppType>>;
+
+/** A typed client for the coordinator's API (the route types come from app.ts). */
+export function createApi(url: string, apiKey: string | null): Api {
+  return hc<AppType>(url, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
+}
+
+function describeNetworkError(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (e as Error).message;
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '');
+  let body: unknown;
+  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  if (isApiErrorBody(body)) return new ApiError(res.status, body.error.code, body.error.message, body.error.field);
+  return new ApiError(res.status, `http_${res.status}`, text.slice(0, 200) || res.statusText);
+}
+
+/** Runs a request; a network failure or an error status becomes a CliError / ApiError. */
+export async function send<R extends ClientResponse<unknown, number, string>>(url: string, request: () => Promise<R>): Promise<R> {
+  let res: R;
+  try {
+    res = await request();
+  } catch (e) {
+    throw new CliError(`cannot reach the coordinator at ${url} (${describeNetworkError(e)}); is it running? (nfl-grid coordinator)`);
+  }
+  if (!res.ok) throw await errorOf(res as unknown as Response);
+  return res;
+}
+
+/** The JSON body of a successful request. */
+export async function getJson<T>(url: string, request: () => Promise<ClientResponse<T, number, string>>): Promise<T> {
+  const res = await send(url, request);
+  return (await res.json()) as T;
+}

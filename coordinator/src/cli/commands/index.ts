@@ -1,0 +1,16 @@
+import type { Command } from '../command';
+import { createUserCommand, enrollTokenCommand } from './admin';
+import { batchesCommand, cancelCommand } from './batches';
+import { hostsCommand } from './hosts';
+import { initCommand } from './init';
+import { resultsCommand } from './results';
+import { scoreboardCommand } from './scoreboard';
+import { coordinatorCommand, startCommand } from './server';
+import { statusCommand } from './status';
+import { submitCommand } from './submit';
+
+/** Every command, in the order `nfl-grid --help` lists them. */
+export const COMMANDS: Command[] = [
+  coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
+  cancelCommand, batchesCommand, hostsCommand, resultsCommand, createUserCommand, enrollTokenCommand,
+];

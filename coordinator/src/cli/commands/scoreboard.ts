@@ -1,0 +1,28 @@
+import { getJson } from '../api-client';
+import { intOption } from '../args';
+import type { Command } from '../command';
+import { fmtNum, table } from '../format';
+
+export const scoreboardCommand: Command = {
+  path: ['scoreboard'],
+  summary: 'credit leaderboard by volunteer and by host',
+  usage: '[--limit N]',
+  help: ['--limit N   rows per board (default 10)'],
+  options: { limit: { type: 'string' } },
+  async run(ctx) {
+    const limit = String(intOption(ctx.values, 'limit', 1, 1000) ?? 10);
+    const api = ctx.api();
+    const [users, hosts] = await Promise.all([
+      getJson(ctx.url, () => api.api.v1.credit.leaderboard.$get({ query: { by: 'user', limit } })),
+      getJson(ctx.url, () => api.api.v1.credit.leaderboard.$get({ query: { by: 'host', limit } })),
+    ]);
+    if (ctx.json) return ctx.io.out(JSON.stringify({ users: users.rows, hosts: hosts.rows }, null, 2));
+    ctx.io.out('Volunteers');
+    ctx.io.out(users.rows.length === 0 ? '  (no credit yet)' : table(['#', 'NAME', 'TEAM', 'HOSTS', 'TOTAL CREDIT', 'RECENT AVG'],
+      users.rows.map((r) => [r.rank, r.name, r.team, r.hosts, fmtNum(r.totalCredit, 1), fmtNum(r.rac, 1)])));
+    ctx.io.out('');
+    ctx.io.out('Hosts');
+    ctx.io.out(hosts.rows.length === 0 ? '  (no hosts yet)' : table(['#', 'HOST', 'OWNER', 'TOTAL CREDIT', 'RECENT AVG'],
+      hosts.rows.map((r) => [r.rank, r.name, r.owner, fmtNum(r.totalCredit, 1), fmtNum(r.rac, 1)])));
+  },
+};

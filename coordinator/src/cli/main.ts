@@ -1,0 +1,88 @@
+import { createApi, type Api } from './api-client';
+import { resolveApiKey } from './api-key';
+import { parseCli } from './args';
+import type { CliIo, Ctx } from './command';
+import { COMMANDS } from './commands/index';
+import { ApiError, CliError, EXIT, UsageError } from './errors';
+import { commandHelp, mainHelp } from './help';
+
+/*
+ * `nfl-grid`: the coordinator's command line. Client commands talk to a coordinator's REST API
+ * with the typed client; `coordinator` and `start` run one in this process. Exit status: 0 ok,
+ * 1 when the server (or the network, or a file) says no, 2 for bad usage.
+ */
+
+export const DEFAULT_URL = 'http://127.0.0.1:8787';
+
+export const processIo: CliIo = {
+  out: (t) => void process.stdout.write(t + '\n'),
+  err: (t) => void process.stderr.write(t + '\n'),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+function coordinatorUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const raw = flag ?? env.NFL_GRID_URL ?? DEFAULT_URL;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new UsageError(`--coordinator is not a URL: ${raw}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--coordinator must be an http(s) URL: ${raw}`);
+  return raw.replace(/\/+$/, '');
+}
+
+function report(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError) {
+    io.err(`nfl-grid: ${e.message}`);
+    io.err(`Run 'nfl-grid ${e.command ? e.command + ' ' : ''}--help' for usage.`);
+    return EXIT.usage;
+  }
+  if (e instanceof ApiError) {
+    io.err(`nfl-grid: ${e.message}`);
+    io.err(`  (HTTP ${e.status}, ${e.code}${e.field ? `, field ${e.field}` : ''})`);
+    if (e.status === 401) io.err('  Pass --api-key KEY or set NFL_GRID_API_KEY.');
+    return EXIT.failed;
+  }
+  if (e instanceof CliError) {
+    io.err(`nfl-grid: ${e.message}`);
+    for (const d of e.details) io.err(`  ${d}`);
+    return EXIT.failed;
+  }
+  io.err(`nfl-grid: ${(e as Error)?.stack ?? String(e)}`);
+  return EXIT.failed;
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const parsed = parseCli(argv, COMMANDS);
+    if (parsed.kind === 'help') {
+      const text = parsed.command ? commandHelp(parsed.command) : mainHelp(COMMANDS, parsed.group);
+      (parsed.asked ? io.out : io.err)(text);
+      return parsed.asked ? EXIT.ok : EXIT.usage;
+    }
+    const { values } = parsed;
+    const url = coordinatorUrl(values.coordinator as string | undefined, io.env);
+    let api: Api | null = null;
+    const ctx: Ctx = {
+      io, values, url,
+      args: parsed.args,
+      json: values.json === true,
+      api() {
+        api ??= createApi(url, resolveApiKey({
+          apiKey: values['api-key'] as string | undefined, dataDir: values['data-dir'] as string | undefined, url, env: io.env, cwd: io.cwd,
+        }).key);
+        return api;
+      },
+    };
+    try {
+      return (await parsed.command.run(ctx)) ?? EXIT.ok;
+    } catch (e) {
+      if (e instanceof UsageError && !e.command) throw new UsageError(e.message, parsed.command.path.join(' '));
+      throw e;
+    }
+  } catch (e) {
+    return report(e, io);
+  }
+}
