@@ -11,6 +11,7 @@ import { createScheduler } from './daemons/scheduler';
 import { transitionerPass } from './daemons/transitioner';
 import { validatorPass } from './daemons/validator';
 import { createAgentGateway } from './gateway/agent-gateway';
+import { createHostCpuFlusher } from './gateway/host-cpu-flusher';
 import { RELAY_CHANNEL, WORK_CHANNEL } from './gateway/relay';
 import { openGrid, type OpenedGrid } from './open-grid';
 
@@ -67,7 +68,8 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
     }),
   ];
 
-  const gateway = createAgentGateway({ grid, agents: grid.agents, scheduler, wakeTransitioner: () => transitioner.wake() });
+  const hostCpu = createHostCpuFlusher(grid);
+  const gateway = createAgentGateway({ grid, agents: grid.agents, scheduler, hostCpu, wakeTransitioner: () => transitioner.wake() });
   const app = createApp(grid, { agentGateway: gateway });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
@@ -92,7 +94,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
-        await Promise.all([validator.stop(), transitioner.stop()]);
+        await Promise.all([validator.stop(), transitioner.stop(), hostCpu.stop()]);
         if (notifyTimer) clearTimeout(notifyTimer);
         for (const u of unlisten) await u();
         await grid.close();

@@ -40,7 +40,10 @@ export async function transitionerPass(grid: Grid): Promise<number> {
   for (const batchId of finished) grid.events.emit('batch.finished', { batchId, state: 'done' });
   if (failed.length) grid.log.warn('work units failed', { wus: failed.map((f) => ({ id: f.id, reason: f.reason })) });
 
+  // Hosts gone quiet; rows another transaction holds are left for the next pass.
   await grid.db.rows(sql`UPDATE hosts SET online = false
-    WHERE online AND (last_contact IS NULL OR last_contact < now() - make_interval(secs => ${grid.config.daemons.hostOfflineMs / 1000}))`);
+    WHERE id IN (SELECT id FROM hosts
+                  WHERE online AND (last_contact IS NULL OR last_contact < now() - make_interval(secs => ${grid.config.daemons.hostOfflineMs / 1000}))
+                  ORDER BY id FOR NO KEY UPDATE SKIP LOCKED)`);
   return timedOut.length === PASS_SIZE || failed.length === PASS_SIZE ? 1 : 0;
 }

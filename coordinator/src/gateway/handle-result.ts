@@ -5,6 +5,7 @@ import { ResultPacketRejected, verifyResultPacket } from '@nfl-grid/shared/signi
 import type { Grid } from '../grid';
 import { reportResults, type ReportedResult } from '../queue/report-results';
 import type { AgentSession } from './agent-session';
+import type { HostCpuFlusher } from './host-cpu-flusher';
 
 type Ack = MessageOf<CoordinatorMessage, 'result_ack'>;
 
@@ -20,7 +21,9 @@ async function hashMatches(output: unknown, sha: string): Promise<boolean> {
  * A packet of results: the host's signature must verify, each output must hash to the sha256 it
  * names, and each replica must be one this host holds. The rest are refused by replica id.
  */
-export async function handleResult(grid: Grid, session: AgentSession, msg: MessageOf<AgentMessage, 'result'>): Promise<Ack | MessageOf<CoordinatorMessage, 'error'>> {
+export async function handleResult(
+  grid: Grid, session: AgentSession, msg: MessageOf<AgentMessage, 'result'>, cpu: HostCpuFlusher,
+): Promise<Ack | MessageOf<CoordinatorMessage, 'error'>> {
   let claims;
   try {
     claims = await verifyResultPacket(msg.jws, session.publicKey, session.hostId);
@@ -41,6 +44,7 @@ export async function handleResult(grid: Grid, session: AgentSession, msg: Messa
   }
   const accepted = good.length ? await reportResults(grid.db, session.hostId, session.benchmarkFlops, good) : [];
   const ok = new Set(accepted.map((a) => a.replicaId));
+  cpu.add(session.hostId, good.filter((r) => ok.has(r.replicaId)).reduce((sum, r) => sum + r.cpuSeconds, 0));
   for (const r of good) {
     if (!ok.has(r.replicaId)) rejected.push({ replicaId: r.replicaId, code: 'not_held', message: 'this host does not hold that replica (unknown, finished, cancelled or reassigned)' });
   }

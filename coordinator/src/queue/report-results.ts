@@ -42,7 +42,7 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
                                     cw.cost_estimate * ${k}::float8 * 2)
         FROM d, work_units cw
        WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ('in_progress', 'timed_out') AND cw.state NOT IN ('failed', 'cancelled')
-      RETURNING r.id, r.wu_id, r.cpu_seconds
+      RETURNING r.id, r.wu_id
     ), per_wu AS (
       SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id
     ), wu AS (
@@ -55,10 +55,6 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
         FROM per_wu c
        WHERE w.id = c.wu_id
       RETURNING w.id
-    ), host AS (
-      UPDATE hosts SET cpu_seconds = cpu_seconds + (SELECT coalesce(sum(cpu_seconds), 0) FROM upd), last_contact = now()
-       WHERE id = ${hostId} AND EXISTS (SELECT 1 FROM upd)
-      RETURNING id
     )
     SELECT upd.id, upd.wu_id FROM upd`);
   });

@@ -22,7 +22,7 @@ export async function assimilate(tx: Tx, validatedWuIds: number[], batchIds: str
 export async function finishBatches(tx: Tx, batchIds: string[]): Promise<string[]> {
   if (batchIds.length === 0) return [];
   const sorted = [...batchIds].sort();
-  await tx.rows(sql`SELECT id FROM batches WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(sorted)}::jsonb)::uuid) ORDER BY id FOR UPDATE`);
+  await tx.rows(sql`SELECT id FROM batches WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(sorted)}::jsonb)::uuid) ORDER BY id FOR NO KEY UPDATE`);
   const rows = await tx.rows<{ id: string }>(sql`
     UPDATE batches b SET state = 'done', finished_at = now()
      WHERE b.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(batchIds)}::jsonb)::uuid)

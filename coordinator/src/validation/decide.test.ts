@@ -143,6 +143,14 @@ describe('decide: adaptive replication (minQuorum 1 of baseQuorum 2)', () => {
     expect(decide(wu({ minQuorum: 1, baseQuorum: 3, replicasSent: 1, maxTotalReplicas: 2 }), [rep(1, 5)], compare)).toEqual({ kind: 'raise_quorum', quorum: 3, more: 1 });
   });
 
+  it('counts replicas already out or queued when raising the quorum', () => {
+    // The solo replica timed out (one reissue queued), then its result came in late.
+    expect(decide({ ...solo, replicasNeeded: 1 }, [rep(1, 5)], compare)).toEqual({ kind: 'raise_quorum', quorum: 2, more: 0 });
+    // The reissue is already out on another host.
+    expect(decide({ ...solo, replicasSent: 2, inProgress: 1 }, [rep(1, 5)], compare)).toEqual({ kind: 'raise_quorum', quorum: 2, more: 0 });
+    expect(decide(wu({ minQuorum: 1, baseQuorum: 3, replicasSent: 2, inProgress: 1 }), [rep(1, 5)], compare)).toEqual({ kind: 'raise_quorum', quorum: 3, more: 1 });
+  });
+
   it('once a second result is in, the ordinary quorum rules apply', () => {
     expect(decide({ ...solo, replicasSent: 2 }, [rep(1, 5), rep(2, 5)], compare)).toMatchObject({ kind: 'valid', valid: [1, 2] });
   });

@@ -65,7 +65,7 @@ export function decide(wu: WorkUnitForValidation, reported: ReportedReplica[], c
 
   // A WU handed to a trusted host alone: accept it only if the host is still trusted.
   if (wu.minQuorum === 1 && wu.baseQuorum > 1 && candidates.length === 1 && !candidates[0]!.hostTrusted) {
-    const more = Math.min(wu.baseQuorum - 1, Math.max(0, wu.maxTotalReplicas - wu.replicasSent));
+    const more = Math.max(0, Math.min(wu.baseQuorum - 1 - wu.inProgress - wu.replicasNeeded, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded));
     return { kind: 'raise_quorum', quorum: wu.baseQuorum, more };
   }
 
