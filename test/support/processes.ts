@@ -22,7 +22,7 @@ export interface Watched {
 
 export function watch(proc: ChildProcess, name: string): Watched {
   const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void; reject: (e: Error) => void }[] = [];
   const onLine = (line: string) => {
     let text = line;
     try {
@@ -51,7 +51,13 @@ export function watch(proc: ChildProcess, name: string): Watched {
       }
     });
   }
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => {
+    // Nothing more will be printed: fail whoever still waits, with what the process said last.
+    setTimeout(() => {
+      for (const w of waiters.splice(0)) w.reject(new Error(`${name} exited (code ${code}) before printing ${w.pattern}\n--- last lines ---\n${lines.slice(-30).join('\n')}`));
+    }, 100);
+    resolve(code);
+  }));
   return {
     proc,
     lines,
@@ -63,7 +69,7 @@ export function watch(proc: ChildProcess, name: string): Watched {
       }
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`${name}: timed out waiting for ${pattern}\n--- last lines ---\n${lines.slice(-30).join('\n')}`)), timeoutMs);
-        waiters.push({ pattern, resolve: (m) => { clearTimeout(t); resolve(m); } });
+        waiters.push({ pattern, resolve: (m) => { clearTimeout(t); resolve(m); }, reject: (e) => { clearTimeout(t); reject(e); } });
       });
     },
     async kill(signal = 'SIGTERM') {

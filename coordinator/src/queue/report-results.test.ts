@@ -57,9 +57,9 @@ describe.each(dbKinds())('reportResults on %s', (kind) => {
       cpu += r.cpu_seconds;
     }
     expect(reps.map((r) => r.claimed_credit / claimedCredit(8000 / 3e9, 3e9, 8000))).toEqual([0.5, 1, 1.7, 2].map((x) => expect.closeTo(x, 12)));
-    const h = await hostRow(t.db, a.id);
-    expect(h.cpu_seconds).toBeCloseTo(cpu, 15);
-    expect((await q(t.db, sql`SELECT last_contact IS NOT NULL AS seen FROM hosts WHERE id = ${a.id}`))[0]).toEqual({ seen: true });
+    // The host's CPU total is added by the gateway's batched flusher, not on the report path.
+    expect(cpu).toBeGreaterThan(0);
+    expect((await hostRow(t.db, a.id)).cpu_seconds).toBe(0);
     // One result of a quorum of two: flagged for the validator, not yet validating.
     expect((await wuRows(t.db)).map((w) => [w.state, w.replicas_reported, w.needs_validation])).toEqual(Array(4).fill(['running', 1, true]));
     const b = await makeHost(t.db);
