@@ -60,15 +60,40 @@ async function retrying<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/*
+ * NFL_GRID_TRACE_SQL=1 adds up the time of each hand-written statement (keyed by its first
+ * words) and prints the table at exit: a profiler for the queue's SQL.
+ */
+const trace = process.env.NFL_GRID_TRACE_SQL === '1' ? new Map<string, { n: number; ms: number }>() : null;
+if (trace) {
+  process.on('exit', () => {
+    const rows = [...trace].sort((a, b) => b[1].ms - a[1].ms);
+    for (const [k, v] of rows) process.stderr.write(`${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(7)}x  ${k}\n`);
+  });
+}
+async function timed<T>(q: SQL, run: () => Promise<T>): Promise<T> {
+  if (!trace) return run();
+  const key = q.queryChunks.map((c) => ((c as { value?: unknown }).value ?? '')).flat().join('').replace(/\s+/g, ' ').trim().slice(0, 90);
+  const t0 = performance.now();
+  try {
+    return await run();
+  } finally {
+    const e = trace.get(key) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += performance.now() - t0;
+    trace.set(key, e);
+  }
+}
+
 function wrap(kind: Db['kind'], orm: Drizzle, extras: Pick<Db, 'listen' | 'notify' | 'close'>): Db {
   return {
     kind,
     orm,
-    rows: <T>(q: SQL) => retrying(async () => rowsOf<T>(await orm.execute(q))),
+    rows: <T>(q: SQL) => retrying(() => timed(q, async () => rowsOf<T>(await orm.execute(q)))),
     transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
       retrying(() => orm.transaction(async (txOrm) => {
         const t = txOrm as unknown as Drizzle;
-        return fn({ orm: t, rows: async <R>(q: SQL) => rowsOf<R>(await t.execute(q)) });
+        return fn({ orm: t, rows: <R>(q: SQL) => timed(q, async () => rowsOf<R>(await t.execute(q))) });
       })),
     ...extras,
   };

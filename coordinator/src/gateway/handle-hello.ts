@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { int8Array } from '../db/arrays';
 import { findKernel } from '@nfl-grid/shared/kernels/registry';
 import type { MessageOf, AgentMessage, AgentConfig } from '@nfl-grid/shared/protocol/messages';
 import { importPublic } from '@nfl-grid/shared/signing/keys';
@@ -37,7 +38,7 @@ export async function handleHello(grid: Grid, msg: MessageOf<AgentMessage, 'hell
   if (msg.holding.length) {
     const live = await grid.db.rows<{ id: number }>(sql`
       SELECT id FROM replicas WHERE host_id = ${hostId} AND state IN ('in_progress', 'timed_out')
-         AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(msg.holding)}::jsonb)::int8)`);
+         AND id = ANY(${int8Array(msg.holding)})`);
     const keep = new Set(live.map((r) => r.id));
     dropped = msg.holding.filter((id) => !keep.has(id));
   }

@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { textArray } from '../db/arrays';
 import type { Db } from '../db/index';
 
 export interface ClaimingHost {
@@ -29,6 +30,11 @@ export interface ClaimedReplica {
   checkpoint_sha256: string | null;
 }
 
+/** Narrows a claim: `kernel` (`name@version`) takes only that kernel's WUs (the bandit's arm). */
+export interface ClaimFilter {
+  kernel?: string;
+}
+
 /**
  * Claims up to `max` work units for one host in one statement and makes a replica of each.
  * SKIP LOCKED lets several coordinators claim side by side; the NOT EXISTS test and the unique
@@ -36,23 +42,37 @@ export interface ClaimedReplica {
  * streak, low error rate) takes a fresh adaptive WU alone unless the spot-check draw says
  * otherwise; its quorum then drops to one.
  */
-export async function claimWork(db: Db, host: ClaimingHost, max: number, policy: ClaimPolicy): Promise<ClaimedReplica[]> {
-  return db.rows<ClaimedReplica>(sql`
-    WITH h AS (
+export async function claimWork(db: Db, host: ClaimingHost, max: number, policy: ClaimPolicy, filter: ClaimFilter = {}): Promise<ClaimedReplica[]> {
+  return db.rows<ClaimedReplica>(claimSql(host, max, policy, filter));
+}
+
+/** The claim statement itself (exported so its plan can be inspected). */
+export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, filter: ClaimFilter = {}): SQL {
+  // The plan must be: walk the partial claim index in order, test each row, stop at `max`.
+  // So the host's trust is a one-time subquery (not a join), and the "no replica here yet"
+  // tests are OFFSET 0 subqueries, which the planner keeps as per-row filters instead of turning
+  // them into anti joins that would read and sort the whole queue.
+  return sql`
+    WITH trust AS MATERIALIZED (
       SELECT (consecutive_valid >= ${policy.trustStreak} AND error_rate <= ${policy.trustMaxErrorRate}) AS trusted
         FROM hosts WHERE id = ${host.hostId} AND status = 'active'
     ), picked AS (
       SELECT w.id,
-             (h.trusted AND w.adaptive AND w.replicas_sent = 0 AND random() >= ${policy.spotCheckRate}) AS solo,
-             (h.trusted AND w.adaptive AND w.replicas_sent = 0) AS eligible
-        FROM work_units w CROSS JOIN h
+             ((SELECT trusted FROM trust) AND w.adaptive AND w.replicas_sent = 0 AND random() >= ${policy.spotCheckRate}) AS solo,
+             ((SELECT trusted FROM trust) AND w.adaptive AND w.replicas_sent = 0) AS eligible
+        FROM work_units w
+       -- replicas_needed is zero in every final state, so this alone selects live WUs, straight
+       -- from the partial index in claim order.
        WHERE w.replicas_needed > 0
-         AND w.state IN ('pending', 'running', 'validating')
-         AND (w.kernel || '@' || w.kernel_version) IN (SELECT jsonb_array_elements_text(${JSON.stringify(host.kernels)}::jsonb))
+         AND EXISTS (SELECT 1 FROM trust)
+         AND w.kernel_ref = ANY(${textArray(host.kernels)})
+         ${filter.kernel ? sql`AND w.kernel_ref = ${filter.kernel}` : sql``}
          AND (NOT w.needs_gpu OR ${host.gpu})
          AND w.min_memory_mb <= ${host.memoryMb}
-         AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND (r.host_id = ${host.hostId} OR r.owner_id = ${host.ownerId}))
-       ORDER BY w.priority DESC, w.id
+         -- Two probes, each exactly one of the unique indexes (wu_id, host_id) and (wu_id, owner_id).
+         AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.host_id = ${host.hostId} OFFSET 0)
+         AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.owner_id = ${host.ownerId} OFFSET 0)
+       ORDER BY w.priority DESC NULLS LAST, w.id  -- exactly the claim index's order
        LIMIT ${max}
        FOR UPDATE OF w SKIP LOCKED
     ), upd AS (
@@ -75,5 +95,5 @@ export async function claimWork(db: Db, host: ClaimingHost, max: number, policy:
            u.cost_estimate, cp.step AS checkpoint_step, cp.sha256 AS checkpoint_sha256
       FROM ins JOIN upd u ON u.id = ins.wu_id
       LEFT JOIN checkpoints cp ON cp.wu_id = ins.wu_id
-     ORDER BY ins.id`);
+     ORDER BY ins.id`;
 }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 
 /**
@@ -30,7 +31,7 @@ export async function failExhaustedWorkUnits(tx: Tx, limit: number): Promise<{
   if (failed.length === 0) return { failed, cancelled: [] };
   const rows = await tx.rows<{ id: number; host_id: string }>(sql`
     UPDATE replicas SET state = 'cancelled'
-     WHERE wu_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(failed.map((f) => f.id))}::jsonb)::int8) AND state IN ('unsent', 'in_progress')
+     WHERE wu_id = ANY(${int8Array(failed.map((f) => f.id))}) AND state IN ('unsent', 'in_progress')
     RETURNING id, host_id`);
   await tx.rows(sql`
     INSERT INTO events (kind, subject, data)

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { int8Array } from '../db/arrays';
 import type { Db } from '../db/index';
 
 export interface ReplicaFailure {
@@ -15,12 +16,11 @@ export interface ReplicaFailure {
  */
 export async function recordReplicaFailures(db: Db, hostId: string, failures: ReplicaFailure[]): Promise<{ id: number; wu_id: number; state: string }[]> {
   const payload = JSON.stringify(failures.map((f) => ({ id: f.replicaId, st: f.state, code: f.code.slice(0, 64), msg: f.message.slice(0, 2000) })));
-  const ids = JSON.stringify(failures.map((f) => f.replicaId));
   return db.transaction(async (tx) => {
     // Work units first, in id order (the lock order every transition follows).
     await tx.rows(sql`
       SELECT id FROM work_units
-       WHERE id IN (SELECT wu_id FROM replicas WHERE host_id = ${hostId} AND id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::int8))
+       WHERE id IN (SELECT wu_id FROM replicas WHERE host_id = ${hostId} AND id = ANY(${int8Array(failures.map((f) => f.replicaId))}))
        ORDER BY id FOR UPDATE`);
     return tx.rows<{ id: number; wu_id: number; state: string }>(sql`
     WITH d AS (

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { int8Array } from '../db/arrays';
 import { COBBLESTONES_PER_FLOP } from '../credit/credit-math';
 import type { Db } from '../db/index';
 
@@ -23,12 +24,11 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
   // Claimed credit as in credit-math.ts claimedCredit(): CPU time x benchmark, kept within a
   // factor of two of the WU's estimate.
   const k = COBBLESTONES_PER_FLOP;
-  const ids = JSON.stringify(results.map((r) => r.replicaId));
   const rows = await db.transaction(async (tx) => {
     // Lock order everywhere: work units (by id), then replicas, then hosts, then batches.
     await tx.rows(sql`
       SELECT id FROM work_units
-       WHERE id IN (SELECT wu_id FROM replicas WHERE host_id = ${hostId} AND id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::int8))
+       WHERE id IN (SELECT wu_id FROM replicas WHERE host_id = ${hostId} AND id = ANY(${int8Array(results.map((r) => r.replicaId))}))
        ORDER BY id FOR UPDATE`);
     return tx.rows<{ id: number; wu_id: number }>(sql`
     WITH d AS (

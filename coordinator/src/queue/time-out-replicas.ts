@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 
 /**
@@ -15,7 +16,7 @@ export async function timeOutReplicas(tx: Tx, limit: number): Promise<{ id: numb
   return tx.rows(sql`
     WITH upd AS (
       UPDATE replicas r SET state = 'timed_out'
-       WHERE r.wu_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(wus.map((w) => w.id))}::jsonb)::int8)
+       WHERE r.wu_id = ANY(${int8Array(wus.map((w) => w.id))})
          AND r.state = 'in_progress' AND r.deadline < now()
       RETURNING r.id, r.wu_id, r.host_id
     ), per_wu AS (

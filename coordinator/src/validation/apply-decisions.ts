@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 import { applyHostOutcomes, applyUserCredit, type HostOutcome } from '../queue/host-reliability';
 import type { Decision } from './decide';
@@ -105,7 +106,7 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   if (finishedIds.length) {
     const rows = await tx.rows<{ id: number; host_id: string }>(sql`
       UPDATE replicas SET state = 'cancelled'
-       WHERE wu_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(finishedIds)}::jsonb)::int8) AND state IN ('unsent', 'in_progress')
+       WHERE wu_id = ANY(${int8Array(finishedIds)}) AND state IN ('unsent', 'in_progress')
       RETURNING id, host_id`);
     cancelled = rows.map((r) => ({ replicaId: r.id, hostId: r.host_id }));
   }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 import type { ReportedReplica, WorkUnitForValidation } from './decide';
 
@@ -21,7 +22,8 @@ export async function lockWorkUnitsToValidate(tx: Tx, limit: number): Promise<Wu
     SELECT w.id, w.kernel || '@' || w.kernel_version AS kernel_ref, w.batch_id, w.seq, w.params,
            w.min_quorum, w.base_quorum, w.replicas_sent, w.replicas_needed, w.max_total_replicas,
            w.cost_estimate, w.canonical_replica_id,
-           (SELECT count(*)::int FROM replicas r WHERE r.wu_id = w.id AND r.state = 'in_progress') AS in_progress
+           -- FILTER rather than WHERE: the lookup must go by wu_id alone, never by the state index.
+           (SELECT (count(*) FILTER (WHERE r.state = 'in_progress'))::int FROM replicas r WHERE r.wu_id = w.id) AS in_progress
       FROM work_units w
      WHERE w.needs_validation
      ORDER BY w.id
@@ -41,7 +43,7 @@ export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { str
     SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit,
            (h.consecutive_valid >= ${trust.streak} AND h.error_rate <= ${trust.maxErrorRate} AND h.status = 'active') AS trusted
       FROM replicas r JOIN hosts h ON h.id = r.host_id
-     WHERE r.wu_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(wuIds)}::jsonb)::int8)
+     WHERE r.wu_id = ANY(${int8Array(wuIds)})
        AND r.state = 'reported'`);
   return rows.map((r) => ({
     id: r.id, wuId: r.wu_id, hostId: r.host_id, ownerId: r.owner_id, validateState: r.validate_state, output: r.output,

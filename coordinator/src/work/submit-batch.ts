@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { findKernel, latestKernel } from '@nfl-grid/shared/kernels/registry';
@@ -8,6 +9,7 @@ import type { Grid } from '../grid';
 import { expandBatch } from './expand-batch';
 
 const INSERT_CHUNK = 2000;
+const ANALYZE_AFTER = 1000;
 
 export function resolveKernel(ref: string): Kernel {
   const kernel = ref.includes('@') ? findKernel(ref) : latestKernel(ref);
@@ -30,6 +32,7 @@ export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec):
       seq: u.seq,
       kernel: kernel.name,
       kernelVersion: kernel.version,
+      kernelRef: `${kernel.name}@${kernel.version}`,
       params: u.params,
       seed: u.seed,
       inputs,
@@ -62,6 +65,11 @@ export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec):
     await tx.orm.insert(events).values({ kind: 'batch.submitted', subject: batch!.id, actor: ownerId, data: { name: spec.name, kernel: `${kernel.name}@${kernel.version}`, wuCount: rows.length } });
     return batch!.id;
   });
+  // A large insert leaves the planner's statistics behind; refresh them so claims keep using
+  // the claim index rather than sorting the whole queue.
+  if (rows.length >= ANALYZE_AFTER) {
+    grid.db.rows(sql`ANALYZE work_units`).catch((e) => grid.log.warn('analyze failed', { error: e as Error }));
+  }
   grid.events.emit('batch.submitted', { batchId, wuCount: rows.length });
   grid.wakeScheduler();
   return { batchId, wuCount: rows.length, estimatedHours };

@@ -29,7 +29,7 @@ export const BatchSpec = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
   params: Params.default({}),
   grid: z.record(z.string(), z.array(z.unknown()).min(1).max(10_000)).optional(),
-  replicates: z.number().int().min(1).max(10_000).default(1),
+  replicates: z.number().int().min(1).max(MAX_WUS_PER_BATCH).default(1),
   units: z.array(z.strictObject({ params: Params, seed: z.number().int().min(0).max(2 ** 32 - 1).optional() })).min(1).max(MAX_WUS_PER_BATCH).optional(),
   policy: QuorumPolicy.default({ minQuorum: 2, maxErrorReplicas: 3, maxTotalReplicas: 8, delayBoundSeconds: 3600, adaptive: true }),
 }).refine((b) => !(b.grid && b.units), { message: 'give either grid or units, not both', path: ['units'] });

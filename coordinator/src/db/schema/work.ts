@@ -58,6 +58,8 @@ export const workUnits = pgTable('work_units', {
   seq: integer('seq').notNull(),
   kernel: text('kernel').notNull(),
   kernelVersion: integer('kernel_version').notNull(),
+  /** `kernel@version`, the form hosts list their kernels in; claims filter on it directly. */
+  kernelRef: text('kernel_ref').notNull(),
   params: jsonb('params').notNull(),
   seed: bigint('seed', { mode: 'number' }).notNull(),
   inputs: jsonb('inputs').$type<{ name: string; sha256: string }[]>().notNull().default([]),
