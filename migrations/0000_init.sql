@@ -137,6 +137,7 @@ CREATE TABLE "work_units" (
 	"seq" integer NOT NULL,
 	"kernel" text NOT NULL,
 	"kernel_version" integer NOT NULL,
+	"kernel_ref" text NOT NULL,
 	"params" jsonb NOT NULL,
 	"seed" bigint NOT NULL,
 	"inputs" jsonb DEFAULT '[]'::jsonb NOT NULL,
@@ -212,6 +213,164 @@ CREATE TABLE "signing_keys" (
 	"retired_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "performance_follow_ups" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"model_key" text NOT NULL,
+	"kind" text NOT NULL,
+	"state" text DEFAULT 'suggested' NOT NULL,
+	"spec" jsonb NOT NULL,
+	"spec_sha256" text NOT NULL,
+	"reason" text NOT NULL,
+	"source_wu_id" bigint NOT NULL,
+	"source_batch_id" uuid NOT NULL,
+	"batch_id" uuid,
+	"decided_by" text,
+	"decided_at" timestamp with time zone,
+	"error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "performance_milestones" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "performance_milestones_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"model_key" text NOT NULL,
+	"kind" text NOT NULL,
+	"wu_id" bigint NOT NULL,
+	"value" double precision NOT NULL,
+	"previous" double precision,
+	"p_value" double precision,
+	"adjusted_p" double precision,
+	"detail" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "performance_models" (
+	"key" text PRIMARY KEY NOT NULL,
+	"kernel" text NOT NULL,
+	"sport" text DEFAULT 'nfl' NOT NULL,
+	"family" jsonb NOT NULL,
+	"metric" text NOT NULL,
+	"lower_is_better" boolean NOT NULL,
+	"importance" double precision DEFAULT 1 NOT NULL,
+	"results" integer DEFAULT 0 NOT NULL,
+	"compute_hours" double precision DEFAULT 0 NOT NULL,
+	"baseline" double precision,
+	"baseline_wu_id" bigint,
+	"current" double precision,
+	"current_wu_id" bigint,
+	"best" double precision,
+	"best_wu_id" bigint,
+	"best_params" jsonb,
+	"best_at" timestamp with time zone,
+	"improvement" double precision DEFAULT 0 NOT NULL,
+	"roi" double precision DEFAULT 0 NOT NULL,
+	"trend" text DEFAULT 'new' NOT NULL,
+	"trend_slope" double precision,
+	"trend_lower" double precision,
+	"trend_upper" double precision,
+	"regression_p" double precision,
+	"regression_test" text,
+	"regression_wu_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "performance_points" (
+	"wu_id" bigint PRIMARY KEY NOT NULL,
+	"model_key" text NOT NULL,
+	"batch_id" uuid NOT NULL,
+	"ordinal" integer NOT NULL,
+	"params" jsonb NOT NULL,
+	"seed" bigint NOT NULL,
+	"value" double precision NOT NULL,
+	"samples" jsonb,
+	"sample_labels" jsonb,
+	"compute_hours" double precision NOT NULL,
+	"gain" double precision DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "performance_settings" (
+	"key" text PRIMARY KEY NOT NULL,
+	"value" jsonb NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "bandit_arms" (
+	"arm" text PRIMARY KEY NOT NULL,
+	"decisions" bigint DEFAULT 0 NOT NULL,
+	"explorations" bigint DEFAULT 0 NOT NULL,
+	"pulls" bigint DEFAULT 0 NOT NULL,
+	"replicas" bigint DEFAULT 0 NOT NULL,
+	"n" bigint DEFAULT 0 NOT NULL,
+	"reward_sum" double precision DEFAULT 0 NOT NULL,
+	"reward_sq_sum" double precision DEFAULT 0 NOT NULL,
+	"successes" bigint DEFAULT 0 NOT NULL,
+	"iw_loss_sum" double precision DEFAULT 0 NOT NULL,
+	"validated" bigint DEFAULT 0 NOT NULL,
+	"failed" bigint DEFAULT 0 NOT NULL,
+	"dropped" bigint DEFAULT 0 NOT NULL,
+	"cap_share" double precision,
+	"cap_reason" text,
+	"capped_by" text,
+	"capped_at" timestamp with time zone,
+	"uncapped_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "bandit_decisions" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "bandit_decisions_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"host_id" uuid NOT NULL,
+	"strategy" text NOT NULL,
+	"strategy_version" integer NOT NULL,
+	"params" jsonb NOT NULL,
+	"arm" text NOT NULL,
+	"propensity" double precision NOT NULL,
+	"probabilities" jsonb NOT NULL,
+	"candidates" jsonb NOT NULL,
+	"fallback" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"explore" boolean NOT NULL,
+	"seed" bigint NOT NULL,
+	"wu_ids" jsonb NOT NULL,
+	"replicas" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "bandit_pending" (
+	"wu_id" bigint PRIMARY KEY NOT NULL,
+	"decision_id" bigint NOT NULL,
+	"arm" text NOT NULL,
+	"propensity" double precision NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "bandit_rewards" (
+	"id" bigint GENERATED ALWAYS AS IDENTITY (sequence name "bandit_rewards_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"wu_id" bigint PRIMARY KEY NOT NULL,
+	"arm" text NOT NULL,
+	"decision_id" bigint NOT NULL,
+	"propensity" double precision NOT NULL,
+	"reward" double precision NOT NULL,
+	"outcome" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "bandit_rewards_id_unique" UNIQUE("id")
+);
+--> statement-breakpoint
+CREATE TABLE "bandit_state" (
+	"id" text PRIMARY KEY NOT NULL,
+	"strategy" text NOT NULL,
+	"params" jsonb NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"changed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"changed_by" text,
+	"change_reason" text,
+	"previous_strategy" text,
+	"previous_params" jsonb,
+	"guardrails" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"last_guardrail" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "enrollment_tokens" ADD CONSTRAINT "enrollment_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hosts" ADD CONSTRAINT "hosts_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -225,6 +384,9 @@ ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_host_id_hosts_id_fk" F
 ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_credit" ADD CONSTRAINT "user_credit_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "science_results" ADD CONSTRAINT "science_results_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "performance_follow_ups" ADD CONSTRAINT "performance_follow_ups_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "performance_milestones" ADD CONSTRAINT "performance_milestones_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "performance_points" ADD CONSTRAINT "performance_points_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_user_idx" ON "api_keys" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "hosts_owner_idx" ON "hosts" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "batches_owner_idx" ON "batches" USING btree ("owner_id","created_at");--> statement-breakpoint
@@ -240,4 +402,13 @@ CREATE INDEX "credit_ledger_host_idx" ON "credit_ledger" USING btree ("host_id",
 CREATE INDEX "credit_ledger_user_idx" ON "credit_ledger" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "science_results_batch_idx" ON "science_results" USING btree ("batch_id","seq");--> statement-breakpoint
 CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX "events_kind_idx" ON "events" USING btree ("kind","created_at");
+CREATE INDEX "events_kind_idx" ON "events" USING btree ("kind","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "performance_follow_ups_spec_uq" ON "performance_follow_ups" USING btree ("model_key","spec_sha256");--> statement-breakpoint
+CREATE INDEX "performance_follow_ups_state_idx" ON "performance_follow_ups" USING btree ("state","created_at");--> statement-breakpoint
+CREATE INDEX "performance_milestones_created_idx" ON "performance_milestones" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "performance_milestones_model_idx" ON "performance_milestones" USING btree ("model_key","created_at");--> statement-breakpoint
+CREATE INDEX "performance_models_kernel_idx" ON "performance_models" USING btree ("kernel");--> statement-breakpoint
+CREATE UNIQUE INDEX "performance_points_model_ordinal_uq" ON "performance_points" USING btree ("model_key","ordinal");--> statement-breakpoint
+CREATE INDEX "bandit_decisions_created_idx" ON "bandit_decisions" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "bandit_decisions_arm_idx" ON "bandit_decisions" USING btree ("arm","id");--> statement-breakpoint
+CREATE INDEX "bandit_rewards_arm_idx" ON "bandit_rewards" USING btree ("arm","id");

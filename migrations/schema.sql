@@ -23,6 +23,90 @@ CREATE TABLE api_keys (
 );
 CREATE INDEX api_keys_user_idx ON public.api_keys USING btree (user_id);
 
+CREATE TABLE bandit_arms (
+  arm text NOT NULL,
+  decisions bigint NOT NULL DEFAULT 0,
+  explorations bigint NOT NULL DEFAULT 0,
+  pulls bigint NOT NULL DEFAULT 0,
+  replicas bigint NOT NULL DEFAULT 0,
+  n bigint NOT NULL DEFAULT 0,
+  reward_sum double precision NOT NULL DEFAULT 0,
+  reward_sq_sum double precision NOT NULL DEFAULT 0,
+  successes bigint NOT NULL DEFAULT 0,
+  iw_loss_sum double precision NOT NULL DEFAULT 0,
+  validated bigint NOT NULL DEFAULT 0,
+  failed bigint NOT NULL DEFAULT 0,
+  dropped bigint NOT NULL DEFAULT 0,
+  cap_share double precision,
+  cap_reason text,
+  capped_by text,
+  capped_at timestamp with time zone,
+  uncapped_at timestamp with time zone,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT bandit_arms_pkey PRIMARY KEY (arm)
+);
+
+CREATE TABLE bandit_decisions (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  host_id uuid NOT NULL,
+  strategy text NOT NULL,
+  strategy_version integer NOT NULL,
+  params jsonb NOT NULL,
+  arm text NOT NULL,
+  propensity double precision NOT NULL,
+  probabilities jsonb NOT NULL,
+  candidates jsonb NOT NULL,
+  fallback jsonb NOT NULL DEFAULT '[]'::jsonb,
+  explore boolean NOT NULL,
+  seed bigint NOT NULL,
+  wu_ids jsonb NOT NULL,
+  replicas integer NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT bandit_decisions_pkey PRIMARY KEY (id)
+);
+CREATE INDEX bandit_decisions_arm_idx ON public.bandit_decisions USING btree (arm, id);
+CREATE INDEX bandit_decisions_created_idx ON public.bandit_decisions USING btree (created_at);
+
+CREATE TABLE bandit_pending (
+  wu_id bigint NOT NULL,
+  decision_id bigint NOT NULL,
+  arm text NOT NULL,
+  propensity double precision NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT bandit_pending_pkey PRIMARY KEY (wu_id)
+);
+
+CREATE TABLE bandit_rewards (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  wu_id bigint NOT NULL,
+  arm text NOT NULL,
+  decision_id bigint NOT NULL,
+  propensity double precision NOT NULL,
+  reward double precision NOT NULL,
+  outcome text NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT bandit_rewards_id_unique UNIQUE (id),
+  CONSTRAINT bandit_rewards_pkey PRIMARY KEY (wu_id)
+);
+CREATE INDEX bandit_rewards_arm_idx ON public.bandit_rewards USING btree (arm, id);
+
+CREATE TABLE bandit_state (
+  id text NOT NULL,
+  strategy text NOT NULL,
+  params jsonb NOT NULL,
+  version integer NOT NULL DEFAULT 1,
+  changed_at timestamp with time zone NOT NULL DEFAULT now(),
+  changed_by text,
+  change_reason text,
+  previous_strategy text,
+  previous_params jsonb,
+  guardrails jsonb NOT NULL DEFAULT '{}'::jsonb,
+  last_guardrail jsonb,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT bandit_state_pkey PRIMARY KEY (id)
+);
+
 CREATE TABLE batches (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   owner_id uuid NOT NULL,
@@ -145,6 +229,102 @@ CREATE TABLE kernels (
   CONSTRAINT kernels_name_version_pk PRIMARY KEY (name, version)
 );
 
+CREATE TABLE performance_follow_ups (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  model_key text NOT NULL,
+  kind text NOT NULL,
+  state text NOT NULL DEFAULT 'suggested'::text,
+  spec jsonb NOT NULL,
+  spec_sha256 text NOT NULL,
+  reason text NOT NULL,
+  source_wu_id bigint NOT NULL,
+  source_batch_id uuid NOT NULL,
+  batch_id uuid,
+  decided_by text,
+  decided_at timestamp with time zone,
+  error text,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT performance_follow_ups_model_key_performance_models_key_fk FOREIGN KEY (model_key) REFERENCES performance_models(key),
+  CONSTRAINT performance_follow_ups_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX performance_follow_ups_spec_uq ON public.performance_follow_ups USING btree (model_key, spec_sha256);
+CREATE INDEX performance_follow_ups_state_idx ON public.performance_follow_ups USING btree (state, created_at);
+
+CREATE TABLE performance_milestones (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  model_key text NOT NULL,
+  kind text NOT NULL,
+  wu_id bigint NOT NULL,
+  value double precision NOT NULL,
+  previous double precision,
+  p_value double precision,
+  adjusted_p double precision,
+  detail jsonb,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT performance_milestones_model_key_performance_models_key_fk FOREIGN KEY (model_key) REFERENCES performance_models(key),
+  CONSTRAINT performance_milestones_pkey PRIMARY KEY (id)
+);
+CREATE INDEX performance_milestones_created_idx ON public.performance_milestones USING btree (created_at);
+CREATE INDEX performance_milestones_model_idx ON public.performance_milestones USING btree (model_key, created_at);
+
+CREATE TABLE performance_models (
+  key text NOT NULL,
+  kernel text NOT NULL,
+  sport text NOT NULL DEFAULT 'nfl'::text,
+  family jsonb NOT NULL,
+  metric text NOT NULL,
+  lower_is_better boolean NOT NULL,
+  importance double precision NOT NULL DEFAULT 1,
+  results integer NOT NULL DEFAULT 0,
+  compute_hours double precision NOT NULL DEFAULT 0,
+  baseline double precision,
+  baseline_wu_id bigint,
+  current double precision,
+  current_wu_id bigint,
+  best double precision,
+  best_wu_id bigint,
+  best_params jsonb,
+  best_at timestamp with time zone,
+  improvement double precision NOT NULL DEFAULT 0,
+  roi double precision NOT NULL DEFAULT 0,
+  trend text NOT NULL DEFAULT 'new'::text,
+  trend_slope double precision,
+  trend_lower double precision,
+  trend_upper double precision,
+  regression_p double precision,
+  regression_test text,
+  regression_wu_id bigint,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT performance_models_pkey PRIMARY KEY (key)
+);
+CREATE INDEX performance_models_kernel_idx ON public.performance_models USING btree (kernel);
+
+CREATE TABLE performance_points (
+  wu_id bigint NOT NULL,
+  model_key text NOT NULL,
+  batch_id uuid NOT NULL,
+  ordinal integer NOT NULL,
+  params jsonb NOT NULL,
+  seed bigint NOT NULL,
+  value double precision NOT NULL,
+  samples jsonb,
+  sample_labels jsonb,
+  compute_hours double precision NOT NULL,
+  gain double precision NOT NULL DEFAULT 0,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT performance_points_model_key_performance_models_key_fk FOREIGN KEY (model_key) REFERENCES performance_models(key),
+  CONSTRAINT performance_points_pkey PRIMARY KEY (wu_id)
+);
+CREATE UNIQUE INDEX performance_points_model_ordinal_uq ON public.performance_points USING btree (model_key, ordinal);
+
+CREATE TABLE performance_settings (
+  key text NOT NULL,
+  value jsonb NOT NULL,
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT performance_settings_pkey PRIMARY KEY (key)
+);
+
 CREATE TABLE replicas (
   id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
   wu_id bigint NOT NULL,
@@ -224,6 +404,7 @@ CREATE TABLE work_units (
   seq integer NOT NULL,
   kernel text NOT NULL,
   kernel_version integer NOT NULL,
+  kernel_ref text NOT NULL,
   params jsonb NOT NULL,
   seed bigint NOT NULL,
   inputs jsonb NOT NULL DEFAULT '[]'::jsonb,

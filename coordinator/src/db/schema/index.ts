@@ -5,3 +5,5 @@ export * from './credit';
 export * from './science';
 export * from './events';
 export * from './keys';
+export * from './performance';
+export * from './bandit';
