@@ -1,5 +1,5 @@
 import { canonicalJson } from '@nfl-grid/shared/util/canonical-json';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
+import { createHash } from 'node:crypto';
 import type { MessageOf, AgentMessage, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
 import { ResultPacketRejected, verifyResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import type { Grid } from '../grid';
@@ -9,9 +9,11 @@ import type { HostCpuFlusher } from './host-cpu-flusher';
 
 type Ack = MessageOf<CoordinatorMessage, 'result_ack'>;
 
-async function hashMatches(output: unknown, sha: string): Promise<boolean> {
+// node:crypto rather than Web Crypto here: one synchronous hash per result is far cheaper than
+// an awaited digest job on the coordinator's hot path.
+function hashMatches(output: unknown, sha: string): boolean {
   try {
-    return (await sha256Hex(canonicalJson(output))) === sha;
+    return createHash('sha256').update(canonicalJson(output)).digest('hex') === sha;
   } catch {
     return false;
   }
@@ -36,7 +38,7 @@ export async function handleResult(
   const rejected: Ack['rejected'] = [];
   const good: ReportedResult[] = [];
   for (const r of claims.results) {
-    if (!(await hashMatches(r.output, r.outputSha256))) {
+    if (!hashMatches(r.output, r.outputSha256)) {
       rejected.push({ replicaId: r.replicaId, code: 'bad_output_hash', message: 'outputSha256 does not match the output' });
       continue;
     }
