@@ -3,20 +3,23 @@ import { intOption } from '../args';
 import type { Command } from '../command';
 import { fmtNum, table } from '../format';
 
+const num = (x: number | null, digits = 4) => (x === null ? '-' : x.toFixed(digits));
+
 export const scoreboardCommand: Command = {
   path: ['scoreboard'],
-  summary: 'credit leaderboard by volunteer and by host',
+  summary: 'credit leaderboard by volunteer and by host, and models: current vs best, trend',
   usage: '[--limit N]',
   help: ['--limit N   rows per board (default 10)'],
   options: { limit: { type: 'string' } },
   async run(ctx) {
     const limit = String(intOption(ctx.values, 'limit', 1, 1000) ?? 10);
     const api = ctx.api();
-    const [users, hosts] = await Promise.all([
+    const [users, hosts, models] = await Promise.all([
       getJson(ctx.url, () => api.api.v1.credit.leaderboard.$get({ query: { by: 'user', limit } })),
       getJson(ctx.url, () => api.api.v1.credit.leaderboard.$get({ query: { by: 'host', limit } })),
+      getJson(ctx.url, () => api.api.performance.leaderboard[':sport'].$get({ param: { sport: 'nfl' }, query: { limit } })),
     ]);
-    if (ctx.json) return ctx.io.out(JSON.stringify({ users: users.rows, hosts: hosts.rows }, null, 2));
+    if (ctx.json) return ctx.io.out(JSON.stringify({ users: users.rows, hosts: hosts.rows, models: models.boards }, null, 2));
     ctx.io.out('Volunteers');
     ctx.io.out(users.rows.length === 0 ? '  (no credit yet)' : table(['#', 'NAME', 'TEAM', 'HOSTS', 'TOTAL CREDIT', 'RECENT AVG'],
       users.rows.map((r) => [r.rank, r.name, r.team, r.hosts, fmtNum(r.totalCredit, 1), fmtNum(r.rac, 1)])));
@@ -24,5 +27,11 @@ export const scoreboardCommand: Command = {
     ctx.io.out('Hosts');
     ctx.io.out(hosts.rows.length === 0 ? '  (no hosts yet)' : table(['#', 'HOST', 'OWNER', 'TOTAL CREDIT', 'RECENT AVG'],
       hosts.rows.map((r) => [r.rank, r.name, r.owner, fmtNum(r.totalCredit, 1), fmtNum(r.rac, 1)])));
+    ctx.io.out('');
+    ctx.io.out('Models');
+    if (models.boards.length === 0) return ctx.io.out('  (no model results yet)');
+    ctx.io.out(table(['#', 'MODEL', 'METRIC', 'CURRENT', 'BEST', 'BASELINE', 'TREND', 'RESULTS', 'ROI/CPU h'],
+      models.boards.flatMap((b) => b.models.map((m) => [m.rank, m.key, `${b.metric} (${b.lowerIsBetter ? 'lower' : 'higher'} better)`,
+        num(m.current), num(m.best), num(m.baseline), m.trend.class, m.results, num(m.roi, 3)]))));
   },
 };

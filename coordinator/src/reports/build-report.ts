@@ -1,0 +1,128 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import { findKernel } from '@nfl-grid/shared/kernels/registry';
+import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
+import { tunedParams } from '@nfl-grid/shared/performance/model-key';
+import type { Db } from '../db/index';
+import { batches, performanceModels, performancePoints, scienceResults, users, workUnits } from '../db/schema/index';
+import { toLatex, toMarkdown, type Block, type ReportDoc } from './document';
+import { fmt, kernelTable } from './kernel-tables';
+import { equityFigure, metricFigure, reliabilityFigures, type Figure } from './report-figures';
+import { REPORT_RESAMPLES, resultStats } from './report-stats';
+
+/*
+ * A batch's report, built on the coordinator from what the database holds (so the CLI works
+ * against a remote coordinator): methods (kernel, spec, seeds, data versions by sha256, quorum,
+ * statistics used), results tables, the tracker's models, SVG figures. The bundle is a list of
+ * files; the same database state always gives the same bytes (no generation time in it).
+ */
+
+export interface ReportBundle { batchId: string; format: 'md' | 'tex'; main: string; files: { path: string; content: string }[] }
+
+type BatchRow = typeof batches.$inferSelect;
+const MAX_ROWS = 500;
+
+const compact = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ');
+
+export async function buildReport(db: Db, batch: BatchRow, format: 'md' | 'tex'): Promise<ReportBundle> {
+  const kernelRef = `${batch.kernel}@${batch.kernelVersion}`;
+  const kernel = findKernel(kernelRef);
+  const spec = metricSpec(kernelRef);
+  const [owner] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, batch.ownerId));
+  const wus = await db.orm.select({ id: workUnits.id, seq: workUnits.seq, seed: workUnits.seed, state: workUnits.state, inputs: workUnits.inputs, minQuorum: workUnits.minQuorum })
+    .from(workUnits).where(eq(workUnits.batchId, batch.id)).orderBy(asc(workUnits.seq));
+  const results = await db.orm.select({ wuId: scienceResults.wuId, seq: scienceResults.seq, params: scienceResults.params, output: scienceResults.output, sha: scienceResults.outputSha256 })
+    .from(scienceResults).where(eq(scienceResults.batchId, batch.id)).orderBy(asc(scienceResults.seq)).limit(MAX_ROWS);
+  const points = await db.orm.select().from(performancePoints).where(eq(performancePoints.batchId, batch.id));
+  const pointOf = new Map(points.map((p) => [p.wuId, p]));
+  const modelKeys = [...new Set(points.map((p) => p.modelKey))].sort();
+  const models = modelKeys.length ? await db.orm.select().from(performanceModels).where(inArray(performanceModels.key, modelKeys)).orderBy(asc(performanceModels.key)) : [];
+  const seedOf = new Map(wus.map((w) => [w.id, w.seed]));
+
+  // Data versions: every distinct input of the batch's WUs.
+  const inputs = new Map<string, Set<string>>();
+  for (const w of wus) for (const i of w.inputs) inputs.set(i.name, (inputs.get(i.name) ?? new Set()).add(i.sha256));
+  const counts = new Map<string, number>();
+  for (const w of wus) counts.set(w.state, (counts.get(w.state) ?? 0) + 1);
+
+  const lower = spec?.lowerIsBetter ?? true;
+  const sampled = results.map((r) => {
+    const p = pointOf.get(r.wuId);
+    return { value: p?.value ?? NaN, samples: p?.samples ?? null, labels: p?.sampleLabels ?? null };
+  });
+  let bestIndex = -1;
+  sampled.forEach((s, i) => {
+    if (Number.isFinite(s.value) && (bestIndex < 0 || (lower ? s.value < sampled[bestIndex]!.value : s.value > sampled[bestIndex]!.value))) bestIndex = i;
+  });
+  const stats = bestIndex >= 0 ? resultStats(sampled, bestIndex) : results.map(() => ({ ci: null, p: null, adjustedP: null, test: null }));
+  const anySamples = sampled.some((s) => s.samples);
+  const label = (params: unknown) => (spec ? compact(tunedParams(spec, params as Record<string, unknown>)) : '') || 'as submitted';
+
+  const figures: Figure[] = [];
+  const forFigures = results.map((r) => ({ seq: r.seq, wuId: r.wuId, kernel: kernelRef, output: r.output, metric: pointOf.get(r.wuId)?.value ?? null, label: label(r.params) }));
+  figures.push(...reliabilityFigures(forFigures));
+  const eq1 = equityFigure(forFigures);
+  if (eq1) figures.push(eq1);
+  const mf = spec ? metricFigure(forFigures, spec.metric) : null;
+  if (mf) figures.push(mf);
+
+  const methods: Block[] = [
+    { kind: 'p', text: `Kernel ${kernelRef}${kernel ? ` (${kernel.title})` : ''}. Every work unit is a deterministic function of its parameters, its seed and its input files; a result is the canonical output that a quorum of at least ${wus[0]?.minQuorum ?? 1} agreeing replicas on different volunteers' hosts vouched for, compared with the kernel's own comparator.` },
+    { kind: 'p', text: `Batch seed ${(batch.spec as { seed?: number }).seed ?? 'n/a'}; each work unit's seed is derived from it and its sequence number (splitmix32) unless given explicitly, and is listed with its result below.` },
+    { kind: 'table', caption: 'Data versions: the input files of the work units, by sha256', headers: ['dataset', 'sha256'], rows: [...inputs.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([name, shas]) => [...shas].sort().map((s) => [name, s])) },
+    { kind: 'p', text: spec ? `Model metric: ${spec.metric} (${spec.lowerIsBetter ? 'lower' : 'higher'} is better; a meaningful change is ${spec.unit}).` : `This kernel has no model metric; results are reported as computed.` },
+    { kind: 'list', items: [
+      ...(anySamples ? [
+        `Intervals: 95% percentile bootstrap of the mean of each result's per-season or per-fold values, B = ${REPORT_RESAMPLES} resamples, seed 1.`,
+        'Against the best result: two-sided sign-flip permutation test on values paired by season or fold (two-sample permutation test when they do not pair); exact when the rearrangements number at most 20,000, else 10,000 Monte Carlo draws with seed 1 and p = (b + 1)/(m + 1).',
+        "Multiple comparisons: Holm's step-down correction across the comparisons with the best result (family-wise error rate 0.05).",
+      ] : ['No result carries per-season or per-fold values, so no interval or test is computed for single results.']),
+      'Models (performance tracker): trend is the least-squares slope of the last 20 results with a 95% percentile bootstrap interval (B = 2000, seed 1); a regression is the latest result worse than the best by a one-sided sign-flip, permutation or Welch window test, Holm-corrected across all models.',
+    ] },
+    { kind: 'p', text: 'The submitted specification is in spec.json; submitting it again with the same data files reproduces every output bit for bit (outputs are identified by the sha256 of their canonical JSON).' },
+  ];
+
+  const results_: Block[] = [
+    { kind: 'p', text: `Work units: ${wus.length} (${[...counts.entries()].sort().map(([s, n]) => `${n} ${s}`).join(', ')}); results: ${results.length}${results.length === MAX_ROWS ? ` (first ${MAX_ROWS})` : ''}.` },
+    {
+      kind: 'table', caption: spec ? `Results: ${spec.metric} of each result` : 'Results',
+      headers: ['seq', 'WU', 'seed', 'configuration', ...(spec ? [spec.metric, '95% CI', 'p vs best (Holm)'] : []), 'output sha256'],
+      align: ['r', 'r', 'r', 'l', ...(spec ? (['r', 'l', 'r'] as const) : []), 'l'],
+      rows: results.map((r, i) => {
+        const s = stats[i]!;
+        const v = pointOf.get(r.wuId)?.value;
+        return [r.seq, r.wuId, seedOf.get(r.wuId) ?? null, label(r.params),
+          ...(spec ? [fmt(v), s.ci ? `[${fmt(s.ci[0])}, ${fmt(s.ci[1])}]` : null, i === bestIndex ? 'best' : fmt(s.adjustedP, 4)] : []), r.sha.slice(0, 16)];
+      }),
+    },
+  ];
+  const kt = kernelTable(kernelRef, results.map((r) => ({ seq: r.seq, params: r.params, output: r.output })));
+  if (kt) results_.push(kt);
+  if (models.length) {
+    results_.push({
+      kind: 'table', caption: 'Models these results belong to (performance tracker, all batches)',
+      headers: ['model', 'results', 'baseline', 'best', 'current', 'trend', 'ROI / CPU h'], align: ['l', 'r', 'r', 'r', 'r', 'l', 'r'],
+      rows: models.map((m) => [m.key, m.results, fmt(m.baseline), fmt(m.best), fmt(m.current), m.trend, fmt(m.roi, 4)]),
+    });
+  }
+  for (const f of figures) results_.push({ kind: 'figure', path: f.path, caption: f.caption });
+  if (!figures.length) results_.push({ kind: 'p', text: 'No figures: this kernel has no reliability bins, equity curves or model metric.' });
+  results_.push({ kind: 'p', text: 'Regret curves are drawn from the bandit scheduler\'s records, which this batch does not have.' });
+
+  const doc: ReportDoc = {
+    title: `Batch report: ${batch.name}`,
+    sections: [
+      { heading: 'Summary', blocks: [{ kind: 'list', items: [`batch ${batch.id}`, `kernel ${kernelRef}`, `owner ${owner?.name ?? batch.ownerId}`, `state ${batch.state}`, `submitted ${batch.createdAt.toISOString()}`, ...(batch.finishedAt ? [`finished ${batch.finishedAt.toISOString()}`] : [])] }] },
+      { heading: 'Methods', blocks: methods },
+      { heading: 'Results', blocks: results_ },
+    ],
+  };
+  const main = format === 'md' ? 'report.md' : 'report.tex';
+  return {
+    batchId: batch.id, format, main,
+    files: [
+      { path: main, content: format === 'md' ? toMarkdown(doc) : toLatex(doc) },
+      { path: 'spec.json', content: JSON.stringify(batch.spec, null, 2) + '\n' },
+      ...figures.map((f) => ({ path: f.path, content: f.svg })),
+    ],
+  };
+}

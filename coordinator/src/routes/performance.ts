@@ -1,0 +1,116 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { IdParam } from '@nfl-grid/shared/api/ids';
+import {
+  CompareBody, FollowUpsQuery, LimitQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, ReportQuery, SettingsBody, SportParam,
+} from '@nfl-grid/shared/performance/api';
+import { requireAuth } from '../auth/require-auth';
+import { performanceModels } from '../db/schema/index';
+import { NotFound } from '../errors';
+import type { Grid } from '../grid';
+import { describeRoute } from '../openapi/registry';
+import { backfillPerformance } from '../performance/backfill';
+import { compare } from '../performance/compare';
+import { acceptFollowUp, autoQueueOnValidated, listFollowUps, queueAutoFollowUps, rejectFollowUp } from '../performance/follow-ups';
+import { pendingMatrix } from '../performance/matrix';
+import { leaderboard, modelDetail, modelTypes, parameters, trending } from '../performance/reads';
+import { rebalance } from '../performance/rebalance';
+import { readSettings, writeSettings } from '../performance/settings';
+import { buildReport } from '../reports/build-report';
+import { zv } from './http/validate';
+import { batchFor } from './reads/batch-access';
+
+/**
+ * The performance tracker's API, mounted at `/api`: `/api/performance/*` (models, the task value
+ * matrix, comparisons, follow-ups, rebalancing) and `GET /api/v1/batches/:id/report`. Reads need
+ * any API key; decisions (follow-ups, settings, importance, rebalance, backfill) need an admin.
+ * Also starts auto-queueing follow-ups after validator passes when the setting is on.
+ */
+export function performanceRoutes(grid: Grid) {
+  autoQueueOnValidated(grid);
+  const anyone = requireAuth(grid);
+  const admin = requireAuth(grid, ['admin']);
+  return new Hono()
+    .get('/performance/matrix',
+      describeRoute({ summary: 'Task value matrix: pending work by batch and model, ranked by expected value (EV = expected improvement × importance / estimated hours)' }),
+      anyone,
+      async (c) => {
+        const cells = await pendingMatrix(grid.db);
+        return c.json({ generatedAt: new Date().toISOString(), cells });
+      })
+    .post('/performance/compare',
+      describeRoute({ summary: 'Compare two models or two batches on their metric: test, p-value, effect sizes, confidence interval' }),
+      anyone, zv('json', CompareBody),
+      async (c) => c.json(await compare(grid, c.get('user'), c.req.valid('json'))))
+    .get('/performance/leaderboard/:sport',
+      describeRoute({ summary: 'Models of a sport by kernel, ranked by best metric, with current, baseline, ROI and trend' }),
+      anyone, zv('param', SportParam), zv('query', LimitQuery),
+      async (c) => c.json(await leaderboard(grid.db, c.req.valid('param').sport, c.req.valid('query').limit)))
+    .get('/performance/model-types',
+      describeRoute({ summary: 'Kernels and their model metric (direction, unit, tuned parameters), with model counts' }),
+      anyone,
+      async (c) => c.json({ modelTypes: await modelTypes(grid.db) }))
+    .get('/performance/parameters',
+      describeRoute({ summary: 'Per model and tuned parameter: the values tried, their result count, mean and best metric' }),
+      anyone, zv('query', ParametersQuery),
+      async (c) => c.json({ models: await parameters(grid.db, c.req.valid('query')) }))
+    .get('/performance/trending',
+      describeRoute({ summary: 'Improving and regressing models (bootstrap trend of recent results) and recent breakthroughs and regressions' }),
+      anyone, zv('query', LimitQuery),
+      async (c) => c.json(await trending(grid.db, c.req.valid('query').limit)))
+    .get('/performance/models/:key',
+      describeRoute({ summary: 'One model: its record, history and milestones' }),
+      anyone, zv('param', ModelKeyParam), zv('query', LimitQuery),
+      async (c) => c.json(await modelDetail(grid.db, c.req.valid('param').key, c.req.valid('query').limit)))
+    .patch('/performance/models/:key',
+      describeRoute({ summary: "Set a model's importance (its weight in EV)" }),
+      admin, zv('param', ModelKeyParam), zv('json', ModelPatchBody),
+      async (c) => {
+        const rows = await grid.db.orm.update(performanceModels).set({ importance: c.req.valid('json').importance })
+          .where(eq(performanceModels.key, c.req.valid('param').key)).returning({ key: performanceModels.key, importance: performanceModels.importance });
+        if (!rows.length) throw new NotFound('model', 'key');
+        return c.json(rows[0]!);
+      })
+    .get('/performance/follow-ups',
+      describeRoute({ summary: 'Follow-up work suggested for improving models (neighbouring configurations, more seeds)' }),
+      anyone, zv('query', FollowUpsQuery),
+      async (c) => c.json({ followUps: await listFollowUps(grid, c.req.valid('query')) }))
+    .post('/performance/follow-ups/:id/accept',
+      describeRoute({ summary: 'Accept a suggestion: submits its batch in your name', responses: { 201: 'The follow-up with its new batch id' } }),
+      admin, zv('param', IdParam),
+      async (c) => c.json(await acceptFollowUp(grid, c.req.valid('param').id, c.get('user')), 201))
+    .post('/performance/follow-ups/:id/reject',
+      describeRoute({ summary: 'Reject a suggestion' }),
+      admin, zv('param', IdParam),
+      async (c) => c.json(await rejectFollowUp(grid, c.req.valid('param').id, c.get('user'))))
+    .get('/performance/settings',
+      describeRoute({ summary: 'Tracker settings (auto-queueing of follow-ups)' }),
+      anyone,
+      async (c) => c.json(await readSettings(grid.db)))
+    .put('/performance/settings',
+      describeRoute({ summary: 'Turn auto-queueing of follow-ups on or off (on: waiting suggestions are queued at once)' }),
+      admin, zv('json', SettingsBody),
+      async (c) => {
+        const settings = await writeSettings(grid.db, c.req.valid('json'));
+        const queued = settings.autoQueueFollowUps ? await queueAutoFollowUps(grid) : [];
+        return c.json({ ...settings, queuedBatches: queued });
+      })
+    .post('/performance/rebalance',
+      describeRoute({ summary: 'Re-prioritise open batches by the EV of their pending work (dryRun: only show the changes)' }),
+      admin, zv('json', RebalanceBody),
+      async (c) => {
+        const { dryRun } = c.req.valid('json');
+        return c.json({ dryRun, changes: await rebalance(grid, { dryRun, actor: c.get('user').id }) });
+      })
+    .post('/performance/backfill',
+      describeRoute({ summary: 'Track science results the tracker has not seen (assimilated before it existed, or skipped after an error)' }),
+      admin,
+      async (c) => c.json({ points: await backfillPerformance(grid.db) }))
+    .get('/v1/batches/:id/report',
+      describeRoute({ summary: "A reproducible report of a batch (methods, results tables, SVG figures) as a bundle of files, Markdown or LaTeX" }),
+      anyone, zv('param', IdParam), zv('query', ReportQuery),
+      async (c) => {
+        const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
+        return c.json(await buildReport(grid.db, b, c.req.valid('query').format));
+      });
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/* Request schemas of /api/performance (shared with the CLI and the console). */
+
+const ModelKey = z.string().min(3).max(200).regex(/^[a-z][a-z0-9_.-]*@[0-9]+~[0-9a-f]{12}$/, 'expected a model key (kernel@version~hash)');
+
+export const SportParam = z.object({ sport: z.enum(['nfl']) });
+export const ModelKeyParam = z.object({ key: ModelKey });
+export const LimitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
+export const ParametersQuery = z.object({ model: ModelKey.optional(), kernel: z.string().max(100).optional() });
+export const FollowUpsQuery = LimitQuery.extend({
+  state: z.enum(['suggested', 'accepted', 'queued', 'rejected', 'superseded', 'failed']).optional(),
+  model: ModelKey.optional(),
+});
+
+const Side = z.union([z.strictObject({ model: ModelKey }), z.strictObject({ batch: z.uuid('expected a batch uuid') })]);
+export const CompareBody = z.strictObject({
+  a: Side,
+  b: Side,
+  test: z.enum(['permutation', 'welch']).default('permutation'),
+  level: z.number().gt(0.5).lt(1).default(0.95),
+});
+export type CompareBody = z.input<typeof CompareBody>;
+
+export const SettingsBody = z.strictObject({ autoQueueFollowUps: z.boolean() });
+export const ModelPatchBody = z.strictObject({ importance: z.number().min(0).max(1000) });
+export const RebalanceBody = z.strictObject({ dryRun: z.boolean().default(false) });
+export const ReportQuery = z.object({ format: z.enum(['md', 'tex']).default('md') });
