@@ -1,5 +1,6 @@
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { AgentSession } from '../gateway/agent-session';
+import { banditOf } from '../bandit/bandit';
 import type { Grid } from '../grid';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
@@ -7,7 +8,8 @@ import { recordReplicaFailures } from '../queue/record-replica-errors';
 /*
  * The scheduler hands work to agents: at once when they ask, and, when they asked and got
  * nothing, as soon as work appears (wake). Idle agents wait in arrival order; a wake serves
- * them in that order until the queue runs dry.
+ * them in that order until the queue runs dry. Which kind of work a packet holds is the bandit's
+ * decision (coordinator/src/bandit): one arm (kernel) per packet.
  */
 export interface Scheduler {
   /** Claims and sends up to `max` replicas; false when there was nothing (the agent is now idle). */
@@ -35,14 +37,26 @@ export function createScheduler(grid: Grid): Scheduler {
   const idle = new Map<string, { session: AgentSession; max: number }>();
   let waking = false;
   let wakeAgain = false;
+  const bandit = banditOf(grid);
+  const policy = {
+    trustStreak: grid.config.reliability.trustStreak,
+    trustMaxErrorRate: grid.config.reliability.trustMaxErrorRate,
+    spotCheckRate: grid.config.reliability.spotCheckRate,
+  };
+
+  /** The bandit picks the arm (kernel) and claims from it; if the bandit fails, plain claiming keeps the grid going. */
+  async function claim(session: AgentSession, max: number): Promise<ClaimedReplica[]> {
+    try {
+      return await bandit.claim(session, max, policy);
+    } catch (e) {
+      grid.log.error('bandit decision failed; claiming without it', { error: e as Error, host: session.hostId });
+      return claimWork(grid.db, session, max, policy);
+    }
+  }
 
   async function serve(session: AgentSession, max: number): Promise<boolean> {
     if (session.paused || session.closed) return false;
-    const claimed = await claimWork(grid.db, session, Math.min(max, grid.config.work.maxPacket), {
-      trustStreak: grid.config.reliability.trustStreak,
-      trustMaxErrorRate: grid.config.reliability.trustMaxErrorRate,
-      spotCheckRate: grid.config.reliability.spotCheckRate,
-    });
+    const claimed = await claim(session, Math.min(max, grid.config.work.maxPacket));
     if (claimed.length === 0) return false;
     const jws = await grid.keys.signWork(session.hostId, claimed.map(toWorkItem));
     if (session.closed) {

@@ -1,8 +1,11 @@
 import type { Command } from '../command';
 import { createUserCommand, enrollTokenCommand } from './admin';
+import { banditCommand } from './bandit';
 import { batchesCommand, cancelCommand } from './batches';
 import { hostsCommand } from './hosts';
 import { initCommand } from './init';
+import { rebalanceCommand } from './rebalance';
+import { reportCommand } from './report';
 import { resultsCommand } from './results';
 import { scoreboardCommand } from './scoreboard';
 import { coordinatorCommand, startCommand } from './server';
@@ -12,5 +15,6 @@ import { submitCommand } from './submit';
 /** Every command, in the order `nfl-grid --help` lists them. */
 export const COMMANDS: Command[] = [
   coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
-  cancelCommand, batchesCommand, hostsCommand, resultsCommand, createUserCommand, enrollTokenCommand,
+  cancelCommand, batchesCommand, hostsCommand, resultsCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
+  banditCommand,
 ];
