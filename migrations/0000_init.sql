@@ -396,6 +396,7 @@ CREATE INDEX "replicas_host_state_idx" ON "replicas" USING btree ("host_id","sta
 CREATE INDEX "replicas_deadline_idx" ON "replicas" USING btree ("deadline") WHERE "replicas"."state" = 'in_progress';--> statement-breakpoint
 CREATE INDEX "work_units_batch_idx" ON "work_units" USING btree ("batch_id","seq");--> statement-breakpoint
 CREATE INDEX "work_units_claim_idx" ON "work_units" USING btree ("priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
+CREATE INDEX "work_units_claim_kernel_idx" ON "work_units" USING btree ("kernel_ref","priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
 CREATE INDEX "work_units_validate_idx" ON "work_units" USING btree ("id") WHERE "work_units"."needs_validation";--> statement-breakpoint
 CREATE INDEX "work_units_state_idx" ON "work_units" USING btree ("state");--> statement-breakpoint
 CREATE INDEX "credit_ledger_host_idx" ON "credit_ledger" USING btree ("host_id","created_at");--> statement-breakpoint

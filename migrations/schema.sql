@@ -436,5 +436,6 @@ CREATE TABLE work_units (
 );
 CREATE INDEX work_units_batch_idx ON public.work_units USING btree (batch_id, seq);
 CREATE INDEX work_units_claim_idx ON public.work_units USING btree (priority DESC NULLS LAST, id) WHERE (replicas_needed > 0);
+CREATE INDEX work_units_claim_kernel_idx ON public.work_units USING btree (kernel_ref, priority DESC NULLS LAST, id) WHERE (replicas_needed > 0);
 CREATE INDEX work_units_state_idx ON public.work_units USING btree (state);
 CREATE INDEX work_units_validate_idx ON public.work_units USING btree (id) WHERE needs_validation;

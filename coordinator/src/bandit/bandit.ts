@@ -6,6 +6,7 @@ import type { ClaimedReplica, ClaimingHost, ClaimPolicy } from '../queue/claim-w
 import { decideAndClaim, recordDecision } from './dispatch';
 import { enforceGuardrails } from './guardrails';
 import { dropCancelled, recordRewards } from './record-rewards';
+import { forgetCandidates } from './dispatch';
 import { readState, type BanditState } from './state';
 
 /*
@@ -120,7 +121,7 @@ function createBandit(grid: Grid, seed: number): Bandit {
     recordRewards: (wuIds) => enqueue('recording rewards', () => recordRewards(grid.db, rng, wuIds, warnTracker)).then((n) => n ?? 0),
     checkGuardrails: () => enqueue('guardrails', checkGuardrails).then((t) => t ?? []),
     state,
-    invalidate: () => { cached = null; },
+    invalidate: () => { cached = null; forgetCandidates(); },
     async settled() {
       let q: Promise<unknown>;
       do {

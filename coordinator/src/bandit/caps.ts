@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index';
+import { forgetCandidates } from './dispatch';
 import { recordBanditEvent } from './state';
 
 /*
@@ -15,6 +16,7 @@ export async function capArm(db: Pick<Tx, 'rows'>, arm: string, share: number, r
     UPDATE bandit_arms SET cap_share = ${share}, cap_reason = ${reason}, capped_by = ${actor}, capped_at = now(), updated_at = now()
      WHERE arm = ${arm} ${onlyIfUncapped ? sql`AND cap_share IS NULL` : sql``}
     RETURNING arm`);
+  forgetCandidates();
   return rows.length > 0;
 }
 
@@ -23,11 +25,12 @@ export async function capArmByAdmin(db: Db, arm: string, share: number, reason: 
     await capArm(tx, arm, share, reason ?? 'capped by an admin', actor);
     await recordBanditEvent(tx, 'bandit.arm.capped', arm, actor, { maxShare: share, reason: reason ?? null });
   });
+  forgetCandidates();
 }
 
 /** Lifts a cap; guardrail windows for the arm start afresh. Returns false when it was not capped. */
 export async function uncapArm(db: Db, arm: string, actor: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  const lifted = await db.transaction(async (tx) => {
     const rows = await tx.rows<{ cap_share: number; cap_reason: string | null }>(sql`
       UPDATE bandit_arms a SET cap_share = NULL, cap_reason = NULL, capped_by = NULL, capped_at = NULL, uncapped_at = now(), updated_at = now()
         FROM (SELECT arm, cap_share, cap_reason FROM bandit_arms WHERE arm = ${arm} FOR UPDATE) old
@@ -37,4 +40,6 @@ export async function uncapArm(db: Db, arm: string, actor: string): Promise<bool
     await recordBanditEvent(tx, 'bandit.arm.uncapped', arm, actor, { was: { maxShare: rows[0]!.cap_share, reason: rows[0]!.cap_reason } });
     return true;
   });
+  forgetCandidates();
+  return lifted;
 }

@@ -8,7 +8,7 @@ import { claimWork, type ClaimedReplica, type ClaimingHost, type ClaimPolicy } f
 
 /*
  * One bandit decision per work packet:
- *   candidates  the arms (kernel@version) this host runs that have a WU it may take now
+ *   candidates  the arms (kernel@version) this host runs that have live work (cached briefly)
  *   caps        capped arms over their share of recent dispatch are left out (unless nothing else is left and their cap is above 0)
  *   select      the strategy in force picks an arm, with its propensity
  *   claim       claimWork filtered to that arm; if it comes back empty (another host was
@@ -18,8 +18,34 @@ import { claimWork, type ClaimedReplica, type ClaimingHost, type ClaimPolicy } f
 
 export interface Candidate { arm: string; stats: ArmStats; capShare: number | null }
 
-/** Arms this host can take work from right now, with their statistics and caps. */
-export async function candidateArms(db: Db, host: ClaimingHost): Promise<Candidate[]> {
+/**
+ * Arms with live work for hosts of this kind (kernels, GPU, memory), with their statistics and
+ * caps. Read at most every CANDIDATE_TTL_MS per kind of host: it runs on every work request, and
+ * a host that already holds an arm's remaining WUs simply falls back to the next arm.
+ */
+const CANDIDATE_TTL_MS = 250;
+const candidateCache = new WeakMap<Db, Map<string, { at: number; generation: number; rows: Promise<Candidate[]> }>>();
+let generation = 0;
+
+export function candidateArms(db: Db, host: ClaimingHost): Promise<Candidate[]> {
+  let perDb = candidateCache.get(db);
+  if (!perDb) candidateCache.set(db, (perDb = new Map()));
+  const key = JSON.stringify([[...host.kernels].sort(), host.gpu, host.memoryMb]);
+  const hit = perDb.get(key);
+  if (hit && hit.generation === generation && Date.now() - hit.at < CANDIDATE_TTL_MS) return hit.rows;
+  const rows = readCandidateArms(db, host);
+  perDb.set(key, { at: Date.now(), generation, rows });
+  // "Nothing to do" is never reused: new work must reach idle agents at once.
+  rows.then((r) => { if (r.length === 0) perDb!.delete(key); }, () => perDb!.delete(key));
+  return rows;
+}
+
+/** Drops every cached candidate list (after a cap or strategy change made in this process). */
+export function forgetCandidates(): void {
+  generation++;
+}
+
+async function readCandidateArms(db: Db, host: ClaimingHost): Promise<Candidate[]> {
   const rows = await db.rows<{
     arm: string; pulls: number; n: number; reward_sum: number; reward_sq_sum: number; successes: number; iw_loss_sum: number; cap_share: number | null;
   }>(sql`
@@ -29,14 +55,12 @@ export async function candidateArms(db: Db, host: ClaimingHost): Promise<Candida
       FROM (SELECT DISTINCT unnest(${textArray(host.kernels)}) AS arm) k
       LEFT JOIN bandit_arms a ON a.arm = k.arm
      WHERE EXISTS (
-       -- As in claimWork: replicas_needed > 0 only in live states; the replica tests are per-row probes.
+       -- As in claimWork: replicas_needed > 0 only in live states (the per-kernel claim index).
        SELECT 1 FROM work_units w
         WHERE w.replicas_needed > 0
           AND w.kernel_ref = k.arm
           AND (NOT w.needs_gpu OR ${host.gpu})
-          AND w.min_memory_mb <= ${host.memoryMb}
-          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.host_id = ${host.hostId} OFFSET 0)
-          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.owner_id = ${host.ownerId} OFFSET 0))
+          AND w.min_memory_mb <= ${host.memoryMb})
      ORDER BY k.arm`);
   return rows.map((r) => ({
     arm: r.arm,

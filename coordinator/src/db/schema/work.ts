@@ -91,6 +91,8 @@ export const workUnits = pgTable('work_units', {
 }, (t) => [
   index('work_units_batch_idx').on(t.batchId, t.seq),
   index('work_units_claim_idx').on(t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
+  // The same order within one kernel, for claims the bandit narrows to one arm.
+  index('work_units_claim_kernel_idx').on(t.kernelRef, t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
   index('work_units_validate_idx').on(t.id).where(sql`${t.needsValidation}`),
   index('work_units_state_idx').on(t.state),
 ]);
