@@ -1,8 +1,16 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { batchPriorityRoutes } from './console/batch-priority';
+import { consoleApiRoutes } from './console/console-api';
+import { consoleRoutes } from './console/console-routes';
+import { createLiveHub, type LiveHub } from './console/live-hub';
+import { liveRoutes } from './console/live-routes';
+import { sessionRoutes } from './console/session-routes';
 import { AppError } from './errors';
 import type { Grid } from './grid';
 import { describeRoute } from './openapi/registry';
+import { backtestRoutes } from './routes/backtest';
+import { banditRoutes } from './routes/bandit';
 import { batchesRoutes } from './routes/batches';
 import { creditRoutes } from './routes/credit';
 import { enrollmentRoutes } from './routes/enrollment';
@@ -13,6 +21,7 @@ import { inputsRoutes } from './routes/inputs';
 import { keysRoutes } from './routes/keys';
 import { kernelsRoutes } from './routes/kernels';
 import { openapiRoutes } from './routes/openapi';
+import { performanceRoutes } from './routes/performance';
 import { queueRoutes } from './routes/queue';
 import { replicasRoutes } from './routes/replicas';
 import { statusPageRoutes } from './routes/status-page';
@@ -29,12 +38,14 @@ export interface AppOptions {
   agentGateway?: MiddlewareHandler;
 }
 
-function restApi(grid: Grid, routes: () => { method: string; path: string; handler: unknown }[]) {
+function restApi(grid: Grid, hub: LiveHub, routes: () => { method: string; path: string; handler: unknown }[]) {
   return new Hono()
+    .route('/', sessionRoutes(grid))
     .route('/', usersRoutes(grid))
     .route('/', keysRoutes(grid))
     .route('/', enrollmentRoutes(grid))
     .route('/', batchesRoutes(grid))
+    .route('/', batchPriorityRoutes(grid))
     .route('/', workUnitsRoutes(grid))
     .route('/', replicasRoutes(grid))
     .route('/', hostsRoutes(grid))
@@ -43,12 +54,16 @@ function restApi(grid: Grid, routes: () => { method: string; path: string; handl
     .route('/', kernelsRoutes(grid))
     .route('/', inputsRoutes(grid))
     .route('/', eventsRoutes(grid))
+    .route('/', banditRoutes(grid))
+    .route('/', liveRoutes(grid, hub))
+    .route('/', consoleApiRoutes(grid, hub))
     .route('/', openapiRoutes(grid, routes));
 }
 
 /**
- * The coordinator's HTTP app: REST API under /api/v1, the training-queue API under
- * /api/training, the agent websocket at /agent, keys, health and a status page.
+ * The coordinator's HTTP app: REST API under /api/v1 (with the console's session, live feed and
+ * reads), the training-queue API under /api/training, the agent websocket at /agent, keys,
+ * health, the admin console at / and the public status page at /status.
  */
 export function createApp(grid: Grid, opts: AppOptions = {}) {
   const app = new Hono();
@@ -58,10 +73,13 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
   }));
   if (opts.agentGateway) app.get('/agent', describeRoute({ summary: 'Agent websocket (upgrade; see the wire protocol in shared/src/protocol)', responses: { 101: 'Switching protocols' } }), opts.agentGateway);
   const routed = app
-    .route('/api/v1', restApi(grid, () => app.routes))
+    .route('/api/v1', restApi(grid, createLiveHub(grid), () => app.routes))
     .route('/api/training', trainingRoutes(grid))
+    .route('/api', performanceRoutes(grid))
+    .route('/api', backtestRoutes(grid))
     .route('/', systemRoutes(grid))
-    .route('/', statusPageRoutes(grid));
+    .route('/', consoleRoutes(grid))
+    .route('/status', statusPageRoutes(grid));
   app.onError(errorHandler(grid));
   app.notFound(notFoundHandler(grid));
   return routed;
