@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { standardJobSet } from '@nfl-grid/shared/api/standard-jobs';
 import { dbKinds } from '../../../test/support/test-db';
 import { benchSpec, openTestApp, type TestApp } from '../routes/testing';
 import { main } from './main';
@@ -117,12 +118,13 @@ describe.each(dbKinds())('nfl-grid against a coordinator (%s)', (kind) => {
   it('submits the standard job set once with init', async () => {
     const first = await cli(['init', '--quorum', '1']);
     expect(first.code, first.err).toBe(0);
-    expect(first.out.match(/submitted/g)).toHaveLength(4);
+    const jobs = standardJobSet();
+    expect(first.out.match(/submitted/g)).toHaveLength(jobs.length);
     const [b] = await t.grid.db.rows<{ n: number; q: number }>(sql`
-      SELECT count(DISTINCT b.id)::int AS n, max(w.min_quorum)::int AS q FROM batches b JOIN work_units w ON w.batch_id = b.id WHERE b.priority >= 20`);
-    expect(b).toEqual({ n: 4, q: 1 });
+      SELECT count(DISTINCT b.id)::int AS n, max(w.min_quorum)::int AS q FROM batches b JOIN work_units w ON w.batch_id = b.id`);
+    expect(b).toEqual({ n: jobs.length, q: 1 });
     const again = await cli(['init']);
-    expect(again.out.match(/already open/g)).toHaveLength(4);
+    expect(again.out.match(/already open/g)).toHaveLength(jobs.length);
   });
 
   it('exits 1 with the server\'s error for server errors, through the real binary', async () => {

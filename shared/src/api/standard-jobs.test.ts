@@ -8,17 +8,21 @@ describe('standard job set', () => {
     for (const b of standardJobSet()) {
       const spec = BatchSpec.parse(b);
       const k = getKernel(spec.kernel);
-      const units = spec.units?.map((u) => u.params) ?? [{}];
-      for (const u of units) {
-        const grid = spec.grid ? Object.fromEntries(Object.entries(spec.grid).map(([key, vs]) => [key, vs[0]])) : {};
-        expect(k.paramsSchema.safeParse({ ...spec.params, ...grid, ...u }).success).toBe(true);
+      let combos: Record<string, unknown>[] = spec.units?.map((u) => u.params) ?? [{}];
+      for (const [key, vs] of Object.entries(spec.grid ?? {})) combos = combos.flatMap((c) => vs.map((v) => ({ ...c, [key]: v })));
+      for (const u of combos) {
+        const r = k.paramsSchema.safeParse({ ...spec.params, ...u });
+        expect(r.success, `${spec.name}: ${JSON.stringify(u)} ${r.error?.message ?? ''}`).toBe(true);
       }
     }
   });
 
   it('keeps every WU between a second and a minute on the reference core, with priorities', () => {
     const est = standardJobEstimates();
-    expect(est.map((e) => e.wus)).toEqual([120, 32, 90, 9]);
+    expect(est.map((e) => e.wus)).toEqual([120, 32, 90, 9, 24, 15, 3, 40, 20, 4]);
+    expect(new Set(est.map((e) => e.kernel))).toEqual(new Set([
+      'mc.season@1', 'mc.bankroll@1', 'ratings.state_space@1', 'margins.key_numbers@1', 'calibration.fit@1', 'copula.gof@1', 'ope.estimate@1', 'backtest.compare@1',
+    ]));
     for (const e of est) {
       expect(e.maxWuSeconds).toBeGreaterThan(1);
       expect(e.maxWuSeconds).toBeLessThan(60);

@@ -1,3 +1,4 @@
+import { COPULA_FAMILIES } from '../kernels/copula-families';
 import { getKernel, latestKernel } from '../kernels/registry';
 import { BatchSpec, type BatchSpecInput } from './batch';
 
@@ -23,6 +24,17 @@ const STRATEGIES: Array<{ strategy: 'flat' | 'fixed_fraction' | 'kelly'; fractio
 const SKILLS = [0, 0.5, 1, 1.5];
 const ERAS: Array<[number, number]> = [
   [1980, 1984], [1985, 1989], [1990, 1994], [1995, 1999], [2000, 2004], [2005, 2009], [2010, 2014], [2015, 2019], [2020, 2024],
+];
+
+/** Rolling 15-season windows of the strategy comparison. */
+const WINDOWS: Array<[number, number]> = [[1995, 2009], [2000, 2014], [2005, 2019], [2010, 2024]];
+const BACKTEST_STRATEGIES = [
+  { name: 'flat, spread model' },
+  { name: 'flat, Elo model', model: { kind: 'elo' } },
+  { name: 'quarter Kelly, spread model', staking: { kind: 'kelly', multiplier: 0.25 } },
+  { name: 'quarter Kelly, Elo model', model: { kind: 'elo' }, staking: { kind: 'kelly', multiplier: 0.25 } },
+  { name: 'Elo edge ≥ 2%', model: { kind: 'elo' }, minEdge: 0.02 },
+  { name: 'underdogs', side: 'underdog' },
 ];
 
 export function standardJobSet(): BatchSpecInput[] {
@@ -59,6 +71,59 @@ export function standardJobSet(): BatchSpecInput[] {
       seed: 20_100_004,
       params: { strategy: 'kelly', fraction: 0.25, skill: 1, nScenarios: 40_000, scenariosPerStep: 1000 },
       units: ERAS.map(([seasonFrom, seasonTo]) => ({ params: { seasonFrom, seasonTo } })),
+    },
+    {
+      // 6 q × 4 carryover WUs; each WU filters 4 r × 6 hfa configurations with leave-one-year-out.
+      name: 'State-space ratings sweep (q × carryover; r × hfa inside each WU)',
+      kernel: 'ratings.state_space@1',
+      priority: 70,
+      seed: 20_100_005,
+      params: { r: [150, 170, 190, 210], hfa: [0.5, 1, 1.5, 2, 2.5, 3] },
+      grid: { q: [0.1, 0.25, 0.5, 1, 2, 4], carryover: [0.5, 0.6, 0.7, 0.8] },
+    },
+    {
+      name: 'Key-number margin model (smoothing × maxKey)',
+      kernel: 'margins.key_numbers@1',
+      priority: 60,
+      seed: 20_100_006,
+      params: { iterations: 5000, iterationsPerStep: 250 },
+      grid: { smoothing: [1, 3, 10, 30, 100], maxKey: [20, 30, 40] },
+    },
+    {
+      name: 'Win-probability calibration by source (20 × 10-fold CV)',
+      kernel: 'calibration.fit@1',
+      priority: 40,
+      seed: 20_100_007,
+      params: { repeats: 20, folds: 10 },
+      grid: { source: ['spread', 'elo', 'logistic'] },
+    },
+    {
+      // Bootstrap chunks: 4 seeds × 100 parametric-bootstrap replicates per family; pool the statistics.
+      name: 'Copula goodness of fit, 400 bootstrap replicates per family',
+      kernel: 'copula.gof@1',
+      priority: 30,
+      seed: 20_100_008,
+      params: { nReplicates: 100, replicatesPerStep: 10 },
+      grid: { family: [...COPULA_FAMILIES] },
+      replicates: 4,
+    },
+    {
+      // Bootstrap chunks: 4 seeds × 1000 resamples per policy; keepReplicates for pooled percentiles.
+      name: 'Off-policy estimates of 5 policies, 4000 bootstrap resamples each',
+      kernel: 'ope.estimate@1',
+      priority: 10,
+      seed: 20_100_009,
+      params: { nBootstrap: 1000, bootstrapPerStep: 100, keepReplicates: true },
+      grid: { policy: [{ kind: 'uniform' }, { kind: 'greedy' }, { kind: 'epsilon_greedy', epsilon: 0.1 }, { kind: 'softmax', beta: 5 }, { kind: 'logging' }] },
+      replicates: 4,
+    },
+    {
+      name: 'Betting strategies compared over rolling 15-season windows 1995–2024',
+      kernel: 'backtest.compare@1',
+      priority: 5,
+      seed: 20_100_010,
+      params: { strategies: BACKTEST_STRATEGIES },
+      units: WINDOWS.map(([seasonFrom, seasonTo]) => ({ params: { seasonFrom, seasonTo } })),
     },
   ];
 }

@@ -7,6 +7,7 @@ import { initCommand } from './init';
 import { rebalanceCommand } from './rebalance';
 import { reportCommand } from './report';
 import { resultsCommand } from './results';
+import { runKernelCommand } from './run-kernel';
 import { scoreboardCommand } from './scoreboard';
 import { coordinatorCommand, startCommand } from './server';
 import { statusCommand } from './status';
@@ -16,5 +17,5 @@ import { submitCommand } from './submit';
 export const COMMANDS: Command[] = [
   coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
   cancelCommand, batchesCommand, hostsCommand, resultsCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
-  banditCommand,
+  banditCommand, runKernelCommand,
 ];
