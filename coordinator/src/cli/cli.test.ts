@@ -121,7 +121,8 @@ describe.each(dbKinds())('nfl-grid against a coordinator (%s)', (kind) => {
     const jobs = standardJobSet();
     expect(first.out.match(/submitted/g)).toHaveLength(jobs.length);
     const [b] = await t.grid.db.rows<{ n: number; q: number }>(sql`
-      SELECT count(DISTINCT b.id)::int AS n, max(w.min_quorum)::int AS q FROM batches b JOIN work_units w ON w.batch_id = b.id`);
+      SELECT count(DISTINCT b.id)::int AS n, max(w.min_quorum)::int AS q FROM batches b JOIN work_units w ON w.batch_id = b.id
+       WHERE b.name = ANY(${`{${jobs.map((j) => `"${j.name}"`).join(',')}}`}::text[])`);
     expect(b).toEqual({ n: jobs.length, q: 1 });
     const again = await cli(['init']);
     expect(again.out.match(/already open/g)).toHaveLength(jobs.length);
