@@ -81,7 +81,9 @@ function createBandit(grid: Grid, seed: number): Bandit {
     const s = await state(true);
     const trips = await enforceGuardrails(grid.db, s.limits);
     if (trips.length) {
+      // The caps are committed now: candidates read while they were being written are stale.
       cached = null;
+      forgetCandidates();
       for (const t of trips) grid.log.warn('bandit guardrail tripped', { arm: t.arm, kind: t.kind, value: t.value, limit: t.limit, actions: t.actions });
     }
     return trips;

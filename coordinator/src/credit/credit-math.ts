@@ -40,8 +40,8 @@ export function grantedCredit(claims: number[], costEstimate: number): number {
  */
 export function updateRac(rac: number, credit: number, dtDays: number, halfLifeDays = RAC_HALF_LIFE_DAYS): number {
   const w = Math.exp((-dtDays * Math.LN2) / halfLifeDays);
-  // 1 - w as -expm1(...) keeps its digits when dt is small.
-  const inflow = dtDays > 1e-6 ? (-Math.expm1((-dtDays * Math.LN2) / halfLifeDays) * credit) / dtDays : (Math.LN2 * credit) / halfLifeDays;
+  // Written exactly as RAC_SQL computes it (1 - w, not expm1: SQL has no expm1), so the two agree.
+  const inflow = dtDays > 1e-6 ? ((1 - w) * credit) / dtDays : (Math.LN2 * credit) / halfLifeDays;
   return rac * w + inflow;
 }
 
