@@ -1,41 +1,81 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { importPrivate } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/util/log';
+import { chooseBackend } from './backend';
 import { measureFlops } from './benchmark';
+import { fetchCheckpoint } from './checkpoint-fetch';
+import { CheckpointStore } from './checkpoint-store';
 import type { AgentSettings } from './config';
 import { agentSocketUrl, Connection } from './connection';
+import { ControlWatcher } from './control';
+import { CreditTally } from './credit';
+import { lockDataDir } from './data-lock';
+import { bundledDataIndex } from './data-index';
 import { readHardware, SensorReader } from './hardware';
-import { HeatControl } from './heat';
+import { HeatControl, stepIntensity } from './heat';
 import { ensureIdentity } from './identity';
+import { IdleReader } from './idle';
 import { InputStore } from './inputs';
+import { Monitor } from './monitor';
 import { Outbox } from './outbox';
+import { progressLoop } from './progress';
 import { ResultReporter } from './reporter';
+import { handleIntensitySignals } from './signals';
+import { writeStatus } from './status-file';
+import { buildStatus, statusLoop } from './status-loop';
+import type { TtyView } from './tty-view';
 import { coordinatorKeys } from './verify-work';
+import { WorkInHand } from './work-in-hand';
 import { WorkLoop } from './work-loop';
+import { WorkStore } from './work-store';
+import { WorkerPool } from './worker-pool';
 
 /*
- * The composition root: resolves the host's identity (enrolling on first run), measures the
- * machine, opens the outbox, and wires connection, work loop and reporter together.
+ * The composition root: locks the data folder, resolves the host's identity (enrolling on first
+ * run), measures the machine, picks a compute backend, opens the outbox and the work kept from an
+ * earlier run, and wires connection, work loop, heat control, monitor and status together.
  */
 
 export interface RunningAgent {
   readonly hostId: string;
-  /** Aborts running items, sends finished results and `bye`, closes the socket. */
+  /** Checkpoints and stops running items, sends finished results and `bye`, closes the socket. */
   stop(reason: string): Promise<void>;
 }
 
-export async function startAgent(settings: AgentSettings, log: Logger): Promise<RunningAgent> {
+export interface AgentOptions {
+  view: TtyView | null;
+  /** `nfl-agent finish --exit` finished the work in hand. */
+  requestStop(reason: string): void;
+}
+
+export async function startAgent(settings: AgentSettings, log: Logger, o: AgentOptions): Promise<RunningAgent> {
   if (settings.fault) log.warn(`FAULT DRILL ACTIVE (NFL_AGENT_FAULT=${settings.fault}): every result this agent reports is deliberately wrong`);
+  const startedAt = new Date().toISOString();
+  await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = await lockDataDir(settings.dataDir);
+  try {
+    return await compose(settings, log, o, startedAt, unlock);
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
+}
+
+async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, startedAt: string, unlock: () => Promise<void>): Promise<RunningAgent> {
   const hardware = await readHardware();
   const identity = await ensureIdentity(settings, hardware, log);
   const hostId = identity.hostId;
   const hostKey = await importPrivate(identity.privateJwk);
   const benchmarkFlops = measureFlops(settings.timing.benchmarkMs);
-  log.info(`host=${hostId} ${hardware.cores} cores, ${hardware.memoryMb} MB, benchmark ${(benchmarkFlops / 1e9).toFixed(2)} GFLOPS/core`, {
-    hostId, cpu: hardware.cpuModel, gpus: hardware.gpus.length, benchmarkFlops, dataDir: settings.dataDir,
+  const { backend } = await chooseBackend(settings.dataDir, log);
+  log.info(`host=${hostId} ${hardware.cores} cores, ${hardware.memoryMb} MB, benchmark ${(benchmarkFlops / 1e9).toFixed(2)} GFLOPS/core, backend ${backend}`, {
+    hostId, cpu: hardware.cpuModel, gpus: hardware.gpus.length, benchmarkFlops, backend, dataDir: settings.dataDir,
   });
+  const index = bundledDataIndex();
+  if (index) log.debug(`data index of this build: ${index.datasets.length} datasets (${index.builtAt})`);
 
   const outbox = await Outbox.open(join(settings.dataDir, 'outbox'), log);
   const foreign = outbox.list().filter((e) => e.hostId !== hostId).map((e) => e.result.replicaId);
@@ -43,8 +83,13 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
     log.warn(`discarding ${foreign.length} outbox results computed under another host identity`, { replicas: foreign });
     await outbox.remove(foreign);
   }
-
+  const store = await WorkStore.open(join(settings.dataDir, 'work'), log);
+  const checkpoints = new CheckpointStore(settings.dataDir, log);
+  const credit = await CreditTally.open(settings.dataDir);
   const heat = new HeatControl(settings.intensity, hardware.cores);
+  const pool = new WorkerPool(log, heat.plan().threads);
+  heat.onChange(() => pool.setKeepIdle(Math.max(1, heat.plan().threads)));
+
   let loop: WorkLoop | null = null;
   const connection = new Connection({
     url: agentSocketUrl(settings.coordinator),
@@ -58,7 +103,7 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
       hardware,
       kernels: listKernels().map(kernelRef),
       intensity: loop!.intensity(),
-      backend: 'cpu',
+      backend,
       benchmarkFlops,
       holding: loop!.holding(),
     }),
@@ -67,30 +112,74 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
     onDisconnect: () => loop!.onDisconnect(),
   });
   const send = connection.send.bind(connection);
-  const reporter = new ResultReporter({ outbox, hostId, key: hostKey, send, log });
+  const reporter = new ResultReporter({ outbox, hostId, key: hostKey, send, log, onAcknowledged: (a, r) => credit.onAck(a, r) });
+  const inputs = new InputStore({ dataDir: settings.dataDir, coordinator: settings.coordinator, credential: identity.credential, log });
   loop = new WorkLoop({
-    settings,
-    hostId,
-    keys: coordinatorKeys(settings.coordinator),
-    inputs: new InputStore({ dataDir: settings.dataDir, coordinator: settings.coordinator, credential: identity.credential, log }),
-    outbox,
-    reporter,
-    sensors: new SensorReader(),
-    heat,
-    send,
-    log,
+    settings, hostId, keys: coordinatorKeys(settings.coordinator), outbox, reporter, heat, send, log,
+    onFinishedExit: () => o.requestStop('finish --exit: the work in hand is done'),
+    hand: (l) => new WorkInHand({
+      hostId, store, checkpoints, outbox, reporter, heat, log,
+      sendError: (id, code, message) => l.sendError(id, code, message),
+      onFinished: (item) => credit.onFinished(item),
+      runner: {
+        inputs, pool, fault: settings.fault, log, upload: send,
+        fetchCheckpoint: (item) => fetchCheckpoint({ coordinator: settings.coordinator, credential: identity.credential }, item),
+        checkpointEveryMs: () => l.checkpointEveryMs(),
+      },
+    }, () => l.wake()),
+  });
+  await loop.hand.restore();
+  const workLoop = loop;
+
+  const monitor = new Monitor({
+    heat, sensors: new SensorReader(), idle: new IdleReader(), rules: settings.rules, limits: settings.limits,
+    busyThreads: () => workLoop.hand.busyThreads(), sensorMs: settings.timing.sensorMs, cores: hardware.cores, log,
+  });
+  const control = new ControlWatcher(settings.dataDir);
+  await control.clear();
+  const stopSignals = handleIntensitySignals((delta, signal) => {
+    const next = stepIntensity(heat.chosen, delta);
+    log.info(`${signal}: intensity ${heat.chosen} -> ${next}`);
+    heat.setIntensity(next);
   });
 
-  log.info(`connecting to ${settings.coordinator} as host=${hostId} intensity=${settings.intensity} slots=${heat.slots}`);
-  loop.start();
+  const statusSources = { settings, hostId, backend, startedAt, connected: () => connection.ready, loop: workLoop, heat, monitor, outbox, credit };
+  const background = new AbortController();
+  const loops = Promise.all([
+    monitor.run(background.signal),
+    progressLoop({
+      online: () => workLoop.online,
+      intervalMs: () => workLoop.progressIntervalMs(),
+      running: () => workLoop.hand.runningItems(),
+      intensity: () => workLoop.intensity(),
+      readings: () => monitor.latest.readings,
+    }, send, background.signal),
+    statusLoop(statusSources, {
+      view: o.view, control, log,
+      onControl: (req) => workLoop.setFinish(req.finish ? { exitAfter: req.exitAfter } : null),
+    }, background.signal),
+  ]);
+
+  const plan = heat.plan();
+  log.info(`connecting to ${settings.coordinator} as host=${hostId} intensity=${settings.intensity} threads=${plan.threads} duty=${Math.round(plan.duty * 100)}% slots=${plan.threads}`);
+  workLoop.start();
   connection.start();
 
-  const workLoop = loop;
   return {
     hostId,
     async stop(reason) {
+      stopSignals();
       const abandon = await workLoop.stop();
       await connection.close({ type: 'bye', reason, abandon });
+      background.abort();
+      await loops.catch(() => undefined);
+      await pool.close();
+      await credit.save();
+      const last = { ...buildStatus(statusSources), connected: false, loopState: 'stopped' };
+      o.view?.render(last);
+      o.view?.close();
+      await writeStatus(settings.dataDir, last).catch(() => undefined);
+      await unlock();
       log.info(`agent stopped host=${hostId} abandoned=${abandon.join(',') || '-'} outbox=${outbox.size}`, { abandon, outbox: outbox.size });
     },
   };

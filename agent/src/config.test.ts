@@ -85,17 +85,60 @@ describe('resolveSettings', () => {
   });
 });
 
+describe('resolveSettings: heat, rules and checkpoints', () => {
+  it('defaults: limits 90 °C / 85 °C / 90 % with 5/5 hysteresis, pause on battery, no window, no idle rule', async () => {
+    const s = await run({ coordinator: 'http://c:1' });
+    expect(s.limits).toMatchObject({ cpuTempC: 90, gpuTempC: 85, memoryPct: 90, tempHysteresisC: 5, memoryHysteresisPct: 5 });
+    expect(s.rules).toEqual({ windows: [], pauseOnBattery: true, idleMinutes: 0 });
+    expect(s.checkpointIntervalSeconds).toBeNull();
+    expect(s.plain).toBe(false);
+  });
+
+  it('reads them from flags, env and config.json in that order', async () => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify({
+      coordinator: 'http://c:1', runWindow: '01:00-02:00', idleMinutes: 3, onBattery: 'run', maxCpuTemp: 80, maxMemory: '85', checkpointInterval: 12,
+    }));
+    expect(await run({})).toMatchObject({
+      rules: { windows: [{ text: '01:00-02:00' }], pauseOnBattery: false, idleMinutes: 3 },
+      limits: { cpuTempC: 80, memoryPct: 85 }, checkpointIntervalSeconds: 12,
+    });
+    const env = { NFL_AGENT_RUN_WINDOW: '22:00-07:00', NFL_AGENT_MAX_CPU_TEMP: '75', NFL_AGENT_CHECKPOINT_INTERVAL: '0.5' };
+    expect(await run({}, env)).toMatchObject({ rules: { windows: [{ text: '22:00-07:00' }] }, limits: { cpuTempC: 75 }, checkpointIntervalSeconds: 0.5 });
+    const flags = { runWindow: 'always', maxCpuTemp: '70', tempHysteresis: '8', onBattery: 'pause', plain: true };
+    expect(await run(flags, env)).toMatchObject({ rules: { windows: [], pauseOnBattery: true }, limits: { cpuTempC: 70, tempHysteresisC: 8 }, plain: true });
+  });
+
+  it('refuses bad heat and rule values, naming where they came from', async () => {
+    await rejectsWith(run({ coordinator: 'http://c:1', runWindow: '22-07' }), 'bad_value', /run window "22-07" is not HH:MM-HH:MM .*from --run-window/);
+    await rejectsWith(run({ coordinator: 'http://c:1', onBattery: 'maybe' }), 'bad_value', /on-battery from --on-battery must be pause or run/);
+    await rejectsWith(run({ coordinator: 'http://c:1' }, { NFL_AGENT_MAX_CPU_TEMP: 'hot' }), 'bad_value', /max CPU temperature from NFL_AGENT_MAX_CPU_TEMP must be a number from 30 to 120/);
+    await rejectsWith(run({ coordinator: 'http://c:1', checkpointInterval: '0' }), 'bad_value', /checkpoint interval/);
+    await rejectsWith(run({ coordinator: 'http://c:1', idleMinutes: '-1' }), 'bad_value', /idle minutes/);
+  });
+});
+
 describe('parseCli', () => {
   it('reads every flag', () => {
     expect(parseCli(['--coordinator', 'http://c', '--token', 't', '--intensity', 'low', '--data-dir', '/d', '--name', 'n'])).toEqual({
       kind: 'run', flags: { coordinator: 'http://c', token: 't', intensity: 'low', dataDir: '/d', name: 'n' },
     });
     expect(parseCli(['--help'])).toEqual({ kind: 'help' });
-    expect(parseCli(['--version'])).toEqual({ kind: 'version' });
+    expect(parseCli(['--version'])).toEqual({ kind: 'version', verbose: false });
+  });
+
+  it('reads the commands and the flags that go with them', () => {
+    expect(parseCli(['status', '--data-dir', '/d', '--json'])).toEqual({ kind: 'status', dataDir: '/d', json: true });
+    expect(parseCli(['status'])).toEqual({ kind: 'status', dataDir: undefined, json: false });
+    expect(parseCli(['finish', '--exit'])).toEqual({ kind: 'finish', dataDir: undefined, exit: true, cancel: false });
+    expect(parseCli(['finish', '--cancel', '--data-dir', 'x'])).toEqual({ kind: 'finish', dataDir: 'x', exit: false, cancel: true });
+    expect(parseCli(['--version', '--verbose'])).toEqual({ kind: 'version', verbose: true });
+    expect(parseCli(['--run-window', '22:00-07:00', '--idle-minutes', '5', '--on-battery', 'run', '--max-cpu-temp', '80', '--plain'])).toEqual({
+      kind: 'run', flags: { runWindow: '22:00-07:00', idleMinutes: '5', onBattery: 'run', maxCpuTemp: '80', plain: true },
+    });
   });
 
   it('throws ConfigError(bad_flag) on unknown flags, positionals and missing values', () => {
-    for (const argv of [['--bogus'], ['extra'], ['--coordinator']]) {
+    for (const argv of [['--bogus'], ['extra'], ['--coordinator'], ['status', '--intensity', 'low'], ['finish', '--exit', '--cancel'], ['status', 'now'], ['--verbose']]) {
       expect(() => parseCli(argv)).toThrow(ConfigError);
       try {
         parseCli(argv);
@@ -145,8 +188,12 @@ describe('nfl-agent CLI (child process)', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: nfl-agent');
+    expect(help.stdout).toContain('SIGUSR1');
     const version = await cli(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(`nfl-agent ${AGENT_VERSION}`);
+    const verbose = await cli(['--version', '--verbose']);
+    expect(verbose.stdout).toContain('kernels   bench.hash@1, mc.season@1');
+    expect(verbose.stdout).toContain('source checkout');
   }, 30_000);
 });

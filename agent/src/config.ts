@@ -1,12 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Intensity } from '@nfl-grid/shared/protocol/common';
+import type { Flags } from './cli-args';
 import { ConfigError } from './errors';
 import { parseFault, type Fault } from './fault';
 import { readEnrolledCoordinator } from './identity';
+import { parseRunWindows, type RunRules } from './run-rules';
+import { DEFAULT_LIMITS, type GuardLimits } from './thermal-guard';
+
+export { parseCli, type CliRequest, type Flags } from './cli-args';
+export { USAGE } from './usage';
 
 /** Kept equal to agent/package.json's version (config.test.ts checks it). */
 export const AGENT_VERSION = '0.1.0';
@@ -22,90 +27,53 @@ export interface AgentSettings {
   /** Enrollment token; only used when the data folder holds no identity yet. */
   token: string | null;
   intensity: Intensity;
-  /** Absolute path of the data folder (identity, outbox, input cache). */
+  /** Absolute path of the data folder (identity, outbox, work, checkpoints, status). */
   dataDir: string;
   /** Host name shown in the console. */
   name: string;
   agentVersion: string;
   /** Test drill (NFL_AGENT_FAULT); null in normal runs. */
   fault: Fault;
+  /** Seconds of work between checkpoints; null: the coordinator's `config` decides. */
+  checkpointIntervalSeconds: number | null;
+  /** When this machine may compute (run-rules.ts). */
+  rules: RunRules;
+  /** Thermal and memory limits (thermal-guard.ts). */
+  limits: GuardLimits;
+  /** Plain line logs even on a terminal (no redrawn view). */
+  plain: boolean;
   timing: {
     reconnectInitialMs: number;
     reconnectMaxMs: number;
     /** Wait for `welcome` after `hello`, and for `work`/`no_work` after `request_work`. */
     replyTimeoutMs: number;
     benchmarkMs: number;
+    /** Sensor readings (temperatures, memory, battery, idle time). */
+    sensorMs: number;
+    /** status.json and the terminal view. */
+    statusMs: number;
   };
 }
 
-/** What the command line asks for. */
-export type CliRequest = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags };
-
-export interface Flags {
-  coordinator?: string;
-  token?: string;
-  intensity?: string;
-  dataDir?: string;
-  name?: string;
-}
-
-export const USAGE = `Usage: nfl-agent [options]
-
-Runs NFL analytics work units from an nfl-grid coordinator on this machine.
-
-Options:
-  --coordinator URL    coordinator base URL, e.g. https://grid.example.org
-                       (env NFL_AGENT_COORDINATOR; remembered after enrollment)
-  --token TOKEN        enrollment token, needed on the first run only (env NFL_AGENT_TOKEN)
-  --intensity LEVEL    low | medium | high | inferno (env NFL_AGENT_INTENSITY; default medium)
-  --data-dir DIR       identity, results outbox and input cache (env NFL_AGENT_DATA_DIR;
-                       default ~/.nfl-agent)
-  --name NAME          host name shown in the console (env NFL_AGENT_NAME; default the hostname)
-  --help               show this help
-  --version            print the agent version
-
-Settings may also be kept in <data-dir>/config.json:
-  { "coordinator": "...", "token": "...", "intensity": "high", "name": "..." }
-`;
-
-/** Parses argv (without node and script). Throws ConfigError('bad_flag') on anything unknown. */
-export function parseCli(argv: string[]): CliRequest {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        coordinator: { type: 'string' },
-        token: { type: 'string' },
-        intensity: { type: 'string' },
-        'data-dir': { type: 'string' },
-        name: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    }));
-  } catch (e) {
-    throw new ConfigError('bad_flag', `${(e as Error).message} (see nfl-agent --help)`);
-  }
-  if (values.help) return { kind: 'help' };
-  if (values.version) return { kind: 'version' };
-  const str = (k: string) => values[k] as string | undefined;
-  return {
-    kind: 'run',
-    flags: { coordinator: str('coordinator'), token: str('token'), intensity: str('intensity'), dataDir: str('data-dir'), name: str('name') },
-  };
-}
-
+const Num = z.union([z.number(), z.string()]);
 const FileConfig = z.object({
   coordinator: z.string().optional(),
   token: z.string().optional(),
   intensity: z.string().optional(),
   name: z.string().optional(),
+  runWindow: z.string().optional(),
+  idleMinutes: Num.optional(),
+  onBattery: z.string().optional(),
+  maxCpuTemp: Num.optional(),
+  maxGpuTemp: Num.optional(),
+  maxMemory: Num.optional(),
+  tempHysteresis: Num.optional(),
+  memoryHysteresis: Num.optional(),
+  checkpointInterval: Num.optional(),
 }).strict();
+type FileConfig = z.infer<typeof FileConfig>;
 
-async function readFileConfig(dataDir: string): Promise<z.infer<typeof FileConfig>> {
+async function readFileConfig(dataDir: string): Promise<FileConfig> {
   const file = join(dataDir, 'config.json');
   let text: string;
   try {
@@ -128,14 +96,27 @@ async function readFileConfig(dataDir: string): Promise<z.infer<typeof FileConfi
   return parsed.data;
 }
 
-/** First non-empty value; an explicitly empty value is an error, not a fallthrough. */
-function pick(what: string, ...sources: Array<[string, string | undefined]>): string | undefined {
+type Source = [string, string | undefined];
+
+/** First non-empty value with where it came from; an explicitly empty value is an error. */
+function pickFrom(what: string, ...sources: Source[]): { value: string; source: string } | undefined {
   for (const [source, v] of sources) {
     if (v === undefined) continue;
     if (v.trim() === '') throw new ConfigError('bad_value', `${what} from ${source} is empty`);
-    return v.trim();
+    return { value: v.trim(), source };
   }
   return undefined;
+}
+
+const pick = (what: string, ...sources: Source[]) => pickFrom(what, ...sources)?.value;
+
+/** A number within [min, max] from the first source that gives one, else `fallback`. */
+function number(what: string, fallback: number, min: number, max: number, ...sources: Source[]): number {
+  const got = pickFrom(what, ...sources);
+  if (!got) return fallback;
+  const n = Number(got.value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError('bad_value', `${what} from ${got.source} must be a number from ${min} to ${max}, got "${got.value}"`);
+  return n;
 }
 
 /** Validates a coordinator URL and drops trailing slashes. */
@@ -159,36 +140,76 @@ export function endpoint(coordinator: string, path: string): URL {
   return new URL(path.replace(/^\/+/, ''), coordinator + '/');
 }
 
+/** An empty environment variable counts as unset; an empty flag is an error (see pickFrom). */
+const nonEmpty = (processEnv: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(processEnv).filter(([, v]) => v !== '')) as NodeJS.ProcessEnv;
+
+/** The data folder alone (for `status` and `finish`): flag, then NFL_AGENT_DATA_DIR, then ~/.nfl-agent. */
+export function resolveDataDir(flag: string | undefined, processEnv: NodeJS.ProcessEnv = process.env): string {
+  return resolve(pick('data dir', ['--data-dir', flag], ['NFL_AGENT_DATA_DIR', nonEmpty(processEnv).NFL_AGENT_DATA_DIR]) ?? join(homedir(), '.nfl-agent'));
+}
+
 export async function resolveSettings(flags: Flags, processEnv: NodeJS.ProcessEnv = process.env): Promise<AgentSettings> {
-  // An empty environment variable counts as unset; an empty flag is an error (see pick).
-  const env = Object.fromEntries(Object.entries(processEnv).filter(([, v]) => v !== '')) as NodeJS.ProcessEnv;
-  const dataDir = resolve(pick('data dir', ['--data-dir', flags.dataDir], ['NFL_AGENT_DATA_DIR', env.NFL_AGENT_DATA_DIR]) ?? join(homedir(), '.nfl-agent'));
+  const env = nonEmpty(processEnv);
+  const dataDir = resolveDataDir(flags.dataDir, env);
   const file = await readFileConfig(dataDir);
   const fileSrc = join(dataDir, 'config.json');
-
-  const coordinatorSources: Array<[string, string | undefined]> = [
-    ['--coordinator', flags.coordinator], ['NFL_AGENT_COORDINATOR', env.NFL_AGENT_COORDINATOR], [fileSrc, file.coordinator],
+  const f = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
+  /** flag, env, config.json: the usual order for a setting. */
+  const src = (flag: string, flagValue: string | undefined, envName: string, fileValue: string | number | undefined): Source[] => [
+    [flag, flagValue], [envName, env[envName]], [fileSrc, f(fileValue)],
   ];
+
+  const coordinatorSources = src('--coordinator', flags.coordinator, 'NFL_AGENT_COORDINATOR', file.coordinator);
   const explicit = coordinatorSources.find(([, v]) => v !== undefined);
   const rawCoordinator = pick('coordinator', ...coordinatorSources) ?? (await readEnrolledCoordinator(dataDir));
   if (!rawCoordinator) {
     throw new ConfigError('missing_coordinator', 'no coordinator given: pass --coordinator URL (or set NFL_AGENT_COORDINATOR)');
   }
 
-  const rawIntensity = pick('intensity', ['--intensity', flags.intensity], ['NFL_AGENT_INTENSITY', env.NFL_AGENT_INTENSITY], [fileSrc, file.intensity]) ?? 'medium';
+  const rawIntensity = pick('intensity', ...src('--intensity', flags.intensity, 'NFL_AGENT_INTENSITY', file.intensity)) ?? 'medium';
   const intensity = Intensity.safeParse(rawIntensity);
   if (!intensity.success) {
     throw new ConfigError('bad_value', `intensity must be one of ${Intensity.options.join(', ')}, got "${rawIntensity}"`);
   }
 
+  const window = pickFrom('run window', ...src('--run-window', flags.runWindow, 'NFL_AGENT_RUN_WINDOW', file.runWindow));
+  let windows: RunRules['windows'] = [];
+  if (window && !/^(always|any)$/i.test(window.value)) {
+    try {
+      windows = parseRunWindows(window.value);
+    } catch (e) {
+      throw new ConfigError('bad_value', `${(e as Error).message} (from ${window.source})`);
+    }
+  }
+  const battery = pickFrom('on-battery', ...src('--on-battery', flags.onBattery, 'NFL_AGENT_ON_BATTERY', file.onBattery));
+  if (battery && battery.value !== 'pause' && battery.value !== 'run') {
+    throw new ConfigError('bad_value', `on-battery from ${battery.source} must be pause or run, got "${battery.value}"`);
+  }
+  const checkpoint = pickFrom('checkpoint interval', ...src('--checkpoint-interval', flags.checkpointInterval, 'NFL_AGENT_CHECKPOINT_INTERVAL', file.checkpointInterval));
+
   return {
     coordinator: normalizeCoordinator(rawCoordinator, explicit?.[0] ?? join(dataDir, 'identity.json')),
-    token: pick('token', ['--token', flags.token], ['NFL_AGENT_TOKEN', env.NFL_AGENT_TOKEN], [fileSrc, file.token]) ?? null,
+    token: pick('token', ...src('--token', flags.token, 'NFL_AGENT_TOKEN', file.token)) ?? null,
     intensity: intensity.data,
     dataDir,
-    name: (pick('name', ['--name', flags.name], ['NFL_AGENT_NAME', env.NFL_AGENT_NAME], [fileSrc, file.name]) ?? hostname()).slice(0, 200),
+    name: (pick('name', ...src('--name', flags.name, 'NFL_AGENT_NAME', file.name)) ?? hostname()).slice(0, 200),
     agentVersion: AGENT_VERSION,
     fault: parseFault(env.NFL_AGENT_FAULT),
-    timing: { reconnectInitialMs: 500, reconnectMaxMs: 30_000, replyTimeoutMs: 30_000, benchmarkMs: 300 },
+    checkpointIntervalSeconds: checkpoint ? number('checkpoint interval', 0, 0.1, 86_400, [checkpoint.source, checkpoint.value]) : null,
+    rules: {
+      windows,
+      pauseOnBattery: (battery?.value ?? 'pause') === 'pause',
+      idleMinutes: number('idle minutes', 0, 0, 10_000, ...src('--idle-minutes', flags.idleMinutes, 'NFL_AGENT_IDLE_MINUTES', file.idleMinutes)),
+    },
+    limits: {
+      ...DEFAULT_LIMITS,
+      cpuTempC: number('max CPU temperature', DEFAULT_LIMITS.cpuTempC, 30, 120, ...src('--max-cpu-temp', flags.maxCpuTemp, 'NFL_AGENT_MAX_CPU_TEMP', file.maxCpuTemp)),
+      gpuTempC: number('max GPU temperature', DEFAULT_LIMITS.gpuTempC, 30, 120, ...src('--max-gpu-temp', flags.maxGpuTemp, 'NFL_AGENT_MAX_GPU_TEMP', file.maxGpuTemp)),
+      memoryPct: number('max memory', DEFAULT_LIMITS.memoryPct, 10, 100, ...src('--max-memory', flags.maxMemory, 'NFL_AGENT_MAX_MEMORY', file.maxMemory)),
+      tempHysteresisC: number('temperature hysteresis', DEFAULT_LIMITS.tempHysteresisC, 0, 50, ...src('--temp-hysteresis', flags.tempHysteresis, 'NFL_AGENT_TEMP_HYSTERESIS', file.tempHysteresis)),
+      memoryHysteresisPct: number('memory hysteresis', DEFAULT_LIMITS.memoryHysteresisPct, 0, 50, ...src('--memory-hysteresis', flags.memoryHysteresis, 'NFL_AGENT_MEMORY_HYSTERESIS', file.memoryHysteresis)),
+    },
+    plain: Boolean(flags.plain) || env.NFL_AGENT_PLAIN === '1',
+    timing: { reconnectInitialMs: 500, reconnectMaxMs: 30_000, replyTimeoutMs: 30_000, benchmarkMs: 300, sensorMs: 5000, statusMs: 1000 },
   };
 }

@@ -51,14 +51,26 @@ export async function readHardware(): Promise<Hardware> {
   };
 }
 
+/** Sensor readings plus what only this agent needs (not sent): whether it runs on battery. */
+export interface LocalReadings {
+  readings: Readings;
+  /** true on battery, false on mains, null without a battery (or when unknown). */
+  onBattery: boolean | null;
+}
+
 /**
- * Reads the sensors for `progress`. GPU load and temperature come from si.graphics(), which
- * spawns vendor tools; it is only asked again when the first answer showed GPU sensors at all.
+ * Reads the sensors for `progress` and the heat control. GPU load and temperature come from
+ * si.graphics(), which spawns vendor tools; it is only asked again when the first answer showed
+ * GPU sensors at all.
  */
 export class SensorReader {
   private gpuSensors: boolean | null = null;
 
   async read(): Promise<Readings> {
+    return (await this.readLocal()).readings;
+  }
+
+  async readLocal(): Promise<LocalReadings> {
     const [load, mem, temp, battery, graphics] = await Promise.all([
       within(si.currentLoad(), null),
       within(si.mem(), null),
@@ -70,15 +82,19 @@ export class SensorReader {
     if (graphics) this.gpuSensors = gpus.length > 0;
     const gpuLoads = gpus.map((c) => c.utilizationGpu).filter(finite);
     const gpuTemps = gpus.map((c) => c.temperatureGpu).filter(finite);
+    const hasBattery = Boolean(battery?.hasBattery);
     return {
-      cpuLoad: percent(load?.currentLoad),
-      gpuLoad: gpuLoads.length ? percent(Math.max(...gpuLoads)) : null,
-      memUsed: mem && mem.total > 0 ? percent((mem.active / mem.total) * 100) : null,
-      cpuTemp: inRange(temp?.main, -50, 200) ?? inRange(temp?.max, -50, 200),
-      gpuTemp: gpuTemps.length ? inRange(Math.max(...gpuTemps), -50, 200) : null,
-      battery: battery?.hasBattery && finite(battery.percent)
-        ? { percent: percent(battery.percent) ?? 0, charging: Boolean(battery.isCharging) }
-        : null,
+      readings: {
+        cpuLoad: percent(load?.currentLoad),
+        gpuLoad: gpuLoads.length ? percent(Math.max(...gpuLoads)) : null,
+        memUsed: mem && mem.total > 0 ? percent((mem.active / mem.total) * 100) : null,
+        cpuTemp: inRange(temp?.main, -50, 200) ?? inRange(temp?.max, -50, 200),
+        gpuTemp: gpuTemps.length ? inRange(Math.max(...gpuTemps), -50, 200) : null,
+        battery: hasBattery && finite(battery!.percent)
+          ? { percent: percent(battery!.percent) ?? 0, charging: Boolean(battery!.isCharging) }
+          : null,
+      },
+      onBattery: hasBattery && typeof battery!.acConnected === 'boolean' ? !battery!.acConnected : null,
     };
   }
 }

@@ -11,6 +11,7 @@ import type { AgentSettings } from './config';
 import { ConfigError, IdentityError } from './errors';
 import { ensureIdentity, loadIdentity } from './identity';
 import { captureLog } from './testing/capture-log';
+import { testSettings } from './testing/settings';
 
 const HOST = '3d0c8a52-7f6b-4b8e-9a51-2c4d6e8f0a1b';
 const hardware: Hardware = { platform: 'linux', arch: 'x64', cpuModel: 'test', cores: 4, memoryMb: 8192, gpus: [] };
@@ -45,9 +46,8 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const settings = (o: Partial<AgentSettings> = {}): AgentSettings => ({
-  coordinator, token: 'good-token', intensity: 'low', dataDir, name: 'test-host', agentVersion: '0.0.0', fault: null,
-  timing: { reconnectInitialMs: 10, reconnectMaxMs: 100, replyTimeoutMs: 1000, benchmarkMs: 20 }, ...o,
+const settings = (o: Partial<AgentSettings> = {}): AgentSettings => testSettings({
+  coordinator, token: 'good-token', intensity: 'low', dataDir, name: 'test-host', agentVersion: '0.0.0', ...o,
 });
 
 describe('ensureIdentity', () => {

@@ -1,6 +1,5 @@
 import type { Intensity, Readings } from '@nfl-grid/shared/protocol/common';
 import type { AgentMessage } from '@nfl-grid/shared/protocol/messages';
-import type { SensorReader } from './hardware';
 import type { RunningItem } from './item-runner';
 import { sleep } from './waits';
 
@@ -9,16 +8,21 @@ import { sleep } from './waits';
  * each running item and the machine's sensor readings (also a heartbeat when nothing runs).
  */
 
-/** What the progress loop reads from the work loop. */
+/** What the progress loop reads from the work loop and the monitor. */
 export interface ProgressSource {
   online(): boolean;
   intervalMs(): number;
   running(): RunningItem[];
   intensity(): Intensity;
+  /** The newest sensor readings (monitor.ts), or null before the first. */
+  readings(): Readings | null;
 }
 
 /** Short ticks, so a new interval from `config` or a fresh session takes effect at once. */
 const TICK_MS = 250;
+
+/** Sent while no sensor has been read yet: every reading missing, never zero. */
+export const NO_READINGS: Readings = { cpuLoad: null, gpuLoad: null, memUsed: null, cpuTemp: null, gpuTemp: null, battery: null };
 
 export function progressMessage(running: RunningItem[], intensity: Intensity, readings: Readings): AgentMessage {
   return {
@@ -35,15 +39,11 @@ export function progressMessage(running: RunningItem[], intensity: Intensity, re
 }
 
 /** Runs until the signal aborts. */
-export async function progressLoop(
-  source: ProgressSource, sensors: SensorReader, send: (msg: AgentMessage) => boolean, signal: AbortSignal,
-): Promise<void> {
+export async function progressLoop(source: ProgressSource, send: (msg: AgentMessage) => boolean, signal: AbortSignal): Promise<void> {
   let last = 0;
   while (await sleep(TICK_MS, signal)) {
     if (!source.online() || Date.now() - last < source.intervalMs()) continue;
     last = Date.now();
-    const readings = await sensors.read().catch(() => null);
-    if (!readings || !source.online() || signal.aborted) continue;
-    send(progressMessage(source.running(), source.intensity(), readings));
+    send(progressMessage(source.running(), source.intensity(), source.readings() ?? NO_READINGS));
   }
 }

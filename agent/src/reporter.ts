@@ -29,6 +29,8 @@ export interface ReporterOptions {
   key: PrivateKey;
   send: (msg: AgentMessage) => boolean;
   log: Logger;
+  /** Called once the acknowledged entries are out of the outbox (the credit tally). */
+  onAcknowledged?: (accepted: number[], rejected: number[]) => void;
 }
 
 export class ResultReporter {
@@ -61,6 +63,7 @@ export class ResultReporter {
     const removing = this.o.outbox.remove(ids);
     for (const id of ids) this.sentAt.delete(id);
     await removing;
+    this.o.onAcknowledged?.(ack.accepted, ack.rejected.map((r) => r.replicaId));
     this.o.log.info(`results acknowledged accepted=${ack.accepted.join(',') || '-'} rejected=${ack.rejected.map((r) => r.replicaId).join(',') || '-'}`, {
       accepted: ack.accepted, rejected: ack.rejected.map((r) => r.replicaId), outbox: this.o.outbox.size,
     });

@@ -2,20 +2,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentMessage, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import { importPrivate, importPublic, keyId, newEd25519KeyPair, type PrivateKey, type PublicKey } from '@nfl-grid/shared/signing/keys';
 import { verifyResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import { signWorkPacket } from '@nfl-grid/shared/signing/work-packet';
 import type { AgentSettings } from './config';
-import { SensorReader } from './hardware';
+import { CheckpointStore } from './checkpoint-store';
 import { HeatControl } from './heat';
 import { InputStore } from './inputs';
 import { Outbox } from './outbox';
 import { ResultReporter } from './reporter';
 import { captureLog, type CapturedLogger } from './testing/capture-log';
+import { testSettings } from './testing/settings';
+import { WorkInHand } from './work-in-hand';
 import { WorkLoop } from './work-loop';
+import { WorkStore } from './work-store';
+import { WorkerPool } from './worker-pool';
 
 /*
  * The work loop with its real parts (outbox on disk, reporter, packet verification, kernel
@@ -34,6 +38,12 @@ let sent: AgentMessage[];
 let online: boolean;
 let log: CapturedLogger;
 let loop: WorkLoop | null;
+let pool: WorkerPool;
+
+beforeAll(() => {
+  pool = new WorkerPool(captureLog(), 2);
+});
+afterAll(() => pool.close());
 
 beforeEach(async () => {
   const c = await newEd25519KeyPair();
@@ -56,10 +66,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const settings: AgentSettings = {
-  coordinator: 'http://127.0.0.1:1', token: null, intensity: 'low', dataDir: '', name: 't', agentVersion: 'test', fault: null,
-  timing: { reconnectInitialMs: 10, reconnectMaxMs: 100, replyTimeoutMs: 5000, benchmarkMs: 20 },
-};
+const settings: AgentSettings = testSettings();
 const item = (replicaId: number, rounds = 100_000): WorkItem => ({
   wuId: replicaId, replicaId, kernel: 'bench.hash@1', params: { rounds, steps: 10 }, seed: replicaId, inputs: [], costEstimate: 1,
   deadline: Date.now() + 60_000, resumeFrom: null,
@@ -69,17 +76,30 @@ const welcome = (paused = false, dropped: number[] = []): CoordinatorMessage => 
   config: { intensity: 'low', checkpointIntervalSeconds: 30, progressIntervalSeconds: 60, paused },
 });
 
-async function build(): Promise<{ loop: WorkLoop; outbox: Outbox }> {
+async function build(o: { onFinishedExit?: () => void } = {}): Promise<{ loop: WorkLoop; outbox: Outbox; store: WorkStore }> {
   const outbox = await Outbox.open(join(dataDir, 'outbox'), log);
+  const store = await WorkStore.open(join(dataDir, 'work'), log);
   const send = (m: AgentMessage) => online && (sent.push(m), true);
   const reporter = new ResultReporter({ outbox, hostId: HOST, key: hostKey, send, log });
+  const heat = new HeatControl('low', 2);
+  const checkpoints = new CheckpointStore(dataDir, log);
   loop = new WorkLoop({
-    settings: { ...settings, dataDir }, hostId: HOST, keys: jwks, outbox, reporter, send, log,
-    inputs: new InputStore({ dataDir, coordinator: settings.coordinator, credential: 'c'.repeat(20), log }),
-    sensors: new SensorReader(), heat: new HeatControl('low', 2),
+    settings: { ...settings, dataDir }, hostId: HOST, keys: jwks, outbox, reporter, send, log, heat, onFinishedExit: o.onFinishedExit,
+    hand: (l) => new WorkInHand({
+      hostId: HOST, store, checkpoints, outbox, reporter, heat, log,
+      sendError: (id, code, message) => l.sendError(id, code, message),
+      onFinished: () => undefined,
+      runner: {
+        inputs: new InputStore({ dataDir, coordinator: settings.coordinator, credential: 'c'.repeat(20), log }),
+        pool, fault: null, log, upload: send,
+        fetchCheckpoint: async () => ({ status: 'unavailable', reason: 'test' }),
+        checkpointEveryMs: () => l.checkpointEveryMs(),
+      },
+    }, () => l.wake()),
   });
+  await loop.hand.restore();
   loop.start();
-  return { loop, outbox };
+  return { loop, outbox, store };
 }
 
 async function until(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
@@ -183,4 +203,43 @@ describe('WorkLoop', () => {
     expect((await loop.stop()).sort()).toEqual([41, 42]);
     expect(loop.state).toBe('stopping');
   });
+
+  it('keeps accepted work on disk: the next run holds it, resumes it from its checkpoint, and drops what the coordinator no longer wants', async () => {
+    const first = await build();
+    first.loop.onWelcome(welcome() as never);
+    first.loop.onMessage({ type: 'work', jws: await signWorkPacket(coordinatorKey, kid, HOST, [item(51, 60_000_000), item(52)], 600) });
+    await until(() => first.loop.hand.statuses().some((i) => i.replicaId === 51 && i.step > 0), 30_000);
+    expect((await first.loop.stop()).sort()).toEqual([51, 52]);
+    expect(first.store.list().map((e) => e.item.replicaId).sort()).toEqual([51, 52]);
+    expect(log.text()).toMatch(/stopped replica=51 at step [1-9]\d* \(agent stopping; checkpoint kept\)/);
+
+    sent = [];
+    const second = await build();
+    expect(second.loop.holding().sort()).toEqual([51, 52]);
+    expect(log.text()).toContain('restored 2 work items from an earlier run replicas=51,52');
+    second.loop.onWelcome(welcome(false, [52]) as never);
+    await until(async () => (await resultIds()).includes(51), 60_000);
+    expect(log.text()).toMatch(/resumed replica=51 from step=[1-9]\d* of 10 \(local checkpoint\)/);
+    expect(await resultIds()).toEqual([51]);
+    await until(() => second.store.size === 0);
+  }, 90_000);
+
+  it('finish: runs the work in hand, asks for no more, then pauses — or asks the agent to stop', async () => {
+    let exits = 0;
+    const { loop } = await build({ onFinishedExit: () => exits++ });
+    loop.onWelcome(welcome() as never);
+    await until(() => ofType('request_work').length === 1);
+    loop.onMessage({ type: 'work', jws: await signWorkPacket(coordinatorKey, kid, HOST, [item(61), item(62)], 600) });
+    loop.setFinish({ exitAfter: true });
+    await until(async () => (await resultIds()).length === 2, 30_000);
+    expect(loop.state).toBe('finishing');
+    expect(exits).toBe(0);
+    loop.onMessage({ type: 'result_ack', accepted: [61, 62], rejected: [] });
+    await until(() => exits === 1);
+    expect(loop.state).toBe('paused');
+    expect(ofType('request_work')).toHaveLength(1);
+    expect(log.text()).toContain('finished the work in hand; stopping');
+    loop.setFinish(null);
+    await until(() => ofType('request_work').length === 2);
+  }, 60_000);
 });

@@ -1,62 +1,59 @@
 /*
- * The work loop: asks for work, verifies it, runs it, reports it.
+ * The work loop: asks for work, verifies it, hands it to the work in hand, reports it.
  *
  * Loop states (`state`; one at a time):
- *   offline     no welcomed session: waits (connection.ts reconnects, then `welcome` wakes us)
+ *   offline     no welcomed session: waits (connection.ts reconnects, then `welcome` wakes us);
+ *               work in hand still runs and its results wait in the outbox
  *   idle        session up, enough work in hand: waits for an item to finish or a message
  *   requesting  `request_work` sent: waits for `work` or `no_work` (or a reply timeout)
  *   backing_off `no_work` said "retry later": waits retryAfterMs, cut short by pushed work
- *   paused      the coordinator's config says paused: asks for nothing (items in hand still run)
- *   stopping    stop() was called: running items abort, the loop ends
+ *   paused      the coordinator's config, a volunteer rule (battery, run window, user active) or
+ *               the thermal guard says not now: asks for nothing; running items are suspended
+ *               by the heat control (the coordinator's pause lets work in hand run)
+ *   finishing   `nfl-agent finish`: runs the work in hand, asks for no more; when it is done (and
+ *               acknowledged) the loop is paused, or the agent stops with `finish --exit`
+ *   stopping    stop() was called: running items checkpoint and stop, the loop ends
  *
- * Each item moves queued → running → reporting (outbox, `result`) → acknowledged (`result_ack`),
- * or ends as failed (an `error` message), cancelled, or abandoned (named in `bye` at stop).
- * Every wait is on one Wakeup, rung by messages, finished items, config changes and stop().
+ * Every wait is on one Wakeup, rung by messages, finished items, heat changes and stop().
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { AgentConfig, AgentMessage, CoordinatorMessage, MessageOf } from '@nfl-grid/shared/protocol/messages';
 import type { Intensity } from '@nfl-grid/shared/protocol/common';
-import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { Logger } from '@nfl-grid/shared/util/log';
 import type { AgentSettings } from './config';
 import { describe } from './errors';
-import type { SensorReader } from './hardware';
 import type { HeatControl } from './heat';
-import type { InputStore } from './inputs';
-import { runItem, type ItemOutcome, type RunningItem } from './item-runner';
-import { KernelDataCache } from './kernel-data';
 import type { Outbox } from './outbox';
 import type { ResultReporter } from './reporter';
-import { progressLoop } from './progress';
 import { checkWorkPacket } from './verify-work';
 import { backoffDelay, Wakeup } from './waits';
+import type { WorkInHand } from './work-in-hand';
 
-export type LoopState = 'offline' | 'idle' | 'requesting' | 'backing_off' | 'paused' | 'stopping';
+export type LoopState = 'offline' | 'idle' | 'requesting' | 'backing_off' | 'paused' | 'finishing' | 'stopping';
 
 export interface WorkLoopDeps {
   settings: AgentSettings;
   hostId: string;
   keys: JWTVerifyGetKey;
-  inputs: InputStore;
   outbox: Outbox;
   reporter: ResultReporter;
-  sensors: SensorReader;
   heat: HeatControl;
+  /** Built by the caller with this loop's `wake` and `sendError`. */
+  hand: (loop: WorkLoop) => WorkInHand;
   send: (msg: AgentMessage) => boolean;
   log: Logger;
+  /** The work in hand is done in finish mode with `exitAfter`: the agent should stop. */
+  onFinishedExit?: () => void;
 }
 
 type ErrorMsg = MessageOf<AgentMessage, 'error'>;
 
 export class WorkLoop {
   state: LoopState = 'offline';
+  readonly hand: WorkInHand;
   private remote: AgentConfig | null = null;
-  private readonly queue: WorkItem[] = [];
-  private readonly running = new Map<number, RunningItem>();
   private readonly tasks = new Set<Promise<void>>();
-  private readonly abandoned = new Set<number>();
   private readonly pendingErrors: ErrorMsg[] = [];
-  private readonly data = new KernelDataCache();
   private readonly wakeup = new Wakeup();
   private readonly stopController = new AbortController();
   private session = false;
@@ -65,27 +62,58 @@ export class WorkLoop {
   private retryAt = 0;
   /** Work packets refused in a row (backs off the next request). */
   private refusals = 0;
-  private loops: Promise<unknown> | null = null;
+  private finish: { exitAfter: boolean; done: boolean } | null = null;
+  private loop: Promise<void> | null = null;
 
-  constructor(private readonly d: WorkLoopDeps) {}
-
-  start(): void {
-    const progress = {
-      online: () => this.session,
-      intervalMs: () => (this.remote?.progressIntervalSeconds ?? 5) * 1000,
-      running: () => [...this.running.values()],
-      intensity: () => this.intensity(),
-    };
-    this.loops ??= Promise.all([this.run(), progressLoop(progress, this.d.sensors, this.d.send, this.stopController.signal)]);
+  constructor(private readonly d: WorkLoopDeps) {
+    this.hand = d.hand(this);
+    d.heat.onChange(() => {
+      this.hand.applyHeat();
+      this.wake();
+    });
   }
 
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  wake(): void {
+    this.wakeup.wake();
+  }
+
+  get online(): boolean {
+    return this.session;
+  }
+
+  get finishing(): boolean {
+    return this.finish !== null;
+  }
+
+  /** The volunteer's intensity (the coordinator's config may have changed it). */
   intensity(): Intensity {
-    return this.remote?.intensity ?? this.d.settings.intensity;
+    return this.d.heat.chosen;
+  }
+
+  checkpointEveryMs(): number {
+    return 1000 * (this.d.settings.checkpointIntervalSeconds ?? this.remote?.checkpointIntervalSeconds ?? 30);
+  }
+
+  progressIntervalMs(): number {
+    return (this.remote?.progressIntervalSeconds ?? 5) * 1000;
   }
 
   /** Replicas this agent still holds: queued, running, or finished and not yet acknowledged. */
   holding(): number[] {
-    return [...new Set([...this.queue.map((i) => i.replicaId), ...this.running.keys(), ...this.d.outbox.replicaIds()])];
+    return [...new Set([...this.hand.replicaIds(), ...this.d.outbox.replicaIds()])];
+  }
+
+  /** `nfl-agent finish` (exitAfter: then stop), or null to carry on as before. */
+  setFinish(request: { exitAfter: boolean } | null): void {
+    const { log } = this.d;
+    if (request) log.info(`finish requested: running the work in hand (${this.hand.replicaIds().length} items), asking for no more${request.exitAfter ? ', then stopping' : ', then pausing'}`);
+    else if (this.finish) log.info('finish cancelled: asking for work again');
+    this.finish = request ? { exitAfter: request.exitAfter, done: false } : null;
+    this.wake();
   }
 
   onWelcome(msg: MessageOf<CoordinatorMessage, 'welcome'>): void {
@@ -96,7 +124,7 @@ export class WorkLoop {
     this.sessions++;
     this.requestSentAt = null;
     this.retryAt = 0;
-    if (msg.dropped.length) this.forget(msg.dropped, 'dropped by the coordinator');
+    if (msg.dropped.length) this.hand.forget(msg.dropped, 'dropped by the coordinator');
     for (const e of this.pendingErrors.splice(0)) this.d.send(e);
     const fields = { hostId: msg.hostId, intensity: this.intensity(), slots: this.d.heat.slots, holding: this.holding().length, outbox: this.d.outbox.size };
     if (this.sessions === 1) {
@@ -106,13 +134,13 @@ export class WorkLoop {
       log.info(`session resumed host=${msg.hostId} holding=${fields.holding}`, fields);
     }
     this.d.reporter.onSession();
-    this.wakeup.wake();
+    this.wake();
   }
 
   onDisconnect(): void {
     this.session = false;
     this.requestSentAt = null;
-    this.wakeup.wake();
+    this.wake();
   }
 
   onMessage(msg: CoordinatorMessage): void {
@@ -127,14 +155,14 @@ export class WorkLoop {
         log.debug(`no work; asking again in ${msg.retryAfterMs}ms`);
         break;
       case 'cancel':
-        this.forget(msg.replicaIds, `cancelled: ${msg.reason}`);
+        this.hand.forget(msg.replicaIds, `cancelled: ${msg.reason}`);
         break;
       case 'config':
         this.applyConfig(msg.config);
         log.info(`config intensity=${msg.config.intensity} paused=${msg.config.paused}`, { ...msg.config, slots: this.d.heat.slots });
         break;
       case 'result_ack':
-        void this.d.reporter.onAck(msg).catch((e) => log.error(`cannot update the outbox: ${describe(e)}`));
+        void this.d.reporter.onAck(msg).then(() => this.wake(), (e) => log.error(`cannot update the outbox: ${describe(e)}`));
         return;
       case 'error':
         log.warn(`coordinator error (${msg.code}): ${msg.message}`, { code: msg.code, fields: msg.fields });
@@ -143,21 +171,26 @@ export class WorkLoop {
         this.onWelcome(msg);
         return;
     }
-    this.wakeup.wake();
+    this.wake();
   }
 
-  /** Aborts running items, ends the loops and returns the replicas given back (for `bye`). */
+  /** Stops running items (each checkpoints), ends the loop, returns the replicas given back. */
   async stop(): Promise<number[]> {
     this.state = 'stopping';
     this.stopController.abort();
-    for (const run of this.running.values()) run.controller.abort();
-    this.wakeup.wake();
-    await this.loops;
+    this.wake();
+    await this.loop;
     await Promise.allSettled([...this.tasks]);
+    const abandon = await this.hand.stop();
     await this.d.reporter.flush();
     this.d.reporter.close();
-    for (const item of this.queue.splice(0)) this.abandoned.add(item.replicaId);
-    return [...this.abandoned];
+    return abandon;
+  }
+
+  sendError(replicaId: number | null, code: string, message: string): void {
+    const msg: ErrorMsg = { type: 'error', replicaId, code, message: message.slice(0, 4000) };
+    if (this.session && this.d.send(msg)) return;
+    if (this.pendingErrors.length < 1000) this.pendingErrors.push(msg);
   }
 
   private get stopping(): boolean {
@@ -165,13 +198,15 @@ export class WorkLoop {
   }
 
   private applyConfig(config: AgentConfig): void {
+    const before = this.checkpointEveryMs();
     this.remote = config;
     this.d.heat.setIntensity(config.intensity);
+    if (this.checkpointEveryMs() !== before) this.hand.setCheckpointEvery(this.checkpointEveryMs());
   }
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      while (!this.stopping && this.queue.length && this.running.size < this.d.heat.slots) this.launch(this.queue.shift()!);
+      this.hand.fill(this.d.heat.slots);
       await this.wakeup.wait(this.decide());
     }
   }
@@ -187,8 +222,10 @@ export class WorkLoop {
   private next(now: number): [LoopState, number | undefined] {
     const { timing } = this.d.settings;
     if (this.stopping) return ['stopping', undefined];
+    if (this.finish) return this.nextFinishing(now);
     if (!this.session) return ['offline', undefined];
-    if (this.remote?.paused) return ['paused', undefined];
+    const slots = this.d.heat.slots;
+    if (this.remote?.paused || slots === 0) return ['paused', undefined];
     if (this.requestSentAt !== null) {
       const left = this.requestSentAt + timing.replyTimeoutMs - now;
       if (left > 0) return ['requesting', left];
@@ -196,10 +233,9 @@ export class WorkLoop {
       this.requestSentAt = null;
     }
     if (now < this.retryAt) return ['backing_off', this.retryAt - now];
-    const slots = this.d.heat.slots;
     // Keep about one packet (two rounds of slots) in hand; ask when less than a round is queued.
-    if (this.queue.length < slots) {
-      const max = Math.min(1000, 2 * slots - this.queue.length);
+    if (this.hand.queued < slots) {
+      const max = Math.min(1000, 2 * slots - this.hand.queued);
       if (this.d.send({ type: 'request_work', max })) {
         this.requestSentAt = now;
         this.d.log.debug(`requested work max=${max}`);
@@ -207,6 +243,29 @@ export class WorkLoop {
       }
     }
     return ['idle', undefined];
+  }
+
+  /**
+   * Finish mode: no new requests. Work in hand — including a packet answering a request sent
+   * before, still on its way or being verified — is run; once nothing is held and every result is
+   * acknowledged (or there is no session to send them on), pause or exit.
+   */
+  private nextFinishing(now: number): [LoopState, number | undefined] {
+    const f = this.finish!;
+    if (this.requestSentAt !== null && now - this.requestSentAt > this.d.settings.timing.replyTimeoutMs) this.requestSentAt = null;
+    const awaiting = this.session && (this.requestSentAt !== null || this.tasks.size > 0);
+    const inHand = this.hand.replicaIds().length;
+    const unacked = this.session ? this.d.outbox.size : 0;
+    if (inHand > 0 || unacked > 0 || awaiting) {
+      f.done = false;
+      return ['finishing', awaiting ? this.d.settings.timing.replyTimeoutMs : undefined];
+    }
+    if (!f.done) {
+      f.done = true;
+      this.d.log.info(`finished the work in hand; ${f.exitAfter ? 'stopping' : 'paused (nfl-agent finish --cancel carries on)'}`);
+      if (f.exitAfter) this.d.onFinishedExit?.();
+    }
+    return ['paused', undefined];
   }
 
   private async acceptWork(jws: string): Promise<void> {
@@ -223,78 +282,18 @@ export class WorkLoop {
     } else {
       this.refusals = 0;
       this.retryAt = 0;
-      const held = new Set(this.holding());
-      for (const item of check.claims.items) {
-        if (held.has(item.replicaId)) log.info(`replica=${item.replicaId} is already held; ignoring the copy`);
-        else this.queue.push(item);
-      }
-      log.info(`queued replicas=${check.claims.items.map((i) => i.replicaId).join(',')} queue=${this.queue.length} running=${this.running.size}`);
+      const fresh = await this.hand.accept(check.claims.items, new Set(this.holding()));
+      log.info(`queued replicas=${fresh.map((i) => i.replicaId).join(',') || '-'} queue=${this.hand.queued} running=${this.hand.runningCount}`);
     }
-    this.wakeup.wake();
-  }
-
-  private launch(item: WorkItem): void {
-    const run: RunningItem = { item, controller: new AbortController(), step: 0, totalSteps: 0, cancelled: false };
-    this.running.set(item.replicaId, run);
-    this.d.log.info(`running replica=${item.replicaId} wu=${item.wuId} kernel=${item.kernel}`, { replicaId: item.replicaId, wuId: item.wuId });
-    const deps = { inputs: this.d.inputs, data: this.data, heat: this.d.heat, fault: this.d.settings.fault, log: this.d.log };
-    this.track(runItem(run, deps)
-      .then((outcome) => this.settle(run, outcome))
-      .catch((e) => this.d.log.error(`replica=${item.replicaId}: ${describe(e)}`))
-      .finally(() => this.running.delete(item.replicaId)));
+    this.wake();
   }
 
   /** Keeps a background task where stop() can await it; rings the loop when it ends. */
   private track(p: Promise<unknown>): void {
     const task: Promise<void> = p.then(() => undefined, (e) => this.d.log.error(describe(e))).finally(() => {
       this.tasks.delete(task);
-      this.wakeup.wake();
+      this.wake();
     });
     this.tasks.add(task);
-  }
-
-  private async settle(run: RunningItem, outcome: ItemOutcome): Promise<void> {
-    const id = run.item.replicaId;
-    const { log } = this.d;
-    if (outcome.status === 'finished') {
-      const r = outcome.result;
-      try {
-        await this.d.reporter.add(r);
-      } catch (e) {
-        this.sendError(id, 'agent_error', `cannot store the result in the outbox: ${describe(e)}`);
-        return;
-      }
-      log.info(`finished replica=${id} steps=${r.steps} cpu=${r.cpuSeconds.toFixed(3)}s elapsed=${r.elapsedSeconds.toFixed(3)}s sha256=${r.outputSha256}`, { replicaId: id });
-    } else if (outcome.status === 'stopped') {
-      if (!run.cancelled) this.abandoned.add(id);
-      log.info(`stopped replica=${id} at step ${outcome.steps}${run.cancelled ? ' (cancelled)' : ' (agent stopping)'}`, { replicaId: id });
-    } else if (!run.cancelled) {
-      log.warn(`replica=${id} failed (${outcome.code}): ${outcome.message}`, { replicaId: id, code: outcome.code });
-      this.sendError(id, outcome.code, outcome.message);
-    }
-  }
-
-  /** Cancelled or dropped replicas: unqueue, abort if running, forget unacknowledged results. */
-  private forget(replicaIds: number[], why: string): void {
-    const ids = new Set(replicaIds);
-    const unqueued = this.queue.filter((i) => ids.has(i.replicaId)).map((i) => i.replicaId);
-    this.queue.splice(0, this.queue.length, ...this.queue.filter((i) => !ids.has(i.replicaId)));
-    const aborted: number[] = [];
-    for (const id of ids) {
-      const run = this.running.get(id);
-      if (!run) continue;
-      run.cancelled = true;
-      run.controller.abort();
-      aborted.push(id);
-    }
-    void this.d.reporter.drop([...ids]).then((removed) => {
-      this.d.log.info(`${why} replicas=${replicaIds.join(',')}`, { unqueued, aborted, outboxRemoved: removed });
-    });
-  }
-
-  private sendError(replicaId: number | null, code: string, message: string): void {
-    const msg: ErrorMsg = { type: 'error', replicaId, code, message: message.slice(0, 4000) };
-    if (this.session && this.d.send(msg)) return;
-    if (this.pendingErrors.length < 1000) this.pendingErrors.push(msg);
   }
 }

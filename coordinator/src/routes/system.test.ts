@@ -15,7 +15,7 @@ const EXPECTED_ROUTES = [
   'get /api/v1/workunits/{id}', 'get /api/v1/replicas/{id}',
   'get /api/v1/hosts', 'get /api/v1/hosts/{id}', 'patch /api/v1/hosts/{id}',
   'get /api/v1/credit/leaderboard', 'get /api/v1/queue', 'get /api/v1/kernels', 'get /api/v1/inputs/{sha256}',
-  'get /api/v1/events', 'get /api/v1/openapi.json',
+  'get /api/v1/events', 'get /api/v1/openapi.json', 'get /api/v1/checkpoints/{wuId}',
   'get /api/training/queue', 'post /api/training/submit', 'get /api/training/job/{id}', 'post /api/training/job/{id}/cancel',
   'get /api/training/user-jobs', 'get /api/training/gpu-stats',
   'get /.well-known/jwks.json', 'get /healthz', 'get /',

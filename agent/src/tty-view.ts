@@ -1,0 +1,100 @@
+import type { Logger } from '@nfl-grid/shared/util/log';
+import { createLogger } from '@nfl-grid/shared/util/log';
+import { describeIntensity, describeItem, describeSensors, type AgentStatus } from './status-file';
+
+/*
+ * The terminal view for a person: a few lines at the bottom of the terminal, redrawn in place
+ * every second — intensity, temperatures, credit, and a progress bar per work unit — with the log
+ * lines scrolling above it. Only when both stdout and stderr are terminals (and not --plain);
+ * otherwise the agent writes plain line logs (JSON unless stderr is a terminal).
+ */
+
+const ESC = '\x1b[';
+
+export class TtyView {
+  private shown = 0;
+  private last: string[] = [];
+  private closed = false;
+
+  constructor(private readonly out: NodeJS.WriteStream = process.stdout) {}
+
+  static wanted(plain: boolean): boolean {
+    return !plain && Boolean(process.stdout.isTTY && process.stderr.isTTY) && process.env.NFL_GRID_LOG !== 'json' && process.env.TERM !== 'dumb';
+  }
+
+  render(s: AgentStatus): void {
+    if (this.closed) return;
+    this.last = viewLines(s);
+    this.draw();
+  }
+
+  /** Writes a log line above the view (below it, once closed). */
+  log(line: string): void {
+    this.erase();
+    this.out.write(line.endsWith('\n') ? line : line + '\n');
+    if (!this.closed) this.draw();
+  }
+
+  /** Leaves the last view on the screen and stops drawing. */
+  close(): void {
+    this.closed = true;
+    this.shown = 0;
+  }
+
+  private erase(): void {
+    if (this.shown > 0) this.out.write(`${ESC}${this.shown}F${ESC}0J`);
+    this.shown = 0;
+  }
+
+  private draw(): void {
+    this.erase();
+    const width = Math.max(20, (this.out.columns || 100) - 1);
+    const text = this.last.map((l) => (l.length > width ? l.slice(0, width - 1) + '…' : l));
+    if (!text.length) return;
+    this.out.write(text.join('\n') + '\n');
+    this.shown = text.length;
+  }
+}
+
+export function viewLines(s: AgentStatus): string[] {
+  const share = s.cpuShare === null ? '' : ` · using ${Math.round(s.cpuShare * 100)}%`;
+  const lines = [
+    `── nfl-agent ${s.version} · ${s.name} · ${s.connected ? `connected to ${s.coordinator}` : 'not connected'} · ${loopLabel(s)}`,
+    `heat    ${describeIntensity(s)}${share} · backend ${s.backend}`,
+    `sensors ${describeSensors(s)}`,
+    `credit  ${s.credit.claimed.toFixed(2)} claimed · ${s.credit.accepted} results accepted · outbox ${s.outbox}`,
+  ];
+  const items = s.items.filter((i) => i.state !== 'queued');
+  const queued = s.items.length - items.length;
+  for (const i of items) lines.push(`  ${describeItem(i)}`);
+  if (queued) lines.push(`  ${queued} more queued`);
+  if (!s.items.length) lines.push('  no work in hand');
+  return lines;
+}
+
+function loopLabel(s: AgentStatus): string {
+  if (s.finishing && s.loopState !== 'stopped') return s.items.length ? 'finishing (no new work)' : 'finished, paused';
+  if (s.loopState === 'idle' || s.loopState === 'requesting' || s.loopState === 'backing_off') return s.items.some((i) => i.state === 'running') ? 'working' : 'waiting for work';
+  return s.loopState;
+}
+
+/** A Logger writing readable lines above the view (levels as NFL_GRID_LOG_LEVEL says). */
+export function viewLogger(view: TtyView, name = 'nfl-agent'): Logger {
+  const order: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+  const min = order[process.env.NFL_GRID_LOG_LEVEL ?? 'info'] ?? 20;
+  const make = (bindings: Record<string, unknown>): Logger => {
+    const write = (level: string) => (msg: string) => {
+      if (order[level]! < min) return;
+      const t = new Date().toISOString().slice(11, 19);
+      const mark = level === 'warn' ? `${ESC}33m` : level === 'error' ? `${ESC}31m` : '';
+      view.log(`${t} ${mark}${level.padEnd(5)}${mark ? `${ESC}0m` : ''} ${msg}`);
+    };
+    return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (b) => make({ ...bindings, ...b }) };
+  };
+  return make({ name });
+}
+
+/** The agent's logger: above the terminal view when there is one, else plain line logs. */
+export function agentLogger(view: TtyView | null): Logger {
+  return view ? viewLogger(view) : createLogger('nfl-agent');
+}
