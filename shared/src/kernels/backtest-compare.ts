@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { canonicalJson } from '../util/canonical-json';
 import { advanceEngine, finishStrategy, initEngine, type BacktestResult, type EngineState } from './backtest-engine';
 import { backtestCost, BacktestCommonFields, backtestDatasets, seasonSlice, selectedGames, StrategySchema, type SelectedGames } from './backtest-params';
 import { optionsOf } from './backtest-run';
 import { nearlyEqual, round } from './stats';
 import type { Kernel, KernelData } from './types';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 
 /*
  * backtest.compare@1: several strategies walked through the same games side by side, sharing
@@ -67,14 +67,8 @@ export const backtestCompare: Kernel<BacktestCompareParams, State, BacktestCompa
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !s.engine || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('backtest.compare: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('backtest.compare', p, snap, (s) => !s.engine),
   finish(s, data) {
     const p = s.params;
     const results: CompareEntry[] = p.strategies.map((cfg, k) => {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { canonicalJson } from '../util/canonical-json';
 import { advanceEngine, finishStrategy, initEngine, type BacktestOptions, type BacktestResult, type EngineState } from './backtest-engine';
 import { backtestCost, BacktestCommonFields, backtestDatasets, seasonSlice, selectedGames, StrategySchema, type SelectedGames } from './backtest-params';
 import { nearlyEqual } from './stats';
 import type { Kernel, KernelData } from './types';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 
 /*
  * backtest.run@1: one betting strategy over historical NFL games (backtest-engine.ts), stepping
@@ -64,14 +64,8 @@ export const backtestRun: Kernel<BacktestRunParams, State, BacktestRunOutput> = 
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !s.engine || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('backtest.run: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('backtest.run', p, snap, (s) => !s.engine),
   finish(s, data) {
     const p = s.params;
     const g = games(p, data);

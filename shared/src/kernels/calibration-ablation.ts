@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { canonicalJson } from '../util/canonical-json';
 import { GAME_TABLE_DATASETS, gameTable, type TableGame } from './calibration-games';
 import { logLossOf } from './calibration-metrics';
 import { foldsOf } from './calibration-fit';
@@ -7,6 +6,7 @@ import { derived } from './derived-cache';
 import { logisticL1, predictLogistic, type LogisticFit } from './logistic';
 import { nearlyEqual, round } from './stats';
 import type { Kernel, KernelData } from './types';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 
 /*
  * calibration.ablation@1: which pre-game features carry information about the home win, by
@@ -178,14 +178,8 @@ export const calibrationAblation: Kernel<CalibrationAblationParams, State, Calib
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !Array.isArray(s.cv) || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('calibration.ablation: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('calibration.ablation', p, snap, (s) => !Array.isArray(s.cv)),
   finish(s, data) {
     const p = s.params, abl = ablationsOf(p);
     const base = s.cv[0];

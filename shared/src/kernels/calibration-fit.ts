@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { canonicalJson } from '../util/canonical-json';
 import { GAME_TABLE_DATASETS, gameTable, type TableGame } from './calibration-games';
 import { clipProb, probMetrics, reliabilityBins, type ProbMetrics, type ReliabilityBin } from './calibration-metrics';
 import { DEFAULT_SPREAD_SIGMA, spreadProb } from './calibration-spread';
@@ -9,6 +8,7 @@ import { logisticIrls, logit, plattFit, plattPredict, predictLogistic } from './
 import { Rng } from './rng';
 import { nearlyEqual, round } from './stats';
 import type { Kernel, KernelData } from './types';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 
 /*
  * calibration.fit@1: how well calibrated are pre-game home-win probabilities, and how much do
@@ -171,14 +171,8 @@ export const calibrationFit: Kernel<CalibrationFitParams, State, CalibrationFitO
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !Array.isArray(s.repeats) || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('calibration.fit: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('calibration.fit', p, snap, (s) => !Array.isArray(s.repeats)),
   finish(s, data) {
     const p = s.params, f = forecasts(p, data);
     const scores = f.p.map((q) => logit(clipProb(q, 1e-12)));

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { canonicalJson } from '../util/canonical-json';
 import { cvmStatistic } from './copula-cvm';
 import { copulaData, CopulaDataFields, estimateGames, PARSE_SPREADSPOKE, SPREADSPOKE } from './copula-data';
 import { COPULA_FAMILIES, splitFamily, type CopulaFamily } from './copula-families';
 import { DEFAULT_NU_GRID, fitCopula, type CopulaFit } from './copula-mle';
 import { nearlyEqual, round } from './stats';
 import type { Kernel } from './types';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 
 /*
  * copula.fit@1: the joint distribution of the two teams' scores (or of margin and total) in
@@ -96,14 +96,8 @@ export const copulaFit: Kernel<CopulaFitParams, State, CopulaFitOutput> = {
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !Array.isArray(s.fits) || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('copula.fit: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('copula.fit', p, snap, (s) => !Array.isArray(s.fits)),
   finish(s, data) {
     const p = s.params;
     const d = copulaData(data, p);

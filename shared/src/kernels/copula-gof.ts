@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { canonicalJson } from '../util/canonical-json';
 import { bootstrapStatistic, cvmStatistic } from './copula-cvm';
 import { copulaData, CopulaDataFields, estimateGames, PARSE_SPREADSPOKE, SPREADSPOKE, type CopulaData } from './copula-data';
 import { COPULA_FAMILIES, splitFamily } from './copula-families';
@@ -9,6 +8,7 @@ import { derived } from './derived-cache';
 import { Rng, type RngState } from './rng';
 import { nearlyEqual, round, sortedQuantile } from './stats';
 import type { Kernel, KernelData } from './types';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 
 /*
  * copula.gof@1: parametric-bootstrap p-value of the Cramér–von Mises statistic S_n for one
@@ -118,14 +118,8 @@ export const copulaGof: Kernel<CopulaGofParams, State, CopulaGofOutput> = {
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !Array.isArray(s.statistics) || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('copula.gof: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('copula.gof', p, snap, (s) => !Array.isArray(s.statistics)),
   finish(s, data) {
     const p = s.params;
     const obs = observed(p, data);

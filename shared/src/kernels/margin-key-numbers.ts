@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { GameRow } from '../data/spreadspoke';
-import { canonicalJson } from '../util/canonical-json';
 import { derived } from './derived-cache';
 import {
   at, bucketCounts, fitMarginSigma, groupMargins, iterateMultipliers, keyPmf, normalPmf, type LineMargins,
 } from './margin-model';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 import { nearlyEqual, round } from './stats';
 import type { Kernel, KernelData } from './types';
 
@@ -125,14 +125,8 @@ export const marginKeyNumbers: Kernel<MarginKeyNumbersParams, State, MarginKeyNu
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !Array.isArray(s.w) || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('margins.key_numbers: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('margins.key_numbers', p, snap, (s) => !Array.isArray(s.w)),
   finish(s, data) {
     const p = s.params, g = groups(p, data), sigma = s.sigma!;
     const score = (gs: LineMargins[]) => {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { ObdLog } from '../data/obd';
 import { obdLogDataset } from '../data/obd';
-import { canonicalJson } from '../util/canonical-json';
 import { derived } from './derived-cache';
 import { estimateAll, estimatorNames, resampleCounts, type OpeGrids } from './ope-estimators';
 import { prepareOpe, type PreparedOpe } from './ope-prepare';
 import { Rng, type RngState } from './rng';
 import { nearlyEqual, round, sortedQuantile } from './stats';
 import type { Kernel, KernelData } from './types';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 
 /*
  * ope.estimate@1: off-policy evaluation on the Open Bandit Dataset sample. Estimates the value
@@ -144,14 +144,8 @@ export const opeEstimate: Kernel<OpeEstimateParams, State, OpeEstimateOutput> = 
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !Array.isArray(s.replicates) || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('ope.estimate: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('ope.estimate', p, snap, (s) => !Array.isArray(s.replicates)),
   finish(s, data) {
     const p = s.params;
     const prep = prepared(p, data);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { canonicalJson } from '../util/canonical-json';
 import { GAME_TABLE_DATASETS, gameTable, type TableGame } from './calibration-games';
 import { addScore, emptySums, scoresOf, type Scores, type ScoreSums } from './calibration-metrics';
 import { fitSpreadSigma, groupByLine, mergeLineGroups, spreadProb } from './calibration-spread';
@@ -10,6 +9,7 @@ import { selectLoyo, type LoyoResult, type SeasonScores } from './state-space-lo
 import {
   buildSchedule, enterSeason, filterSeason, priorState, smoothSchedule, SS_TEAMS, type SsConfig, type SsFixed, type SsSchedule,
 } from './state-space-model';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 import { nearlyEqual, round } from './stats';
 import type { Kernel, KernelData } from './types';
 
@@ -259,14 +259,8 @@ export const stateSpace: Kernel<StateSpaceParams, State, StateSpaceOutput> = {
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => JSON.parse(JSON.stringify(s)),
-  restore(p, snap) {
-    const s = JSON.parse(JSON.stringify(snap)) as State;
-    if (!s || typeof s.step !== 'number' || !Array.isArray(s.done) || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('ratings.state_space: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('ratings.state_space', p, snap, (s) => !Array.isArray(s.done)),
   finish(s, data) {
     const p = s.params;
     const configs: SsConfigOutput[] = s.done.map((c) => {
