@@ -1,9 +1,10 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ResultItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { Logger } from '@nfl-grid/shared/util/log';
-import { describe } from './errors';
+import { writeFileAtomic } from './atomic-file';
+import { loadReplicaFiles } from './replica-files';
 
 /*
  * The on-disk queue of finished results, `<data-dir>/outbox/<replicaId>.json`, one file per
@@ -23,33 +24,13 @@ export const OutboxEntry = z.object({
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 
-const NAME = /^([1-9][0-9]*)\.json$/;
 
 export class Outbox {
   private constructor(readonly dir: string, private readonly entries: Map<number, OutboxEntry>) {}
 
   /** Opens (creating) the folder and loads every valid entry; damaged files are set aside. */
   static async open(dir: string, log: Logger): Promise<Outbox> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const entries = new Map<number, OutboxEntry>();
-    for (const name of (await readdir(dir)).sort()) {
-      const file = join(dir, name);
-      if (name.endsWith('.tmp')) {
-        await rm(file, { force: true });
-        continue;
-      }
-      const m = NAME.exec(name);
-      if (!m) continue;
-      try {
-        const entry = OutboxEntry.parse(JSON.parse(await readFile(file, 'utf8')));
-        if (entry.result.replicaId !== Number(m[1])) throw new Error(`holds replica ${entry.result.replicaId}`);
-        entries.set(entry.result.replicaId, entry);
-      } catch (e) {
-        log.warn(`outbox entry ${name} is damaged, set aside as ${name}.bad`, { error: describe(e) });
-        await rename(file, `${file}.bad`).catch(() => undefined);
-      }
-    }
-    return new Outbox(dir, entries);
+    return new Outbox(dir, await loadReplicaFiles(dir, OutboxEntry, (e) => e.result.replicaId, 'outbox entry', log));
   }
 
   get size(): number {
@@ -72,16 +53,7 @@ export class Outbox {
   /** Stores a finished result durably before anything is sent. */
   async put(hostId: string, result: ResultItem): Promise<OutboxEntry> {
     const entry: OutboxEntry = { v: 1, hostId, finishedAt: new Date().toISOString(), result: ResultItem.parse(result) };
-    const file = join(this.dir, `${result.replicaId}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(JSON.stringify(entry));
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
+    await writeFileAtomic(join(this.dir, `${result.replicaId}.json`), JSON.stringify(entry));
     this.entries.set(result.replicaId, entry);
     return entry;
   }

@@ -1,10 +1,10 @@
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { Logger } from '@nfl-grid/shared/util/log';
 import { writeFileAtomic } from './atomic-file';
-import { describe } from './errors';
+import { loadReplicaFiles } from './replica-files';
 
 /*
  * Work in hand on disk, `<data-dir>/work/<replicaId>.json`: every item of a verified packet is kept
@@ -22,33 +22,13 @@ export const StoredWork = z.object({
 });
 export type StoredWork = z.infer<typeof StoredWork>;
 
-const NAME = /^([1-9]\d*)\.json$/;
 
 export class WorkStore {
   private constructor(readonly dir: string, private readonly entries: Map<number, StoredWork>) {}
 
   /** Opens (creating) the folder and loads every valid entry; damaged files are set aside. */
   static async open(dir: string, log: Logger): Promise<WorkStore> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const entries = new Map<number, StoredWork>();
-    for (const name of (await readdir(dir)).sort()) {
-      const file = join(dir, name);
-      if (name.endsWith('.tmp')) {
-        await rm(file, { force: true });
-        continue;
-      }
-      const m = NAME.exec(name);
-      if (!m) continue;
-      try {
-        const entry = StoredWork.parse(JSON.parse(await readFile(file, 'utf8')));
-        if (entry.item.replicaId !== Number(m[1])) throw new Error(`holds replica ${entry.item.replicaId}`);
-        entries.set(entry.item.replicaId, entry);
-      } catch (e) {
-        log.warn(`work file ${name} is damaged, set aside as ${name}.bad`, { error: describe(e) });
-        await rename(file, `${file}.bad`).catch(() => undefined);
-      }
-    }
-    return new WorkStore(dir, entries);
+    return new WorkStore(dir, await loadReplicaFiles(dir, StoredWork, (e) => e.item.replicaId, 'work file', log));
   }
 
   get size(): number {
