@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import type { Grid } from '../grid';
-import { computeHours, hostCounts, runningNow, wuTotals } from '../routes/reads/queue-overview';
+import { publicStatus } from '../routes/reads/public-status';
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -10,16 +10,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
  * never batch names or owners.
  */
 export async function indexPage(grid: Grid, assets: { hash: string } | null, buildProblem: string | null) {
-  const [wu, hours, hosts, running] = await Promise.all([wuTotals(grid), computeHours(grid), hostCounts(grid), runningNow(grid, null, 1000)]);
-  const byKernel = new Map<string, { batches: number; running: number }>();
-  for (const b of running) {
-    const k = byKernel.get(b.kernel) ?? { batches: 0, running: 0 };
-    byKernel.set(b.kernel, { batches: k.batches + 1, running: k.running + b.running });
-  }
-  const rows: [string, number][] = [
-    ['pending', wu.pending], ['running', wu.running], ['validating', wu.validating],
-    ['completed', wu.completed], ['failed', wu.failed], ['cancelled', wu.cancelled], ['total', wu.total],
-  ];
+  const { rows, byKernel, hours, hosts } = await publicStatus(grid);
   const v = assets ? `?v=${assets.hash}` : '';
   return html`<!doctype html>
 <html lang="en">

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { computeHours, hostCounts, runningNow, wuTotals } from './reads/queue-overview';
+import { publicStatus } from './reads/public-status';
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -16,16 +16,7 @@ export function statusPageRoutes(grid: Grid) {
     .get('/',
       describeRoute({ summary: 'Server status page (HTML)', produces: ['text/html'] }),
       async (c) => {
-        const [wu, hours, hosts, running] = await Promise.all([wuTotals(grid), computeHours(grid), hostCounts(grid), runningNow(grid, null, 1000)]);
-        const byKernel = new Map<string, { batches: number; running: number }>();
-        for (const b of running) {
-          const k = byKernel.get(b.kernel) ?? { batches: 0, running: 0 };
-          byKernel.set(b.kernel, { batches: k.batches + 1, running: k.running + b.running });
-        }
-        const rows: [string, number][] = [
-          ['pending', wu.pending], ['running', wu.running], ['validating', wu.validating],
-          ['completed', wu.completed], ['failed', wu.failed], ['cancelled', wu.cancelled], ['total', wu.total],
-        ];
+        const { rows, byKernel, hours, hosts } = await publicStatus(grid);
         return c.html(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="15">
 <title>nfl-grid status</title>
