@@ -40,14 +40,16 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
   });
 
   const both = () => makeHost(t.db, { kernels: [BENCH, SEASON] });
-  const decisions = () => q<{
+  // Decision rows are written after the work is sent: wait for the bandit's queue before reading.
+  const settledRows = async <T,>(read: () => Promise<T>) => { await banditOf(t.grid).settled(); return read(); };
+  const decisions = () => settledRows(() => q<{
     id: number; arm: string; propensity: number; probabilities: number[]; candidates: string[]; fallback: string[]; explore: boolean;
     wu_ids: number[]; replicas: number; strategy: string; strategy_version: number; seed: number;
-  }>(t.db, sql`SELECT * FROM bandit_decisions ORDER BY id`);
-  const arms = async () => new Map((await q<{
+  }>(t.db, sql`SELECT * FROM bandit_decisions ORDER BY id`));
+  const arms = async () => new Map((await settledRows(() => q<{
     arm: string; decisions: number; explorations: number; pulls: number; replicas: number; n: number; reward_sum: number; iw_loss_sum: number;
     validated: number; failed: number; dropped: number; cap_share: number | null; cap_reason: string | null;
-  }>(t.db, sql`SELECT * FROM bandit_arms ORDER BY arm`)).map((a) => [a.arm, a]));
+  }>(t.db, sql`SELECT * FROM bandit_arms ORDER BY arm`))).map((a) => [a.arm, a]));
 
   /** Runs rounds of every volunteer, then validates and waits for the rewards. */
   async function rounds(n: number, vols: { s: Awaited<ReturnType<typeof sessionFor>>; h: Awaited<ReturnType<typeof both>> }[], opts: Parameters<typeof volunteerRound>[4] = {}) {
@@ -257,6 +259,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
       for (let r = 0; r < 3; r++) {
         await Promise.all(vols.map((v, i) => volunteerRound(i % 2 ? other : t.grid, (s, m) => (i % 2 ? sched2 : scheduler).requestWork(s, m), v.s, v.h, { max: 3 })));
       }
+      await Promise.all([banditOf(t.grid).settled(), banditOf(other).settled()]); // every decision row written
       // Validate without events, then both coordinators record every reward at once.
       const events = t.grid.events.emit;
       (t.grid.events as { emit: unknown }).emit = () => {};

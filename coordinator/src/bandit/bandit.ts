@@ -15,6 +15,7 @@ import { readState, type BanditState } from './state';
  * shared by every coordinator. In memory are only a short cache of the state row, the seed
  * source, and a queue that runs reward recording and upkeep one job at a time:
  *   rewards   on wu.validated / wu.failed, the WUs' rewards go into their arms
+ *   decisions each packet's decision row, written after the work is on its way
  *   upkeep    at most every checkIntervalMs (on a work request): sweep rewards an event missed,
  *             drop pulls of cancelled WUs, enforce the guardrails
  */
@@ -89,13 +90,20 @@ function createBandit(grid: Grid, seed: number): Bandit {
     return trips;
   }
 
+  /** Records rewards; new ones make the cached arm statistics stale, so the next decision reads them. */
+  async function rewards(wuIds: number[] | null): Promise<number> {
+    const n = await recordRewards(grid.db, rng, wuIds, warnTracker);
+    if (n > 0) forgetCandidates();
+    return n;
+  }
+
   async function upkeep(): Promise<void> {
-    await recordRewards(grid.db, rng, null, warnTracker);
+    await rewards(null);
     await dropCancelled(grid.db);
     await checkGuardrails();
   }
 
-  const onFinished = ({ wuIds }: { wuIds: number[] }) => void enqueue('recording rewards', () => recordRewards(grid.db, rng, wuIds, warnTracker));
+  const onFinished = ({ wuIds }: { wuIds: number[] }) => void enqueue('recording rewards', () => rewards(wuIds));
   grid.events.on('wu.validated', onFinished);
   grid.events.on('wu.failed', onFinished);
   grid.events.on('batch.finished', ({ state: s }) => {
@@ -112,15 +120,13 @@ function createBandit(grid: Grid, seed: number): Bandit {
       const ctx = { strategy: s.strategy, version: s.version, capWindow: s.limits.windowDecisions, nextSeed: () => decisionRng.nextU32() };
       const d = await decideAndClaim(grid.db, host, max, policy, ctx);
       if (!d) return [];
-      try {
-        await recordDecision(grid.db, host.hostId, ctx, d);
-      } catch (e) {
-        // The replicas are claimed; the work goes out even if its decision could not be written.
-        grid.log.error('bandit: recording a decision failed', { error: e as Error, arm: d.arm });
-      }
+      // Written off the dispatch path, in the same queue as rewards, so a WU's decision is in
+      // before its reward is recorded here (upkeep sweeps rewards another coordinator missed).
+      // The replicas are claimed either way: the work goes out even if the row cannot be written.
+      void enqueue('recording a decision', () => recordDecision(grid.db, host.hostId, ctx, d));
       return d.claimed;
     },
-    recordRewards: (wuIds) => enqueue('recording rewards', () => recordRewards(grid.db, rng, wuIds, warnTracker)).then((n) => n ?? 0),
+    recordRewards: (wuIds) => enqueue('recording rewards', () => rewards(wuIds)).then((n) => n ?? 0),
     checkGuardrails: () => enqueue('guardrails', checkGuardrails).then((t) => t ?? []),
     state,
     invalidate: () => { cached = null; forgetCandidates(); },

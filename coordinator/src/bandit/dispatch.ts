@@ -21,7 +21,8 @@ export interface Candidate { arm: string; stats: ArmStats; capShare: number | nu
 /**
  * Arms with live work for hosts of this kind (kernels, GPU, memory), with their statistics and
  * caps. Read at most every CANDIDATE_TTL_MS per kind of host: it runs on every work request, and
- * a host that already holds an arm's remaining WUs simply falls back to the next arm.
+ * a host that already holds an arm's remaining WUs simply falls back to the next arm. Rewards
+ * recorded in this process drop the cache (forgetCandidates), so decisions learn at once.
  */
 const CANDIDATE_TTL_MS = 250;
 const candidateCache = new WeakMap<Db, Map<string, { at: number; generation: number; rows: Promise<Candidate[]> }>>();
