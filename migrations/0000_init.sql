@@ -128,7 +128,8 @@ CREATE TABLE "replicas" (
 	"spot_check" boolean DEFAULT false NOT NULL,
 	"error_code" text,
 	"error_message" text,
-	"progress" double precision DEFAULT 0 NOT NULL
+	"progress" double precision DEFAULT 0 NOT NULL,
+	"resumed_from" bigint
 );
 --> statement-breakpoint
 CREATE TABLE "work_units" (
@@ -391,6 +392,7 @@ CREATE INDEX "api_keys_user_idx" ON "api_keys" USING btree ("user_id");--> state
 CREATE INDEX "hosts_owner_idx" ON "hosts" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "batches_owner_idx" ON "batches" USING btree ("owner_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "replicas_wu_host_uq" ON "replicas" USING btree ("wu_id","host_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "replicas_resumed_from_uq" ON "replicas" USING btree ("resumed_from") WHERE "replicas"."resumed_from" IS NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "replicas_wu_owner_uq" ON "replicas" USING btree ("wu_id","owner_id");--> statement-breakpoint
 CREATE INDEX "replicas_host_state_idx" ON "replicas" USING btree ("host_id","state");--> statement-breakpoint
 CREATE INDEX "replicas_deadline_idx" ON "replicas" USING btree ("deadline") WHERE "replicas"."state" = 'in_progress';--> statement-breakpoint

@@ -346,6 +346,7 @@ CREATE TABLE replicas (
   error_code text,
   error_message text,
   progress double precision NOT NULL DEFAULT 0,
+  resumed_from bigint,
   CONSTRAINT replicas_host_id_hosts_id_fk FOREIGN KEY (host_id) REFERENCES hosts(id),
   CONSTRAINT replicas_owner_id_users_id_fk FOREIGN KEY (owner_id) REFERENCES users(id),
   CONSTRAINT replicas_pkey PRIMARY KEY (id),
@@ -353,6 +354,7 @@ CREATE TABLE replicas (
 );
 CREATE INDEX replicas_deadline_idx ON public.replicas USING btree (deadline) WHERE (state = 'in_progress'::replica_state);
 CREATE INDEX replicas_host_state_idx ON public.replicas USING btree (host_id, state);
+CREATE UNIQUE INDEX replicas_resumed_from_uq ON public.replicas USING btree (resumed_from) WHERE (resumed_from IS NOT NULL);
 CREATE UNIQUE INDEX replicas_wu_host_uq ON public.replicas USING btree (wu_id, host_id);
 CREATE UNIQUE INDEX replicas_wu_owner_uq ON public.replicas USING btree (wu_id, owner_id);
 

@@ -2,10 +2,11 @@ import type { MiddlewareHandler } from 'hono';
 import { Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { annotate } from '../openapi/registry';
+import { verifyActiveHost } from './active-host';
 import { API_KEY_PREFIX, userForApiKey } from './api-keys';
 import { bearerToken } from './secrets';
 
-/** Lets in an agent (its host credential, a JWT) or any user (an API key): for input downloads. */
+/** Lets in an agent (its host credential, a JWT, of a host not banned) or any user (an API key): for input downloads. */
 export function requireHostOrKey(grid: Grid): MiddlewareHandler {
   return annotate(async function requireHostOrKey(c, next) {
     const token = bearerToken(c.req.header('authorization'));
@@ -15,7 +16,7 @@ export function requireHostOrKey(grid: Grid): MiddlewareHandler {
       if (!user) throw new Unauthorized('unknown or revoked API key', 'bad_api_key');
       c.set('user', user);
     } else {
-      await grid.keys.verifyHostCredential(token);
+      await verifyActiveHost(grid, token);
     }
     await next();
   }, { auth: { kind: 'host-or-api-key' } });

@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  BENCH, benchOutput, groupBy, makeHost, makeUser, openTestGrid, policyOf, q, replicaRows, resetData, submitBenchBatch, wuIdsOf, wuRows,
+  BENCH, benchOutput, computeResults, expireReplica, groupBy, makeHost, makeUser, openTestGrid, policyOf, q, replicaRows, resetData, submitBenchBatch, wuIdsOf, wuRows,
   type TestGrid, type TestHost,
 } from '../../../test/support/grid-fixtures';
 import { openPostgres, type Db } from '../db/index';
 import { dbKinds } from '../../../test/support/test-db';
+import type { AgentSession } from '../gateway/agent-session';
+import { handleCheckpoint } from '../gateway/handle-progress';
 import { claimWork, type ClaimPolicy } from './claim-work';
+import { recordReplicaFailures } from './record-replica-errors';
+import { reportResults } from './report-results';
+import { timeOutReplicas } from './time-out-replicas';
 
 /*
  * claimWork on a real database: who may take which WU, in what order, how concurrent claims share
@@ -159,6 +165,51 @@ describe.each(dbKinds())('claimWork on %s', (kind) => {
     } finally {
       for (const db of extra) await db.close();
     }
+  });
+
+  describe('resuming from an uploaded checkpoint', () => {
+    const upload = async (h: TestHost, replicaId: number, step: number) => {
+      const data = Buffer.from(JSON.stringify({ step })).toString('base64');
+      const sha256 = createHash('sha256').update(Buffer.from(data, 'base64')).digest('hex');
+      expect(await handleCheckpoint(t.grid, { hostId: h.id } as AgentSession, { type: 'checkpoint', replicaId, step, sha256, data })).toBeNull();
+    };
+    const resumedFrom = async (replicaId: number) => (await q<{ resumed_from: number | null }>(t.db, sql`SELECT resumed_from FROM replicas WHERE id = ${replicaId}`))[0]!.resumed_from;
+
+    it('hands a stopped replica\'s checkpoint to one new replica, never while its uploader runs; the uploader cannot report after', async () => {
+      await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 2, maxTotalReplicas: 6, adaptive: false } });
+      const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => makeHost(t.db)));
+      const [ra] = await claim(a!);
+      await upload(a!, ra!.replica_id, 7);
+      // A still runs: the quorum's second replica starts from scratch, or the two would share A's state.
+      const [rb] = await claim(b!);
+      expect(rb!.checkpoint_step).toBeNull();
+      expect(await resumedFrom(rb!.replica_id)).toBeNull();
+
+      await expireReplica(t.db, ra!.replica_id);
+      expect(await t.db.transaction((tx) => timeOutReplicas(tx, 10))).toHaveLength(1);
+      const [rc] = await claim(c!);
+      expect([rc!.checkpoint_step, rc!.checkpoint_sha256 !== null, await resumedFrom(rc!.replica_id)]).toEqual([7, true, ra!.replica_id]);
+      // A's late result is refused: its work went on in C.
+      expect(await reportResults(t.db, a!.id, a!.benchmarkFlops, await computeResults(a!, [ra!]))).toEqual([]);
+
+      // C gives up without uploading: the next replica starts from scratch (A's checkpoint was handed on once).
+      await recordReplicaFailures(t.db, c!.id, [{ replicaId: rc!.replica_id, state: 'abandoned', code: 'abandoned', message: 'test' }]);
+      const [rd] = await claim(d!);
+      expect([rd!.checkpoint_step, await resumedFrom(rd!.replica_id)]).toEqual([null, null]);
+    });
+
+    it('never hands a checkpoint to unreplicated work', async () => {
+      await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 2, adaptive: true } });
+      const a = await makeHost(t.db);
+      const [ra] = await claim(a);
+      await upload(a, ra!.replica_id, 3);
+      await recordReplicaFailures(t.db, a.id, [{ replicaId: ra!.replica_id, state: 'abandoned', code: 'abandoned', message: 'test' }]);
+      // A WU that has been out before is never solo; make it fresh again to reach the solo path.
+      await t.db.rows(sql`UPDATE work_units SET replicas_sent = 0`);
+      const [solo] = await claim(await makeHost(t.db, { consecutiveValid: 20, errorRate: 0.01 }), 100, { spotCheckRate: 0 });
+      expect((await wuRows(t.db))[0]!.min_quorum).toBe(1);
+      expect([solo!.checkpoint_step, await resumedFrom(solo!.replica_id)]).toEqual([null, null]);
+    });
   });
 
   describe('adaptive replication', () => {

@@ -86,14 +86,20 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
        WHERE w.id = p.id
       RETURNING w.id, w.kernel, w.kernel_version, w.params, w.seed, w.inputs, w.cost_estimate, w.delay_bound_seconds
     ), ins AS (
-      INSERT INTO replicas (wu_id, host_id, owner_id, state, deadline, spot_check)
-      SELECT u.id, ${host.hostId}, ${host.ownerId}, 'in_progress', now() + make_interval(secs => u.delay_bound_seconds), p.eligible AND NOT p.solo
+      -- The WU's uploaded checkpoint is handed on only to a replicated claim, only once, and only
+      -- when its uploader has stopped (gave up, errored or timed out; see resumedFrom).
+      INSERT INTO replicas (wu_id, host_id, owner_id, state, deadline, spot_check, resumed_from)
+      SELECT u.id, ${host.hostId}, ${host.ownerId}, 'in_progress', now() + make_interval(secs => u.delay_bound_seconds), p.eligible AND NOT p.solo,
+             (SELECT cp.replica_id FROM checkpoints cp JOIN replicas up ON up.id = cp.replica_id
+               WHERE cp.wu_id = u.id AND NOT p.solo
+                 AND up.state IN ('timed_out', 'abandoned', 'errored', 'cancelled')
+                 AND NOT EXISTS (SELECT 1 FROM replicas x WHERE x.resumed_from = cp.replica_id))
         FROM upd u JOIN picked p ON p.id = u.id
-      RETURNING id, wu_id, deadline
+      RETURNING id, wu_id, deadline, resumed_from
     )
     SELECT ins.id AS replica_id, ins.wu_id, ins.deadline, u.kernel, u.kernel_version, u.params, u.seed, u.inputs,
            u.cost_estimate, cp.step AS checkpoint_step, cp.sha256 AS checkpoint_sha256
       FROM ins JOIN upd u ON u.id = ins.wu_id
-      LEFT JOIN checkpoints cp ON cp.wu_id = ins.wu_id
+      LEFT JOIN checkpoints cp ON cp.wu_id = ins.wu_id AND cp.replica_id = ins.resumed_from
      ORDER BY ins.id`;
 }

@@ -14,7 +14,8 @@ export interface ReportedResult {
 
 /**
  * Records a packet of results from one host in one transaction. Only replicas this host holds
- * (in progress, or timed out but not yet replaced) are accepted; each accepted result marks its
+ * (in progress, or timed out, and not handed on to a replica resuming from their checkpoint)
+ * are accepted; each accepted result marks its
  * WU for validation. Returns the accepted replica ids; the rest are refused.
  */
 export async function reportResults(db: Db, hostId: string, benchmarkFlops: number, results: ReportedResult[]): Promise<{ replicaId: number; wuId: number }[]> {
@@ -42,6 +43,8 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
                                     cw.cost_estimate * ${k}::float8 * 2)
         FROM d, work_units cw
        WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ('in_progress', 'timed_out') AND cw.state NOT IN ('failed', 'cancelled')
+         -- a replica whose checkpoint another replica resumed from has handed its work on
+         AND NOT EXISTS (SELECT 1 FROM replicas x WHERE x.resumed_from = r.id)
       RETURNING r.id, r.wu_id
     ), per_wu AS (
       SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id

@@ -7,6 +7,7 @@ import { dbKinds } from '../../../test/support/test-db';
 import type { AgentSession } from '../gateway/agent-session';
 import { handleCheckpoint } from '../gateway/handle-progress';
 import { claimWork } from '../queue/claim-work';
+import { recordReplicaFailures } from '../queue/record-replica-errors';
 import { checkpointsRoutes } from './checkpoints';
 import { errorHandler } from './http/on-error';
 
@@ -37,19 +38,24 @@ describe.each(dbKinds())('checkpoints route (%s)', (kind) => {
     app.onError(errorHandler(t.grid));
     const researcher = await makeUser(t.db, { role: 'researcher' });
     await submitBenchBatch(t.grid, researcher, { n: 2, policy: { minQuorum: 1, adaptive: false } });
+    // The uploader checkpoints its replica of the first WU and gives both up; the holder takes them over.
+    const uploader = await makeHost(t.db);
     holder = await makeHost(t.db);
     other = await makeHost(t.db);
+    const first = await claimWork(t.db, uploader.claiming, 2, policyOf(t.grid));
+    expect(first).toHaveLength(2);
+    const problem = await handleCheckpoint(t.grid, { hostId: uploader.id } as AgentSession,
+      { type: 'checkpoint', replicaId: first[0]!.replica_id, step: 40, sha256, data: Buffer.from(bytes).toString('base64') });
+    expect(problem).toBeNull();
+    await recordReplicaFailures(t.db, uploader.id, first.map((c) => ({ replicaId: c.replica_id, state: 'abandoned' as const, code: 'abandoned', message: 'stopping' })));
     const claimed = await claimWork(t.db, holder.claiming, 2, policyOf(t.grid));
-    expect(claimed).toHaveLength(2);
+    expect(claimed.map((c) => [c.wu_id, c.checkpoint_step])).toEqual([[first[0]!.wu_id, 40], [first[1]!.wu_id, null]]);
     [wuWithCheckpoint, wuWithout] = [claimed[0]!.wu_id, claimed[1]!.wu_id];
     replicaId = claimed[0]!.replica_id;
-    const session = { hostId: holder.id } as AgentSession;
-    const problem = await handleCheckpoint(t.grid, session, { type: 'checkpoint', replicaId, step: 40, sha256, data: Buffer.from(bytes).toString('base64') });
-    expect(problem).toBeNull();
   });
   afterAll(async () => t?.close());
 
-  it('gives the holder of an in-progress replica the newest checkpoint, bytes matching the sha256', async () => {
+  it('gives the replica it was handed to the newest checkpoint, bytes matching the sha256', async () => {
     const r = await get(wuWithCheckpoint, await credential(holder));
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ wuId: wuWithCheckpoint, step: 40, sha256, data: Buffer.from(bytes).toString('base64') });

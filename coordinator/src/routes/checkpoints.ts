@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { verifyActiveHost } from '../auth/active-host';
 import { bearerToken } from '../auth/secrets';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
 import type { Grid } from '../grid';
@@ -12,7 +13,8 @@ const WuParam = z.object({ wuId: z.coerce.number().int('expected an integer id')
 /**
  * The newest uploaded checkpoint of a work unit, for a reissued replica to resume from (the work
  * item's `resumeFrom` names its step and sha256; the agent verifies the bytes). Only an agent —
- * its host credential as the bearer — that holds an in-progress replica of that WU may fetch it.
+ * its host credential as the bearer — whose in-progress replica was handed that checkpoint at
+ * claim time may fetch it; for other holders there is none (404).
  * Mounted under /api/v1.
  */
 export function checkpointsRoutes(grid: Grid) {
@@ -26,12 +28,14 @@ export function checkpointsRoutes(grid: Grid) {
       async (c) => {
         const token = bearerToken(c.req.header('authorization'));
         if (!token) throw new Unauthorized('missing credentials: send Authorization: Bearer <host credential>', 'missing_credentials');
-        const { hostId } = await grid.keys.verifyHostCredential(token);
+        const { hostId } = await verifyActiveHost(grid, token);
         const { wuId } = c.req.valid('param');
         const [row] = await grid.db.rows<{ holds: boolean; step: number | null; sha256: string | null; data: string | null }>(sql`
           SELECT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = ${wuId} AND r.host_id = ${hostId} AND r.state = 'in_progress') AS holds,
                  cp.step, cp.sha256, cp.data
-            FROM (SELECT 1) one LEFT JOIN checkpoints cp ON cp.wu_id = ${wuId}`);
+            FROM (SELECT 1) one
+            LEFT JOIN checkpoints cp ON cp.wu_id = ${wuId}
+                  AND EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = ${wuId} AND r.host_id = ${hostId} AND r.state = 'in_progress' AND r.resumed_from = cp.replica_id)`);
         if (!row?.holds) throw new Forbidden('this host holds no in-progress replica of that work unit', 'not_holding_replica');
         if (row.step === null || row.sha256 === null || row.data === null) throw new NotFound('checkpoint', 'wuId');
         return c.json({ wuId, step: row.step, sha256: row.sha256, data: row.data });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHost } from '../../../test/support/grid-fixtures';
 import { dbKinds } from '../../../test/support/test-db';
 import { openApiPath } from '../openapi/document';
 import { benchSpec, openTestApp, type TestApp } from './testing';
@@ -115,7 +116,8 @@ describe.each(dbKinds())('grid views, system routes and the OpenAPI document (%s
     const [input] = await t.grid.inputs.resolve(['teams.crosswalk']);
     const bytes = readFileSync(t.grid.inputs.pathOf(input!.sha256)!);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(input!.sha256);
-    const credential = await t.grid.keys.issueHostCredential('00000000-0000-4000-8000-000000000001', vol.id);
+    const host = await makeHost(t.grid.db, { ownerId: vol.id });
+    const credential = await t.grid.keys.issueHostCredential(host.id, vol.id);
     const byHost = await t.app.request(`/api/v1/inputs/${input!.sha256}`, { headers: { authorization: `Bearer ${credential}` } });
     expect(byHost.status).toBe(200);
     expect(Buffer.from(await byHost.arrayBuffer()).equals(bytes)).toBe(true);
@@ -125,5 +127,11 @@ describe.each(dbKinds())('grid views, system routes and the OpenAPI document (%s
     expect((await t.call('GET', `/api/v1/inputs/${input!.sha256}`, { key: null, headers: { authorization: 'Bearer not.a.jwt' } })).status).toBe(401);
     expect((await t.call('GET', `/api/v1/inputs/${'0'.repeat(64)}`, { key: vol.key })).status).toBe(404);
     expect((await t.call('GET', '/api/v1/inputs/XYZ', { key: vol.key })).body.error.field).toBe('sha256');
+    // A credential that verifies is not enough: an unknown host is 401, a banned one 403.
+    const stranger = await t.grid.keys.issueHostCredential('00000000-0000-4000-8000-000000000001', vol.id);
+    expect((await t.call('GET', `/api/v1/inputs/${input!.sha256}`, { key: null, headers: { authorization: `Bearer ${stranger}` } })).body.error.code).toBe('unknown_host');
+    await t.grid.db.rows(sql`UPDATE hosts SET status = 'banned' WHERE id = ${host.id}`);
+    const banned = await t.call('GET', `/api/v1/inputs/${input!.sha256}`, { key: null, headers: { authorization: `Bearer ${credential}` } });
+    expect([banned.status, banned.body.error.code]).toEqual([403, 'host_banned']);
   });
 });

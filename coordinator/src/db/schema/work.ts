@@ -124,8 +124,15 @@ export const replicas = pgTable('replicas', {
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
   progress: doublePrecision('progress').notNull().default(0),
+  /**
+   * The replica whose uploaded checkpoint this one was given to resume from. A checkpoint is
+   * handed on once, and its uploader may not report afterwards, so no two results share a
+   * computation (a poisoned checkpoint cannot make two replicas agree).
+   */
+  resumedFrom: bigint('resumed_from', { mode: 'number' }),
 }, (t) => [
   uniqueIndex('replicas_wu_host_uq').on(t.wuId, t.hostId),
+  uniqueIndex('replicas_resumed_from_uq').on(t.resumedFrom).where(sql`${t.resumedFrom} IS NOT NULL`),
   uniqueIndex('replicas_wu_owner_uq').on(t.wuId, t.ownerId),
   index('replicas_host_state_idx').on(t.hostId, t.state),
   index('replicas_deadline_idx').on(t.deadline).where(sql`${t.state} = 'in_progress'`),
