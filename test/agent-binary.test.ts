@@ -105,6 +105,6 @@ describe('dist/nfl-agent (single executable)', () => {
     expect(agent.lines.join('\n')).toMatch(/agent stopped host=/);
     const after = await runBinary(['status', '--data-dir', agent.dataDir]);
     expect(after.stdout).toMatch(/not running \(last seen pid \d+\)/);
-    expect(after.stdout).toMatch(/credit +\d+\.\d+ claimed for 3 accepted results/);
+    expect(after.stdout).toMatch(/credit +\d+\.\d+ granted for \d+ valid results \(0 invalid\) · \d+\.\d+ claimed for 3 accepted/);
   }, 300_000);
 });

@@ -4,6 +4,7 @@ import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
+import { readStatus } from '../agent/src/status-file';
 import { eventually } from './support/api-client';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 import { dbKinds } from './support/test-db';
@@ -72,6 +73,17 @@ describe.each(dbKinds())('grid flow on %s', (kind) => {
     expect(hosts).toHaveLength(3);
     for (const h of hosts) expect(h.total_credit).toBeCloseTo(h.ledger, 9);
     expect(hosts.reduce((s, h) => s + h.total_credit, 0)).toBeGreaterThan(0);
+    // Each agent was told its verdicts: its status shows the credit its ledger rows hold.
+    for (const a of agents) {
+      const [mine] = await db.rows<{ n: number; granted: number }>(sql`
+        SELECT count(*)::int AS n, coalesce(sum(granted), 0)::float8 AS granted FROM credit_ledger WHERE host_id = ${a.hostId}`);
+      const status = await eventually(async () => {
+        const st = await readStatus(a.dataDir);
+        return st && st.credit.valid === mine!.n ? st : null;
+      }, 30_000, `status of ${a.hostId} shows ${mine!.n} valid results`);
+      expect(status.credit.granted).toBeCloseTo(mine!.granted, 6);
+      expect(status.credit.invalid).toBe(0);
+    }
 
     // The researcher downloads the validated outputs, and they are what the kernel computes.
     const results = await researcher.api.get(`/api/v1/batches/${batchId}/results?format=json`);
@@ -119,6 +131,11 @@ describe.each(dbKinds())('grid flow on %s', (kind) => {
     expect(h.invalid_count).toBe(cheats.length);
     expect(h.error_rate).toBeGreaterThan(0.1);
     expect(h.total_credit).toBe(0);
+    const told = await eventually(async () => {
+      const st = await readStatus(cheater.dataDir);
+      return st && st.credit.invalid === cheats.length ? st : null;
+    }, 30_000, 'the cheater is told its results were invalid');
+    expect([told.credit.valid, told.credit.granted]).toEqual([0, 0]);
 
     const results = await db.rows<{ seq: number; output: unknown; params: any; seed: number }>(sql`
       SELECT s.seq, s.output, w.params, w.seed FROM science_results s JOIN work_units w ON w.id = s.wu_id WHERE s.batch_id = ${batchId} ORDER BY s.seq`);

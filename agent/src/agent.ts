@@ -117,6 +117,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
   loop = new WorkLoop({
     settings, hostId, keys: coordinatorKeys(settings.coordinator), outbox, reporter, heat, send, log,
     onFinishedExit: () => o.requestStop('finish --exit: the work in hand is done'),
+    onCredit: (results) => credit.onVerdicts(results),
     hand: (l) => new WorkInHand({
       hostId, store, checkpoints, outbox, reporter, heat, log,
       sendError: (id, code, message) => l.sendError(id, code, message),

@@ -29,7 +29,7 @@ const status = (o: Partial<AgentStatus> = {}): AgentStatus => ({
     { replicaId: 12, wuId: 7, kernel: 'mc.season@1', state: 'running', step: 40, totalSteps: 100, percent: 40, resumedFrom: 25 },
     { replicaId: 13, wuId: 8, kernel: 'mc.season@1', state: 'queued', step: 0, totalSteps: 0, percent: 0, resumedFrom: null },
   ],
-  outbox: 1, credit: { accepted: 3, claimed: 1.5 }, ...o,
+  outbox: 1, credit: { accepted: 3, claimed: 1.5, granted: 1.25, valid: 2, invalid: 1 }, ...o,
 });
 
 describe('status.json', () => {
@@ -40,7 +40,7 @@ describe('status.json', () => {
     expect(text).toContain(`running (pid ${process.pid})`);
     expect(text).toMatch(/intensity +medium \(stepped down from high\) · 1 thread × 100% duty = 50% of the CPU/);
     expect(text).toMatch(/sensors +CPU 91 °C, load 97% · GPU missing · memory 41% · battery none · user idle unknown/);
-    expect(text).toMatch(/credit +1\.50 claimed for 3 accepted results/);
+    expect(text).toMatch(/credit +1\.25 granted for 2 valid results \(1 invalid\) · 1\.50 claimed for 3 accepted/);
     expect(text).toContain(`replica 12 (wu 7, mc.season@1) ${bar(40)}  40.0% step 40/100 resumed@25`);
     expect(text).toContain('replica 13 (wu 8, mc.season@1) queued');
     expect(viewLines(s)[0]).toContain('working');
@@ -83,14 +83,15 @@ describe('data folder lock and credit tally', () => {
     await unlock();
   });
 
-  it('counts accepted results and the credit their estimates are worth, across restarts', async () => {
+  it('counts accepted results, the credit their estimates are worth and what validation granted, across restarts', async () => {
     const t = await CreditTally.open(dir);
     t.onFinished({ replicaId: 5, costEstimate: 86400e9 / 200 } as never);
     t.onFinished({ replicaId: 6, costEstimate: 1e12 } as never);
     t.onAck([5], [6]);
     expect(t).toMatchObject({ accepted: 1, claimed: 1 });
+    t.onVerdicts([{ valid: true, granted: 0.75 }, { valid: false, granted: 0 }, { valid: true, granted: 0.5 }]);
     await t.save();
-    expect(await CreditTally.open(dir)).toMatchObject({ accepted: 1, claimed: 1 });
+    expect(await CreditTally.open(dir)).toMatchObject({ accepted: 1, claimed: 1, granted: 1.25, valid: 2, invalid: 1 });
   });
 });
 

@@ -51,7 +51,7 @@ export interface AgentStatus {
   cpuShare: number | null;
   items: ItemStatus[];
   outbox: number;
-  credit: { accepted: number; claimed: number };
+  credit: { accepted: number; claimed: number; granted: number; valid: number; invalid: number };
 }
 
 export async function writeStatus(dataDir: string, status: AgentStatus): Promise<void> {
@@ -120,7 +120,7 @@ export function formatStatus(s: AgentStatus, alive: boolean, now = Date.now()): 
     row('intensity', describeIntensity(s)),
     row('backend', `${s.backend} · this agent uses ${s.cpuShare === null ? '—' : `${Math.round(s.cpuShare * 100)}%`} of the machine's CPU`),
     row('sensors', describeSensors(s)),
-    row('credit', `${s.credit.claimed.toFixed(2)} claimed for ${s.credit.accepted} accepted results (granted credit: see the console)`),
+    row('credit', `${s.credit.granted.toFixed(2)} granted for ${s.credit.valid} valid results (${s.credit.invalid} invalid) · ${s.credit.claimed.toFixed(2)} claimed for ${s.credit.accepted} accepted`),
     row('outbox', `${s.outbox} result${s.outbox === 1 ? '' : 's'} waiting to be acknowledged`),
   ];
   if (!s.items.length) lines.push(row('work', 'none in hand'));

@@ -58,7 +58,7 @@ export function buildStatus(s: StatusSources): AgentStatus {
     cpuShare: m.cpuShare,
     items: s.loop.hand.statuses(),
     outbox: s.outbox.size,
-    credit: { accepted: s.credit.accepted, claimed: s.credit.claimed },
+    credit: { accepted: s.credit.accepted, claimed: s.credit.claimed, granted: s.credit.granted, valid: s.credit.valid, invalid: s.credit.invalid },
   };
 }
 

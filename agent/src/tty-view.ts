@@ -62,7 +62,7 @@ export function viewLines(s: AgentStatus): string[] {
     `── nfl-agent ${s.version} · ${s.name} · ${s.connected ? `connected to ${s.coordinator}` : 'not connected'} · ${loopLabel(s)}`,
     `heat    ${describeIntensity(s)}${share} · backend ${s.backend}`,
     `sensors ${describeSensors(s)}`,
-    `credit  ${s.credit.claimed.toFixed(2)} claimed · ${s.credit.accepted} results accepted · outbox ${s.outbox}`,
+    `credit  ${s.credit.granted.toFixed(2)} granted (${s.credit.valid} valid, ${s.credit.invalid} invalid) · ${s.credit.claimed.toFixed(2)} claimed · outbox ${s.outbox}`,
   ];
   const items = s.items.filter((i) => i.state !== 'queued');
   const queued = s.items.length - items.length;

@@ -44,6 +44,8 @@ export interface WorkLoopDeps {
   log: Logger;
   /** The work in hand is done in finish mode with `exitAfter`: the agent should stop. */
   onFinishedExit?: () => void;
+  /** Validation outcomes of this host's results (the coordinator's `credit` message). */
+  onCredit?: (results: MessageOf<CoordinatorMessage, 'credit'>['results']) => void;
 }
 
 type ErrorMsg = MessageOf<AgentMessage, 'error'>;
@@ -164,6 +166,13 @@ export class WorkLoop {
       case 'result_ack':
         void this.d.reporter.onAck(msg).then(() => this.wake(), (e) => log.error(`cannot update the outbox: ${describe(e)}`));
         return;
+      case 'credit': {
+        const valid = msg.results.filter((r) => r.valid);
+        const granted = valid.reduce((s, r) => s + r.granted, 0);
+        log.info(`validated valid=${valid.length} invalid=${msg.results.length - valid.length} granted=${granted.toFixed(4)}`, { replicaIds: msg.results.map((r) => r.replicaId) });
+        this.d.onCredit?.(msg.results);
+        return;
+      }
       case 'error':
         log.warn(`coordinator error (${msg.code}): ${msg.message}`, { code: msg.code, fields: msg.fields });
         return;

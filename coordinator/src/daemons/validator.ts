@@ -5,6 +5,7 @@ import { assimilate } from '../validation/assimilate';
 import { decide, type Decision } from '../validation/decide';
 import { lockWorkUnitsToValidate, loadReportedReplicas } from '../validation/load-for-validation';
 import { sendCancels } from '../work/send-cancels';
+import { sendVerdicts } from '../work/send-verdicts';
 
 const PASS_SIZE = 500;
 
@@ -43,6 +44,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
   });
   if (!result) return 0;
   if (result.cancelled.length) await sendCancels(grid, result.cancelled, 'quorum reached');
+  if (result.verdicts.length) await sendVerdicts(grid, result.verdicts);
   if (result.validated.length) grid.events.emit('wu.validated', { wuIds: result.validated });
   for (const f of result.failed) grid.events.emit('wu.failed', { wuIds: [f.id], reason: f.reason });
   for (const batchId of result.finishedBatches) grid.events.emit('batch.finished', { batchId, state: 'done' });

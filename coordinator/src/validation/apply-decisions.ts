@@ -10,7 +10,11 @@ export interface AppliedDecisions {
   failed: { id: number; reason: string }[];
   cancelled: { replicaId: number; hostId: string }[];
   batchIds: string[];
+  /** Replicas judged valid or invalid in this pass, for telling their hosts. */
+  verdicts: Verdict[];
 }
+
+export interface Verdict { hostId: string; replicaId: number; valid: boolean; granted: number }
 
 /**
  * Writes a pass of validator decisions in the caller's transaction: replica validate states and
@@ -26,6 +30,7 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   const ledger: { host: string; user: string; replica: number; wu: number; claimed: number; granted: number }[] = [];
   const validated: number[] = [];
   const failed: { id: number; reason: string }[] = [];
+  const verdicts: Verdict[] = [];
   const outcome = (hostId: string) => {
     let o = hosts.get(hostId);
     if (!o) hosts.set(hostId, (o = { hostId, valid: 0, invalid: 0, errors: 0, credit: 0 }));
@@ -35,6 +40,7 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
     for (const id of ids) {
       const r = byId.get(id)!;
       repUpdates.push({ id, vs: 'valid', granted });
+      verdicts.push({ hostId: r.hostId, replicaId: id, valid: true, granted });
       const o = outcome(r.hostId);
       o.valid++;
       o.credit += granted;
@@ -44,8 +50,10 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   };
   const markInvalid = (ids: number[]) => {
     for (const id of ids) {
+      const hostId = byId.get(id)!.hostId;
       repUpdates.push({ id, vs: 'invalid', granted: 0 });
-      outcome(byId.get(id)!.hostId).invalid++;
+      verdicts.push({ hostId, replicaId: id, valid: false, granted: 0 });
+      outcome(hostId).invalid++;
     }
   };
 
@@ -119,5 +127,5 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   }
   await applyHostOutcomes(tx, [...hosts.values()]);
   await applyUserCredit(tx, userCredit);
-  return { validated, failed, cancelled, batchIds: [...new Set(wus.filter((w) => finishedIds.includes(w.id)).map((w) => w.batchId))] };
+  return { validated, failed, cancelled, verdicts, batchIds: [...new Set(wus.filter((w) => finishedIds.includes(w.id)).map((w) => w.batchId))] };
 }

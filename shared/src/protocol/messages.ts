@@ -123,6 +123,19 @@ export const ResultAckMsg = z.object({
   rejected: z.array(z.object({ replicaId: z.number().int().positive(), code: z.string(), message: z.string() })),
 });
 
+/**
+ * How this host's results fared in validation: valid ones with the credit granted (cobblestones),
+ * invalid ones with none. Sent after each validator pass that decided some; informational.
+ */
+export const CreditMsg = z.object({
+  type: z.literal('credit'),
+  results: z.array(z.object({
+    replicaId: z.number().int().positive(),
+    valid: z.boolean(),
+    granted: z.number().nonnegative(),
+  })).min(1),
+});
+
 export const CoordinatorErrorMsg = z.object({
   type: z.literal('error'),
   code: z.string(),
@@ -132,7 +145,7 @@ export const CoordinatorErrorMsg = z.object({
 });
 
 export const CoordinatorMessage = z.discriminatedUnion('type', [
-  WelcomeMsg, WorkMsg, CancelMsg, NoWorkMsg, ConfigMsg, ResultAckMsg, CoordinatorErrorMsg,
+  WelcomeMsg, WorkMsg, CancelMsg, NoWorkMsg, ConfigMsg, ResultAckMsg, CreditMsg, CoordinatorErrorMsg,
 ]);
 export type CoordinatorMessage = z.infer<typeof CoordinatorMessage>;
 
