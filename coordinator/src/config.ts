@@ -35,6 +35,28 @@ export interface CoordinatorConfig {
     hostOfflineMs: number;
   };
   agentDefaults: { checkpointIntervalSeconds: number; progressIntervalSeconds: number };
+  /**
+   * HMAC key of console sessions (NFL_GRID_SESSION_SECRET, base64url, at least 32 bytes), for
+   * several coordinators behind one address; null: `<dataDir>/session-secret`, made on first use.
+   */
+  sessionSecret: Uint8Array | null;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'bad_config';
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function sessionSecretOf(v: string | undefined): Uint8Array | null {
+  if (v === undefined || v.trim() === '') return null;
+  const text = v.trim();
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new ConfigError('NFL_GRID_SESSION_SECRET', 'expected base64url text (A–Z, a–z, 0–9, - and _)');
+  const key = new Uint8Array(Buffer.from(text, 'base64url'));
+  if (key.length < 32) throw new ConfigError('NFL_GRID_SESSION_SECRET', `holds ${key.length} bytes; at least 32 are needed (openssl rand -base64 32 | tr '+/' '-_' | tr -d '=')`);
+  return key;
 }
 
 export interface ConfigOverrides {
@@ -75,5 +97,6 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       hostOfflineMs: num(env.NFL_GRID_HOST_OFFLINE_MS, 60_000),
     },
     agentDefaults: { checkpointIntervalSeconds: num(env.NFL_GRID_CHECKPOINT_S, 30), progressIntervalSeconds: num(env.NFL_GRID_PROGRESS_S, 2) },
+    sessionSecret: sessionSecretOf(env.NFL_GRID_SESSION_SECRET),
   };
 }

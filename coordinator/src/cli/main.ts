@@ -1,3 +1,4 @@
+import { ConfigError } from '../config';
 import { createApi, type Api } from './api-client';
 import { resolveApiKey } from './api-key';
 import { parseCli } from './args';
@@ -48,6 +49,10 @@ function report(e: unknown, io: CliIo): number {
   if (e instanceof CliError) {
     io.err(`nfl-grid: ${e.message}`);
     for (const d of e.details) io.err(`  ${d}`);
+    return EXIT.failed;
+  }
+  if (e instanceof ConfigError) {
+    io.err(`nfl-grid: bad configuration: ${e.message}`);
     return EXIT.failed;
   }
   io.err(`nfl-grid: ${(e as Error)?.stack ?? String(e)}`);

@@ -10,7 +10,8 @@ import type { Grid } from '../grid';
 
 /*
  * Console sessions, stateless: an admin signs in with an API key and gets a cookie holding a JWT
- * (HS256) that names the user and the API key it was made from. The HMAC secret lives in
+ * (HS256) that names the user and the API key it was made from. The HMAC secret is
+ * NFL_GRID_SESSION_SECRET when set (coordinators behind one address share it), else
  * `<dataDir>/session-secret` (mode 0600). Every request still reads the key's row, so revoking the
  * key (or demoting the user) ends its sessions at once; nothing is stored per session.
  */
@@ -22,6 +23,11 @@ const ISSUER = 'nfl-grid-console';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const secrets = new Map<string, Uint8Array>();
+
+/** The configured session secret, else the data folder's (32 random bytes, 0600, made on first use). */
+export function sessionSecretOf(config: { sessionSecret: Uint8Array | null; dataDir: string }): Uint8Array {
+  return config.sessionSecret ?? sessionSecret(config.dataDir);
+}
 
 /** The data folder's session secret, created (32 random bytes, 0600) on first use. */
 export function sessionSecret(dataDir: string): Uint8Array {
@@ -66,7 +72,7 @@ export async function signSession(grid: Grid, userId: string, keyId: string): Pr
     .setIssuer(ISSUER)
     .setIssuedAt()
     .setExpirationTime(`${SESSION_TTL_SECONDS}s`)
-    .sign(sessionSecret(grid.config.dataDir));
+    .sign(sessionSecretOf(grid.config));
 }
 
 /** The user of a session cookie, or null when it is forged, expired, or its key was revoked. */
@@ -74,7 +80,7 @@ export async function userForSession(grid: Grid, token: string): Promise<AuthUse
   let sub: string | undefined;
   let kid: unknown;
   try {
-    const { payload } = await jwtVerify(token, sessionSecret(grid.config.dataDir), {
+    const { payload } = await jwtVerify(token, sessionSecretOf(grid.config), {
       algorithms: ['HS256'], issuer: ISSUER,
     });
     sub = payload.sub;
