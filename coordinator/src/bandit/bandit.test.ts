@@ -135,7 +135,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     }
   });
 
-  it('uses the performance tracker\'s ROI for a WU it has a point for, the fallback otherwise', async () => {
+  it('rewards half for a clean success and half for the performance tracker\'s ROI (none without a point)', async () => {
     await submitArmBatch(t.grid, researcher, 'bench', { n: 2 });
     const h = await makeHost(t.db, { kernels: [BENCH] });
     await volunteerRound(t.grid, (x, m) => scheduler.requestWork(x, m), await sessionFor(h), h, { max: 2 });
@@ -147,12 +147,13 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     while (await validatorPass(t.grid) > 0);
     await banditOf(t.grid).settled();
     const rewards = new Map((await q<{ wu_id: number; reward: number }>(t.db, sql`SELECT wu_id, reward FROM bandit_rewards`)).map((r) => [r.wu_id, r.reward]));
-    // Tracker: 3 units in 0.01 h = 300 units/h → 300/310.
-    expect(rewards.get(w1!.id)).toBeCloseTo(normalisedReward(spec.unit * 3, spec.unit, 0.01), 12);
-    expect(rewards.get(w1!.id)).toBeCloseTo(300 / 310, 12);
-    // Fallback: a clean success costing cost/benchmark CPU seconds earns h0/(h0 + hours), h0 = 0.05 h.
+    // Half for success: a clean result costing cost/benchmark CPU seconds scores h0/(h0 + hours), h0 = 0.05 h.
     const hours = 200 * 10 / 1e9 / 3600;
-    expect(rewards.get(w2!.id)).toBeCloseTo(0.05 / (0.05 + hours), 12);
+    const success = 0.05 / (0.05 + hours);
+    // Half for improvement: the tracker's 3 units in 0.01 h = 300 units/h → 300/310; none without a point.
+    expect(normalisedReward(spec.unit * 3, spec.unit, 0.01)).toBeCloseTo(300 / 310, 12);
+    expect(rewards.get(w1!.id)).toBeCloseTo(0.5 * success + 0.5 * (300 / 310), 12);
+    expect(rewards.get(w2!.id)).toBeCloseTo(0.5 * success, 12);
   });
 
   it('swaps strategy at run time keeping every arm\'s history; decisions carry the new strategy', async () => {

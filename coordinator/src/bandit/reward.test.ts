@@ -18,14 +18,17 @@ describe('bandit reward', () => {
     expect(fallbackReward(wu({ cpuHours: 0.05, invalidReplicas: 1, erroredReplicas: 1 }))).toBeCloseTo(0.25, 12);
   });
 
-  it('prefers the tracker\'s ROI when it has one, and an injected function over both; always within [0, 1]', () => {
-    expect(rewardFor(wu({ trackerReward: 0.3, cpuHours: 0 }))).toBe(0.3);
+  it('half for getting done, half for the tracker\'s ROI; an injected function replaces both; always within [0, 1]', () => {
+    expect(rewardFor(wu({ trackerReward: 0.3, cpuHours: 0 }))).toBeCloseTo(0.65, 12);
     expect(rewardFor(wu({ trackerReward: 0.3, outcome: 'failed' }))).toBe(0);
     expect(rewardFor(wu({ trackerReward: 7 }))).toBe(1);
+    // A tracked result that did not beat the best scores like an untracked one of the same cost.
+    expect(rewardFor(wu({ trackerReward: 0, cpuHours: 0.15 }))).toBe(rewardFor(wu({ trackerReward: null, cpuHours: 0.15 })));
+    expect(rewardFor(wu({ trackerReward: 0, cpuHours: 0.15 }))).toBeCloseTo(0.125, 12);
     expect(setRewardFunction((w) => (w.arm === 'mc.season@1' ? 2 : Number.NaN))).toBeNull();
     expect(rewardFor(wu({ arm: 'mc.season@1' }))).toBe(1);
     expect(rewardFor(wu())).toBe(0);
     setRewardFunction(null);
-    expect(rewardFor(wu({ cpuHours: FALLBACK_HALF_HOURS }))).toBe(0.5);
+    expect(rewardFor(wu({ cpuHours: FALLBACK_HALF_HOURS }))).toBe(0.25);
   });
 });

@@ -1,19 +1,20 @@
 import { clamp01 } from '@nfl-grid/shared/bandit/types';
 
 /*
- * The reward of a finished WU for the bandit: its ROI (improvement over the model's baseline
- * per compute hour) normalised to [0, 1]. Three sources, first that answers wins:
+ * The reward of a finished WU for the bandit, in [0, 1]. A reward function set with
+ * setRewardFunction() (tests, experiments) replaces it; otherwise a failed WU earns 0 and a
+ * validated one earns half for getting done and half for what it taught:
  *
- *   1. a reward function set with setRewardFunction() (tests, experiments, a future tracker hook);
- *   2. the performance tracker's ROI (`trackerReward`, filled from performance_points for WUs
- *      whose kernel has a model metric; see tracker-reward.ts);
- *   3. the fallback below, for kernels the tracker has no metric for.
+ *   reward = ½ · success + ½ · improvement
  *
- * Fallback: a failed WU earns 0; a validated one earns a success signal scaled by what it cost:
- *   reward = validShare · h0 / (h0 + hours)
- * with hours the CPU hours of all its reported replicas, validShare the share of those replicas
- * that validated (invalid ones were wasted compute), and h0 = FALLBACK_HALF_HOURS, the cost at
- * which a clean success earns 0.5. Cheap clean results earn near 1, costly or contested ones less.
+ *   success      validShare · h0 / (h0 + hours): hours the CPU hours of all its reported
+ *                replicas, validShare the share of those that validated (invalid ones were wasted
+ *                compute), h0 = FALLBACK_HALF_HOURS the cost at which a clean success scores 0.5;
+ *   improvement  the performance tracker's normalised ROI (`trackerReward`, gain over the model's
+ *                best per compute hour; tracker-reward.ts), 0 for kernels it has no metric for.
+ *
+ * So a tracked kernel whose result did not beat the best scores like an untracked kernel of the
+ * same cost, and an improvement lifts it above: both kinds of arm are on one scale.
  */
 
 export const FALLBACK_HALF_HOURS = 0.05;
@@ -46,6 +47,7 @@ export function setRewardFunction(fn: RewardFunction | null): RewardFunction | n
   return prev;
 }
 
+/** The success part: a clean, cheap result scores near 1 (see above). */
 export function fallbackReward(wu: RewardWu): number {
   if (wu.outcome !== 'validated') return 0;
   const judged = wu.validReplicas + wu.invalidReplicas + wu.erroredReplicas;
@@ -58,6 +60,5 @@ export function fallbackReward(wu: RewardWu): number {
 export function rewardFor(wu: RewardWu): number {
   if (override) return clamp01(override(wu));
   if (wu.outcome === 'failed') return 0;
-  if (wu.trackerReward !== null) return clamp01(wu.trackerReward);
-  return clamp01(fallbackReward(wu));
+  return 0.5 * clamp01(fallbackReward(wu)) + 0.5 * clamp01(wu.trackerReward ?? 0);
 }
