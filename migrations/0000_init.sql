@@ -186,6 +186,18 @@ CREATE TABLE "user_credit" (
 	"rac_time" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "combined_results" (
+	"batch_id" uuid NOT NULL,
+	"resamples" integer NOT NULL,
+	"level" double precision NOT NULL,
+	"seed" bigint NOT NULL,
+	"fingerprint" text NOT NULL,
+	"figures" jsonb NOT NULL,
+	"compute_ms" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "combined_results_batch_id_resamples_level_seed_pk" PRIMARY KEY("batch_id","resamples","level","seed")
+);
+--> statement-breakpoint
 CREATE TABLE "science_results" (
 	"wu_id" bigint PRIMARY KEY NOT NULL,
 	"batch_id" uuid NOT NULL,
@@ -384,6 +396,7 @@ ALTER TABLE "work_units" ADD CONSTRAINT "work_units_batch_id_batches_id_fk" FORE
 ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_credit" ADD CONSTRAINT "user_credit_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "combined_results" ADD CONSTRAINT "combined_results_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "science_results" ADD CONSTRAINT "science_results_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "performance_follow_ups" ADD CONSTRAINT "performance_follow_ups_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "performance_milestones" ADD CONSTRAINT "performance_milestones_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -136,6 +136,19 @@ CREATE TABLE checkpoints (
   CONSTRAINT checkpoints_wu_id_work_units_id_fk FOREIGN KEY (wu_id) REFERENCES work_units(id)
 );
 
+CREATE TABLE combined_results (
+  batch_id uuid NOT NULL,
+  resamples integer NOT NULL,
+  level double precision NOT NULL,
+  seed bigint NOT NULL,
+  fingerprint text NOT NULL,
+  figures jsonb NOT NULL,
+  compute_ms integer NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT combined_results_batch_id_batches_id_fk FOREIGN KEY (batch_id) REFERENCES batches(id) ON DELETE CASCADE,
+  CONSTRAINT combined_results_batch_id_resamples_level_seed_pk PRIMARY KEY (batch_id, resamples, level, seed)
+);
+
 CREATE TABLE credit_ledger (
   id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
   host_id uuid NOT NULL,

@@ -18,7 +18,10 @@ const BATCH_WINDOW_MS = 25;
 /** Resend results that were not acknowledged within this time. */
 const ACK_TIMEOUT_MS = 60_000;
 const MAX_PER_PACKET = 200;
-/** Keep packets well below the protocol's 8 MB JWS limit (base64 grows the payload by 4/3). */
+/**
+ * Several results share a packet up to this size; a larger single result (up to ~6 MB of JSON)
+ * travels alone, within the protocol's MAX_RESULT_JWS_CHARS (base64 grows it by 4/3).
+ */
 const MAX_PACKET_JSON_BYTES = 4_000_000;
 
 type ResultAck = MessageOf<CoordinatorMessage, 'result_ack'>;

@@ -12,6 +12,7 @@ import { describeRoute } from './openapi/registry';
 import { backtestRoutes } from './routes/backtest';
 import { banditRoutes } from './routes/bandit';
 import { checkpointsRoutes } from './routes/checkpoints';
+import { combinedRoutes } from './routes/combined';
 import { batchesRoutes } from './routes/batches';
 import { creditRoutes } from './routes/credit';
 import { enrollmentRoutes } from './routes/enrollment';
@@ -46,6 +47,7 @@ function restApi(grid: Grid, hub: LiveHub, routes: () => { method: string; path:
     .route('/', keysRoutes(grid))
     .route('/', enrollmentRoutes(grid))
     .route('/', batchesRoutes(grid))
+    .route('/', combinedRoutes(grid))
     .route('/', batchPriorityRoutes(grid))
     .route('/', checkpointsRoutes(grid))
     .route('/', workUnitsRoutes(grid))

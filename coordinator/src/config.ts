@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR } from '@nfl-grid/shared/data/local';
 
@@ -35,6 +36,10 @@ export interface CoordinatorConfig {
     hostOfflineMs: number;
   };
   agentDefaults: { checkpointIntervalSeconds: number; progressIntervalSeconds: number };
+  combine: {
+    /** Worker threads one merge of a batch's results (GET /batches/:id/combined) may use. */
+    threads: number;
+  };
   /**
    * HMAC key of console sessions (NFL_GRID_SESSION_SECRET, base64url, at least 32 bytes), for
    * several coordinators behind one address; null: `<dataDir>/session-secret`, made on first use.
@@ -97,6 +102,8 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       hostOfflineMs: num(env.NFL_GRID_HOST_OFFLINE_MS, 60_000),
     },
     agentDefaults: { checkpointIntervalSeconds: num(env.NFL_GRID_CHECKPOINT_S, 30), progressIntervalSeconds: num(env.NFL_GRID_PROGRESS_S, 2) },
+    // every core but none beyond 4: a merge is short, and the event loop keeps running beside it
+    combine: { threads: Math.max(1, Math.round(num(env.NFL_GRID_COMBINE_THREADS, Math.min(4, availableParallelism())))) },
     sessionSecret: sessionSecretOf(env.NFL_GRID_SESSION_SECRET),
   };
 }

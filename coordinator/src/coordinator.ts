@@ -15,7 +15,7 @@ import { createHostCpuFlusher } from './gateway/host-cpu-flusher';
 import { RELAY_CHANNEL, WORK_CHANNEL } from './gateway/relay';
 import { openGrid, type OpenedGrid } from './open-grid';
 
-/** Largest websocket frame accepted from an agent (a result packet with big outputs). */
+/** Largest websocket frame accepted from an agent: a result packet of MAX_RESULT_JWS_CHARS and its envelope. */
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 /** Wake-ups for other coordinators are sent at most this often. */
 const NOTIFY_GAP_MS = 50;

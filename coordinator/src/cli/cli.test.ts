@@ -8,8 +8,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standardJobSet } from '@nfl-grid/shared/api/standard-jobs';
+import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { dbKinds } from '../../../test/support/test-db';
-import { benchSpec, openTestApp, type TestApp } from '../routes/testing';
+import { benchSpec, openTestApp, storeResult, workUnitsOf, type TestApp } from '../routes/testing';
 import { main } from './main';
 
 const BIN = fileURLToPath(new URL('../../../bin/nfl-grid.mjs', import.meta.url));
@@ -102,6 +103,26 @@ describe.each(dbKinds())('nfl-grid against a coordinator (%s)', (kind) => {
 
     const cancel = await cli(['cancel', batchId], researcher.key);
     expect(cancel.out).toMatch(/Cancelled batch .*: 3 work units/);
+  });
+
+  it('merges a batch into figures with intervals (combined)', async () => {
+    const spec = { name: 'kelly', kernel: 'mc.bankroll', seed: 3, replicates: 2, policy: { minQuorum: 1 },
+      params: { seasonFrom: 2016, seasonTo: 2016, nBets: 40, nScenarios: 100, scenariosPerStep: 100 } };
+    writeFileSync(join(dir, 'kelly.json'), JSON.stringify(spec));
+    const { batchId } = JSON.parse((await cli(['--json', 'submit', 'kelly.json'], researcher.key)).out);
+    const data = loadLocalKernelData(DEFAULT_DATA_DIR, ['spreadspoke.games']);
+    for (const w of await workUnitsOf(t.grid, batchId)) await storeResult(t.grid, batchId, 'mc.bankroll@1', w, data);
+    const text = await cli(['combined', batchId, '--resamples', '1000', '--seed', '2'], researcher.key);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/2 of 2 work units merged\n1,000 bootstrap resamples, 95% percentile intervals, seed 2/);
+    expect(text.out).toMatch(/Group 1: 2 WUs, 200 scenarios; .*strategy="kelly"/);
+    expect(text.out).toMatch(/FIGURE\s+ESTIMATE\s+95% CI\s+SE/);
+    expect(text.out).toMatch(/VaR 95% \(loss\)\s+-?[\d,.]+\s+-?[\d,.]+ … -?[\d,.]+/);
+    const json = await cli(['combined', batchId, '--resamples', '1000', '--seed', '2', '--format', 'json'], researcher.key);
+    expect(JSON.parse(json.out)).toMatchObject({ batchId, included: 2, complete: true, cached: true, groups: [{ figures: { kind: 'mc.bankroll', scenarios: 200 } }] });
+    const bad = await cli(['combined', batchId, '--level', '2'], researcher.key);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--level: /);
   });
 
   it('shows hosts and the scoreboard', async () => {

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { getKernel } from '@nfl-grid/shared/kernels/registry';
+import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
+import type { KernelData } from '@nfl-grid/shared/kernels/types';
+import { canonicalJson } from '@nfl-grid/shared/util/canonical-json';
 import type { Logger } from '@nfl-grid/shared/util/log';
+import { sha256Hex } from '@nfl-grid/shared/util/sha256';
 import type { Role } from '@nfl-grid/shared/api/users';
 import { openTestDb, type DbKind } from '../../../test/support/test-db';
 import { createApp } from '../app';
@@ -83,4 +89,25 @@ export async function openTestApp(kind: DbKind): Promise<TestApp> {
 /** A small bench.hash@1 batch (reads no data sets). */
 export function benchSpec(over: Record<string, unknown> = {}) {
   return { name: 'bench', kernel: 'bench.hash@1', params: { rounds: 100, steps: 2 }, grid: { rounds: [100, 200, 300] }, ...over };
+}
+
+export interface StoredWu { id: number; seq: number; seed: number; params: Record<string, unknown> }
+
+/** A batch's work units in sequence order. */
+export async function workUnitsOf(grid: OpenedGrid, batchId: string): Promise<StoredWu[]> {
+  const rows = await grid.db.rows<StoredWu>(sql`SELECT id, seq, seed, params FROM work_units WHERE batch_id = ${batchId} ORDER BY seq`);
+  return rows.map((w) => ({ ...w, id: Number(w.id), seed: Number(w.seed) }));
+}
+
+/**
+ * Runs a WU's kernel here and stores the output as the assimilator stores a canonical output, for
+ * tests of reads that need results without a grid of agents. Returns the output.
+ */
+export async function storeResult(grid: OpenedGrid, batchId: string, kernelRef: string, w: StoredWu, data: KernelData): Promise<unknown> {
+  const kernel = getKernel(kernelRef);
+  const output = runKernelSync(kernel, kernel.paramsSchema.parse(w.params), w.seed, data);
+  const json = canonicalJson(output);
+  await grid.db.rows(sql`INSERT INTO science_results (wu_id, batch_id, seq, kernel, params, output, output_sha256, replica_id)
+    VALUES (${w.id}, ${batchId}, ${w.seq}, ${kernelRef}, ${JSON.stringify(w.params)}::jsonb, ${json}::jsonb, ${await sha256Hex(json)}, ${w.id})`);
+  return output;
 }

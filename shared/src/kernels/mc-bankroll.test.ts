@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GameRow } from '../data/spreadspoke';
+import { MAX_CHECKPOINT_DATA_CHARS, MAX_RESULT_JWS_CHARS } from '../protocol/messages';
+import { canonicalJson } from '../util/canonical-json';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../data/local';
 import { breakEvenWinRate, coverProbabilities, kellyFraction, netOdds } from './bankroll-math';
 import { buildPool } from './bankroll-pool';
@@ -50,14 +52,14 @@ describe('betting arithmetic', () => {
 
 describe('mc.bankroll params', () => {
   it('fills defaults by strategy and is registered', () => {
-    expect(McBankrollParams.parse({})).toMatchObject({ seasonFrom: 2010, seasonTo: 2024, strategy: 'kelly', fraction: 0.25, odds: -110, skill: 1 });
+    expect(McBankrollParams.parse({})).toMatchObject({ seasonFrom: 2010, seasonTo: 2024, strategy: 'kelly', fraction: 0.25, odds: -110, skill: 1, keepScenarios: true });
     expect(McBankrollParams.parse({ strategy: 'flat' }).fraction).toBe(0.01);
     expect(getKernel('mc.bankroll@1')).toBe(mcBankroll);
     expect(mcBankroll.datasets(small)).toEqual(['teams.crosswalk', 'spreadspoke.games']);
   });
   it('rejects bad params', () => {
     for (const bad of [{ seasonFrom: 2020, seasonTo: 2019 }, { seasonFrom: 1970 }, { strategy: 'martingale' }, { fraction: 0 },
-      { fraction: 1.5 }, { odds: -50 }, { nScenarios: 1 }, { ruinLevel: 1 }, { skill: -1 }, { sigma: 0 }, { seed: 3 }]) {
+      { fraction: 1.5 }, { odds: -50 }, { nScenarios: 1 }, { ruinLevel: 1 }, { skill: -1 }, { sigma: 0 }, { seed: 3 }, { keepScenarios: 'yes' }]) {
       expect(McBankrollParams.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });
@@ -83,6 +85,47 @@ describe('mc.bankroll run', () => {
     const fresh = loadLocalKernelData(DEFAULT_DATA_DIR, ['spreadspoke.games']);
     expect(runWithRestarts(mcBankroll, small, 11, data, [0, 1, 4], fresh)).toEqual(out);
     expect(runWithRestarts(mcBankroll, small, 11, data, [2, 3, 5])).toEqual(out);
+  });
+
+  it('lists every scenario, consistent with the summary figures', () => {
+    const sc = out.scenarios!;
+    for (const a of Object.values(sc)) expect(a).toHaveLength(120);
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+    expect(mean(sc.final)).toBeCloseTo(out.final.mean, 4);
+    expect(mean(sc.maxDrawdown)).toBeCloseTo(out.meanMaxDrawdown, 5);
+    expect(mean(sc.bets)).toBeCloseTo(out.meanBetsPlaced, 4);
+    expect(mean(sc.ruined)).toBe(out.pRuin);
+    const nBets = sc.bets.reduce((a, x) => a + x, 0);
+    const meanR = sc.sumR.reduce((a, x) => a + x, 0) / nBets;
+    const sdR = Math.sqrt(sc.sumR2.reduce((a, x) => a + x, 0) / nBets - meanR * meanR);
+    expect(meanR / sdR).toBeCloseTo(out.sharpePerBet!, 5);
+    expect(sc.bets.every((b) => Number.isInteger(b) && b >= 0 && b <= 200)).toBe(true);
+    expect(sc.ruined.every((r, i) => (r === 1) === (sc.final[i]! <= 100))).toBe(true);
+  });
+
+  it('without keepScenarios lists none and reports the same figures', () => {
+    const p = { ...small, keepScenarios: false };
+    const lean = runKernelSync(mcBankroll, p, 11, data);
+    expect(lean).toEqual({ ...out, scenarios: null });
+    expect(runWithRestarts(mcBankroll, p, 11, data, [1, 3])).toEqual(lean);
+  });
+
+  it('refuses a snapshot whose per-scenario lists are missing or short', () => {
+    const st = mcBankroll.step(mcBankroll.init(small, 11, data), data);
+    const snap = mcBankroll.checkpoint(st) as { kept: { bets: number[] } | null };
+    expect(() => mcBankroll.restore(small, { ...snap, kept: null }, data)).toThrow(/does not belong/);
+    expect(() => mcBankroll.restore(small, { ...snap, kept: undefined }, data)).toThrow(/does not belong/);
+    expect(() => mcBankroll.restore(small, { ...snap, kept: { ...snap.kept, bets: snap.kept!.bets.slice(1) } }, data)).toThrow(/does not belong/);
+    expect(() => mcBankroll.restore({ ...small, keepScenarios: false }, snap, data)).toThrow(/does not belong/);
+  });
+
+  it('comparator rejects a perturbed scenario value', () => {
+    for (const key of ['final', 'maxDrawdown', 'bets', 'sumR', 'sumR2', 'ruined'] as const) {
+      const bumped = structuredClone(out);
+      const a = bumped.scenarios![key];
+      a[57] = key === 'ruined' ? 1 - a[57]! : key === 'bets' ? a[57]! + 1 : a[57]! * (1 + 1e-6) + 1e-6;
+      expect(mcBankroll.compare(out, bumped), key).toBe(false);
+    }
   });
 
   it('comparator accepts a rerun and rejects a perturbed output or another seed', () => {
@@ -117,3 +160,18 @@ describe('mc.bankroll run', () => {
     expect(o.final.mean).toBeLessThan(1000);
   });
 });
+
+describe('mc.bankroll size limits', () => {
+  it('the largest WU (100k scenarios, listed) fits a result packet and a checkpoint upload', () => {
+    // Short paths keep the test quick; digits per value do not depend on the path length.
+    const p = McBankrollParams.parse({ nScenarios: 100_000, scenariosPerStep: 100_000, nBets: 60, fraction: 1, skill: 3 });
+    const st = mcBankroll.step(mcBankroll.init(p, 1, data), data);
+    const checkpointChars = Math.ceil(JSON.stringify(mcBankroll.checkpoint(st)).length / 3) * 4;
+    const o = mcBankroll.finish(st, data);
+    // A compact JWS is base64url(header).base64url(payload).signature; the payload wraps the output.
+    const jwsChars = Math.ceil((canonicalJson(o).length + 400) / 3) * 4 + 200;
+    expect(jwsChars).toBeLessThan(MAX_RESULT_JWS_CHARS / 2);
+    expect(checkpointChars).toBeLessThan(MAX_CHECKPOINT_DATA_CHARS * 0.75);
+  });
+});
+

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { GameRow } from '../data/spreadspoke';
-import { canonicalJson } from '../util/canonical-json';
 import { breakEvenWinRate } from './bankroll-math';
 import { buildPool, type BankrollPool } from './bankroll-pool';
 import { approxRegularSeasonGames } from './mc-season';
 import { derived } from './derived-cache';
 import { Rng, type RngState } from './rng';
-import { nearlyEqual, round, sortedQuantile, tailRisk95 } from './stats';
+import { jsonCopy, restoreOwnSnapshot } from './snapshot';
+import { nearlyEqual, round, roundSignificant, sortedQuantile, tailRisk95 } from './stats';
 import type { Kernel, KernelData } from './types';
 
 /*
@@ -21,6 +21,11 @@ import type { Kernel, KernelData } from './types';
  *
  * `fraction` means, by strategy: flat — stake as a share of the starting bankroll (capped at what
  * is left); fixed_fraction — share of the current bankroll; kelly — multiple of full Kelly.
+ *
+ * With `keepScenarios` (the default) the output also lists every scenario's raw values in
+ * scenario order, so a batch's WUs can be pooled exactly and bootstrapped by scenario
+ * (shared/src/combine). They are rounded to what the pooled figures need, to keep results small:
+ * 45–55 bytes a scenario, about 5 MB at the 100k-scenario maximum (within the protocol's limits).
  */
 
 const DEFAULT_FRACTION = { flat: 0.01, fixed_fraction: 0.01, kelly: 0.25 } as const;
@@ -41,6 +46,8 @@ export const McBankrollParams = z.strictObject({
   scenariosPerStep: z.number().int().min(1).max(100_000).default(250),
   startBankroll: z.number().gt(0).max(1e9).default(1000),
   ruinLevel: z.number().min(0).lt(1).default(0.1),
+  /** List each scenario's raw values in the output (for merging a batch's WUs). */
+  keepScenarios: z.boolean().default(true),
 }).refine((p) => p.seasonFrom <= p.seasonTo, { message: 'seasonFrom must not be after seasonTo', path: ['seasonTo'] })
   .transform((p) => ({ ...p, fraction: p.fraction ?? DEFAULT_FRACTION[p.strategy] }));
 export type McBankrollParams = z.output<typeof McBankrollParams>;
@@ -59,6 +66,25 @@ interface State {
   /** Σ r and Σ r² of per-bet returns r = P&L / bankroll before the bet. */
   sumR: number;
   sumR2: number;
+  /** With keepScenarios: per-scenario values other than the final bankroll, already rounded. */
+  kept: Omit<McBankrollScenarios, 'final'> | null;
+}
+
+/**
+ * Raw values of each scenario, index i = scenario i. Rounded: final bankroll to 8 significant
+ * digits, max drawdown to 6 decimals, Σr and Σr² to 7 significant digits (they may be tiny).
+ */
+export interface McBankrollScenarios {
+  final: number[];
+  /** Largest fall from a running peak, as a fraction of the peak. */
+  maxDrawdown: number[];
+  /** Bets placed (Kelly skips bets without an edge; ruin stops early). */
+  bets: number[];
+  /** Σ r and Σ r² of the scenario's per-bet returns r = P&L / bankroll before the bet. */
+  sumR: number[];
+  sumR2: number[];
+  /** 1 when the scenario ended in ruin. */
+  ruined: number[];
 }
 
 export interface McBankrollOutput {
@@ -87,7 +113,17 @@ export interface McBankrollOutput {
   meanBetsPlaced: number;
   winRate: number | null;
   pushRate: number | null;
+  /** null unless params.keepScenarios. */
+  scenarios: McBankrollScenarios | null;
 }
+
+const KEPT = ['maxDrawdown', 'bets', 'sumR', 'sumR2', 'ruined'] as const;
+/** A snapshot's kept lists are all there and as long as its list of finals. */
+const keptMatches = (s: State): boolean => !!s.kept && KEPT.every((k) => Array.isArray(s.kept![k]) && s.kept![k].length === s.finals.length);
+
+const FINAL_DIGITS = 8;
+const RETURN_DIGITS = 7;
+const DRAWDOWN_DECIMALS = 6;
 
 const SPREADSPOKE = 'spreadspoke.games';
 /** Calibrated so cost / 1e9 ≈ seconds on a 2-core laptop-class VM (Node 20): ~90 ns per bet. */
@@ -112,8 +148,11 @@ function simulate(s: State, pl: BankrollPool, n: number): void {
   const tHome = pl.home, tAway = pl.away;
   // tallies live in locals in the hot loop and are written back to the state once
   let bets = s.bets, wins = s.wins, pushes = s.pushes, sumR = s.sumR, sumR2 = s.sumR2;
+  const kept = s.kept;
   for (let sc = 0; sc < n; sc++) {
     let bank = start, peak = start, maxDd = 0, ruined = false;
+    // this scenario's own tallies; the totals above keep their bet-by-bet order of addition
+    let scBets = 0, scR = 0, scR2 = 0;
     for (let i = 0; i < nBets; i++) {
       const g = rng.int(size);
       const side = rng.int(2) === 1 ? tHome : tAway;
@@ -132,6 +171,9 @@ function simulate(s: State, pl: BankrollPool, n: number): void {
       bets++;
       sumR += r;
       sumR2 += r * r;
+      scBets++;
+      scR += r;
+      scR2 += r * r;
       bank += pnl;
       if (bank > peak) peak = bank;
       else if ((peak - bank) / peak > maxDd) maxDd = (peak - bank) / peak;
@@ -140,13 +182,18 @@ function simulate(s: State, pl: BankrollPool, n: number): void {
     s.finals.push(bank);
     s.sumMaxDrawdown += maxDd;
     if (ruined) s.ruined++;
+    if (kept) {
+      kept.maxDrawdown.push(round(maxDd, DRAWDOWN_DECIMALS));
+      kept.bets.push(scBets);
+      kept.sumR.push(roundSignificant(scR, RETURN_DIGITS));
+      kept.sumR2.push(roundSignificant(scR2, RETURN_DIGITS));
+      kept.ruined.push(ruined ? 1 : 0);
+    }
   }
   Object.assign(s, { bets, wins, pushes, sumR, sumR2 });
   s.rng = rng.exportState();
   s.done += n;
 }
-
-const copyState = (s: State): State => JSON.parse(JSON.stringify(s)) as State;
 
 export const mcBankroll: Kernel<McBankrollParams, State, McBankrollOutput> = {
   name: 'mc.bankroll',
@@ -166,6 +213,7 @@ export const mcBankroll: Kernel<McBankrollParams, State, McBankrollOutput> = {
     return {
       params: p, step: 0, done: 0, rng: Rng.create(seed >>> 0, 0).exportState(),
       finals: [], sumMaxDrawdown: 0, ruined: 0, bets: 0, wins: 0, pushes: 0, sumR: 0, sumR2: 0,
+      kept: p.keepScenarios ? { maxDrawdown: [], bets: [], sumR: [], sumR2: [], ruined: [] } : null,
     };
   },
   step(s, data) {
@@ -175,14 +223,9 @@ export const mcBankroll: Kernel<McBankrollParams, State, McBankrollOutput> = {
     return s;
   },
   stepOf: (s) => s.step,
-  checkpoint: (s) => copyState(s),
-  restore(p, snap) {
-    const s = copyState(snap as State);
-    if (!s || typeof s.step !== 'number' || !Array.isArray(s.finals) || canonicalJson(s.params) !== canonicalJson(p)) {
-      throw new Error('mc.bankroll: snapshot does not belong to these params');
-    }
-    return s;
-  },
+  checkpoint: (s) => jsonCopy(s),
+  restore: (p, snap) => restoreOwnSnapshot<State>('mc.bankroll', p, snap,
+    (s) => !Array.isArray(s.finals) || (p.keepScenarios ? !keptMatches(s) : s.kept !== null)),
   finish(s, data) {
     const p = s.params;
     const pl = pool(p, data);
@@ -212,6 +255,7 @@ export const mcBankroll: Kernel<McBankrollParams, State, McBankrollOutput> = {
       meanBetsPlaced: round(s.bets / n, 4),
       winRate: decided > 0 ? round(s.wins / decided, 6) : null,
       pushRate: s.bets > 0 ? round(s.pushes / s.bets, 6) : null,
+      scenarios: s.kept ? { final: s.finals.map((f) => roundSignificant(f, FINAL_DIGITS)), ...jsonCopy(s.kept) } : null,
     };
   },
   compare: (a, b) => nearlyEqual(a, b, 1e-9),

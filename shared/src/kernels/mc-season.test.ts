@@ -55,8 +55,13 @@ describe('mc.season run', () => {
     expect(sum((t) => t.meanWins)).toBeCloseTo(256, 6); // every game hands out one win in total
     expect(sum((t) => t.pDivision!)).toBeCloseTo(8, 6);
     expect(sum((t) => t.pPlayoffs!)).toBeCloseTo(12, 6);
+    expect(sum((t) => t.divisionCount!)).toBe(8 * 500); // exact counts: every simulation has 8 winners, 12 playoff teams
+    expect(sum((t) => t.playoffCount!)).toBe(12 * 500);
     for (const t of out.teams) {
       expect(t.pDivision!).toBeLessThanOrEqual(t.pPlayoffs!);
+      expect(Number.isInteger(t.divisionCount) && Number.isInteger(t.playoffCount)).toBe(true);
+      expect(t.pDivision).toBe(Math.round((t.divisionCount! / 500) * 1e6) / 1e6);
+      expect(t.pPlayoffs).toBe(Math.round((t.playoffCount! / 500) * 1e6) / 1e6);
       expect(t.winsHistogram.reduce((a, c) => a + c, 0)).toBe(500);
       expect(t.winQuantiles.p05).toBeLessThanOrEqual(t.winQuantiles.p50);
       expect(t.winQuantiles.p50).toBeLessThanOrEqual(t.winQuantiles.p95);
@@ -109,7 +114,7 @@ describe('mc.season run', () => {
   it('has no division odds before 2002, and 7 playoff teams per conference from 2020', () => {
     const old = runKernelSync(mcSeason, McSeasonParams.parse({ season: 1995, nSims: 20 }), 1, data);
     expect(old.playoffTeamsPerConference).toBeNull();
-    expect(old.teams.every((t) => t.pDivision === null && t.pPlayoffs === null)).toBe(true);
+    expect(old.teams.every((t) => t.pDivision === null && t.pPlayoffs === null && t.divisionCount === null && t.playoffCount === null)).toBe(true);
     const recent = runKernelSync(mcSeason, McSeasonParams.parse({ season: 2021, nSims: 50 }), 1, data);
     expect(recent.teams.reduce((a, t) => a + t.pPlayoffs!, 0)).toBeCloseTo(14, 6);
   });

@@ -57,6 +57,9 @@ export interface McSeasonTeam {
   /** null before 2002 (no alignment table). */
   pDivision: number | null;
   pPlayoffs: number | null;
+  /** Simulations in which the team won its division / made the playoffs: exact, mergeable. */
+  divisionCount: number | null;
+  playoffCount: number | null;
   /** Simulations by half-wins: index k counts seasons with k/2 wins. Exact, mergeable across WUs. */
   winsHistogram: number[];
 }
@@ -186,6 +189,8 @@ export const mcSeason: Kernel<McSeasonParams, State, McSeasonOutput> = {
           winQuantiles: { p05: q(5), p25: q(25), p50: q(50), p75: q(75), p95: q(95) },
           pDivision: aligned ? prob(s.division[t]) : null,
           pPlayoffs: aligned ? prob(s.playoff[t]) : null,
+          divisionCount: aligned ? s.division[t] : null,
+          playoffCount: aligned ? s.playoff[t] : null,
           winsHistogram: [...h],
         };
       }),

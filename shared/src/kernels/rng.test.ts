@@ -26,6 +26,16 @@ describe('Rng', () => {
     expect(Array.from({ length: 6 }, () => r2.nextU32())).toEqual([867107265, 1338434271, 1343425157, 3707183937, 1556953634, 3661339723]);
   });
 
+  it('fillU32 gives the same outputs and leaves the same state as nextU32 calls', () => {
+    const a = Rng.create(42, 7), b = Rng.create(42, 7);
+    const buf = new Uint32Array(1000);
+    b.fillU32(buf, 999);
+    expect(Array.from(buf.subarray(0, 999))).toEqual(Array.from({ length: 999 }, () => a.nextU32()));
+    expect(buf[999]).toBe(0);
+    expect(b.exportState()).toEqual(a.exportState());
+    expect(b.nextU32()).toBe(a.nextU32());
+  });
+
   it('next(), int() and normal() match the reference', () => {
     const u = Rng.create(0xdeadbeef, 3);
     expect([u.next(), u.next(), u.next(), u.next()]).toEqual([0.7542877844534814, 0.7627544486895204, 0.9277547467499971, 0.2308505135588348]);

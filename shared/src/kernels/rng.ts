@@ -91,6 +91,26 @@ export class Rng {
     return result;
   }
 
+  /**
+   * The next `count` raw outputs into out[0 … count), the same as `count` calls of nextU32 but
+   * with the state in locals: bulk draws (bootstrap multiplicities) run several times faster.
+   */
+  fillU32(out: Uint32Array, count = out.length): void {
+    const s = this.s;
+    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    for (let i = 0; i < count; i++) {
+      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+  }
+
   /** Uniform on [0, 1) with 32 bits of resolution (k / 2^32); enough for Monte Carlo here. */
   next(): number {
     return this.nextU32() / TWO_POW_32;

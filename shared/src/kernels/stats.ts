@@ -11,6 +11,19 @@ export function round(x: number, digits: number): number {
   return r === 0 ? 0 : r; // no -0 in outputs
 }
 
+/**
+ * Rounds to `digits` significant digits, for raw values whose scale varies (a Σr² may be 1e-7 or
+ * 40). Dividing by an exact power of ten gives the double nearest the decimal, so JSON prints it
+ * short.
+ */
+export function roundSignificant(x: number, digits: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x === 0 ? 0 : x;
+  const shift = digits - 1 - Math.floor(Math.log10(Math.abs(x)));
+  if (shift > 300) return x; // subnormal territory: nothing sensible to round
+  const r = shift >= 0 ? Math.round(x * 10 ** shift) / 10 ** shift : Math.round(x / 10 ** -shift) * 10 ** -shift;
+  return r === 0 ? 0 : r;
+}
+
 export interface HistogramSummary {
   n: number;
   mean: number;
@@ -19,7 +32,7 @@ export interface HistogramSummary {
 }
 
 /** Mean and sd of values `scale·k` where counts[k] is how often k occurred. */
-export function summariseHistogram(counts: readonly number[], scale = 1): HistogramSummary {
+export function summariseHistogram(counts: ArrayLike<number>, scale = 1): HistogramSummary {
   let n = 0, s = 0;
   for (let k = 0; k < counts.length; k++) { n += counts[k]; s += counts[k] * k; }
   if (n === 0) return { n: 0, mean: NaN, sd: NaN };
@@ -33,9 +46,9 @@ export function summariseHistogram(counts: readonly number[], scale = 1): Histog
  * Quantile of a histogram as the inverse empirical CDF: the smallest k with
  * (count of values ≤ k) ≥ pct/100 · n. Computed in integers (cum·100 ≥ pct·n), so exact.
  */
-export function histogramQuantile(counts: readonly number[], pct: number, scale = 1): number {
+export function histogramQuantile(counts: ArrayLike<number>, pct: number, scale = 1): number {
   let n = 0;
-  for (const c of counts) n += c;
+  for (let k = 0; k < counts.length; k++) n += counts[k];
   if (n === 0) return NaN;
   let cum = 0;
   for (let k = 0; k < counts.length; k++) {
@@ -46,7 +59,7 @@ export function histogramQuantile(counts: readonly number[], pct: number, scale 
 }
 
 /** Fraction of the histogram at or above index k. */
-export function histogramTail(counts: readonly number[], k: number): number {
+export function histogramTail(counts: ArrayLike<number>, k: number): number {
   let n = 0, t = 0;
   for (let i = 0; i < counts.length; i++) { n += counts[i]; if (i >= k) t += counts[i]; }
   return n === 0 ? NaN : t / n;
@@ -59,9 +72,16 @@ export function histogramTail(counts: readonly number[], k: number): number {
 export function sortedQuantile(sorted: readonly number[], pct: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
-  const rank = Math.max(1, Math.ceil((pct * n) / 100 - 1e-9));
-  return sorted[Math.min(n, rank) - 1];
+  return sorted[quantileRank(n, pct) - 1];
 }
+
+/** The 1-based rank sortedQuantile reads: ceil(p·n), at least 1 and at most n. */
+export function quantileRank(n: number, pct: number): number {
+  return Math.min(n, Math.max(1, Math.ceil((pct * n) / 100 - 1e-9)));
+}
+
+/** How many of n values make the 5 % tail of tailRisk95: ceil(n / 20). */
+export const tailSize95 = (n: number): number => Math.ceil(n / 20);
 
 export interface TailRisk {
   /** Loss not exceeded with 95 % confidence: minus the ceil(n/20)-th smallest P&L. */
@@ -75,7 +95,7 @@ export function tailRisk95(pnl: readonly number[]): TailRisk {
   const n = pnl.length;
   if (n === 0) return { var95: NaN, cvar95: NaN };
   const sorted = [...pnl].sort((a, b) => a - b);
-  const k = Math.ceil(n / 20);
+  const k = tailSize95(n);
   let s = 0;
   for (let i = 0; i < k; i++) s += sorted[i];
   return { var95: -sorted[k - 1], cvar95: -s / k };

@@ -105,7 +105,7 @@ const mcBankroll: MetricSpec = {
   lowerIsBetter: false,
   unit: 0.01,
   tuned: [{ path: 'fraction', step: 1.25, mode: 'mul' }],
-  ignored: ['scenariosPerStep'],
+  ignored: ['scenariosPerStep', 'keepScenarios'],
   seeded: () => true,
   // ln(median final bankroll / start): the growth a typical path achieves.
   extract(o) {

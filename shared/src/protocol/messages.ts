@@ -6,7 +6,16 @@ import { Backend, Hardware, Intensity, KernelRef, Readings, Sha256Hex } from './
  * Every frame is one JSON object with a `type`; both sides parse every frame with these schemas.
  */
 
-const JWS = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'expected a compact JWS').max(8_000_000);
+/**
+ * Largest result packet (compact JWS, base64url: 4/3 of the JSON). The largest single result is an
+ * mc.bankroll WU of 100k scenarios listing each one (about 5–6 MB of JSON); the coordinator's
+ * websocket frame limit (32 MB) leaves room above this.
+ */
+export const MAX_RESULT_JWS_CHARS = 24_000_000;
+/** Largest checkpoint upload, base64 of the snapshot's JSON. */
+export const MAX_CHECKPOINT_DATA_CHARS = 16_000_000;
+
+const JWS = z.string().max(MAX_RESULT_JWS_CHARS).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'expected a compact JWS');
 
 // ---- agent -> coordinator -------------------------------------------------------------------
 
@@ -48,7 +57,7 @@ export const CheckpointMsg = z.object({
   step: z.number().int().nonnegative(),
   sha256: Sha256Hex,
   /** Base64 of the checkpoint bytes. */
-  data: z.string().max(16_000_000),
+  data: z.string().max(MAX_CHECKPOINT_DATA_CHARS),
 });
 
 export const ResultMsg = z.object({

@@ -7,7 +7,7 @@ describe('stats index', () => {
       'StatsError', 'logGamma', 'regularizedGammaP', 'regularizedBeta', 'normalQuantile', 'studentTQuantile', 'chiSquareSf', 'fSf',
       'permutationTest', 'pairedPermutationTest', 'bootstrapCi', 'welchTTest', 'oneWayAnova', 'chiSquareIndependence',
       'chiSquareGoodnessOfFit', 'cohensD', 'cliffsDelta', 'etaSquared', 'oddsRatio', 'bonferroni', 'holm', 'benjaminiHochberg',
-      'storeyQValues', 'benjaminiKriegerYekutieli',
+      'storeyQValues', 'benjaminiKriegerYekutieli', 'binomial', 'multinomial', 'resampleCounts',
     ]) expect(typeof (stats as Record<string, unknown>)[name]).toBe('function');
   });
 

@@ -26,6 +26,8 @@ export {
   bootstrapCi, bootstrapReplicates, jackknifeValues, accelerationFromJackknife, DEFAULT_RESAMPLES, MIN_RESAMPLES,
   type BootstrapOptions, type BootstrapInterval, type Statistic,
 } from './bootstrap';
+export { binomial, multinomial, uniform53 } from './binomial';
+export { poissonOnes, resampleCounts, toMultinomial } from './resample-counts';
 
 // Classical tests
 export { welchTTest, type WelchOptions, type WelchResult } from './welch';

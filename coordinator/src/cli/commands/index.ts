@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { createUserCommand, enrollTokenCommand } from './admin';
 import { banditCommand } from './bandit';
 import { batchesCommand, cancelCommand } from './batches';
+import { combinedCommand } from './combined';
 import { hostsCommand } from './hosts';
 import { initCommand } from './init';
 import { rebalanceCommand } from './rebalance';
@@ -16,6 +17,6 @@ import { submitCommand } from './submit';
 /** Every command, in the order `nfl-grid --help` lists them. */
 export const COMMANDS: Command[] = [
   coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
-  cancelCommand, batchesCommand, hostsCommand, resultsCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
+  cancelCommand, batchesCommand, hostsCommand, resultsCommand, combinedCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
   banditCommand, runKernelCommand,
 ];

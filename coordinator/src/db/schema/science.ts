@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 import { batches } from './work';
 
@@ -14,3 +14,19 @@ export const scienceResults = pgTable('science_results', {
   replicaId: bigint('replica_id', { mode: 'number' }).notNull(),
   createdAt: createdAt(),
 }, (t) => [index('science_results_batch_idx').on(t.batchId, t.seq)]);
+
+/**
+ * A batch's merged figures (GET /batches/:id/combined), the newest per batch and options. A read
+ * serves the row when `fingerprint` (the merge version, the merged results' WU ids and output
+ * hashes) still matches the batch's results; otherwise it merges again and replaces the row.
+ */
+export const combinedResults = pgTable('combined_results', {
+  batchId: uuid('batch_id').notNull().references(() => batches.id, { onDelete: 'cascade' }),
+  resamples: integer('resamples').notNull(),
+  level: doublePrecision('level').notNull(),
+  seed: bigint('seed', { mode: 'number' }).notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  figures: jsonb('figures').notNull(),
+  computeMs: integer('compute_ms').notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.batchId, t.resamples, t.level, t.seed] })]);

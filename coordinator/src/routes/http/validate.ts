@@ -12,7 +12,9 @@ type In<T extends InputTarget, S extends z.ZodType> =
 export function badRequestFromZod(error: z.ZodError, where: string): BadRequest {
   const issues = error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : where}: ${i.message}`);
   const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
-  const first = error.issues[0]?.path.map(String).join('.');
+  const issue = error.issues[0];
+  // an unknown key has no path of its own: name the key itself
+  const first = issue?.path.length ? issue.path.map(String).join('.') : issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
   return new BadRequest(issues.join('; ') + more, first || undefined, 'invalid_field');
 }
 
