@@ -61,7 +61,7 @@ export function batchesRoutes(grid: Grid) {
     .get('/batches/:id/results',
       describeRoute({
         summary: "A batch's validated results in sequence order, as JSON or CSV",
-        description: 'CSV flattens params and output into dotted columns (params.season, output.mean); arrays stay whole as JSON in one cell.',
+        description: 'CSV flattens params and output into dotted columns (params.season, output.mean); arrays stay whole as JSON in one cell, except arrays of more than 1,000 values (per-scenario lists), which only the JSON carries.',
         produces: ['application/json', 'text/csv'],
       }),
       anyone, zv('param', IdParam), zv('query', ResultsQuery),

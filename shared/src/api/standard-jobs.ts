@@ -5,7 +5,8 @@ import { BatchSpec, type BatchSpecInput } from './batch';
 /*
  * The standard job set: batches the grid runs when researchers have queued nothing else, sized
  * so one WU takes a few seconds to a minute of one laptop core. Their outputs are mergeable
- * (season win histograms add up across seeds; bankroll runs are per configuration).
+ * (season win histograms add up across seeds, bankroll scenarios pool across WUs of one
+ * configuration: GET /api/v1/batches/:id/combined).
  */
 
 const SEASONS_2010_2024 = Array.from({ length: 15 }, (_, i) => 2010 + i);
@@ -63,6 +64,15 @@ export function standardJobSet(): BatchSpecInput[] {
       seed: 20_100_003,
       params: { nSims: 200_000, simsPerStep: 10_000 },
       grid: { season: SEASONS_2010_2024.slice(5), sigma: [12, 13.5, 15], shrink: [0.2, 0.35, 0.5] },
+    },
+    {
+      // One study in 25 WUs; GET /api/v1/batches/:id/combined pools the 1,000,000 scenarios.
+      name: 'Quarter-Kelly 2010–2024, 1,000,000 scenarios (25 WUs × 40,000; skill 1 point)',
+      kernel: 'mc.bankroll@1',
+      priority: 75,
+      seed: 20_100_011,
+      params: { seasonFrom: 2010, seasonTo: 2024, strategy: 'kelly', fraction: 0.25, skill: 1, nScenarios: 40_000, scenariosPerStep: 1000 },
+      replicates: 25,
     },
     {
       name: 'Quarter-Kelly by era 1980–2024 (skill 1 point)',

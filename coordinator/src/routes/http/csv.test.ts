@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, flatten, toCsv } from './csv';
+import { csvField, flatten, MAX_CSV_ARRAY, toCsv } from './csv';
 
 describe('csv', () => {
   it('quotes fields as RFC 4180 says', () => {
@@ -20,6 +20,10 @@ describe('csv', () => {
       'out.a.b': 1, 'out.a.c.d': 'x', 'out.e': [1, 2], 'out.f': null, 'out.g': '',
     });
     expect(flatten(5, 'v')).toEqual({ v: 5 });
+    // Per-scenario lists are too long for a cell: a note names their length.
+    expect(flatten({ s: { final: new Array(MAX_CSV_ARRAY + 1).fill(1), few: new Array(MAX_CSV_ARRAY).fill(0) } }, 'o')).toEqual({
+      'o.s.final': `[${MAX_CSV_ARRAY + 1} values: in the JSON download]`, 'o.s.few': new Array(MAX_CSV_ARRAY).fill(0),
+    });
   });
 
   it('writes a header of leading columns, then each group sorted, with CRLF line ends', () => {

@@ -1,8 +1,12 @@
 /*
  * CSV for result downloads (RFC 4180): CRLF line ends, a field is quoted when it holds a comma,
  * quote, CR or LF, and quotes inside are doubled. Nested objects flatten to dotted column names;
- * arrays are kept whole as JSON in one cell so that a histogram stays one column.
+ * arrays are kept whole as JSON in one cell so that a histogram stays one column. An array longer
+ * than MAX_CSV_ARRAY (mc.bankroll's per-scenario lists) becomes a note naming its length: such a
+ * cell would pass a spreadsheet's limit (32,767 characters), and the JSON download carries it.
  */
+
+export const MAX_CSV_ARRAY = 1000;
 
 export function csvField(v: unknown): string {
   const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -15,6 +19,8 @@ export function flatten(value: unknown, prefix: string, into: Record<string, unk
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) into[prefix] = '';
     for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, into);
+  } else if (Array.isArray(value) && value.length > MAX_CSV_ARRAY) {
+    into[prefix] = `[${value.length} values: in the JSON download]`;
   } else {
     into[prefix] = value;
   }
