@@ -167,4 +167,14 @@ describe.each(dbKinds())('nfl-grid against a coordinator (%s)', (kind) => {
     expect(JSON.parse(ok.stdout).batches.map((b: { id: string }) => b.id)).toContain(batchId);
     expect(usage.code).toBe(2);
   });
+
+  it('a coordinator whose port is taken says so and exits 1; a bad session secret is named', async () => {
+    const port = (server.address() as AddressInfo).port;
+    // Each on the embedded database of its own folder, not the suite's server.
+    const taken = await runBin(['coordinator', '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'nfl-grid-cli-'))], { DATABASE_URL: '' });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} is already in use \\(another coordinator\\?\\); stop it or choose another port with --port P`));
+    const badSecret = await runBin(['coordinator', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'nfl-grid-cli-'))], { NFL_GRID_SESSION_SECRET: 'short', DATABASE_URL: '' });
+    expect(badSecret).toMatchObject({ code: 1, stderr: expect.stringMatching(/bad configuration: NFL_GRID_SESSION_SECRET: holds 3 bytes/) });
+  }, 60_000);
 });

@@ -55,6 +55,14 @@ function report(e: unknown, io: CliIo): number {
     io.err(`nfl-grid: bad configuration: ${e.message}`);
     return EXIT.failed;
   }
+  const sys = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (sys?.code === 'EADDRINUSE' || sys?.code === 'EACCES') {
+    const where = `${sys.address ?? ''}:${sys.port ?? ''}`;
+    io.err(sys.code === 'EADDRINUSE'
+      ? `nfl-grid: ${where} is already in use (another coordinator?); stop it or choose another port with --port P or NFL_GRID_PORT`
+      : `nfl-grid: not allowed to listen on ${where}; choose another port with --port P or NFL_GRID_PORT`);
+    return EXIT.failed;
+  }
   io.err(`nfl-grid: ${(e as Error)?.stack ?? String(e)}`);
   return EXIT.failed;
 }
