@@ -3,12 +3,12 @@ import type { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { findKernel, latestKernel } from '@nfl-grid/shared/kernels/registry';
 import type { Kernel } from '@nfl-grid/shared/kernels/types';
-import { batches, events, workUnits } from '../db/schema/index';
+import { batches, events } from '../db/schema/index';
 import { BadRequest } from '../errors';
 import type { Grid } from '../grid';
 import { expandBatch } from './expand-batch';
 
-const INSERT_CHUNK = 2000;
+const INSERT_CHUNK = 5000;
 const ANALYZE_AFTER = 1000;
 
 export function resolveKernel(ref: string): Kernel {
@@ -26,41 +26,35 @@ export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec):
   const units = expandBatch(spec, kernel);
   const p = spec.policy;
   const target = p.targetReplicas ?? p.minQuorum;
-  const rows = await Promise.all(units.map(async (u) => {
-    const inputs = await grid.inputs.resolve(datasetClosure(kernel.datasets(u.params as never)));
-    return {
-      seq: u.seq,
-      kernel: kernel.name,
-      kernelVersion: kernel.version,
-      kernelRef: `${kernel.name}@${kernel.version}`,
-      params: u.params,
-      seed: u.seed,
-      inputs,
-      costEstimate: kernel.costEstimate(u.params as never),
-      totalSteps: kernel.totalSteps(u.params as never),
-      priority: spec.priority,
-      needsGpu: kernel.capabilities.gpu === 'required',
-      minMemoryMb: kernel.capabilities.minMemoryMb,
-      minQuorum: p.minQuorum,
-      baseQuorum: p.minQuorum,
-      targetReplicas: target,
-      maxErrorReplicas: p.maxErrorReplicas,
-      maxTotalReplicas: p.maxTotalReplicas,
-      delayBoundSeconds: p.delayBoundSeconds,
-      adaptive: p.adaptive,
-      replicasNeeded: target,
-    };
-  }));
+  const rows = await Promise.all(units.map(async (u) => ({
+    seq: u.seq,
+    params: u.params,
+    seed: u.seed,
+    inputs: await grid.inputs.resolve(datasetClosure(kernel.datasets(u.params as never))),
+    cost: kernel.costEstimate(u.params as never),
+    steps: kernel.totalSteps(u.params as never),
+  })));
   // Reference host: 1 GFLOPS per core, as BOINC's cobblestone assumes.
-  const estimatedHours = (rows.reduce((s, r) => s + r.costEstimate, 0) / 1e9 / 3600) * target;
+  const estimatedHours = (rows.reduce((s, r) => s + r.cost, 0) / 1e9 / 3600) * target;
 
   const batchId = await grid.db.transaction(async (tx) => {
     const [batch] = await tx.orm.insert(batches).values({
       ownerId, name: spec.name, kernel: kernel.name, kernelVersion: kernel.version, priority: spec.priority,
       spec, wuCount: rows.length, estimatedHours,
     }).returning({ id: batches.id });
+    // What differs per WU travels as one JSON parameter per chunk; the rest is the batch's.
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await tx.orm.insert(workUnits).values(rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, batchId: batch!.id })));
+      await tx.rows(sql`
+        INSERT INTO work_units (batch_id, seq, kernel, kernel_version, kernel_ref, params, seed, inputs, cost_estimate, total_steps,
+                                priority, needs_gpu, min_memory_mb, min_quorum, base_quorum, target_replicas, max_error_replicas,
+                                max_total_replicas, delay_bound_seconds, adaptive, replicas_needed)
+        SELECT ${batch!.id}::uuid, d.seq, ${kernel.name}, ${kernel.version}::int, ${`${kernel.name}@${kernel.version}`}, d.params, d.seed, d.inputs,
+               d.cost, d.steps, ${spec.priority}::int, ${kernel.capabilities.gpu === 'required'}::boolean, ${kernel.capabilities.minMemoryMb}::int,
+               ${p.minQuorum}::int, ${p.minQuorum}::int, ${target}::int, ${p.maxErrorReplicas}::int, ${p.maxTotalReplicas}::int,
+               ${p.delayBoundSeconds}::int, ${p.adaptive}::boolean, ${target}::int
+          FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + INSERT_CHUNK))}::jsonb)
+            AS d(seq int, params jsonb, seed int8, inputs jsonb, cost float8, steps int)
+         ORDER BY d.seq`);
     }
     await tx.orm.insert(events).values({ kind: 'batch.submitted', subject: batch!.id, actor: ownerId, data: { name: spec.name, kernel: `${kernel.name}@${kernel.version}`, wuCount: rows.length } });
     return batch!.id;
