@@ -20,6 +20,8 @@ export interface CoordinatorConfig {
     maxPacket: number;
     /** How long an agent waits before asking again when there is no work. */
     noWorkRetryMs: number;
+    /** Claims this process runs in the database at once (see daemons/claim-gate.ts). */
+    concurrentClaims: number;
   };
   reliability: {
     /** Consecutive valid results before a host gets unreplicated work. */
@@ -90,6 +92,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       packetTtlSeconds: num(env.NFL_GRID_PACKET_TTL, 600),
       maxPacket: num(env.NFL_GRID_MAX_PACKET, 200),
       noWorkRetryMs: num(env.NFL_GRID_NO_WORK_RETRY_MS, 5000),
+      concurrentClaims: Math.max(1, Math.round(num(env.NFL_GRID_CONCURRENT_CLAIMS, 4))),
     },
     reliability: {
       trustStreak: num(env.NFL_GRID_TRUST_STREAK, 10),

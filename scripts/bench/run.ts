@@ -54,13 +54,30 @@ async function main() {
   }
 
   const child = fork(fileURLToPath(new URL('./sim-agents.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+  // The harness shares the coordinator's process: it waits on events, never by spinning or
+  // polling, so that it takes no CPU from what it measures.
   const started = new Map<number, number>();
+  const startWaiters = new Map<number, () => void>();
+  const finished = new Set<string>();
+  const finishWaiters = new Map<string, () => void>();
+  const whenStarted = (wuId: number) => new Promise<void>((r) => (started.has(wuId) ? r() : startWaiters.set(wuId, r)));
+  const whenFinished = (batchId: string) => new Promise<void>((r) => (finished.has(batchId) ? r() : finishWaiters.set(batchId, r)));
+  c.grid.events.on('batch.finished', ({ batchId }) => {
+    finished.add(batchId);
+    finishWaiters.get(batchId)?.();
+  });
   let ready = 0;
   const errors: string[] = [];
   child.on('message', (m: any) => {
     switch (m.type) {
       case 'ready': ready++; break;
-      case 'started': for (const id of m.wuIds) if (!started.has(id)) started.set(id, m.at); break;
+      case 'started':
+        for (const id of m.wuIds) {
+          if (started.has(id)) continue;
+          started.set(id, m.at);
+          startWaiters.get(id)?.();
+        }
+        break;
       case 'protocol_error': errors.push(`${m.code}: ${m.message}`); break;
     }
   });
@@ -76,14 +93,10 @@ async function main() {
     const b = await api('/api/v1/batches', { name: `latency-${i}`, kernel: 'bench.hash', seed: i + 1, params: { rounds: 10, steps: 1 }, policy: { minQuorum: 2, adaptive: false } }, researcher.apiKey);
     answered.push(now() - t0);
     const [wu] = await c.grid.db.rows<{ id: number }>(sql`SELECT id FROM work_units WHERE batch_id = ${b.batchId}`);
-    while (!started.has(wu!.id)) await new Promise((r) => setImmediate(r));
+    await whenStarted(wu!.id);
     latencies.push(started.get(wu!.id)! - t0);
     // Let the pair finish so every agent is idle again.
-    for (;;) {
-      const [s] = await c.grid.db.rows<{ state: string }>(sql`SELECT state FROM batches WHERE id = ${b.batchId}`);
-      if (s!.state === 'done') break;
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await whenFinished(b.batchId);
   }
 
   // 2. Throughput: one batch of trivial WUs, quorum 2.
@@ -91,7 +104,7 @@ async function main() {
   const big = await api('/api/v1/batches', { name: 'throughput', kernel: 'bench.hash', seed: 99, params: { rounds: 10, steps: 1 }, replicates: WUS, policy: { minQuorum: 2, adaptive: false } }, researcher.apiKey);
   const tSubmitted = now();
   for (;;) {
-    const [s] = await c.grid.db.rows<{ state: string }>(sql`SELECT state FROM batches WHERE id = ${big.batchId}`);
+    const [s] = await c.grid.db.rows<{ state: string; finished_at: Date | null }>(sql`SELECT state, finished_at FROM batches WHERE id = ${big.batchId}`);
     if (s!.state === 'done') break;
     await new Promise((r) => setTimeout(r, 20));
   }

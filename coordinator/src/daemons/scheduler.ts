@@ -4,6 +4,7 @@ import { banditOf } from '../bandit/bandit';
 import type { Grid } from '../grid';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
+import { createClaimGate } from './claim-gate';
 
 /*
  * The scheduler hands work to agents: at once when they ask, and, when they asked and got
@@ -38,6 +39,7 @@ export function createScheduler(grid: Grid): Scheduler {
   let waking = false;
   let wakeAgain = false;
   const bandit = banditOf(grid);
+  const gate = createClaimGate(grid.config.work.concurrentClaims);
   const policy = {
     trustStreak: grid.config.reliability.trustStreak,
     trustMaxErrorRate: grid.config.reliability.trustMaxErrorRate,
@@ -56,7 +58,7 @@ export function createScheduler(grid: Grid): Scheduler {
 
   async function serve(session: AgentSession, max: number): Promise<boolean> {
     if (session.paused || session.closed) return false;
-    const claimed = await claim(session, Math.min(max, grid.config.work.maxPacket));
+    const claimed = await gate.run(() => claim(session, Math.min(max, grid.config.work.maxPacket)));
     if (claimed.length === 0) return false;
     const jws = await grid.keys.signWork(session.hostId, claimed.map(toWorkItem));
     if (session.closed) {
