@@ -15,8 +15,8 @@ export interface ReportedResult {
 /**
  * Records a packet of results from one host in one transaction. Only replicas this host holds
  * (in progress, or timed out, and not handed on to a replica resuming from their checkpoint)
- * are accepted; each accepted result marks its
- * WU for validation. Returns the accepted replica ids; the rest are refused.
+ * are accepted; each accepted result marks its WU for validation. Returns the accepted replica
+ * ids; the rest are refused.
  */
 export async function reportResults(db: Db, hostId: string, benchmarkFlops: number, results: ReportedResult[]): Promise<{ replicaId: number; wuId: number }[]> {
   const payload = JSON.stringify(results.map((r) => ({
