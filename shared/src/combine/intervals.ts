@@ -1,4 +1,5 @@
 import { roundSignificant } from '../kernels/stats';
+import { summariseReplicates } from '../stats/bootstrap';
 import { quantileSorted } from '../stats/descriptive';
 
 /*
@@ -27,22 +28,17 @@ export function percentileInterval(estimate: number, replicates: Float64Array, w
   if (!Number.isFinite(estimate)) return { estimate: null, lower: null, upper: null, standardError: null };
   const B = replicates.length / width;
   const values = new Float64Array(B);
-  let sum = 0;
   for (let b = 0; b < B; b++) {
     const v = replicates[b * width + j]!;
     if (!Number.isFinite(v)) return { estimate: tidy(estimate), lower: null, upper: null, standardError: null };
     values[b] = v;
-    sum += v;
   }
-  const mean = sum / B;
-  let ss = 0;
-  for (let b = 0; b < B; b++) ss += (values[b]! - mean) ** 2;
-  values.sort();
+  const { sorted, standardError } = summariseReplicates(values);
   const alpha = 1 - level;
   return {
     estimate: tidy(estimate),
-    lower: tidy(quantileSorted(values, alpha / 2)),
-    upper: tidy(quantileSorted(values, 1 - alpha / 2)),
-    standardError: B > 1 ? tidy(Math.sqrt(ss / (B - 1))) : null,
+    lower: tidy(quantileSorted(sorted, alpha / 2)),
+    upper: tidy(quantileSorted(sorted, 1 - alpha / 2)),
+    standardError: B > 1 ? tidy(standardError) : null,
   };
 }

@@ -105,6 +105,14 @@ export function accelerationFromJackknife(jack: ArrayLike<number>): number {
   return s2 === 0 ? 0 : s3 / (6 * s2 ** 1.5);
 }
 
+/** What every interval reads of B replicates: their mean, their sd (the standard error), and them sorted. */
+export function summariseReplicates(reps: Float64Array): { mean: number; standardError: number; sorted: Float64Array } {
+  const m = mean(reps);
+  let ss = 0;
+  for (const v of reps) ss += (v - m) ** 2;
+  return { mean: m, standardError: Math.sqrt(ss / (reps.length - 1)), sorted: reps.slice().sort() };
+}
+
 /** Bootstrap confidence interval (percentile or BCa) for statistic(data). */
 export function bootstrapCi<T>(data: readonly T[], statistic: Statistic<T>, opts: BootstrapOptions = {}): BootstrapInterval {
   const method = opts.method ?? 'bca';
@@ -117,11 +125,7 @@ export function bootstrapCi<T>(data: readonly T[], statistic: Statistic<T>, opts
 
   const estimate = finiteStatistic(statistic(data), 'the original sample');
   const reps = bootstrapReplicates(data, statistic, resamples, opts.seed ?? 1, opts.stream ?? 0);
-  const repMean = mean(reps);
-  let ss = 0;
-  for (const v of reps) ss += (v - repMean) ** 2;
-  const standardError = Math.sqrt(ss / (resamples - 1));
-  const sorted = reps.slice().sort();
+  const { mean: repMean, standardError, sorted } = summariseReplicates(reps);
   const alpha = 1 - level;
   const base = { level, estimate, resamples, standardError, bias: repMean - estimate };
 
