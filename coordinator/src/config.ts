@@ -57,7 +57,7 @@ export class ConfigError extends Error {
   }
 }
 
-function sessionSecretOf(v: string | undefined): Uint8Array | null {
+function parseSessionSecret(v: string | undefined): Uint8Array | null {
   if (v === undefined || v.trim() === '') return null;
   const text = v.trim();
   if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new ConfigError('NFL_GRID_SESSION_SECRET', 'expected base64url text (A–Z, a–z, 0–9, - and _)');
@@ -107,6 +107,6 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
     agentDefaults: { checkpointIntervalSeconds: num(env.NFL_GRID_CHECKPOINT_S, 30), progressIntervalSeconds: num(env.NFL_GRID_PROGRESS_S, 2) },
     // every core but none beyond 4: a merge is short, and the event loop keeps running beside it
     combine: { threads: Math.max(1, Math.round(num(env.NFL_GRID_COMBINE_THREADS, Math.min(4, availableParallelism())))) },
-    sessionSecret: sessionSecretOf(env.NFL_GRID_SESSION_SECRET),
+    sessionSecret: parseSessionSecret(env.NFL_GRID_SESSION_SECRET),
   };
 }

@@ -104,7 +104,7 @@ async function main() {
   const big = await api('/api/v1/batches', { name: 'throughput', kernel: 'bench.hash', seed: 99, params: { rounds: 10, steps: 1 }, replicates: WUS, policy: { minQuorum: 2, adaptive: false } }, researcher.apiKey);
   const tSubmitted = now();
   for (;;) {
-    const [s] = await c.grid.db.rows<{ state: string; finished_at: Date | null }>(sql`SELECT state, finished_at FROM batches WHERE id = ${big.batchId}`);
+    const [s] = await c.grid.db.rows<{ state: string }>(sql`SELECT state FROM batches WHERE id = ${big.batchId}`);
     if (s!.state === 'done') break;
     await new Promise((r) => setTimeout(r, 20));
   }

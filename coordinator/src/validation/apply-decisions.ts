@@ -30,7 +30,6 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   const ledger: { host: string; user: string; replica: number; wu: number; claimed: number; granted: number }[] = [];
   const validated: number[] = [];
   const failed: { id: number; reason: string }[] = [];
-  const verdicts: Verdict[] = [];
   const outcome = (hostId: string) => {
     let o = hosts.get(hostId);
     if (!o) hosts.set(hostId, (o = { hostId, valid: 0, invalid: 0, errors: 0, credit: 0 }));
@@ -40,7 +39,6 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
     for (const id of ids) {
       const r = byId.get(id)!;
       repUpdates.push({ id, vs: 'valid', granted });
-      verdicts.push({ hostId: r.hostId, replicaId: id, valid: true, granted });
       const o = outcome(r.hostId);
       o.valid++;
       o.credit += granted;
@@ -50,10 +48,8 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   };
   const markInvalid = (ids: number[]) => {
     for (const id of ids) {
-      const hostId = byId.get(id)!.hostId;
       repUpdates.push({ id, vs: 'invalid', granted: 0 });
-      verdicts.push({ hostId, replicaId: id, valid: false, granted: 0 });
-      outcome(hostId).invalid++;
+      outcome(byId.get(id)!.hostId).invalid++;
     }
   };
 
@@ -127,5 +123,7 @@ export async function applyDecisions(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   }
   await applyHostOutcomes(tx, [...hosts.values()]);
   await applyUserCredit(tx, userCredit);
+  const verdicts = repUpdates.filter((u) => u.vs === 'valid' || u.vs === 'invalid')
+    .map((u): Verdict => ({ hostId: byId.get(u.id)!.hostId, replicaId: u.id, valid: u.vs === 'valid', granted: u.granted ?? 0 }));
   return { validated, failed, cancelled, verdicts, batchIds: [...new Set(wus.filter((w) => finishedIds.includes(w.id)).map((w) => w.batchId))] };
 }
