@@ -10,19 +10,8 @@ import type { GameRow } from '../data/spreadspoke';
  * lists the teams the other way round (neutral sites) is flipped.
  */
 
-export interface BacktestGame {
-  season: number;
-  /** 1–18 regular season, 19–22 playoffs (as spreadspoke.games). */
-  week: number;
-  date: string;
-  playoff: boolean;
-  home: string;
-  away: string;
-  homeScore: number;
-  awayScore: number;
-  /** Home team's closing line, negative = home favoured; null without a line. */
-  homeLine: number | null;
-  total: number | null;
+/** A spreadspoke game (its fields and sign conventions) with the joined odds and Elo. */
+export interface BacktestGame extends Omit<GameRow, 'neutral'> {
   homeMoneyline: number | null;
   awayMoneyline: number | null;
   /** FiveThirtyEight's pre-game probability that the home team wins. */

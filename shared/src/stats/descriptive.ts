@@ -15,16 +15,7 @@ export function mean(xs: ArrayLike<number>): number {
  * (1983), so a large common offset does not swamp the spread. NaN for n < 2.
  */
 export function variance(xs: ArrayLike<number>): number {
-  const n = xs.length;
-  if (n < 2) return NaN;
-  const m = mean(xs);
-  let ss = 0, comp = 0;
-  for (let i = 0; i < n; i++) {
-    const d = xs[i] - m;
-    ss += d * d;
-    comp += d;
-  }
-  return Math.max(0, (ss - (comp * comp) / n) / (n - 1));
+  return xs.length < 2 ? NaN : sumOfSquares(xs) / (xs.length - 1);
 }
 
 /** Sum of squared deviations from the mean, Σ(x − x̄)², with the same correction. */
