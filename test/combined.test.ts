@@ -37,17 +37,21 @@ describe.each(dbKinds())('combined figures on the grid (%s)', (kind) => {
     const batchId = submit.body.batchId as string;
     await eventually(async () => (await researcher.api.get(`/api/v1/batches/${batchId}`)).body.state === 'done', 180_000, 'batch done');
 
-    const res = await researcher.api.get(`/api/v1/batches/${batchId}/combined?resamples=2000&seed=7`);
-    expect(res.status, res.text).toBe(200);
-    expect(res.body).toMatchObject({ kernel: 'mc.bankroll@1', wuCount: 4, results: 4, included: 4, complete: true, cached: false, excluded: [] });
-
-    // the same WUs run here, merged by the shared code
+    // The same WUs run here and merged by the shared code, first: this blocks the test's process
+    // (and the in-process coordinator) for seconds, so keep-alive timers of both ends expire
+    // unseen. It must not fall between the two reads, and a pause after it lets those timers
+    // close the idle connection before the next request could reuse it (ECONNRESET).
     const wus = await grid.testDb.db.rows<{ id: number; seq: number; seed: number; params: any }>(sql`
       SELECT id, seq, seed, params FROM work_units WHERE batch_id = ${batchId} ORDER BY seq`);
     const local = combineResults(wus.map((w) => ({
       wuId: Number(w.id), seq: w.seq, kernel: 'mc.bankroll@1', params: w.params,
       output: runKernelSync(bankroll, bankroll.paramsSchema.parse(w.params), Number(w.seed), data),
     })), { resamples: 2000, level: 0.95, seed: 7 });
+    await new Promise((r) => setTimeout(r, 100));
+
+    const res = await researcher.api.get(`/api/v1/batches/${batchId}/combined?resamples=2000&seed=7`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ kernel: 'mc.bankroll@1', wuCount: 4, results: 4, included: 4, complete: true, cached: false, excluded: [] });
     expect(res.body.groups).toEqual(JSON.parse(JSON.stringify(local.groups)));
     const f = res.body.groups[0].figures;
     expect(f.scenarios).toBe(6000);
