@@ -1,4 +1,5 @@
 import { parseElo538, type EloGameRow } from './elo538';
+import { gamestateDatasetDefs, type GamestateDatasetRows } from './gamestate/datasets';
 import { parseObdItems, parseObdLog, type ObdItem, type ObdLog } from './obd';
 import { parseOddsportal, type OddsGameRow } from './oddsportal';
 import { parseSpreadspoke, type GameRow } from './spreadspoke';
@@ -22,7 +23,7 @@ export interface DatasetDef<T = unknown> {
 }
 
 /** Row types by dataset name, so callers can write `data.dataset<DatasetRows['spreadspoke.games']>(…)`. */
-export interface DatasetRows {
+export interface DatasetRows extends GamestateDatasetRows {
   'spreadspoke.games': GameRow[];
   'teams.crosswalk': CrosswalkRow[];
   'elo538.games': EloGameRow[];
@@ -125,6 +126,7 @@ const defs: { [K in DatasetName]: DatasetDef<DatasetRows[K]> } = {
     needs: [],
     parse: (bytes) => parseObdItems(bytes, 'bts', 'women'),
   },
+  ...gamestateDatasetDefs,
 };
 
 export class UnknownDatasetError extends Error {
