@@ -11,11 +11,13 @@ import { backtestRun } from './backtest-run';
 import { copulaFit } from './copula-fit';
 import { copulaGof } from './copula-gof';
 import { opeEstimate } from './ope-estimate';
+import { coverBaseline } from './cover/baseline-kernel';
 
 /** Every kernel this build can run, keyed by `name@version`. */
 const all: Kernel[] = [benchHash, mcSeason, mcBankroll];
 all.push(stateSpace, marginKeyNumbers, calibrationFit, calibrationAblation);
 all.push(copulaFit, copulaGof, opeEstimate, backtestRun, backtestCompare);
+all.push(coverBaseline);
 
 const byRef = new Map(all.map((k) => [kernelRef(k), k]));
 
