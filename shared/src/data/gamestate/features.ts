@@ -9,8 +9,8 @@ import type { CoverPlay } from './plays';
  *   line          points the favourite gives (> 0)
  *   leadVsLine    lead − line·(1 − t): how far the favourite is ahead of the share of the line the
  *                 market expected it to have earned by now (0 at kickoff; lead − line at the end)
- *   coverZ        leadVsLine / √max(t, 1/3600), clipped to ±100: the same gap in units of the
- *                 remaining margin's spread per unit σ (the baseline's probability is Φ(coverZ/σ));
+ *   coverZ        leadVsLine / √max(t, 1/3600), clipped to ±100: the same gap scaled by the
+ *                 square root of the time left, so the baseline's probability is Φ(coverZ/σ);
  *                 t is floored at one second so the last snap stays finite
  *   favoriteBall  1 the favourite has the ball, −1 the underdog, 0 unknown (posteam blank)
  *   yardline100   yards from the opponent's end zone, from the possessing team's side
