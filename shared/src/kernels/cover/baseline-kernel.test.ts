@@ -36,6 +36,8 @@ describe('cover.baseline run', () => {
     expect(out.sigmaFrom).toBe('fixed');
     expect(out.seasons).toHaveLength(11);
     expect(out.overall).toEqual({ n: 486_601, logLoss: 0.49906153, brier: 0.16400719, calibrationError: 0.0283774 });
+    expect(out.seasons.every((s) => s.sigma === 13.2 && s.trainLogLoss === null && s.trainPlays === 0)).toBe(true);
+    expect(coverBaseline.compare(out, structuredClone(out))).toBe(true);
   });
 
   const out = runKernelSync(coverBaseline, two, 42, data);
