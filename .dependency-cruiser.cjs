@@ -100,7 +100,9 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: ['node_modules'] },
-    exclude: { path: '(^|/)(node_modules|dist|build|coverage|[.]nfl-grid|migrations|data)/' },
+    // Dependencies and build outputs (dist/: the agent binary; node_modules/.cache: the console
+    // build); anchored so that source folders such as shared/src/data stay in.
+    exclude: { path: ['(^|/)node_modules/', '^(dist|build|coverage|[.]nfl-grid|migrations|data)/', '^[^/]+/(dist|build)/'] },
     // Workspace packages (@nfl-grid/shared/x → shared/src/x.ts through package.json "exports",
     // reached through the node_modules/@nfl-grid/* symlinks) resolve to their real paths.
     preserveSymlinks: false,
