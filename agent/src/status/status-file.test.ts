@@ -1,0 +1,110 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lockDataDir } from '../disk/data-lock';
+import { AgentError } from '../errors';
+import { utmpLines } from '../heat/idle';
+import { CreditTally } from '../link/credit';
+import { ControlWatcher, writeControl } from './control';
+import { bar, formatStatus, processAlive, readStatus, writeStatus, type AgentStatus } from './status-file';
+import { viewLines } from './tty-view';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'nfl-agent-status-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const status = (o: Partial<AgentStatus> = {}): AgentStatus => ({
+  v: 1, pid: process.pid, version: '0.1.0', packaged: false, startedAt: '2025-01-01T00:00:00Z', updatedAt: new Date().toISOString(),
+  hostId: 'h-1', name: 'box', coordinator: 'http://c', connected: true, loopState: 'idle',
+  intensity: { chosen: 'high', effective: 'medium', threads: 1, duty: 1, target: 0.5, stepDown: 1, pausedBy: [] },
+  backend: 'cpu', finishing: false,
+  readings: { cpuLoad: 97, gpuLoad: null, memUsed: 41, cpuTemp: 91.2, gpuTemp: null, battery: null },
+  onBattery: null, idle: { seconds: null, source: 'none' }, cpuShare: 0.49,
+  items: [
+    { replicaId: 12, wuId: 7, kernel: 'mc.season@1', state: 'running', step: 40, totalSteps: 100, percent: 40, resumedFrom: 25 },
+    { replicaId: 13, wuId: 8, kernel: 'mc.season@1', state: 'queued', step: 0, totalSteps: 0, percent: 0, resumedFrom: null },
+  ],
+  outbox: 1, credit: { accepted: 3, claimed: 1.5, granted: 1.25, valid: 2, invalid: 1 }, ...o,
+});
+
+describe('status.json', () => {
+  it('round-trips and renders what a person needs: WU progress, intensity, temperatures, credit', async () => {
+    await writeStatus(dir, status());
+    const s = (await readStatus(dir))!;
+    const text = formatStatus(s, true);
+    expect(text).toContain(`running (pid ${process.pid})`);
+    expect(text).toMatch(/intensity +medium \(stepped down from high\) · 1 thread × 100% duty = 50% of the CPU/);
+    expect(text).toMatch(/sensors +CPU 91 °C, load 97% · GPU missing · memory 41% · battery none · user idle unknown/);
+    expect(text).toMatch(/credit +1\.25 granted for 2 valid results \(1 invalid\) · 1\.50 claimed for 3 accepted/);
+    expect(text).toContain(`replica 12 (wu 7, mc.season@1) ${bar(40)}  40.0% step 40/100 resumed@25`);
+    expect(text).toContain('replica 13 (wu 8, mc.season@1) queued');
+    expect(viewLines(s)[0]).toContain('working');
+    expect(formatStatus({ ...s, intensity: { ...s.intensity, pausedBy: ['on battery'] } }, false)).toMatch(/not running .*\n[\s\S]*paused: on battery/);
+    expect(await readStatus(join(dir, 'none'))).toBeNull();
+  });
+
+  it('bars and liveness', () => {
+    expect(bar(0, 4)).toBe('[....]');
+    expect(bar(50, 4)).toBe('[##..]');
+    expect(bar(100, 4)).toBe('[####]');
+    expect(processAlive(process.pid)).toBe(true);
+    expect(processAlive(2 ** 22 + 12345)).toBe(false);
+  });
+});
+
+describe('control.json', () => {
+  it('hands each request to the running agent once', async () => {
+    const w = new ControlWatcher(dir);
+    expect(await w.poll()).toBeNull();
+    await writeControl(dir, { finish: true, exitAfter: false });
+    expect(await w.poll()).toMatchObject({ finish: true, exitAfter: false });
+    expect(await w.poll()).toBeNull();
+    await writeControl(dir, { finish: false, exitAfter: false });
+    expect(await w.poll()).toMatchObject({ finish: false });
+    await w.clear();
+    expect(await w.poll()).toBeNull();
+  });
+});
+
+describe('data folder lock and credit tally', () => {
+  it('lets one agent use a folder, and takes over a lock left by a dead process', async () => {
+    const unlock = await lockDataDir(dir);
+    await writeFile(join(dir, 'agent.lock'), '1');
+    // pid 1 is alive: refused.
+    await expect(lockDataDir(dir)).rejects.toBeInstanceOf(AgentError);
+    await writeFile(join(dir, 'agent.lock'), String(2 ** 22 + 4321));
+    const again = await lockDataDir(dir);
+    await again();
+    await unlock();
+  });
+
+  it('counts accepted results, the credit their estimates are worth and what validation granted, across restarts', async () => {
+    const t = await CreditTally.open(dir);
+    t.onFinished({ replicaId: 5, costEstimate: 86400e9 / 200 } as never);
+    t.onFinished({ replicaId: 6, costEstimate: 1e12 } as never);
+    t.onAck([5], [6]);
+    expect(t).toMatchObject({ accepted: 1, claimed: 1 });
+    t.onVerdicts([{ valid: true, granted: 0.75 }, { valid: false, granted: 0 }, { valid: true, granted: 0.5 }]);
+    await t.save();
+    expect(await CreditTally.open(dir)).toMatchObject({ accepted: 1, claimed: 1, granted: 1.25, valid: 2, invalid: 1 });
+  });
+});
+
+describe('utmp parsing (tty idle source)', () => {
+  it('finds the terminal lines of logged-in users', () => {
+    const rec = (type: number, line: string) => {
+      const b = new Uint8Array(384);
+      new DataView(b.buffer).setInt16(0, type, true);
+      b.set(new TextEncoder().encode(line), 8);
+      return b;
+    };
+    const buf = new Uint8Array(384 * 4);
+    [rec(7, 'pts/3'), rec(8, 'pts/4'), rec(7, 'tty2'), rec(7, '~')].forEach((r, i) => buf.set(r, i * 384));
+    expect(utmpLines(buf)).toEqual(['pts/3', 'tty2']);
+  });
+});
