@@ -18,7 +18,7 @@ import { Monitor } from './heat/monitor';
 import { fetchCheckpoint } from './link/checkpoint-fetch';
 import { agentSocketUrl, Connection } from './link/connection';
 import { CreditTally } from './link/credit';
-import { ensureIdentity } from './link/identity';
+import { ensureIdentity } from './link/enrollment';
 import { Outbox } from './link/outbox';
 import { ResultReporter } from './link/reporter';
 import { ControlWatcher } from './status/control';

@@ -7,7 +7,7 @@ import type { Flags } from './cli/cli-args';
 import { ConfigError } from './errors';
 import { parseRunWindows, type RunRules } from './heat/run-rules';
 import { DEFAULT_LIMITS, type GuardLimits } from './heat/thermal-guard';
-import { readEnrolledCoordinator } from './link/identity';
+import { readEnrolledCoordinator } from './link/identity-file';
 import { parseFault, type Fault } from './work/fault';
 
 export { parseCli, type CliRequest, type Flags } from './cli/cli-args';

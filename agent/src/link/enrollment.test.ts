@@ -11,7 +11,8 @@ import { testSettings } from '../../../test/support/agent-settings';
 import { captureLog } from '../../../test/support/capture-log';
 import type { AgentSettings } from '../config';
 import { ConfigError, IdentityError } from '../errors';
-import { ensureIdentity, loadIdentity } from './identity';
+import { ensureIdentity } from './enrollment';
+import { loadIdentity } from './identity-file';
 
 const HOST = '3d0c8a52-7f6b-4b8e-9a51-2c4d6e8f0a1b';
 const hardware: Hardware = { platform: 'linux', arch: 'x64', cpuModel: 'test', cores: 4, memoryMb: 8192, gpus: [] };
