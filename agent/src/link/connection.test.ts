@@ -43,14 +43,14 @@ function connect(log = captureLog()) {
   const events: string[] = [];
   const messages: CoordinatorMessage[] = [];
   let holding = [1];
-  const conn = new Connection({
-    url, log, backoff: { initialMs: 40, maxMs: 200 }, welcomeTimeoutMs: 2000,
+  const conn = new Connection({ url, log, backoff: { initialMs: 40, maxMs: 200 }, welcomeTimeoutMs: 2000 });
+  const start = () => conn.start({
     hello: async () => hello(holding),
     onWelcome: () => events.push('welcome'),
     onMessage: (m) => messages.push(m),
     onDisconnect: () => events.push('disconnect'),
   });
-  return { conn, events, messages, log, setHolding: (h: number[]) => (holding = h) };
+  return { conn, start, events, messages, log, setHolding: (h: number[]) => (holding = h) };
 }
 
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
@@ -76,8 +76,8 @@ describe('Connection', () => {
       ws.send(JSON.stringify({ type: 'no_work', retryAfterMs: -1 }));
       ws.send(JSON.stringify({ type: 'no_work', retryAfterMs: 250 }));
     };
-    const { conn, events, messages, log } = connect();
-    conn.start();
+    const { conn, start, events, messages, log } = connect();
+    start();
     await until(() => messages.length === 1);
     expect(received[0]![0]).toMatchObject({ type: 'hello', holding: [1] });
     expect(events).toEqual(['welcome']);
@@ -93,9 +93,9 @@ describe('Connection', () => {
       ws.send(JSON.stringify(welcome));
       if (n === 1) setTimeout(() => ws.terminate(), 20);
     };
-    const { conn, events, log, setHolding } = connect();
+    const { conn, start, events, log, setHolding } = connect();
     setHolding([1, 2]);
-    conn.start();
+    start();
     await until(() => events.length === 3);
     expect(events).toEqual(['welcome', 'disconnect', 'welcome']);
     expect(received).toHaveLength(2);
@@ -108,8 +108,8 @@ describe('Connection', () => {
     onConnection = () => undefined;
     const port = (wss.address() as AddressInfo).port;
     await new Promise<void>((r) => wss.close(() => r()));
-    const { conn, log } = connect();
-    conn.start();
+    const { conn, start, log } = connect();
+    start();
     await until(() => log.lines.filter((l) => l.msg.startsWith('connection lost')).length >= 4);
     const delays = log.lines.filter((l) => l.msg.startsWith('connection lost')).map((l) => l.fields!.delayMs as number);
     delays.forEach((d, i) => {
@@ -124,8 +124,8 @@ describe('Connection', () => {
 
   it('sends bye on close and stops reconnecting', async () => {
     onConnection = (ws) => ws.send(JSON.stringify(welcome));
-    const { conn, events } = connect();
-    conn.start();
+    const { conn, start, events } = connect();
+    start();
     await until(() => events.includes('welcome'));
     expect(conn.send({ type: 'request_work', max: 2 })).toBe(true);
     await conn.close({ type: 'bye', reason: 'test over', abandon: [4] });

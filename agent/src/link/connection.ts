@@ -22,6 +22,10 @@ export interface ConnectionOptions {
   backoff: { initialMs: number; maxMs: number };
   welcomeTimeoutMs: number;
   pingIntervalMs?: number;
+}
+
+/** What the connection hands each session to (the work loop); given to start(). */
+export interface SessionHandlers {
   /** Builds `hello` when a socket opens (holding and intensity change between sessions). */
   hello: () => Promise<AgentMessage>;
   onWelcome: (msg: Welcome) => void;
@@ -51,8 +55,9 @@ export class Connection {
     return this.welcomed && this.ws?.readyState === WebSocket.OPEN;
   }
 
-  start(): void {
-    this.done ??= this.run();
+  /** Connects, and keeps reconnecting until close(); every session goes to `handlers`. */
+  start(handlers: SessionHandlers): void {
+    this.done ??= this.run(handlers);
   }
 
   /** Sends a message on a welcomed session; false when there is none (the caller keeps it). */
@@ -87,10 +92,10 @@ export class Connection {
     return true;
   }
 
-  private async run(): Promise<void> {
+  private async run(handlers: SessionHandlers): Promise<void> {
     let attempt = 0;
     while (!this.closing) {
-      const { welcomed, reason } = await this.session();
+      const { welcomed, reason } = await this.session(handlers);
       if (welcomed) attempt = 0;
       if (this.closing) break;
       const ms = backoffDelay(attempt++, this.o.backoff);
@@ -100,7 +105,7 @@ export class Connection {
   }
 
   /** One socket's life; resolves when it has closed. */
-  private session(): Promise<{ welcomed: boolean; reason: string }> {
+  private session(h: SessionHandlers): Promise<{ welcomed: boolean; reason: string }> {
     return new Promise((resolve) => {
       const { log } = this.o;
       const ws = new WebSocket(this.o.url, { handshakeTimeout: 10_000 });
@@ -126,7 +131,7 @@ export class Connection {
           alive = false;
           ws.ping();
         }, this.o.pingIntervalMs ?? 20_000);
-        this.o.hello().then(
+        h.hello().then(
           (hello) => {
             if (ws.readyState === WebSocket.OPEN) this.write(ws, hello);
           },
@@ -152,12 +157,12 @@ export class Connection {
             clearTimeout(welcomeTimer);
             welcomed = true;
             this.welcomed = true;
-            this.o.onWelcome(msg);
+            h.onWelcome(msg);
           } else if (!welcomed) {
             if (msg.type === 'error') log.error(`coordinator refused the session (${msg.code}): ${msg.message}`, { code: msg.code });
             else log.warn(`ignored ${msg.type} before welcome`);
           } else {
-            this.o.onMessage(msg);
+            h.onMessage(msg);
           }
         } catch (e) {
           log.error(`handling ${msg.type} failed: ${describe(e)}`);
@@ -171,7 +176,7 @@ export class Connection {
         clearInterval(pingTimer);
         if (this.ws === ws) this.ws = null;
         this.welcomed = false;
-        if (welcomed) this.o.onDisconnect();
+        if (welcomed) h.onDisconnect();
         const why = lastError || `closed with ${code}${reason.length ? ` ${reason.toString('utf8')}` : ''}`;
         resolve({ welcomed, reason: why });
       });

@@ -4,6 +4,7 @@ import type { CheckpointStore } from '../disk/checkpoint-store';
 import type { WorkStore } from '../disk/work-store';
 import { describe } from '../errors';
 import type { HeatControl } from '../heat/heat';
+import type { ErrorReports } from '../link/error-reports';
 import type { Outbox } from '../link/outbox';
 import type { ResultReporter } from '../link/reporter';
 import type { ItemStatus } from '../status/status-file';
@@ -28,8 +29,9 @@ export interface WorkInHandDeps {
   outbox: Outbox;
   reporter: ResultReporter;
   heat: HeatControl;
-  runner: Omit<ItemRunnerDeps, 'throttle' | 'checkpoints'>;
-  sendError(replicaId: number | null, code: string, message: string): void;
+  runner: Omit<ItemRunnerDeps, 'throttle' | 'checkpoints' | 'checkpointEveryMs'>;
+  /** `failed` items and results the outbox would not take. */
+  errors: Pick<ErrorReports, 'report'>;
   /** A result was stored (for the credit tally). */
   onFinished(item: WorkItem): void;
   log: Logger;
@@ -41,8 +43,16 @@ export class WorkInHand {
   private readonly running = new Map<number, RunningItem>();
   private readonly abandoned = new Set<number>();
   private readonly tasks = new Set<Promise<void>>();
+  private readonly endListeners: Array<() => void> = [];
+  /** Busy milliseconds between checkpoints, as the work loop last set it. */
+  private checkpointEveryMs = 0;
 
-  constructor(private readonly d: WorkInHandDeps, private readonly wake: () => void) {}
+  constructor(private readonly d: WorkInHandDeps) {}
+
+  /** Calls `listener` each time a running item has ended and its slot is free. */
+  onItemEnded(listener: () => void): void {
+    this.endListeners.push(listener);
+  }
 
   /** Queues the work left on disk by an earlier run (a result already in the outbox ends it). */
   async restore(): Promise<number> {
@@ -109,6 +119,7 @@ export class WorkInHand {
   }
 
   setCheckpointEvery(ms: number): void {
+    this.checkpointEveryMs = ms;
     for (const run of this.running.values()) run.thread?.setCheckpointEvery(ms);
   }
 
@@ -162,6 +173,7 @@ export class WorkInHand {
     const deps: ItemRunnerDeps = {
       ...this.d.runner,
       checkpoints: this.d.checkpoints,
+      checkpointEveryMs: () => this.checkpointEveryMs,
       throttle: (r) => this.d.heat.throttleFor([...this.running.keys()].indexOf(r.item.replicaId)),
     };
     const task: Promise<void> = runItem(run, deps)
@@ -171,7 +183,7 @@ export class WorkInHand {
         this.running.delete(item.replicaId);
         this.tasks.delete(task);
         this.applyHeat();
-        this.wake();
+        for (const listener of this.endListeners) listener();
       });
     this.tasks.add(task);
   }
@@ -184,7 +196,7 @@ export class WorkInHand {
       try {
         await this.d.reporter.add(r);
       } catch (e) {
-        this.d.sendError(id, 'agent_error', `cannot store the result in the outbox: ${describe(e)}`);
+        this.d.errors.report(id, 'agent_error', `cannot store the result in the outbox: ${describe(e)}`);
         await this.discard([id]);
         return;
       }
@@ -199,7 +211,7 @@ export class WorkInHand {
       await this.discard([id]);
       if (!run.cancelled) {
         log.warn(`replica=${id} failed (${outcome.code}): ${outcome.message}`, { replicaId: id, code: outcome.code });
-        this.d.sendError(id, outcome.code, outcome.message);
+        this.d.errors.report(id, outcome.code, outcome.message);
       }
     }
   }

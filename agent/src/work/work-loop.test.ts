@@ -14,6 +14,7 @@ import type { AgentSettings } from '../config';
 import { CheckpointStore } from '../disk/checkpoint-store';
 import { WorkStore } from '../disk/work-store';
 import { HeatControl } from '../heat/heat';
+import { ErrorReports } from '../link/error-reports';
 import { Outbox } from '../link/outbox';
 import { ResultReporter } from '../link/reporter';
 import { InputStore } from './inputs';
@@ -83,21 +84,20 @@ async function build(o: { onFinishedExit?: () => void } = {}): Promise<{ loop: W
   const reporter = new ResultReporter({ outbox, hostId: HOST, key: hostKey, send, log });
   const heat = new HeatControl('low', 2);
   const checkpoints = new CheckpointStore(dataDir, log);
-  loop = new WorkLoop({
-    settings: { ...settings, dataDir }, hostId: HOST, keys: jwks, outbox, reporter, send, log, heat, onFinishedExit: o.onFinishedExit,
-    hand: (l) => new WorkInHand({
-      hostId: HOST, store, checkpoints, outbox, reporter, heat, log,
-      sendError: (id, code, message) => l.sendError(id, code, message),
-      onFinished: () => undefined,
-      runner: {
-        inputs: new InputStore({ dataDir, coordinator: settings.coordinator, credential: 'c'.repeat(20), log }),
-        pool, fault: null, log, upload: send,
-        fetchCheckpoint: async () => ({ status: 'unavailable', reason: 'test' }),
-        checkpointEveryMs: () => l.checkpointEveryMs(),
-      },
-    }, () => l.wake()),
+  const errors = new ErrorReports(send);
+  const hand = new WorkInHand({
+    hostId: HOST, store, checkpoints, outbox, reporter, heat, errors, log,
+    onFinished: () => undefined,
+    runner: {
+      inputs: new InputStore({ dataDir, coordinator: settings.coordinator, credential: 'c'.repeat(20), log }),
+      pool, fault: null, log, upload: send,
+      fetchCheckpoint: async () => ({ status: 'unavailable', reason: 'test' }),
+    },
   });
-  await loop.hand.restore();
+  loop = new WorkLoop({
+    settings: { ...settings, dataDir }, hostId: HOST, keys: jwks, outbox, reporter, send, log, heat, hand, errors, onFinishedExit: o.onFinishedExit,
+  });
+  await hand.restore();
   loop.start();
   return { loop, outbox, store };
 }

@@ -23,6 +23,7 @@ import type { Logger } from '@nfl-grid/shared/util/log';
 import type { AgentSettings } from '../config';
 import { describe } from '../errors';
 import type { HeatControl } from '../heat/heat';
+import type { ErrorReports } from '../link/error-reports';
 import type { Outbox } from '../link/outbox';
 import type { ResultReporter } from '../link/reporter';
 import { backoffDelay, Wakeup } from '../waits';
@@ -38,8 +39,9 @@ export interface WorkLoopDeps {
   outbox: Outbox;
   reporter: ResultReporter;
   heat: HeatControl;
-  /** Built by the caller with this loop's `wake` and `sendError`. */
-  hand: (loop: WorkLoop) => WorkInHand;
+  hand: WorkInHand;
+  /** `error` messages, held while no session is up. */
+  errors: ErrorReports;
   send: (msg: AgentMessage) => boolean;
   log: Logger;
   /** The work in hand is done in finish mode with `exitAfter`: the agent should stop. */
@@ -48,14 +50,11 @@ export interface WorkLoopDeps {
   onCredit?: (results: MessageOf<CoordinatorMessage, 'credit'>['results']) => void;
 }
 
-type ErrorMsg = MessageOf<AgentMessage, 'error'>;
-
 export class WorkLoop {
   state: LoopState = 'offline';
   readonly hand: WorkInHand;
   private remote: AgentConfig | null = null;
   private readonly tasks = new Set<Promise<void>>();
-  private readonly pendingErrors: ErrorMsg[] = [];
   private readonly wakeup = new Wakeup();
   private readonly stopController = new AbortController();
   private session = false;
@@ -68,7 +67,9 @@ export class WorkLoop {
   private loop: Promise<void> | null = null;
 
   constructor(private readonly d: WorkLoopDeps) {
-    this.hand = d.hand(this);
+    this.hand = d.hand;
+    this.hand.setCheckpointEvery(this.checkpointEveryMs());
+    this.hand.onItemEnded(() => this.wake());
     d.heat.onChange(() => {
       this.hand.applyHeat();
       this.wake();
@@ -127,7 +128,7 @@ export class WorkLoop {
     this.requestSentAt = null;
     this.retryAt = 0;
     if (msg.dropped.length) this.hand.forget(msg.dropped, 'dropped by the coordinator');
-    for (const e of this.pendingErrors.splice(0)) this.d.send(e);
+    this.d.errors.sessionUp();
     const fields = { hostId: msg.hostId, intensity: this.intensity(), slots: this.d.heat.slots, holding: this.holding().length, outbox: this.d.outbox.size };
     if (this.sessions === 1) {
       if (this.d.outbox.size) log.info(`sending ${this.d.outbox.size} results left in the outbox by an earlier run`);
@@ -141,6 +142,7 @@ export class WorkLoop {
 
   onDisconnect(): void {
     this.session = false;
+    this.d.errors.sessionDown();
     this.requestSentAt = null;
     this.wake();
   }
@@ -194,12 +196,6 @@ export class WorkLoop {
     await this.d.reporter.flush();
     this.d.reporter.close();
     return abandon;
-  }
-
-  sendError(replicaId: number | null, code: string, message: string): void {
-    const msg: ErrorMsg = { type: 'error', replicaId, code, message: message.slice(0, 4000) };
-    if (this.session && this.d.send(msg)) return;
-    if (this.pendingErrors.length < 1000) this.pendingErrors.push(msg);
   }
 
   private get stopping(): boolean {
@@ -283,7 +279,7 @@ export class WorkLoop {
     // Only now is the request answered: asking again while a packet is being verified over-asks.
     this.requestSentAt = null;
     if (!check.ok) {
-      this.sendError(null, 'work_rejected', `work packet refused (${check.code}): ${check.message}`);
+      this.d.errors.report(null, 'work_rejected', `work packet refused (${check.code}): ${check.message}`);
       // A coordinator that keeps sending packets we refuse must not get a tight request loop.
       const ms = backoffDelay(this.refusals++, { initialMs: 1000, maxMs: 60_000 });
       this.retryAt = Date.now() + ms;
