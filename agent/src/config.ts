@@ -10,9 +10,6 @@ import { DEFAULT_LIMITS, type GuardLimits } from './heat/thermal-guard';
 import { readEnrolledCoordinator } from './link/identity-file';
 import { parseFault, type Fault } from './work/fault';
 
-export { parseCli, type CliRequest, type Flags } from './cli/cli-args';
-export { USAGE } from './cli/usage';
-
 /** Kept equal to agent/package.json's version (config.test.ts checks it). */
 export const AGENT_VERSION = '0.1.0';
 

@@ -1,14 +1,17 @@
 import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { startAgent } from '../agent';
-import { AGENT_VERSION, parseCli, resolveDataDir, resolveSettings, USAGE, type AgentSettings } from '../config';
+import { AGENT_VERSION, resolveDataDir, resolveSettings, type AgentSettings } from '../config';
+import { processAlive } from '../disk/data-lock';
 import { AgentError, ConfigError, describe } from '../errors';
 import { isSea } from '../sea';
 import { writeControl } from '../status/control';
-import { formatStatus, processAlive, readStatus } from '../status/status-file';
+import { formatStatus, readStatus } from '../status/status-file';
 import { agentLogger, TtyView } from '../status/tty-view';
 import { sleep } from '../waits';
 import { bundledDataIndex } from '../work/data-index';
+import { parseCli } from './cli-args';
+import { USAGE } from './usage';
 import { handleShutdownSignals } from './signals';
 
 /*

@@ -1,7 +1,6 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentError } from '../errors';
-import { processAlive } from '../status/status-file';
 
 /*
  * One agent per data folder: `<data-dir>/agent.lock` holds the running agent's pid. A lock left
@@ -9,6 +8,16 @@ import { processAlive } from '../status/status-file';
  */
 
 const LOCK = 'agent.lock';
+
+/** True when a process with this id exists (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const file = join(dataDir, LOCK);

@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockDataDir } from '../disk/data-lock';
+import { lockDataDir, processAlive } from '../disk/data-lock';
 import { AgentError } from '../errors';
 import { utmpLines } from '../heat/idle';
 import { CreditTally } from '../link/credit';
 import { ControlWatcher, writeControl } from './control';
-import { bar, formatStatus, processAlive, readStatus, writeStatus, type AgentStatus } from './status-file';
+import { bar, formatStatus, readStatus, writeStatus, type AgentStatus } from './status-file';
 import { viewLines } from './tty-view';
 
 let dir: string;

@@ -68,16 +68,6 @@ export async function readStatus(dataDir: string): Promise<AgentStatus | null> {
   }
 }
 
-/** True when a process with this id exists (signal 0 checks without sending anything). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)}%`);
 const deg = (v: number | null | undefined) => (v === null || v === undefined ? 'missing' : `${Math.round(v)} °C`);
 

@@ -8,9 +8,10 @@ import type { CreditTally } from '../link/credit';
 import type { Outbox } from '../link/outbox';
 import { isSea } from '../sea';
 import { sleep } from '../waits';
+import type { WorkInHand } from '../work/work-in-hand';
 import type { WorkLoop } from '../work/work-loop';
 import type { ControlRequest, ControlWatcher } from './control';
-import { writeStatus, type AgentStatus } from './status-file';
+import { writeStatus, type AgentStatus, type ItemStatus } from './status-file';
 import type { TtyView } from './tty-view';
 
 /*
@@ -56,10 +57,22 @@ export function buildStatus(s: StatusSources): AgentStatus {
     onBattery: m.onBattery,
     idle: m.idle,
     cpuShare: m.cpuShare,
-    items: s.loop.hand.statuses(),
+    items: itemStatuses(s.loop.hand),
     outbox: s.outbox.size,
     credit: { accepted: s.credit.accepted, claimed: s.credit.claimed, granted: s.credit.granted, valid: s.credit.valid, invalid: s.credit.invalid },
   };
+}
+
+/** Running, then queued items, as status.json and the terminal view show them. */
+export function itemStatuses(hand: Pick<WorkInHand, 'runningItems' | 'queuedItems'>): ItemStatus[] {
+  const running: ItemStatus[] = hand.runningItems().map((r) => ({
+    replicaId: r.item.replicaId, wuId: r.item.wuId, kernel: r.item.kernel, state: r.suspended ? 'suspended' : 'running',
+    step: r.step, totalSteps: r.totalSteps, percent: r.totalSteps > 0 ? Math.min(100, (100 * r.step) / r.totalSteps) : 0, resumedFrom: r.resumedFrom,
+  }));
+  const queued: ItemStatus[] = hand.queuedItems().map((i) => ({
+    replicaId: i.replicaId, wuId: i.wuId, kernel: i.kernel, state: 'queued', step: 0, totalSteps: 0, percent: 0, resumedFrom: null,
+  }));
+  return [...running, ...queued];
 }
 
 export async function statusLoop(

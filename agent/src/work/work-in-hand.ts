@@ -7,7 +7,6 @@ import type { HeatControl } from '../heat/heat';
 import type { ErrorReports } from '../link/error-reports';
 import type { Outbox } from '../link/outbox';
 import type { ResultReporter } from '../link/reporter';
-import type { ItemStatus } from '../status/status-file';
 import { newRunningItem, runItem, type ItemOutcome, type ItemRunnerDeps, type RunningItem } from './item-runner';
 
 /*
@@ -149,20 +148,14 @@ export class WorkInHand {
     return [...this.abandoned];
   }
 
-  /** Queued and running items for status.json and the terminal view. */
-  statuses(): ItemStatus[] {
-    const running: ItemStatus[] = [...this.running.values()].map((r) => ({
-      replicaId: r.item.replicaId, wuId: r.item.wuId, kernel: r.item.kernel, state: r.suspended ? 'suspended' : 'running',
-      step: r.step, totalSteps: r.totalSteps, percent: r.totalSteps > 0 ? Math.min(100, (100 * r.step) / r.totalSteps) : 0, resumedFrom: r.resumedFrom,
-    }));
-    const queued: ItemStatus[] = this.queue.map((i) => ({
-      replicaId: i.replicaId, wuId: i.wuId, kernel: i.kernel, state: 'queued', step: 0, totalSteps: 0, percent: 0, resumedFrom: null,
-    }));
-    return [...running, ...queued];
-  }
-
+  /** Running items, in launch order. */
   runningItems(): RunningItem[] {
     return [...this.running.values()];
+  }
+
+  /** Items waiting for a slot, in queue order. */
+  queuedItems(): WorkItem[] {
+    return [...this.queue];
   }
 
   private launch(item: WorkItem): void {

@@ -208,7 +208,7 @@ describe('WorkLoop', () => {
     const first = await build();
     first.loop.onWelcome(welcome() as never);
     first.loop.onMessage({ type: 'work', jws: await signWorkPacket(coordinatorKey, kid, HOST, [item(51, 60_000_000), item(52)], 600) });
-    await until(() => first.loop.hand.statuses().some((i) => i.replicaId === 51 && i.step > 0), 30_000);
+    await until(() => first.loop.hand.runningItems().some((r) => r.item.replicaId === 51 && r.step > 0), 30_000);
     expect((await first.loop.stop()).sort()).toEqual([51, 52]);
     expect(first.store.list().map((e) => e.item.replicaId).sort()).toEqual([51, 52]);
     expect(log.text()).toMatch(/stopped replica=51 at step [1-9]\d* \(agent stopping; checkpoint kept\)/);
