@@ -1,12 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockDataDir, processAlive } from '../disk/data-lock';
-import { AgentError } from '../errors';
-import { utmpLines } from '../heat/idle';
-import { CreditTally } from '../link/credit';
-import { ControlWatcher, writeControl } from './control';
+import { processAlive } from '../disk/data-lock';
 import { bar, formatStatus, readStatus, writeStatus, type AgentStatus } from './status-file';
 import { viewLines } from './tty-view';
 
@@ -54,57 +50,5 @@ describe('status.json', () => {
     expect(bar(100, 4)).toBe('[####]');
     expect(processAlive(process.pid)).toBe(true);
     expect(processAlive(2 ** 22 + 12345)).toBe(false);
-  });
-});
-
-describe('control.json', () => {
-  it('hands each request to the running agent once', async () => {
-    const w = new ControlWatcher(dir);
-    expect(await w.poll()).toBeNull();
-    await writeControl(dir, { finish: true, exitAfter: false });
-    expect(await w.poll()).toMatchObject({ finish: true, exitAfter: false });
-    expect(await w.poll()).toBeNull();
-    await writeControl(dir, { finish: false, exitAfter: false });
-    expect(await w.poll()).toMatchObject({ finish: false });
-    await w.clear();
-    expect(await w.poll()).toBeNull();
-  });
-});
-
-describe('data folder lock and credit tally', () => {
-  it('lets one agent use a folder, and takes over a lock left by a dead process', async () => {
-    const unlock = await lockDataDir(dir);
-    await writeFile(join(dir, 'agent.lock'), '1');
-    // pid 1 is alive: refused.
-    await expect(lockDataDir(dir)).rejects.toBeInstanceOf(AgentError);
-    await writeFile(join(dir, 'agent.lock'), String(2 ** 22 + 4321));
-    const again = await lockDataDir(dir);
-    await again();
-    await unlock();
-  });
-
-  it('counts accepted results, the credit their estimates are worth and what validation granted, across restarts', async () => {
-    const t = await CreditTally.open(dir);
-    t.onFinished({ replicaId: 5, costEstimate: 86400e9 / 200 } as never);
-    t.onFinished({ replicaId: 6, costEstimate: 1e12 } as never);
-    t.onAck([5], [6]);
-    expect(t).toMatchObject({ accepted: 1, claimed: 1 });
-    t.onVerdicts([{ valid: true, granted: 0.75 }, { valid: false, granted: 0 }, { valid: true, granted: 0.5 }]);
-    await t.save();
-    expect(await CreditTally.open(dir)).toMatchObject({ accepted: 1, claimed: 1, granted: 1.25, valid: 2, invalid: 1 });
-  });
-});
-
-describe('utmp parsing (tty idle source)', () => {
-  it('finds the terminal lines of logged-in users', () => {
-    const rec = (type: number, line: string) => {
-      const b = new Uint8Array(384);
-      new DataView(b.buffer).setInt16(0, type, true);
-      b.set(new TextEncoder().encode(line), 8);
-      return b;
-    };
-    const buf = new Uint8Array(384 * 4);
-    [rec(7, 'pts/3'), rec(8, 'pts/4'), rec(7, 'tty2'), rec(7, '~')].forEach((r, i) => buf.set(r, i * 384));
-    expect(utmpLines(buf)).toEqual(['pts/3', 'tty2']);
   });
 });
