@@ -4,5 +4,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../agent/src/cli.ts');
+const { main } = await import('../agent/src/cli/cli.ts');
 process.exit(await main(process.argv.slice(2)));

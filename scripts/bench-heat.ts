@@ -9,14 +9,14 @@ import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import type { Intensity } from '@nfl-grid/shared/protocol/common';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import { createLogger } from '@nfl-grid/shared/util/log';
-import { CheckpointStore, sha256Of } from '../agent/src/checkpoint-store';
-import { SensorReader } from '../agent/src/hardware';
-import { HeatControl, INTENSITIES, levelFor } from '../agent/src/heat';
-import { IdleReader } from '../agent/src/idle';
-import { newRunningItem, runItem, type RunningItem } from '../agent/src/item-runner';
-import { Monitor } from '../agent/src/monitor';
-import { DEFAULT_LIMITS } from '../agent/src/thermal-guard';
-import { WorkerPool } from '../agent/src/worker-pool';
+import { CheckpointStore, sha256Of } from '../agent/src/disk/checkpoint-store';
+import { SensorReader } from '../agent/src/heat/hardware';
+import { HeatControl, INTENSITIES, levelFor } from '../agent/src/heat/heat';
+import { IdleReader } from '../agent/src/heat/idle';
+import { newRunningItem, runItem, type RunningItem } from '../agent/src/work/item-runner';
+import { Monitor } from '../agent/src/heat/monitor';
+import { DEFAULT_LIMITS } from '../agent/src/heat/thermal-guard';
+import { WorkerPool } from '../agent/src/work/worker-pool';
 
 /*
  * `npm run bench:heat` — does each intensity get the share of the machine's CPU it promises?

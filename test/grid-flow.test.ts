@@ -4,7 +4,7 @@ import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
-import { readStatus } from '../agent/src/status-file';
+import { readStatus } from '../agent/src/status/status-file';
 import { eventually } from './support/api-client';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 import { dbKinds } from './support/test-db';

@@ -4,34 +4,35 @@ import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { importPrivate } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/util/log';
-import { chooseBackend } from './backend';
-import { measureFlops } from './benchmark';
-import { fetchCheckpoint } from './checkpoint-fetch';
-import { CheckpointStore } from './checkpoint-store';
+import { handleIntensitySignals } from './cli/signals';
 import type { AgentSettings } from './config';
-import { agentSocketUrl, Connection } from './connection';
-import { ControlWatcher } from './control';
-import { CreditTally } from './credit';
-import { lockDataDir } from './data-lock';
-import { bundledDataIndex } from './data-index';
-import { readHardware, SensorReader } from './hardware';
-import { HeatControl, stepIntensity } from './heat';
-import { ensureIdentity } from './identity';
-import { IdleReader } from './idle';
-import { InputStore } from './inputs';
-import { Monitor } from './monitor';
-import { Outbox } from './outbox';
-import { progressLoop } from './progress';
-import { ResultReporter } from './reporter';
-import { handleIntensitySignals } from './signals';
-import { writeStatus } from './status-file';
-import { buildStatus, statusLoop } from './status-loop';
-import type { TtyView } from './tty-view';
-import { coordinatorKeys } from './verify-work';
-import { WorkInHand } from './work-in-hand';
-import { WorkLoop } from './work-loop';
-import { WorkStore } from './work-store';
-import { WorkerPool } from './worker-pool';
+import { CheckpointStore } from './disk/checkpoint-store';
+import { lockDataDir } from './disk/data-lock';
+import { WorkStore } from './disk/work-store';
+import { chooseBackend } from './heat/backend';
+import { measureFlops } from './heat/benchmark';
+import { readHardware, SensorReader } from './heat/hardware';
+import { HeatControl, stepIntensity } from './heat/heat';
+import { IdleReader } from './heat/idle';
+import { Monitor } from './heat/monitor';
+import { fetchCheckpoint } from './link/checkpoint-fetch';
+import { agentSocketUrl, Connection } from './link/connection';
+import { CreditTally } from './link/credit';
+import { ensureIdentity } from './link/enrollment';
+import { ErrorReports } from './link/error-reports';
+import { Outbox } from './link/outbox';
+import { ResultReporter } from './link/reporter';
+import { ControlWatcher } from './status/control';
+import { writeStatus } from './status/status-file';
+import { buildStatus, statusLoop } from './status/status-loop';
+import type { TtyView } from './status/tty-view';
+import { bundledDataIndex } from './work/data-index';
+import { InputStore } from './work/inputs';
+import { progressLoop } from './work/progress';
+import { coordinatorKeys } from './work/verify-work';
+import { WorkInHand } from './work/work-in-hand';
+import { WorkLoop } from './work/work-loop';
+import { WorkerPool } from './work/worker-pool';
 
 /*
  * The composition root: locks the data folder, resolves the host's identity (enrolling on first
@@ -90,51 +91,34 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
   const pool = new WorkerPool(log, heat.plan().threads);
   heat.onChange(() => pool.setKeepIdle(Math.max(1, heat.plan().threads)));
 
-  let loop: WorkLoop | null = null;
   const connection = new Connection({
     url: agentSocketUrl(settings.coordinator),
     log,
     backoff: { initialMs: settings.timing.reconnectInitialMs, maxMs: settings.timing.reconnectMaxMs },
     welcomeTimeoutMs: settings.timing.replyTimeoutMs,
-    hello: async () => ({
-      type: 'hello',
-      token: identity.credential,
-      agentVersion: settings.agentVersion,
-      hardware,
-      kernels: listKernels().map(kernelRef),
-      intensity: loop!.intensity(),
-      backend,
-      benchmarkFlops,
-      holding: loop!.holding(),
-    }),
-    onWelcome: (msg) => loop!.onWelcome(msg),
-    onMessage: (msg) => loop!.onMessage(msg),
-    onDisconnect: () => loop!.onDisconnect(),
   });
   const send = connection.send.bind(connection);
+  const errors = new ErrorReports(send);
   const reporter = new ResultReporter({ outbox, hostId, key: hostKey, send, log, onAcknowledged: (a, r) => credit.onAck(a, r) });
   const inputs = new InputStore({ dataDir: settings.dataDir, coordinator: settings.coordinator, credential: identity.credential, log });
-  loop = new WorkLoop({
-    settings, hostId, keys: coordinatorKeys(settings.coordinator), outbox, reporter, heat, send, log,
+  const hand = new WorkInHand({
+    hostId, store, checkpoints, outbox, reporter, heat, errors, log,
+    onFinished: (item) => credit.onFinished(item),
+    runner: {
+      inputs, pool, fault: settings.fault, log, upload: send,
+      fetchCheckpoint: (item) => fetchCheckpoint({ coordinator: settings.coordinator, credential: identity.credential }, item),
+    },
+  });
+  const workLoop = new WorkLoop({
+    settings, hostId, keys: coordinatorKeys(settings.coordinator), outbox, reporter, heat, hand, errors, send, log,
     onFinishedExit: () => o.requestStop('finish --exit: the work in hand is done'),
     onCredit: (results) => credit.onVerdicts(results),
-    hand: (l) => new WorkInHand({
-      hostId, store, checkpoints, outbox, reporter, heat, log,
-      sendError: (id, code, message) => l.sendError(id, code, message),
-      onFinished: (item) => credit.onFinished(item),
-      runner: {
-        inputs, pool, fault: settings.fault, log, upload: send,
-        fetchCheckpoint: (item) => fetchCheckpoint({ coordinator: settings.coordinator, credential: identity.credential }, item),
-        checkpointEveryMs: () => l.checkpointEveryMs(),
-      },
-    }, () => l.wake()),
   });
-  await loop.hand.restore();
-  const workLoop = loop;
+  await hand.restore();
 
   const monitor = new Monitor({
     heat, sensors: new SensorReader(), idle: new IdleReader(), rules: settings.rules, limits: settings.limits,
-    busyThreads: () => workLoop.hand.busyThreads(), sensorMs: settings.timing.sensorMs, cores: hardware.cores, log,
+    busyThreads: () => hand.busyThreads(), sensorMs: settings.timing.sensorMs, cores: hardware.cores, log,
   });
   const control = new ControlWatcher(settings.dataDir);
   await control.clear();
@@ -151,7 +135,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
     progressLoop({
       online: () => workLoop.online,
       intervalMs: () => workLoop.progressIntervalMs(),
-      running: () => workLoop.hand.runningItems(),
+      running: () => hand.runningItems(),
       intensity: () => workLoop.intensity(),
       readings: () => monitor.latest.readings,
     }, send, background.signal),
@@ -164,7 +148,22 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
   const plan = heat.plan();
   log.info(`connecting to ${settings.coordinator} as host=${hostId} intensity=${settings.intensity} threads=${plan.threads} duty=${Math.round(plan.duty * 100)}% slots=${plan.threads}`);
   workLoop.start();
-  connection.start();
+  connection.start({
+    hello: async () => ({
+      type: 'hello',
+      token: identity.credential,
+      agentVersion: settings.agentVersion,
+      hardware,
+      kernels: listKernels().map(kernelRef),
+      intensity: workLoop.intensity(),
+      backend,
+      benchmarkFlops,
+      holding: workLoop.holding(),
+    }),
+    onWelcome: (msg) => workLoop.onWelcome(msg),
+    onMessage: (msg) => workLoop.onMessage(msg),
+    onDisconnect: () => workLoop.onDisconnect(),
+  });
 
   return {
     hostId,

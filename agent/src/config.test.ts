@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENT_VERSION, endpoint, parseCli, resolveSettings, type Flags } from './config';
+import { parseCli, type Flags } from './cli/cli-args';
+import { AGENT_VERSION, endpoint, resolveSettings } from './config';
 import { ConfigError } from './errors';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

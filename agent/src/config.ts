@@ -3,15 +3,12 @@ import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Intensity } from '@nfl-grid/shared/protocol/common';
-import type { Flags } from './cli-args';
+import type { Flags } from './cli/cli-args';
 import { ConfigError } from './errors';
-import { parseFault, type Fault } from './fault';
-import { readEnrolledCoordinator } from './identity';
-import { parseRunWindows, type RunRules } from './run-rules';
-import { DEFAULT_LIMITS, type GuardLimits } from './thermal-guard';
-
-export { parseCli, type CliRequest, type Flags } from './cli-args';
-export { USAGE } from './usage';
+import { parseRunWindows, type RunRules } from './heat/run-rules';
+import { DEFAULT_LIMITS, type GuardLimits } from './heat/thermal-guard';
+import { readEnrolledCoordinator } from './link/identity-file';
+import { parseFault, type Fault } from './work/fault';
 
 /** Kept equal to agent/package.json's version (config.test.ts checks it). */
 export const AGENT_VERSION = '0.1.0';

@@ -6,9 +6,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { WASM_FILES } from '../../agent/src/backend';
-import { buildDataIndex, DATA_INDEX_ASSET } from '../../agent/src/data-index';
-import { WORKER_ASSET } from '../../agent/src/worker-source';
+import { WASM_FILES } from '../../agent/src/heat/backend';
+import { buildDataIndex, DATA_INDEX_ASSET } from '../../agent/src/work/data-index';
+import { WORKER_ASSET } from '../../agent/src/work/worker-source';
 
 /*
  * Builds dist/nfl-agent, a Node single executable application (SEA):
@@ -140,7 +140,7 @@ export async function buildAgentBinary(o: BuildAgentOptions = {}): Promise<Build
   const notes: string[] = [];
   try {
     log('bundling the agent and the kernel worker (esbuild)');
-    const [mainJs, workerJs] = await Promise.all([bundle('scripts/package-agent/sea-main.ts'), bundle('agent/src/kernel-worker.ts')]);
+    const [mainJs, workerJs] = await Promise.all([bundle('scripts/package-agent/sea-main.ts'), bundle('agent/src/work/kernel-worker.ts')]);
     await writeFile(join(work, 'main.cjs'), mainJs);
     await writeFile(join(work, WORKER_ASSET), workerJs);
     await writeFile(join(work, DATA_INDEX_ASSET), JSON.stringify(await buildDataIndex(join(ROOT, 'data'))));

@@ -1,4 +1,4 @@
-import { main } from '../../agent/src/cli';
+import { main } from '../../agent/src/cli/cli';
 
 /*
  * The entry point of the packaged nfl-agent (a Node single executable application). esbuild

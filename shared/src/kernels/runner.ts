@@ -3,9 +3,18 @@ import type { Kernel, KernelData } from './types';
 export interface RunOptions {
   /** Resume from a checkpoint snapshot instead of starting at step 0. */
   resumeFrom?: unknown;
+  /** Awaited once the state is made (init or restore), before the first step. */
+  onStart?: (info: StepInfo) => Promise<void> | void;
   /** Awaited after every step: progress reports, checkpoints and throttling happen here. */
-  afterStep?: (info: { step: number; totalSteps: number; state: unknown; kernel: Kernel }) => Promise<void> | void;
+  afterStep?: (info: StepInfo) => Promise<void> | void;
   signal?: AbortSignal;
+}
+
+export interface StepInfo {
+  step: number;
+  totalSteps: number;
+  state: unknown;
+  kernel: Kernel;
 }
 
 export type RunOutcome<O> =
@@ -18,6 +27,7 @@ export async function runKernel<P, S, O>(
 ): Promise<RunOutcome<O>> {
   const totalSteps = kernel.totalSteps(params);
   let state = opts.resumeFrom === undefined ? kernel.init(params, seed, data) : kernel.restore(params, opts.resumeFrom, data);
+  if (opts.onStart) await opts.onStart({ step: kernel.stepOf(state), totalSteps, state, kernel });
   while (kernel.stepOf(state) < totalSteps) {
     if (opts.signal?.aborted) return { status: 'stopped', steps: kernel.stepOf(state), snapshot: kernel.checkpoint(state) };
     state = kernel.step(state, data);

@@ -1,0 +1,121 @@
+import { listKernels } from '@nfl-grid/shared/kernels/registry';
+import { kernelRef } from '@nfl-grid/shared/kernels/types';
+import { startAgent } from '../agent';
+import { AGENT_VERSION, resolveDataDir, resolveSettings, type AgentSettings } from '../config';
+import { processAlive } from '../disk/data-lock';
+import { AgentError, ConfigError, describe } from '../errors';
+import { isSea } from '../sea';
+import { writeControl } from '../status/control';
+import { formatStatus, readStatus } from '../status/status-file';
+import { agentLogger, TtyView } from '../status/tty-view';
+import { sleep } from '../waits';
+import { bundledDataIndex } from '../work/data-index';
+import { parseCli } from './cli-args';
+import { USAGE } from './usage';
+import { handleShutdownSignals } from './signals';
+
+/*
+ * `nfl-agent`: parses the command line, resolves the settings once, and runs the agent until
+ * SIGINT/SIGTERM (or `finish --exit`); `status` and `finish` talk to a running agent through its
+ * data folder. Exit status: 0 after a clean stop (and for --help, --version, status, finish),
+ * 1 when the agent cannot start (enrollment refused, identity damaged, folder in use) or `status`
+ * finds no agent state, 2 for bad flags or settings, 130 when forced by a second signal.
+ */
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let settings: AgentSettings;
+  try {
+    const request = parseCli(argv);
+    switch (request.kind) {
+      case 'help':
+        process.stdout.write(USAGE);
+        return EXIT.ok;
+      case 'version':
+        process.stdout.write(`nfl-agent ${AGENT_VERSION}\n${request.verbose ? versionDetails() : ''}`);
+        return EXIT.ok;
+      case 'status':
+        return await status(resolveDataDir(request.dataDir, env), request.json);
+      case 'finish':
+        return await finish(resolveDataDir(request.dataDir, env), request);
+      case 'run':
+        settings = await resolveSettings(request.flags, env);
+    }
+  } catch (e) {
+    return fail(e);
+  }
+
+  const view = TtyView.wanted(settings.plain) ? new TtyView() : null;
+  const log = agentLogger(view);
+  const shutdown = handleShutdownSignals(log);
+  try {
+    const agent = await startAgent(settings, log, { view, requestStop: (reason) => shutdown.request(reason) });
+    shutdown.arm((reason) => agent.stop(reason));
+  } catch (e) {
+    shutdown.dispose();
+    if (e instanceof ConfigError) return fail(e);
+    if (e instanceof AgentError) log.error(`cannot start (${e.code}): ${e.message}`, { code: e.code });
+    else log.error(`cannot start: ${describe(e)}`, { stack: (e as Error)?.stack });
+    return EXIT.failed;
+  }
+  const code = await shutdown.stopped;
+  shutdown.dispose();
+  return code;
+}
+
+function versionDetails(): string {
+  const index = bundledDataIndex();
+  return [
+    `build     ${isSea() ? 'single executable' : 'source checkout'} on Node ${process.version} (${process.platform}/${process.arch})`,
+    `kernels   ${listKernels().map(kernelRef).join(', ')}`,
+    index
+      ? `data      ${index.datasets.length} datasets indexed ${index.builtAt}:\n${index.datasets.map((d) => `          ${d.name} ${d.sha256.slice(0, 16)}… ${d.bytes} bytes`).join('\n')}`
+      : 'data      no bundled data index (source checkout)',
+  ].join('\n') + '\n';
+}
+
+/** `nfl-agent status`: the running agent's status.json, no coordinator needed. */
+async function status(dataDir: string, json: boolean): Promise<number> {
+  const s = await readStatus(dataDir);
+  if (!s) {
+    process.stderr.write(`nfl-agent: no agent state in ${dataDir} (has the agent run with this --data-dir?)\n`);
+    return EXIT.failed;
+  }
+  const alive = processAlive(s.pid);
+  process.stdout.write(json ? JSON.stringify({ ...s, running: alive }, null, 2) + '\n' : formatStatus(s, alive));
+  return EXIT.ok;
+}
+
+/** `nfl-agent finish`: asks the running agent (through control.json) and waits to see it answer. */
+async function finish(dataDir: string, o: { exit: boolean; cancel: boolean }): Promise<number> {
+  const before = await readStatus(dataDir);
+  if (!before || !processAlive(before.pid)) {
+    process.stderr.write(`nfl-agent: no agent is running with ${dataDir}\n`);
+    return EXIT.failed;
+  }
+  await writeControl(dataDir, { finish: !o.cancel, exitAfter: o.exit });
+  for (let i = 0; i < 50; i++) {
+    const s = await readStatus(dataDir);
+    if (s && s.finishing === !o.cancel && Date.parse(s.updatedAt) > Date.parse(before.updatedAt)) {
+      const n = s.items.length;
+      process.stdout.write(o.cancel
+        ? `nfl-agent (pid ${s.pid}) carries on asking for work\n`
+        : `nfl-agent (pid ${s.pid}) is finishing ${n} work unit${n === 1 ? '' : 's'} in hand and asks for no more; then it ${o.exit ? 'stops' : 'pauses'}\n`);
+      return EXIT.ok;
+    }
+    await sleep(100);
+  }
+  process.stderr.write(`nfl-agent: asked pid ${before.pid} to ${o.cancel ? 'carry on' : 'finish'}, but it has not answered yet\n`);
+  return EXIT.failed;
+}
+
+/** Prints a startup error for the person at the terminal and picks the exit status. */
+function fail(e: unknown): number {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`nfl-agent: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`nfl-agent: ${describe(e)}\n`);
+  return EXIT.failed;
+}
