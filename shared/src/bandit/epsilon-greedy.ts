@@ -1,4 +1,4 @@
-import type { Rng } from '../kernels/rng';
+import type { Rng } from '../math/rng';
 import { greedyArms, type ArmStats, type Choice, type Strategy } from './types';
 
 export interface EpsilonGreedyParams {

@@ -1,4 +1,4 @@
-import type { Rng } from '../kernels/rng';
+import type { Rng } from '../math/rng';
 import { drawIndex } from './epsilon-greedy';
 import { isExploration, type ArmStats, type Choice, type Strategy } from './types';
 

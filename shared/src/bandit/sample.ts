@@ -1,4 +1,4 @@
-import type { Rng } from '../kernels/rng';
+import type { Rng } from '../math/rng';
 
 /*
  * Gamma and Beta draws from the kernels' seeded Rng, so Thompson sampling is reproducible.

@@ -1,4 +1,4 @@
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { getStrategy, strategyParams, type StrategySpec } from './strategies';
 import { clamp01, emptyStats, greedyArms, type ArmStats } from './types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { estimatedRegret, meanInterval } from './arm-summary';
 import { epsilonAt, epsilonGreedy, epsilonGreedyProbabilities } from './epsilon-greedy';
 import { exp3, exp3Eta, exp3Probabilities } from './exp3';

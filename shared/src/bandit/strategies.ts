@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Rng } from '../kernels/rng';
+import type { Rng } from '../math/rng';
 import { epsilonGreedy } from './epsilon-greedy';
 import { exp3 } from './exp3';
 import { thompsonBeta, thompsonGaussian } from './thompson';

@@ -1,4 +1,4 @@
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { sampleBeta } from './sample';
 import { argmaxRandomTie, isExploration, type ArmStats, type Choice, type SelectOptions, type Strategy } from './types';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../kernels/rng';
+import type { Rng } from '../math/rng';
 
 /*
  * What every bandit strategy sees of an arm: additive sufficient statistics. Because they only

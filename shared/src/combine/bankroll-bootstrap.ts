@@ -1,5 +1,5 @@
-import type { Rng } from '../kernels/rng';
-import { quantileRank, tailSize95 } from '../kernels/stats';
+import type { Rng } from '../math/rng';
+import { quantileRank, tailSize95 } from '../stats/histogram';
 import { poissonOnes, toMultinomial } from '../stats/resample-counts';
 import { COL, COLUMNS, type PooledBankroll } from './bankroll-merge';
 import { BANKROLL_WIDTH, STAT } from './bankroll-figures';

@@ -1,6 +1,6 @@
 import type { McBankrollOutput } from '../kernels/mc-bankroll';
 import type { McSeasonOutput } from '../kernels/mc-season';
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { canonicalJson } from '../util/canonical-json';
 import { bankrollEstimates, bankrollReplicates } from './bankroll-bootstrap';
 import { BANKROLL_WIDTH, bankrollFigures, type BankrollFigures } from './bankroll-figures';

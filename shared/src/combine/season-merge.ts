@@ -1,6 +1,6 @@
 import type { McSeasonOutput } from '../kernels/mc-season';
-import type { Rng } from '../kernels/rng';
-import { histogramQuantile, histogramTail, summariseHistogram } from '../kernels/stats';
+import type { Rng } from '../math/rng';
+import { histogramQuantile, histogramTail, summariseHistogram } from '../stats/histogram';
 import { binomial, multinomial } from '../stats/binomial';
 import type { Interval } from './intervals';
 

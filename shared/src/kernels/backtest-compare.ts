@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { advanceEngine, finishStrategy, initEngine, type BacktestResult, type EngineState } from './backtest-engine';
 import { backtestCost, BacktestCommonFields, backtestDatasets, seasonSlice, selectedGames, StrategySchema, type SelectedGames } from './backtest-params';
 import { optionsOf } from './backtest-run';
-import { nearlyEqual, round } from './stats';
+import { nearlyEqual, round } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

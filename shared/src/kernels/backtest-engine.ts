@@ -2,8 +2,8 @@ import type { BacktestGame } from './backtest-games';
 import { riskMetrics, downsampleIndices, type RiskMetrics } from './backtest-metrics';
 import { modelMean, offers, settle, type Market, type ModelSpec, type SideOffer } from './backtest-model';
 import { stakeFor, type StakingSpec } from './backtest-staking';
-import { Rng, type RngState } from './rng';
-import { round } from './stats';
+import { Rng, type RngState } from '../math/rng';
+import { round } from '../stats/histogram';
 
 /*
  * The backtest itself, as a plain library: betting strategies walked through historical games in

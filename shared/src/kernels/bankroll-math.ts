@@ -1,4 +1,4 @@
-import { normalCdf } from './normal-cdf';
+import { normalCdf } from '../math/erfc';
 
 /*
  * The betting arithmetic of mc.bankroll, kept apart so it can be checked against hand-worked

@@ -4,7 +4,7 @@ import { logLossOf } from './calibration-metrics';
 import { foldsOf } from './calibration-fit';
 import { derived } from './derived-cache';
 import { logisticL1, predictLogistic, type LogisticFit } from './logistic';
-import { nearlyEqual, round } from './stats';
+import { nearlyEqual, round } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

@@ -5,8 +5,8 @@ import { DEFAULT_SPREAD_SIGMA, spreadProb } from './calibration-spread';
 import { derived } from './derived-cache';
 import { isotonicFit, isotonicPredict } from './isotonic';
 import { logisticIrls, logit, plattFit, plattPredict, predictLogistic } from './logistic';
-import { Rng } from './rng';
-import { nearlyEqual, round } from './stats';
+import { Rng } from '../math/rng';
+import { nearlyEqual, round } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

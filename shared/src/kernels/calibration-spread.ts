@@ -1,4 +1,4 @@
-import { normalCdf } from './normal-cdf';
+import { normalCdf } from '../math/erfc';
 
 /*
  * Win probability implied by a closing spread: the market's expected home margin is −homeLine,

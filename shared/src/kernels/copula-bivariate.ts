@@ -1,5 +1,5 @@
-import { normalCdf } from './normal-cdf';
-import { studentCdf } from './copula-special';
+import { normalCdf } from '../math/erfc';
+import { studentCdf } from './copula-student-t';
 
 /*
  * Bivariate normal and Student t CDFs, needed for the Gaussian and t copula CDFs in the

@@ -4,7 +4,7 @@ import { scores } from './copula-scores';
 import { fitCopula, type CopulaFit, type FitOptions } from './copula-mle';
 import { empiricalCopulaAtPoints, pseudoObservations } from './copula-rank';
 import { sampleCopula } from './copula-sample';
-import type { Rng } from './rng';
+import type { Rng } from '../math/rng';
 
 /*
  * The Cramér–von Mises goodness-of-fit statistic of Genest, Rémillard & Beaudoin (2009),

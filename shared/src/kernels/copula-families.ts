@@ -1,5 +1,5 @@
 import { bvnCdf, bvtCdf } from './copula-bivariate';
-import { lnGamma, normalQuantile, studentQuantile } from './copula-special';
+import { lnGamma, normalQuantile, studentQuantile } from './copula-student-t';
 
 /*
  * The one-parameter copula families (Gaussian, Clayton, Gumbel) and the Student t copula, with

@@ -3,7 +3,7 @@ import { cvmStatistic } from './copula-cvm';
 import { copulaData, CopulaDataFields, estimateGames, PARSE_SPREADSPOKE, SPREADSPOKE } from './copula-data';
 import { COPULA_FAMILIES, splitFamily, type CopulaFamily } from './copula-families';
 import { DEFAULT_NU_GRID, fitCopula, type CopulaFit } from './copula-mle';
-import { nearlyEqual, round } from './stats';
+import { nearlyEqual, round } from '../stats/histogram';
 import type { Kernel } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

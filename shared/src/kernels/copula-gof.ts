@@ -5,8 +5,8 @@ import { COPULA_FAMILIES, splitFamily } from './copula-families';
 import { fitCostPerObs } from './copula-fit';
 import { DEFAULT_NU_GRID, fitCopula, type CopulaFit } from './copula-mle';
 import { derived } from './derived-cache';
-import { Rng, type RngState } from './rng';
-import { nearlyEqual, round, sortedQuantile } from './stats';
+import { Rng, type RngState } from '../math/rng';
+import { nearlyEqual, round, sortedQuantile } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalCdf } from './normal-cdf';
+import { normalCdf } from '../math/erfc';
 import { bvnCdf, bvtCdf } from './copula-bivariate';
 import { cvmStatistic } from './copula-cvm';
 import {
@@ -8,8 +8,8 @@ import {
 import { claytonLogLik, fitCopula, gumbelLogLik } from './copula-mle';
 import { empiricalCopulaAtPoints, kendallTauB, pseudoObservations, ranks } from './copula-rank';
 import { positiveStable, sampleCopula } from './copula-sample';
-import { lnGamma, normalQuantile, studentCdf, studentLogPdf, studentQuantile } from './copula-special';
-import { Rng } from './rng';
+import { lnGamma, normalQuantile, studentCdf, studentLogPdf, studentQuantile } from './copula-student-t';
+import { Rng } from '../math/rng';
 
 const PARAMS: Record<CopulaFamily, CopulaParam> = {
   gaussian: { theta: 0.5 }, t: { theta: 0.5, nu: 4 },

@@ -1,4 +1,4 @@
-import { Rng } from './rng';
+import { Rng } from '../math/rng';
 
 /*
  * Rank-based pieces of the copula kernels: pseudo-observations U = R/(n+1), Kendall's tau-b in

@@ -1,7 +1,7 @@
-import { normalCdf } from './normal-cdf';
+import { normalCdf } from '../math/erfc';
 import { splitFamily, rotatePoint, type CopulaFamily, type CopulaParam } from './copula-families';
-import { studentCdf } from './copula-special';
-import type { Rng } from './rng';
+import { studentCdf } from './copula-student-t';
+import type { Rng } from '../math/rng';
 
 /*
  * Samplers for the parametric bootstrap of copula.gof:

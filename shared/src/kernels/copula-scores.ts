@@ -1,4 +1,4 @@
-import { normalQuantile, studentQuantile } from './copula-special';
+import { normalQuantile, studentQuantile } from './copula-student-t';
 
 /*
  * Normal and t scores of pseudo-observations, Φ⁻¹(u) and t_ν⁻¹(u). Without ties the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logisticIrls, logisticL1, logit, nllOfLogit, plattFit, plattPredict, sigmoid, softThreshold } from './logistic';
-import { Rng } from './rng';
+import { Rng } from '../math/rng';
 
 /** A seeded logistic data set: 3 standardised-ish features, the third irrelevant. */
 function synthetic(n: number, seed: number): { x: number[][]; y: number[] } {

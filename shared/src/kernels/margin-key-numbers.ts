@@ -5,7 +5,7 @@ import {
   at, bucketCounts, fitMarginSigma, groupMargins, iterateMultipliers, keyPmf, normalPmf, type LineMargins,
 } from './margin-model';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
-import { nearlyEqual, round } from './stats';
+import { nearlyEqual, round } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 
 /*

@@ -1,5 +1,5 @@
 import { goldenMin } from './calibration-spread';
-import { normalCdf } from './normal-cdf';
+import { normalCdf } from '../math/erfc';
 
 /*
  * Distributions of the final home margin given the closing line, on the integers −K..K:

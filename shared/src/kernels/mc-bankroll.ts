@@ -4,9 +4,9 @@ import { breakEvenWinRate } from './bankroll-math';
 import { buildPool, type BankrollPool } from './bankroll-pool';
 import { approxRegularSeasonGames } from './mc-season';
 import { derived } from './derived-cache';
-import { Rng, type RngState } from './rng';
+import { Rng, type RngState } from '../math/rng';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
-import { nearlyEqual, round, roundSignificant, sortedQuantile, tailRisk95 } from './stats';
+import { nearlyEqual, round, roundSignificant, sortedQuantile, tailRisk95 } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 
 /*

@@ -3,9 +3,9 @@ import type { GameRow } from '../data/spreadspoke';
 import { canonicalJson } from '../util/canonical-json';
 import { derived } from './derived-cache';
 import { selectPlayoffs } from './nfl-divisions';
-import { Rng, type RngState } from './rng';
+import { Rng, type RngState } from '../math/rng';
 import { buildSeasonModel, type SeasonModel } from './season-model';
-import { histogramQuantile, histogramTail, nearlyEqual, round, summariseHistogram } from './stats';
+import { histogramQuantile, histogramTail, nearlyEqual, round, summariseHistogram } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 
 /*

@@ -4,8 +4,8 @@ import { obdLogDataset } from '../data/obd';
 import { derived } from './derived-cache';
 import { estimateAll, estimatorNames, resampleCounts, type OpeGrids } from './ope-estimators';
 import { prepareOpe, type PreparedOpe } from './ope-prepare';
-import { Rng, type RngState } from './rng';
-import { nearlyEqual, round, sortedQuantile } from './stats';
+import { Rng, type RngState } from '../math/rng';
+import { nearlyEqual, round, sortedQuantile } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

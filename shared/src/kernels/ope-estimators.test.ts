@@ -3,7 +3,7 @@ import type { ObdLog } from '../data/obd';
 import { estimateAll, estimatorNames, resampleCounts, type OpeGrids, type OpeRows } from './ope-estimators';
 import { policyMatrix, replayValue } from './ope-policies';
 import { choleskySolve, fitRewardModel } from './ope-reward-model';
-import { Rng } from './rng';
+import { Rng } from '../math/rng';
 
 const rows = (w: number[], r: number[], q: number[], d: number[], slot: number[]): OpeRows => ({
   n: w.length, w: Float64Array.from(w), r: Float64Array.from(r), q: Float64Array.from(q), d: Float64Array.from(d), slot: Int32Array.from(slot), nSlots: 2,

@@ -1,5 +1,5 @@
 import type { Scores } from './calibration-metrics';
-import { round } from './stats';
+import { round } from '../stats/histogram';
 
 /*
  * Leave-one-year-out selection over a grid of ratings.state_space configurations (q, r, hfa).

@@ -13,11 +13,11 @@
  * Quantiles interpolate linearly between order statistics (descriptive.ts, Hyndman–Fan type 7).
  * Resamples draw indices with Rng.int, so a (seed, stream) pair fixes the interval bit for bit.
  */
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { mean, quantileSorted } from './descriptive';
-import { StatsError } from './errors';
-import { normalCdf, normalQuantile } from './normal';
-import { requireInteger, requireOpenUnit } from './validate';
+import { StatsError } from '../math/errors';
+import { normalCdf, normalQuantile } from '../math/normal';
+import { requireInteger, requireOpenUnit } from '../math/validate';
 
 export type Statistic<T> = (sample: readonly T[]) => number;
 

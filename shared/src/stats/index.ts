@@ -4,14 +4,14 @@
  * (no statistics libraries), runs in Node and the browser, and takes its randomness from the
  * kernels' seeded Rng, so every p-value and interval is reproducible. Bad input throws StatsError.
  */
-export { StatsError, type StatsErrorCode } from './errors';
-export type { Alternative } from './validate';
+export { StatsError, type StatsErrorCode } from '../math/errors';
+export type { Alternative } from '../math/validate';
 export { mean, variance, quantileSorted } from './descriptive';
 
 // Special functions and distributions
-export { logGamma, regularizedGammaP, regularizedGammaQ } from './gamma';
-export { logBeta, regularizedBeta } from './beta';
-export { normalCdf, normalSf, normalPdf, normalQuantile } from './normal';
+export { logGamma, regularizedGammaP, regularizedGammaQ } from '../math/gamma';
+export { logBeta, regularizedBeta } from '../math/beta';
+export { normalCdf, normalSf, normalPdf, normalQuantile } from '../math/normal';
 export { studentTCdf, studentTSf, studentTPdf, studentTQuantile } from './student-t';
 export { chiSquareCdf, chiSquareSf, chiSquarePdf, chiSquareQuantile } from './chi-square';
 export { fCdf, fSf, fPdf, fQuantile } from './f-dist';

@@ -14,10 +14,10 @@
  * 1e-9 · max(|T|, scale) of T count as ties (scale = the largest |value| for the built-in mean
  * difference, 0 for a custom statistic), so sums that differ only by rounding order are not lost.
  */
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { mean } from './descriptive';
-import { StatsError } from './errors';
-import { requireAlternative, requireInteger, requireSample, type Alternative } from './validate';
+import { StatsError } from '../math/errors';
+import { requireAlternative, requireInteger, requireSample, type Alternative } from '../math/validate';
 
 export type TwoSampleStatistic = (x: readonly number[], y: readonly number[]) => number;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { erfc, normalCdf } from './normal-cdf';
-import { histogramQuantile, histogramTail, maxDrawdown, nearlyEqual, round, sortedQuantile, summariseHistogram, tailRisk95 } from './stats';
+import { erfc, normalCdf } from '../math/erfc';
+import { histogramQuantile, histogramTail, maxDrawdown, nearlyEqual, round, sortedQuantile, summariseHistogram, tailRisk95 } from './histogram';
 
 describe('normalCdf', () => {
   it('matches libm erfc to ~1e-15', () => {

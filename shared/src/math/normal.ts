@@ -5,7 +5,7 @@
  * q = p − ½, then r = √(−ln min(p, 1−p)) ≤ 5 and r > 5 — accurate to about 1 part in 10^16.
  * The coefficients are the published ones.
  */
-import { normalCdf as kernelNormalCdf } from '../kernels/normal-cdf';
+import { normalCdf as kernelNormalCdf } from './erfc';
 import { requireNotNaN, requireProbability } from './validate';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);

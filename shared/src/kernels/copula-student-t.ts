@@ -1,4 +1,4 @@
-import { normalCdf } from './normal-cdf';
+import { normalCdf } from '../math/erfc';
 
 /*
  * Univariate special functions for the copula kernels: log-gamma, the standard normal quantile,
