@@ -1,4 +1,4 @@
-import { roundSignificant } from '../stats/histogram';
+import { roundSignificant } from '../math/round';
 import { summariseReplicates } from '../stats/bootstrap';
 import { quantileSorted } from '../stats/descriptive';
 

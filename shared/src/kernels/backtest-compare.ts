@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { advanceEngine, finishStrategy, initEngine, type BacktestResult, type EngineState } from './backtest-engine';
 import { backtestCost, BacktestCommonFields, backtestDatasets, seasonSlice, selectedGames, StrategySchema, type SelectedGames } from './backtest-params';
 import { optionsOf } from './backtest-run';
-import { nearlyEqual, round } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

@@ -3,7 +3,7 @@ import { riskMetrics, downsampleIndices, type RiskMetrics } from './backtest-met
 import { modelMean, offers, settle, type Market, type ModelSpec, type SideOffer } from './backtest-model';
 import { stakeFor, type StakingSpec } from './backtest-staking';
 import { Rng, type RngState } from '../math/rng';
-import { round } from '../stats/histogram';
+import { round } from '../math/round';
 
 /*
  * The backtest itself, as a plain library: betting strategies walked through historical games in

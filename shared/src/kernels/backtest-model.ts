@@ -1,7 +1,7 @@
 import { impliedProbability } from '../data/oddsportal';
 import { coverProbabilities, netOdds } from './bankroll-math';
 import type { BacktestGame } from './backtest-games';
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 
 /*
  * The bettor's model of a game: the home margin is round(Z), Z ~ Normal(μ, σ), with μ from

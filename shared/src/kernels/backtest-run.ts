@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { advanceEngine, finishStrategy, initEngine, type BacktestOptions, type BacktestResult, type EngineState } from './backtest-engine';
 import { backtestCost, BacktestCommonFields, backtestDatasets, seasonSlice, selectedGames, StrategySchema, type SelectedGames } from './backtest-params';
-import { nearlyEqual } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

@@ -1,4 +1,4 @@
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 
 /*
  * The betting arithmetic of mc.bankroll, kept apart so it can be checked against hand-worked

@@ -4,7 +4,8 @@ import { logLossOf } from './calibration-metrics';
 import { foldsOf } from './calibration-fit';
 import { derived } from './derived-cache';
 import { logisticL1, predictLogistic, type LogisticFit } from './logistic';
-import { nearlyEqual, round } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

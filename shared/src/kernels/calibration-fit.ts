@@ -6,7 +6,8 @@ import { derived } from './derived-cache';
 import { isotonicFit, isotonicPredict } from './isotonic';
 import { logisticIrls, logit, plattFit, plattPredict, predictLogistic } from './logistic';
 import { Rng } from '../math/rng';
-import { nearlyEqual, round } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

@@ -1,4 +1,4 @@
-import { round } from '../stats/histogram';
+import { round } from '../math/round';
 
 /*
  * Scores of probability forecasts of a home win, y ∈ {0, 0.5, 1} (a tie counts half):

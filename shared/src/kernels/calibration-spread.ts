@@ -1,4 +1,4 @@
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 
 /*
  * Win probability implied by a closing spread: the market's expected home margin is −homeLine,

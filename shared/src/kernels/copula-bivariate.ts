@@ -1,4 +1,4 @@
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 import { studentCdf } from './copula-student-t';
 
 /*

@@ -1,5 +1,7 @@
 import { bvnCdf, bvtCdf } from './copula-bivariate';
-import { lnGamma, normalQuantile, studentQuantile } from './copula-student-t';
+import { logGamma } from '../math/gamma';
+import { normalQuantile } from '../math/normal';
+import { studentQuantile } from './copula-student-t';
 
 /*
  * The one-parameter copula families (Gaussian, Clayton, Gumbel) and the Student t copula, with
@@ -116,7 +118,7 @@ export function gaussianLogDensityScores(rho: number, a: number, b: number): num
 
 /** The constant part of the t copula's log-density: ln Γ((ν+2)/2) + ln Γ(ν/2) − 2 ln Γ((ν+1)/2). */
 export function tLogConst(nu: number): number {
-  return lnGamma((nu + 2) / 2) + lnGamma(nu / 2) - 2 * lnGamma((nu + 1) / 2);
+  return logGamma((nu + 2) / 2) + logGamma(nu / 2) - 2 * logGamma((nu + 1) / 2);
 }
 
 /** ln c of the t copula at t scores x = t_ν⁻¹(u), y = t_ν⁻¹(v); `k` is tLogConst(ν). */

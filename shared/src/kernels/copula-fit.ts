@@ -3,7 +3,8 @@ import { cvmStatistic } from './copula-cvm';
 import { copulaData, CopulaDataFields, estimateGames, PARSE_SPREADSPOKE, SPREADSPOKE } from './copula-data';
 import { COPULA_FAMILIES, splitFamily, type CopulaFamily } from './copula-families';
 import { DEFAULT_NU_GRID, fitCopula, type CopulaFit } from './copula-mle';
-import { nearlyEqual, round } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
 import type { Kernel } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

@@ -6,7 +6,9 @@ import { fitCostPerObs } from './copula-fit';
 import { DEFAULT_NU_GRID, fitCopula, type CopulaFit } from './copula-mle';
 import { derived } from './derived-cache';
 import { Rng, type RngState } from '../math/rng';
-import { nearlyEqual, round, sortedQuantile } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
+import { sortedQuantile } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

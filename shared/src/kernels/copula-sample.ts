@@ -1,4 +1,4 @@
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 import { splitFamily, rotatePoint, type CopulaFamily, type CopulaParam } from './copula-families';
 import { studentCdf } from './copula-student-t';
 import type { Rng } from '../math/rng';

@@ -1,4 +1,5 @@
-import { normalQuantile, studentQuantile } from './copula-student-t';
+import { normalQuantile } from '../math/normal';
+import { studentQuantile } from './copula-student-t';
 
 /*
  * Normal and t scores of pseudo-observations, Φ⁻¹(u) and t_ν⁻¹(u). Without ties the

@@ -5,7 +5,8 @@ import {
   at, bucketCounts, fitMarginSigma, groupMargins, iterateMultipliers, keyPmf, normalPmf, type LineMargins,
 } from './margin-model';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
-import { nearlyEqual, round } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
 import type { Kernel, KernelData } from './types';
 
 /*

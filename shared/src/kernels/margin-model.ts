@@ -1,5 +1,5 @@
 import { goldenMin } from './calibration-spread';
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 
 /*
  * Distributions of the final home margin given the closing line, on the integers −K..K:

@@ -6,7 +6,7 @@ import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../data/local';
 import { breakEvenWinRate, coverProbabilities, kellyFraction, netOdds } from './bankroll-math';
 import { buildPool } from './bankroll-pool';
 import { mcBankroll, McBankrollParams } from './mc-bankroll';
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 import { getKernel } from './registry';
 import { runKernelSync } from './runner';
 import { runWithRestarts } from './testing';

@@ -6,7 +6,10 @@ import { approxRegularSeasonGames } from './mc-season';
 import { derived } from './derived-cache';
 import { Rng, type RngState } from '../math/rng';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
-import { nearlyEqual, round, roundSignificant, sortedQuantile, tailRisk95 } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round, roundSignificant } from '../math/round';
+import { sortedQuantile } from '../stats/histogram';
+import { tailRisk95 } from '../stats/tail-risk';
 import type { Kernel, KernelData } from './types';
 
 /*

@@ -3,7 +3,7 @@ import type { GameRow } from '../data/spreadspoke';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../data/local';
 import { mcSeason, McSeasonParams } from './mc-season';
 import { alignmentFor, DIVISIONS, selectPlayoffs } from './nfl-divisions';
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 import { getKernel } from './registry';
 import { runKernelSync } from './runner';
 import { buildSeasonModel } from './season-model';

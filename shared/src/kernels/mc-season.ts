@@ -5,7 +5,9 @@ import { derived } from './derived-cache';
 import { selectPlayoffs } from './nfl-divisions';
 import { Rng, type RngState } from '../math/rng';
 import { buildSeasonModel, type SeasonModel } from './season-model';
-import { histogramQuantile, histogramTail, nearlyEqual, round, summariseHistogram } from '../stats/histogram';
+import { histogramQuantile, histogramTail, summariseHistogram } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
 import type { Kernel, KernelData } from './types';
 
 /*

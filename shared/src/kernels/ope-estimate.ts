@@ -5,7 +5,9 @@ import { derived } from './derived-cache';
 import { estimateAll, estimatorNames, resampleCounts, type OpeGrids } from './ope-estimators';
 import { prepareOpe, type PreparedOpe } from './ope-prepare';
 import { Rng, type RngState } from '../math/rng';
-import { nearlyEqual, round, sortedQuantile } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
+import { sortedQuantile } from '../stats/histogram';
 import type { Kernel, KernelData } from './types';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
 

@@ -1,5 +1,5 @@
 import type { Scores } from './calibration-metrics';
-import { round } from '../stats/histogram';
+import { round } from '../math/round';
 
 /*
  * Leave-one-year-out selection over a grid of ratings.state_space configurations (q, r, hfa).

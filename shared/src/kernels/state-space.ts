@@ -4,13 +4,14 @@ import { addScore, emptySums, scoresOf, type Scores, type ScoreSums } from './ca
 import { fitSpreadSigma, groupByLine, mergeLineGroups, spreadProb } from './calibration-spread';
 import { derived } from './derived-cache';
 import { gaussian, type Gaussian } from './kalman';
-import { normalCdf } from '../math/erfc';
+import { normalCdf } from '../math/normal';
 import { selectLoyo, type LoyoResult, type SeasonScores } from './state-space-loyo';
 import {
   buildSchedule, enterSeason, filterSeason, priorState, smoothSchedule, SS_TEAMS, type SsConfig, type SsFixed, type SsSchedule,
 } from './state-space-model';
 import { jsonCopy, restoreOwnSnapshot } from './snapshot';
-import { nearlyEqual, round } from '../stats/histogram';
+import { nearlyEqual } from '../math/nearly-equal';
+import { round } from '../math/round';
 import type { Kernel, KernelData } from './types';
 
 /*

@@ -1,10 +1,10 @@
 /*
- * Standard normal CDF Φ(x) = erfc(-x/√2)/2, to about 1e-15, from two textbook expansions:
+ * The complementary error function, to about 1e-15, from two textbook expansions:
  *  - |t| < 1.5: the Maclaurin series erf(t) = 2/√π Σ (-1)^n t^(2n+1) / (n! (2n+1));
  *  - |t| ≥ 1.5: the continued fraction erfc(t) = e^(-t²)/√π · 1/(t + (1/2)/(t + 1/(t + (3/2)/(t + …)))),
  *    evaluated with the modified Lentz method.
- * The switch at 1.5 keeps the relative error of the lower tail under 1e-14 (1 - erf cancels).
- * Only +, *, /, exp: deterministic on Node hosts.
+ * The switch at 1.5 keeps the relative error of Φ's lower tail under 1e-14 (1 - erf cancels).
+ * Only +, *, /, exp: deterministic on Node hosts. The normal CDF (normal.ts) is built on it.
  */
 
 const SQRT_PI = Math.sqrt(Math.PI);
@@ -51,7 +51,3 @@ export function erfc(t: number): number {
   return t > 0 ? erfcContinuedFraction(t) : 2 - erfcContinuedFraction(-t);
 }
 
-/** Standard normal CDF. */
-export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x / Math.SQRT2);
-}

@@ -1,6 +1,7 @@
 /*
- * The one error class of the statistics module. Every bad input throws StatsError with a code a
- * caller can switch on (and an API can turn into JSON), never a bare Error or a silent NaN.
+ * The one error class of the special functions and the statistics built on them. Every bad input
+ * throws StatsError with a code a caller can switch on (and an API can turn into JSON), never a
+ * bare Error or a silent NaN.
  */
 
 export type StatsErrorCode =

@@ -1,25 +1,27 @@
 /*
- * Standard normal distribution. The CDF reuses the kernels' erfc (series + Laplace continued
- * fraction, ~1e-15); the quantile is Wichura's Algorithm AS 241 (Applied Statistics 37(3),
- * 1988, 477–484), PPND16: three rational approximations of degree 7 — |p − ½| ≤ 0.425 in
+ * Standard normal distribution, the one copy that kernels and statistics share. The CDF is
+ * erfc(−x/√2)/2 (erfc.ts: series + Laplace continued fraction, ~1e-15); the quantile is
+ * Wichura's Algorithm AS 241 (Applied Statistics 37(3), 1988, 477–484), PPND16: three rational approximations of degree 7 — |p − ½| ≤ 0.425 in
  * q = p − ½, then r = √(−ln min(p, 1−p)) ≤ 5 and r > 5 — accurate to about 1 part in 10^16.
  * The coefficients are the published ones.
  */
-import { normalCdf as kernelNormalCdf } from './erfc';
+import { erfc } from './erfc';
 import { requireNotNaN, requireProbability } from './validate';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** Φ(x), the standard normal CDF. */
+/**
+ * Φ(x), the standard normal CDF. NaN in gives NaN out, as in the kernels' hot loops, which call
+ * it millions of times; the statistics callers check their arguments before they get here.
+ */
 export function normalCdf(x: number): number {
-  requireNotNaN('x', x);
-  return kernelNormalCdf(x);
+  return 0.5 * erfc(-x / Math.SQRT2);
 }
 
 /** 1 − Φ(x), computed as Φ(−x) so the upper tail keeps its relative accuracy. */
 export function normalSf(x: number): number {
   requireNotNaN('x', x);
-  return kernelNormalCdf(-x);
+  return normalCdf(-x);
 }
 
 /** φ(x), the standard normal density. */

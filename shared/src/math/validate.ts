@@ -1,11 +1,9 @@
 /*
- * Input checks shared by every test in the module. Each throws StatsError with a code; none
- * coerces or drops values, so a NaN in the data is reported rather than averaged away.
+ * Input checks shared by the special functions and every statistical test. Each throws
+ * StatsError with a code; none coerces or drops values, so a NaN in the data is reported rather
+ * than averaged away.
  */
 import { StatsError } from './errors';
-
-/** Direction of the alternative hypothesis, as in R's `alternative =`. */
-export type Alternative = 'two-sided' | 'less' | 'greater';
 
 /** A finite sample of at least `min` values. */
 export function requireSample(name: string, xs: readonly number[], min = 1): void {
@@ -49,12 +47,6 @@ export function requireOpenUnit(name: string, x: number): void {
 /** An integer ≥ min. */
 export function requireInteger(name: string, x: number, min: number): void {
   if (!Number.isInteger(x) || x < min) throw new StatsError('bad_argument', `${name} must be an integer ≥ ${min}, got ${String(x)}`);
-}
-
-export function requireAlternative(alt: string): asserts alt is Alternative {
-  if (alt !== 'two-sided' && alt !== 'less' && alt !== 'greater') {
-    throw new StatsError('bad_argument', `alternative must be 'two-sided', 'less' or 'greater', got ${String(alt)}`);
-  }
 }
 
 /** A list of p-values: non-empty, each in [0, 1]. */

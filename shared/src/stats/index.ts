@@ -5,7 +5,7 @@
  * kernels' seeded Rng, so every p-value and interval is reproducible. Bad input throws StatsError.
  */
 export { StatsError, type StatsErrorCode } from '../math/errors';
-export type { Alternative } from '../math/validate';
+export type { Alternative } from './alternative';
 export { mean, variance, quantileSorted } from './descriptive';
 
 // Special functions and distributions

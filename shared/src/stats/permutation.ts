@@ -17,7 +17,8 @@
 import { Rng } from '../math/rng';
 import { mean } from './descriptive';
 import { StatsError } from '../math/errors';
-import { requireAlternative, requireInteger, requireSample, type Alternative } from '../math/validate';
+import { requireAlternative, type Alternative } from './alternative';
+import { requireInteger, requireSample } from '../math/validate';
 
 export type TwoSampleStatistic = (x: readonly number[], y: readonly number[]) => number;
 

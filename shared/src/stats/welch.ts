@@ -10,7 +10,8 @@
 import { mean, variance } from './descriptive';
 import { StatsError } from '../math/errors';
 import { studentTCdf, studentTQuantile, studentTSf } from './student-t';
-import { requireAlternative, requireFinite, requireOpenUnit, requireSample, type Alternative } from '../math/validate';
+import { requireAlternative, type Alternative } from './alternative';
+import { requireFinite, requireOpenUnit, requireSample } from '../math/validate';
 
 export interface WelchOptions {
   alternative?: Alternative;
