@@ -1,4 +1,4 @@
-import { COPULA_FAMILIES } from '../kernels/copula-families';
+import { COPULA_FAMILIES } from '../kernels/copula/families';
 import { getKernel, latestKernel } from '../kernels/registry';
 import { BatchSpec, type BatchSpecInput } from './batch';
 

@@ -1,5 +1,5 @@
-import type { McBankrollOutput } from '../kernels/mc-bankroll';
-import type { McSeasonOutput } from '../kernels/mc-season';
+import type { McBankrollOutput } from '../kernels/mc/bankroll';
+import type { McSeasonOutput } from '../kernels/mc/season';
 import { Rng } from '../math/rng';
 import { canonicalJson } from '../util/canonical-json';
 import { bankrollEstimates, bankrollReplicates } from './bankroll-bootstrap';

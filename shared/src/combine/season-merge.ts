@@ -1,4 +1,4 @@
-import type { McSeasonOutput } from '../kernels/mc-season';
+import type { McSeasonOutput } from '../kernels/mc/season';
 import type { Rng } from '../math/rng';
 import { histogramQuantile, histogramTail, summariseHistogram } from '../stats/histogram';
 import { binomial, multinomial } from '../stats/binomial';

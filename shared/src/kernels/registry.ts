@@ -1,16 +1,16 @@
-import { benchHash } from './bench-hash';
-import { mcBankroll } from './mc-bankroll';
-import { mcSeason } from './mc-season';
+import { benchHash } from './bench/hash';
+import { mcBankroll } from './mc/bankroll';
+import { mcSeason } from './mc/season';
 import { kernelRef, type Kernel } from './types';
-import { calibrationAblation } from './calibration-ablation';
-import { calibrationFit } from './calibration-fit';
-import { marginKeyNumbers } from './margin-key-numbers';
-import { stateSpace } from './state-space';
-import { backtestCompare } from './backtest-compare';
-import { backtestRun } from './backtest-run';
-import { copulaFit } from './copula-fit';
-import { copulaGof } from './copula-gof';
-import { opeEstimate } from './ope-estimate';
+import { calibrationAblation } from './calibration/ablation';
+import { calibrationFit } from './calibration/fit';
+import { marginKeyNumbers } from './margin/key-numbers';
+import { stateSpace } from './ratings/state-space';
+import { backtestCompare } from './backtest/compare';
+import { backtestRun } from './backtest/run';
+import { copulaFit } from './copula/fit';
+import { copulaGof } from './copula/gof';
+import { opeEstimate } from './ope/estimate';
 
 /** Every kernel this build can run, keyed by `name@version`. */
 const all: Kernel[] = [benchHash, mcSeason, mcBankroll];
