@@ -6,7 +6,7 @@ import { exp3, exp3Eta, exp3Probabilities } from './exp3';
 import { sampleBeta, sampleGamma } from './sample';
 import { DEFAULT_STRATEGY, StrategySpec, selectArm, strategyParams } from './strategies';
 import { betaPosterior, gaussianPosterior, thompsonBeta } from './thompson';
-import { emptyStats, greedyArms, observe, type ArmStats } from './types';
+import { emptyStats, greedyArms, observe, type ArmStats } from './arm-stats';
 import { ucb1, ucb1Indices } from './ucb1';
 
 /*

@@ -4,7 +4,8 @@ import { epsilonGreedy } from './epsilon-greedy';
 import { exp3 } from './exp3';
 import { thompsonBeta, thompsonGaussian } from './thompson';
 import { ucb1 } from './ucb1';
-import { STRATEGY_NAMES, type ArmStats, type Choice, type SelectOptions, type Strategy, type StrategyName } from './types';
+import { STRATEGY_NAMES, type Choice, type SelectOptions, type Strategy, type StrategyName } from './strategy';
+import { type ArmStats } from './arm-stats';
 
 /** Each strategy's parameters with their defaults; unknown keys are refused. */
 export const StrategyParams = {
