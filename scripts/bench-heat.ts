@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { datasetPath } from '@nfl-grid/shared/data/local';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
-import type { Intensity } from '@nfl-grid/shared/protocol/common';
+import type { Intensity } from '@nfl-grid/shared/protocol/host-report';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import { createLogger } from '@nfl-grid/shared/util/log';
 import { CheckpointStore, sha256Of } from '../agent/src/checkpoint-store';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Backend } from '@nfl-grid/shared/protocol/common';
+import type { Backend } from '@nfl-grid/shared/protocol/host-report';
 import type { Logger } from '@nfl-grid/shared/util/log';
 import { describe } from './errors';
 import { seaBytes } from './sea';

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Hardware } from '@nfl-grid/shared/protocol/common';
+import type { Hardware } from '@nfl-grid/shared/protocol/host-report';
 import { newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/util/log';
 import type { AgentSettings } from './config';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Sha256Hex } from '@nfl-grid/shared/protocol/common';
+import { Sha256Hex } from '@nfl-grid/shared/protocol/refs';
 import { sha256Hex } from '@nfl-grid/shared/util/sha256';
 import type { Logger } from '@nfl-grid/shared/util/log';
 import { endpoint } from './config';

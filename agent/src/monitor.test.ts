@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Readings } from '@nfl-grid/shared/protocol/common';
+import type { Readings } from '@nfl-grid/shared/protocol/host-report';
 import type { LocalReadings } from './hardware';
 import { HeatControl } from './heat';
 import type { IdleReading } from './idle';

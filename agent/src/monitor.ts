@@ -1,4 +1,4 @@
-import type { Readings } from '@nfl-grid/shared/protocol/common';
+import type { Readings } from '@nfl-grid/shared/protocol/host-report';
 import type { Logger } from '@nfl-grid/shared/util/log';
 import type { LocalReadings } from './hardware';
 import { INTENSITIES, type HeatControl } from './heat';

@@ -1,4 +1,4 @@
-import type { Backend } from '@nfl-grid/shared/protocol/common';
+import type { Backend } from '@nfl-grid/shared/protocol/host-report';
 import type { Logger } from '@nfl-grid/shared/util/log';
 import type { AgentSettings } from './config';
 import type { ControlRequest, ControlWatcher } from './control';

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/*
+ * What an agent reports about its host: the heat level it runs at, its compute backend, its
+ * hardware and its sensor readings.
+ */
+
 /** The four heat levels a volunteer can pick; see DESIGN.md "Heat". */
 export const Intensity = z.enum(['low', 'medium', 'high', 'inferno']);
 export type Intensity = z.infer<typeof Intensity>;
@@ -7,11 +12,6 @@ export type Intensity = z.infer<typeof Intensity>;
 /** Compute backends an agent may report. */
 export const Backend = z.enum(['tfjs-node-gpu', 'wasm', 'cpu', 'none']);
 export type Backend = z.infer<typeof Backend>;
-
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
-
-/** Kernel reference as `name@version`, e.g. `mc.season@1`. */
-export const KernelRef = z.string().regex(/^[a-z][a-z0-9_.-]*@[0-9]+$/, 'expected name@version');
 
 export const Hardware = z.object({
   platform: z.string().max(64),
