@@ -8,7 +8,7 @@ import { datasetPath } from '@nfl-grid/shared/data/local';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import type { Intensity } from '@nfl-grid/shared/protocol/host-report';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
-import { createLogger } from '@nfl-grid/shared/util/log';
+import { createLogger } from '@nfl-grid/shared/logging/logger';
 import { CheckpointStore, sha256Of } from '../agent/src/checkpoint-store';
 import { SensorReader } from '../agent/src/hardware';
 import { HeatControl, INTENSITIES, levelFor } from '../agent/src/heat';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { writeFileAtomic } from './atomic-file';
 import { describe } from './errors';
 

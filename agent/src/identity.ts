@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Hardware } from '@nfl-grid/shared/protocol/host-report';
 import { newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { AgentSettings } from './config';
 import { endpoint } from './config';
 import { ConfigError, IdentityError, describe } from './errors';

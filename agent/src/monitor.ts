@@ -1,5 +1,5 @@
 import type { Readings } from '@nfl-grid/shared/protocol/host-report';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { LocalReadings } from './hardware';
 import { INTENSITIES, type HeatControl } from './heat';
 import type { IdleReading } from './idle';

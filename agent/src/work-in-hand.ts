@@ -1,5 +1,5 @@
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { CheckpointStore } from './checkpoint-store';
 import { describe } from './errors';
 import type { HeatControl } from './heat';

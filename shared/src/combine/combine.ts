@@ -1,7 +1,7 @@
 import type { McBankrollOutput } from '../kernels/mc/bankroll';
 import type { McSeasonOutput } from '../kernels/mc/season';
 import { Rng } from '../math/rng';
-import { canonicalJson } from '../util/canonical-json';
+import { canonicalJson } from '../hashing/canonical-json';
 import { bankrollEstimates, bankrollReplicates } from './bankroll-bootstrap';
 import { BANKROLL_WIDTH, bankrollFigures, type BankrollFigures } from './bankroll-figures';
 import { checkBankrollOutput, poolBankroll, type PooledBankroll } from './bankroll-merge';

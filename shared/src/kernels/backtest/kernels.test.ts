@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../../data/local';
-import { canonicalJson } from '../../util/canonical-json';
+import { canonicalJson } from '../../hashing/canonical-json';
 import { backtestCompare, BacktestCompareParams } from './compare';
 import { runBacktest } from './engine';
 import { selectedGames } from './params';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GameRow } from '../../data/spreadspoke';
 import { MAX_CHECKPOINT_DATA_CHARS, MAX_RESULT_JWS_CHARS } from '../../protocol/messages';
-import { canonicalJson } from '../../util/canonical-json';
+import { canonicalJson } from '../../hashing/canonical-json';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../../data/local';
 import { breakEvenWinRate, coverProbabilities, kellyFraction, netOdds } from './bankroll-math';
 import { buildPool } from './bankroll-pool';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GameRow } from '../../data/spreadspoke';
-import { canonicalJson } from '../../util/canonical-json';
+import { canonicalJson } from '../../hashing/canonical-json';
 import { derived } from '../derived-cache';
 import { selectPlayoffs } from './nfl-divisions';
 import { Rng, type RngState } from '../../math/rng';

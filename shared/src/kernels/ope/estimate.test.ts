@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../../data/local';
-import { canonicalJson } from '../../util/canonical-json';
+import { canonicalJson } from '../../hashing/canonical-json';
 import { opeEstimate, OpeEstimateParams } from './estimate';
 import { getKernel } from '../registry';
 import { runKernelSync } from '../runner';
