@@ -172,7 +172,3 @@ export function estimateBatch(input: BatchSpecInput): BatchEstimate {
     maxWuSeconds: Math.max(...seconds), cpuHoursPerReplica: total / 3600, cpuHours: (total / 3600) * replicas,
   };
 }
-
-export function standardJobEstimates(): BatchEstimate[] {
-  return standardJobSet().map(estimateBatch);
-}

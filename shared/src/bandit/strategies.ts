@@ -32,8 +32,6 @@ export const StrategyParams = {
   }),
 } satisfies Record<StrategyName, z.ZodType>;
 
-export type ParamsOf<N extends StrategyName> = z.output<(typeof StrategyParams)[N]>;
-
 /** A strategy and its parameters: what is in force, what a PUT sets, what a simulation runs. */
 export const StrategySpec = z.object({
   strategy: z.enum(STRATEGY_NAMES),
@@ -47,7 +45,6 @@ export const StrategySpec = z.object({
   return { strategy: s.strategy, params: parsed.data as Record<string, unknown> };
 });
 export type StrategySpec = z.output<typeof StrategySpec>;
-export type StrategySpecInput = z.input<typeof StrategySpec>;
 
 /**
  * The scheduler's default: ε-greedy with ε = 0.2, which keeps 20% of decisions exploring

@@ -32,7 +32,7 @@ export interface PooledSeason {
 
 const WIN_PCTS = [5, 25, 50, 75, 95] as const;
 /** Per team: mean, sd, P(≥ 10 wins), five quantiles, P(division), P(playoffs). */
-export const TEAM_WIDTH = 10;
+const TEAM_WIDTH = 10;
 const TEN_WINS = 20; // in half-wins
 
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;

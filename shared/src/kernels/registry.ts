@@ -19,7 +19,7 @@ all.push(copulaFit, copulaGof, opeEstimate, backtestRun, backtestCompare);
 
 const byRef = new Map(all.map((k) => [kernelRef(k), k]));
 
-export class UnknownKernelError extends Error {
+class UnknownKernelError extends Error {
   readonly code = 'unknown_kernel';
   constructor(readonly ref: string) {
     super(`unknown kernel ${ref}; known: ${[...byRef.keys()].join(', ')}`);

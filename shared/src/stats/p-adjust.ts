@@ -21,7 +21,7 @@ export interface AdjustedPValues {
 }
 
 /** Indices that sort p ascending (stable). */
-export function ascendingOrder(p: readonly number[]): number[] {
+function ascendingOrder(p: readonly number[]): number[] {
   return p.map((_, i) => i).sort((i, j) => p[i] - p[j] || i - j);
 }
 

@@ -42,7 +42,7 @@ export interface BacktestOptions {
   maxEquityPoints: number;
 }
 
-export const DEFAULT_OPTIONS: BacktestOptions = { spreadOdds: -110, startBankroll: 1000, maxExposure: 1, maxBetHistory: 100, maxEquityPoints: 100 };
+const DEFAULT_OPTIONS: BacktestOptions = { spreadOdds: -110, startBankroll: 1000, maxExposure: 1, maxBetHistory: 100, maxEquityPoints: 100 };
 
 export interface BetRecord {
   season: number;
@@ -263,7 +263,7 @@ export function finishStrategy(state: EngineState, k: number, cfg: StrategyConfi
 }
 
 /** Games in backtest order: season, week, date, home. */
-export function sortGames(games: readonly BacktestGame[]): BacktestGame[] {
+function sortGames(games: readonly BacktestGame[]): BacktestGame[] {
   return [...games].sort((a, b) => a.season - b.season || a.week - b.week || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || (a.home < b.home ? -1 : a.home > b.home ? 1 : 0));
 }
 

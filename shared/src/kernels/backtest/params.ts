@@ -60,11 +60,11 @@ export interface BacktestCommon {
 }
 
 export const SPREADSPOKE = 'spreadspoke.games';
-export const ODDSPORTAL = 'oddsportal.nfl';
-export const ELO538 = 'elo538.games';
+const ODDSPORTAL = 'oddsportal.nfl';
+const ELO538 = 'elo538.games';
 
-export const needsOdds = (ss: readonly StrategyConfig[]) => ss.some((s) => s.market === 'moneyline' || s.model.kind === 'moneyline');
-export const needsElo = (ss: readonly StrategyConfig[]) => ss.some((s) => s.model.kind === 'elo');
+const needsOdds = (ss: readonly StrategyConfig[]) => ss.some((s) => s.market === 'moneyline' || s.model.kind === 'moneyline');
+const needsElo = (ss: readonly StrategyConfig[]) => ss.some((s) => s.model.kind === 'elo');
 
 export function backtestDatasets(ss: readonly StrategyConfig[]): string[] {
   return ['teams.crosswalk', SPREADSPOKE, ...(needsOdds(ss) ? [ODDSPORTAL] : []), ...(needsElo(ss) ? [ELO538] : [])];

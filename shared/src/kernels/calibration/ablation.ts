@@ -30,7 +30,7 @@ import { jsonCopy, restoreOwnSnapshot } from '../snapshot';
  * so differences are paired. Steps: one per (ablation, repeat), then one full-data fit.
  */
 
-export const ABLATION_FEATURES = ['homeLine', 'total', 'lineXtotal', 'eloDiff', 'restDiff', 'neutral', 'playoff'] as const;
+const ABLATION_FEATURES = ['homeLine', 'total', 'lineXtotal', 'eloDiff', 'restDiff', 'neutral', 'playoff'] as const;
 export type AblationFeature = (typeof ABLATION_FEATURES)[number];
 
 const REST_CAP = 14;
@@ -96,7 +96,7 @@ interface State {
 
 const ablationsOf = (p: CalibrationAblationParams): (AblationFeature | 'all' | null)[] => [null, ...p.features, 'all'];
 
-export function designOf(p: CalibrationAblationParams, table: readonly TableGame[]): Design {
+function designOf(p: CalibrationAblationParams, table: readonly TableGame[]): Design {
   const games = table.filter((g) => g.season >= p.seasonFrom && g.season <= p.seasonTo && (p.includePlayoffs || !g.playoff)
     && g.homeLine !== null && g.total !== null && (!p.features.includes('eloDiff') || g.eloDiff !== null));
   if (games.length < 4 * p.folds) throw new Error(`calibration.ablation: only ${games.length} games have every feature`);

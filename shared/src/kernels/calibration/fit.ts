@@ -74,7 +74,7 @@ export interface Forecasts { p: number[]; y: number[] }
 const inRange = (g: TableGame, p: { seasonFrom: number; seasonTo: number; includePlayoffs: boolean }) =>
   g.season >= p.seasonFrom && g.season <= p.seasonTo && g.homeLine !== null && (p.includePlayoffs || !g.playoff);
 
-export function forecastsOf(p: CalibrationFitParams, table: readonly TableGame[]): Forecasts {
+function forecastsOf(p: CalibrationFitParams, table: readonly TableGame[]): Forecasts {
   let prob: (g: TableGame) => number | null;
   if (p.source === 'spread') prob = (g) => spreadProb(g.homeLine!, p.sigma);
   else if (p.source === 'elo') prob = (g) => g.eloProb;

@@ -47,7 +47,7 @@ const dayNumber = (iso: string): number => Date.UTC(+iso.slice(0, 4), +iso.slice
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function buildGameTable(games: readonly GameRow[], elo: readonly EloGameRow[]): TableGame[] {
+function buildGameTable(games: readonly GameRow[], elo: readonly EloGameRow[]): TableGame[] {
   const key = (d: string, h: string | null, a: string | null) => `${d}|${h}|${a}`;
   const eloBy = new Map<string, EloGameRow>();
   for (const e of elo) if (e.home !== null && e.away !== null) eloBy.set(key(e.date, e.home, e.away), e);

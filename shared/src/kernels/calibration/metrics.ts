@@ -9,7 +9,7 @@ import { round } from '../../math/round';
  * Sums are kept (not means) so that scores of disjoint game sets pool exactly.
  */
 
-export const DEFAULT_EPS = 1e-15;
+const DEFAULT_EPS = 1e-15;
 
 export function clipProb(p: number, eps = DEFAULT_EPS): number {
   return p < eps ? eps : p > 1 - eps ? 1 - eps : p;
@@ -35,10 +35,6 @@ export function addScore(s: ScoreSums, p: number, y: number, marginError = 0, ep
   s.logLoss += logLossOf(p, y, eps);
   s.brier += (p - y) ** 2;
   s.sq += marginError * marginError;
-}
-
-export function addSums(a: ScoreSums, b: ScoreSums): ScoreSums {
-  return { n: a.n + b.n, logLoss: a.logLoss + b.logLoss, brier: a.brier + b.brier, sq: a.sq + b.sq };
 }
 
 export interface Scores {

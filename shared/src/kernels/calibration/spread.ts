@@ -42,7 +42,7 @@ export function mergeLineGroups(parts: Iterable<LineGroup[]>): LineGroup[] {
 }
 
 /** Σ log loss over the groups' games at this σ. */
-export function spreadLogLossSum(groups: readonly LineGroup[], sigma: number): number {
+function spreadLogLossSum(groups: readonly LineGroup[], sigma: number): number {
   let s = 0;
   for (const g of groups) {
     const p = Math.min(1 - 1e-15, Math.max(1e-15, spreadProb(g.line, sigma)));

@@ -56,7 +56,7 @@ export function estimateGames(p: { seasonFrom: number; seasonTo: number; include
   return n;
 }
 
-export function copulaPairs(games: readonly GameRow[], p: CopulaDataParams): { x: number[]; y: number[] } {
+function copulaPairs(games: readonly GameRow[], p: CopulaDataParams): { x: number[]; y: number[] } {
   const x: number[] = [], y: number[] = [];
   for (const g of games) {
     if (g.season < p.seasonFrom || g.season > p.seasonTo || (g.playoff && !p.includePlayoffs)) continue;
@@ -78,7 +78,7 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sab / Math.sqrt(saa * sbb);
 }
 
-export function buildCopulaData(games: readonly GameRow[], p: CopulaDataParams): CopulaData {
+function buildCopulaData(games: readonly GameRow[], p: CopulaDataParams): CopulaData {
   const { x, y } = copulaPairs(games, p);
   if (x.length < 10) throw new Error(`copula: only ${x.length} games in ${p.seasonFrom}–${p.seasonTo}`);
   const po = pseudoObservations(x, y, p.ties, p.tieSeed);

@@ -84,7 +84,7 @@ export function claytonLogDensity(theta: number, u: number, v: number): number {
   return Math.log1p(theta) - (1 + theta) * (lu + lv) - (2 + 1 / theta) * claytonLogSum(theta, lu, lv);
 }
 
-export function claytonCdf(theta: number, u: number, v: number): number {
+function claytonCdf(theta: number, u: number, v: number): number {
   if (u <= 0 || v <= 0) return 0;
   return Math.exp(-claytonLogSum(theta, Math.log(u), Math.log(v)) / theta);
 }
@@ -105,7 +105,7 @@ export function gumbelLogDensity(theta: number, u: number, v: number): number {
   return -m + x + y + (theta - 1) * (lx + ly) + (1 / theta - 2) * lA + Math.log(m + theta - 1);
 }
 
-export function gumbelCdf(theta: number, u: number, v: number): number {
+function gumbelCdf(theta: number, u: number, v: number): number {
   if (u <= 0 || v <= 0) return 0;
   return Math.exp(-Math.exp(gumbelLogSum(theta, Math.log(-Math.log(u)), Math.log(-Math.log(v))) / theta));
 }

@@ -58,7 +58,7 @@ export interface CopulaFitOutput {
  * CPU ns per pseudo-observation of one fit plus its S_n, measured on a 2-core VM with Node 20
  * (n ≈ 3,900): the t copula pays per ν of its grid.
  */
-export const FIT_NS_PER_OBS = { gaussian: 13_000, tPerNu: 3_300, clayton: 8_000, gumbel: 18_000 };
+const FIT_NS_PER_OBS = { gaussian: 13_000, tPerNu: 3_300, clayton: 8_000, gumbel: 18_000 };
 
 export function fitCostPerObs(f: CopulaFamily, nuGrid: readonly number[]): number {
   const { base } = splitFamily(f);

@@ -9,8 +9,11 @@ import {
 import { claytonLogLik, fitCopula, gumbelLogLik } from './mle';
 import { empiricalCopulaAtPoints, kendallTauB, pseudoObservations, ranks } from './rank';
 import { positiveStable, sampleCopula } from './sample';
-import { studentCdf, studentLogPdf, studentQuantile } from './student-t';
+import { studentCdf, studentLogConst, studentQuantile } from './student-t';
 import { Rng } from '../../math/rng';
+
+/** ln of the Student t density, the integrand of the CDF checks. */
+const studentLogPdf = (nu: number, t: number): number => studentLogConst(nu) - ((nu + 1) / 2) * Math.log1p((t * t) / nu);
 
 const PARAMS: Record<CopulaFamily, CopulaParam> = {
   gaussian: { theta: 0.5 }, t: { theta: 0.5, nu: 4 },

@@ -1,5 +1,5 @@
 import {
-  claytonLogDensity, gaussianLogDensityScores, gumbelLogDensity, kendallTau, parameterCount, splitFamily,
+  claytonLogDensity, gumbelLogDensity, kendallTau, parameterCount, splitFamily,
   thetaFromTau, tLogConst, tLogDensityScores, type CopulaFamily, type CopulaParam, type Rotation,
 } from './families';
 import { maximise1d } from './optim';

@@ -8,7 +8,7 @@ const CGOLD = 0.381966011250105;
 const ZEPS = 1e-12;
 
 /** Minimises f on [a, b] starting at x (a < x < b); returns the minimiser and its value. */
-export function brentMinimise(f: (x: number) => number, a: number, b: number, x: number, tol = 1e-9, maxIter = 200): { x: number; fx: number } {
+function brentMinimise(f: (x: number) => number, a: number, b: number, x: number, tol = 1e-9, maxIter = 200): { x: number; fx: number } {
   let w = x, v = x;
   let fx = f(x), fw = fx, fv = fx;
   let d = 0, e = 0;

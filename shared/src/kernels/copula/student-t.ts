@@ -40,11 +40,6 @@ export function studentLogConst(nu: number): number {
   return logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
 }
 
-/** ln of the Student t density (any ν > 0). */
-export function studentLogPdf(nu: number, t: number): number {
-  return studentLogConst(nu) - ((nu + 1) / 2) * Math.log1p((t * t) / nu);
-}
-
 /**
  * Student t quantile for integer ν. Closed forms for ν = 1, 2; otherwise Newton on the lower half
  * (p < ½; the upper half by symmetry), started from the Cornish–Fisher-type expansion of

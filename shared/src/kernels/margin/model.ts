@@ -68,7 +68,7 @@ export function groupMargins(games: Iterable<{ homeLine: number | null; margin: 
 }
 
 /** Σ ln P(margin) under the discretised Normal; Φ is evaluated only at the margins that occur. */
-export function normalLogLik(groups: readonly LineMargins[], sigma: number): number {
+function normalLogLik(groups: readonly LineMargins[], sigma: number): number {
   let ll = 0;
   for (const g of groups) {
     const mean = -g.line;

@@ -7,7 +7,7 @@
  * from 2002 through 2019, 14 teams (7: 4 + 3) from 2020 on.
  */
 
-export const FIRST_ALIGNED_SEASON = 2002;
+const FIRST_ALIGNED_SEASON = 2002;
 
 export const DIVISIONS: Readonly<Record<string, readonly string[]>> = {
   'AFC East': ['BUF', 'MIA', 'NE', 'NYJ'],

@@ -23,7 +23,7 @@ export type EvalPolicySpec =
 
 export const SLOTS = 3;
 /** Pseudo-rows of the score's shrinkage towards the overall click rate. */
-export const SCORE_PRIOR = 10;
+const SCORE_PRIOR = 10;
 
 /** Rows of the random log used to fit the policy scores (first half) and to measure them (second). */
 export const policyFitRows = (random: ObdLog): number => Math.floor(random.nRows / 2);

@@ -101,7 +101,7 @@ export function choleskySolve(H: Float64Array, g: Float64Array, dim: number): Fl
 }
 
 /** Penalised logistic regression on the training rows' logged (item, slot); returns β. */
-export function logisticFit(log: ObdLog, train: (i: number) => boolean, l2: number, maxIter: number): { beta: Float64Array; layout: Layout } {
+function logisticFit(log: ObdLog, train: (i: number) => boolean, l2: number, maxIter: number): { beta: Float64Array; layout: Layout } {
   const L = layoutOf(log);
   const dim = L.dim, nIdx = 3 + L.user.length;
   const beta = new Float64Array(dim);

@@ -1,7 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cholesky, choleskySolve, cloneGaussian, gaussian, kalman1d, predictDiagonal, predictObservation, rtsStep, updateScalar, type Gaussian,
+  cholesky, choleskySolve, cloneGaussian, gaussian, predictDiagonal, predictObservation, rtsStep, updateScalar, type Gaussian,
 } from './kalman';
+
+/* The scalar case written out: a readable reference the matrix pieces are checked against. */
+
+interface Filter1dResult {
+  /** Predicted (before observation t) and filtered (after) means and variances. */
+  predMean: number[];
+  predVar: number[];
+  filtMean: number[];
+  filtVar: number[];
+  smoothMean: number[];
+  smoothVar: number[];
+}
+
+/**
+ * x_1 ~ N(m1, p1); x_{t+1} = a x_t + N(0, q); y_t = x_t + N(0, r). Filters and RTS-smooths ys;
+ * a null y is a missing observation (prediction only).
+ */
+function kalman1d(ys: readonly (number | null)[], o: { a: number; q: number; r: number; m1: number; p1: number }): Filter1dResult {
+  const T = ys.length;
+  const out: Filter1dResult = { predMean: [], predVar: [], filtMean: [], filtVar: [], smoothMean: [], smoothVar: [] };
+  let m = o.m1, p = o.p1;
+  for (let t = 0; t < T; t++) {
+    if (t > 0) { m = o.a * m; p = o.a * o.a * p + o.q; }
+    out.predMean.push(m);
+    out.predVar.push(p);
+    const y = ys[t];
+    if (y !== null) {
+      const k = p / (p + o.r);
+      m += k * (y - m);
+      p *= 1 - k;
+    }
+    out.filtMean.push(m);
+    out.filtVar.push(p);
+  }
+  out.smoothMean = new Array<number>(T);
+  out.smoothVar = new Array<number>(T);
+  out.smoothMean[T - 1] = out.filtMean[T - 1];
+  out.smoothVar[T - 1] = out.filtVar[T - 1];
+  for (let t = T - 2; t >= 0; t--) {
+    const j = (out.filtVar[t] * o.a) / out.predVar[t + 1];
+    out.smoothMean[t] = out.filtMean[t] + j * (out.smoothMean[t + 1] - out.predMean[t + 1]);
+    out.smoothVar[t] = out.filtVar[t] + j * j * (out.smoothVar[t + 1] - out.predVar[t + 1]);
+  }
+  return out;
+}
 
 /*
  * Hand example: x₁ ~ N(0, 1), random walk with q = 1, y = x + N(0, 1), ys = 1, 2, 0.

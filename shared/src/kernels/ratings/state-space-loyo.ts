@@ -38,7 +38,7 @@ export interface LoyoResult {
 }
 
 /** Pools per-season means weighted by their game counts (rmse through its square). */
-export function poolSeasons(seasons: readonly Scores[]): Scores {
+function poolSeasons(seasons: readonly Scores[]): Scores {
   let n = 0, ll = 0, b = 0, sq = 0, haveRmse = true;
   for (const s of seasons) {
     if (s.n === 0) continue;

@@ -106,7 +106,7 @@ export function buildSchedule(table: readonly TableGame[], seasonFrom: number, s
   return { teams: SS_TEAMS, seasons };
 }
 
-export const hfaInState = (f: SsFixed): boolean => f.hfaSd > 0 || f.hfaQ > 0;
+const hfaInState = (f: SsFixed): boolean => f.hfaSd > 0 || f.hfaQ > 0;
 
 export function priorState(cfg: SsConfig, f: SsFixed): Gaussian {
   const T = SS_TEAMS.length, n = T + (hfaInState(f) ? 1 : 0);
@@ -122,7 +122,7 @@ export interface Transition {
 }
 
 /** Between the last week of one season and the first week of `next`. */
-export function seasonTransition(next: SsSeason, f: SsFixed, n: number): Transition {
+function seasonTransition(next: SsSeason, f: SsFixed, n: number): Transition {
   const T = SS_TEAMS.length;
   const tr: Transition = { f: new Array<number>(n), q: new Array<number>(n) };
   for (let t = 0; t < T; t++) {
@@ -134,7 +134,7 @@ export function seasonTransition(next: SsSeason, f: SsFixed, n: number): Transit
 }
 
 /** Over a gap of `gap` weeks inside a season. */
-export function weekTransition(gap: number, cfg: SsConfig, f: SsFixed, n: number): Transition {
+function weekTransition(gap: number, cfg: SsConfig, f: SsFixed, n: number): Transition {
   const T = SS_TEAMS.length;
   let a = 1, v = 0;
   for (let i = 0; i < gap; i++) { v += cfg.q * a * a; a *= f.phi; }

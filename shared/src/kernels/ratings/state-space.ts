@@ -120,7 +120,7 @@ interface State {
   done: ConfigResult[];
 }
 
-export const configsOf = (p: StateSpaceParams): SsConfig[] =>
+const configsOf = (p: StateSpaceParams): SsConfig[] =>
   p.q.flatMap((q) => p.r.flatMap((r) => p.hfa.map((hfa) => ({ q, r, hfa }))));
 
 const fixedOf = (p: StateSpaceParams): SsFixed =>
