@@ -1,9 +1,9 @@
 /*
  * Standard normal distribution, the one copy that kernels and statistics share. The CDF is
  * erfc(−x/√2)/2 (erfc.ts: series + Laplace continued fraction, ~1e-15); the quantile is
- * Wichura's Algorithm AS 241 (Applied Statistics 37(3), 1988, 477–484), PPND16: three rational approximations of degree 7 — |p − ½| ≤ 0.425 in
- * q = p − ½, then r = √(−ln min(p, 1−p)) ≤ 5 and r > 5 — accurate to about 1 part in 10^16.
- * The coefficients are the published ones.
+ * Wichura's Algorithm AS 241 (Applied Statistics 37(3), 1988, 477–484), PPND16: three rational
+ * approximations of degree 7 — |p − ½| ≤ 0.425 in q = p − ½, then r = √(−ln min(p, 1−p)) ≤ 5
+ * and r > 5 — accurate to about 1 part in 10^16. The coefficients are the published ones.
  */
 import { erfc } from './erfc';
 import { requireNotNaN, requireProbability } from './validate';

@@ -27,7 +27,7 @@ export interface BootstrapOptions {
   level?: number;
   /** Bootstrap resamples B, default 10,000 (at least 1,000). */
   resamples?: number;
-  /** Seed and stream of the kernels' Rng (defaults 1 and 0). */
+  /** Seed and stream of the seeded Rng (math/rng.ts) (defaults 1 and 0). */
   seed?: number;
   stream?: number;
 }

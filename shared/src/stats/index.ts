@@ -2,7 +2,8 @@
  * Statistical testing for nfl-grid: distributions, permutation and bootstrap inference, classical
  * tests, effect sizes and multiple-comparison control. Everything is written here from the math
  * (no statistics libraries), runs in Node and the browser, and takes its randomness from the
- * kernels' seeded Rng, so every p-value and interval is reproducible. Bad input throws StatsError.
+ * seeded Rng of math/rng.ts, so every p-value and interval is reproducible. Bad input throws
+ * StatsError. The special functions come from math/, which the kernels share.
  */
 export { StatsError, type StatsErrorCode } from '../math/errors';
 export type { Alternative } from './alternative';

@@ -31,7 +31,7 @@ export interface PermutationOptions {
   exactLimit?: number;
   /** Monte Carlo draws (≥ 5,000). */
   permutations?: number;
-  /** Seed and stream of the kernels' Rng for Monte Carlo draws (defaults 1 and 0). */
+  /** Seed and stream of the seeded Rng (math/rng.ts) for Monte Carlo draws (defaults 1 and 0). */
   seed?: number;
   stream?: number;
 }

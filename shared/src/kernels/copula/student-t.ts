@@ -4,8 +4,8 @@ import { normalQuantile } from '../../math/normal';
 /*
  * Student's t for the copula kernels: CDF, log-density and quantile for integer degrees of
  * freedom. The t-copula here uses integer ν only, so the t CDF is the exact finite sum of
- * Abramowitz & Stegun 26.7.3–4 (as in Genz's STUDNT) instead of an incomplete beta function. Only +, *, /, sqrt, exp, log,
- * atan: reproducible on Node hosts.
+ * Abramowitz & Stegun 26.7.3–4 (as in Genz's STUDNT) instead of an incomplete beta function.
+ * Only +, *, /, sqrt, exp, log, atan: reproducible on Node hosts.
  */
 
 function checkNu(nu: number): void {

@@ -12,11 +12,11 @@ import type { Kernel, KernelData } from '../types';
 
 /*
  * mc.season@1: Monte Carlo of one NFL regular season on its real schedule (spreadspoke.games).
- * Ratings come from the previous regular season (ridge least squares on margins, see ../ratings/least-squares.ts),
- * shrunk toward 0 by `shrink`. Each game is a tie with probability `tieProb` (half a win each;
- * 2002–2024 had 14 ties in 5,951 games, 0.24 %), otherwise the home margin is
- * Normal(r_home − r_away + hfa, sigma) and its sign decides the game. From 2002 on, division
- * winners and playoff teams are picked by win percentage with coin-flip tiebreakers.
+ * Ratings come from the previous regular season (ridge least squares on margins, see
+ * ../ratings/least-squares.ts), shrunk toward 0 by `shrink`. Each game is a tie with probability
+ * `tieProb` (half a win each; 2002–2024 had 14 ties in 5,951 games, 0.24 %), otherwise the home
+ * margin is Normal(r_home − r_away + hfa, sigma) and its sign decides the game. From 2002 on,
+ * division winners and playoff teams are picked by win percentage with coin-flip tiebreakers.
  * Steps are chunks of `simsPerStep` simulations; the state holds integer counts and the RNG.
  */
 
