@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { datasetClosure } from '@nfl-grid/shared/data/datasets';
+import { datasetClosure, listDatasets } from '@nfl-grid/shared/data/datasets';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
@@ -39,7 +39,7 @@ describe('dist/nfl-agent (single executable)', () => {
     expect(v).toMatchObject({ code: 0, stdout: `nfl-agent ${AGENT_VERSION}\n` });
     const verbose = await runBinary(['--version', '--verbose']);
     expect(verbose.stdout).toContain('single executable');
-    expect(verbose.stdout).toMatch(/data {6}12 datasets indexed/);
+    expect(verbose.stdout).toMatch(new RegExp(`data {6}${listDatasets().length} datasets indexed`));
     const help = await runBinary(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('nfl-agent status');

@@ -6,8 +6,8 @@ import { importPrivate, newEd25519KeyPair } from '@nfl-grid/shared/signing/keys'
 import { signResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import { signWorkPacket } from '@nfl-grid/shared/signing/work-packet';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
-import { canonicalJson } from '@nfl-grid/shared/util/canonical-json';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
+import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
+import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import { eventually } from './support/api-client';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 import { connectRaw, enrollRaw, helloFor } from './support/raw-agent';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { importPrivate } from '@nfl-grid/shared/signing/keys';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { handleIntensitySignals } from './cli/signals';
 import type { AgentSettings } from './config';
 import { CheckpointStore } from './disk/checkpoint-store';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { Intensity } from '@nfl-grid/shared/protocol/common';
+import { Intensity } from '@nfl-grid/shared/protocol/host-report';
 import type { Flags } from './cli/cli-args';
 import { ConfigError } from './errors';
 import { parseRunWindows, type RunRules } from './heat/run-rules';

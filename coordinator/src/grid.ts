@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import type { AgentConfig, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { CoordinatorConfig } from './config';
 import type { Db } from './db/index';
 

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '@nfl-grid/shared/util/log';
+import { createLogger, type Logger } from '@nfl-grid/shared/logging/logger';
 import type { CoordinatorConfig } from './config';
 import { openPglite, openPostgres, type Db } from './db/index';
 import { migrateEmbedded, migrateServer } from './db/migrate';

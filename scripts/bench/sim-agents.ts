@@ -13,8 +13,8 @@ import type { ResultItem } from '@nfl-grid/shared/protocol/work-packet';
 import { importPrivate, newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import { signResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import { verifyWorkPacket } from '@nfl-grid/shared/signing/work-packet';
-import { canonicalJson } from '@nfl-grid/shared/util/canonical-json';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
+import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
+import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 
 interface Start { url: string; tokens: string[]; packet: number }
 const send = (m: unknown) => process.send!(m);

@@ -1,4 +1,4 @@
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 
 /** For tests: a Logger that keeps its lines instead of writing them to stderr. */
 export interface CapturedLogger extends Logger {

@@ -1,4 +1,4 @@
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { describe } from '../errors';
 
 /*

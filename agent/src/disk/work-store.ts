@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { writeFileAtomic } from './atomic-file';
 import { loadReplicaFiles } from './replica-files';
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Backend } from '@nfl-grid/shared/protocol/common';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Backend } from '@nfl-grid/shared/protocol/host-report';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { describe } from '../errors';
 import { seaBytes } from '../sea';
 

@@ -1,6 +1,6 @@
 import { arch, availableParallelism, cpus, platform, totalmem } from 'node:os';
 import si from 'systeminformation';
-import type { Hardware, Readings } from '@nfl-grid/shared/protocol/common';
+import type { Hardware, Readings } from '@nfl-grid/shared/protocol/host-report';
 
 /*
  * What the machine is (sent in `hello` and at enrollment) and how it is doing (sent in

@@ -1,4 +1,4 @@
-import type { Intensity } from '@nfl-grid/shared/protocol/common';
+import type { Intensity } from '@nfl-grid/shared/protocol/host-report';
 
 /*
  * Heat control (DESIGN.md "Heat"). An intensity is a target share of the whole machine's CPU (all

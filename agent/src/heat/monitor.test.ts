@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Readings } from '@nfl-grid/shared/protocol/common';
+import type { Readings } from '@nfl-grid/shared/protocol/host-report';
 import { captureLog } from '../../../test/support/capture-log';
 import type { LocalReadings } from './hardware';
 import { HeatControl } from './heat';

@@ -1,5 +1,5 @@
-import type { Readings } from '@nfl-grid/shared/protocol/common';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Readings } from '@nfl-grid/shared/protocol/host-report';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { sleep } from '../waits';
 import type { LocalReadings } from './hardware';
 import { INTENSITIES, type HeatControl } from './heat';

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { AgentMessage, CoordinatorMessage, type MessageOf } from '@nfl-grid/shared/protocol/messages';
 import { parseFrame } from '@nfl-grid/shared/protocol/parse';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { endpoint } from '../config';
 import { describe } from '../errors';
 import { backoffDelay, sleep } from '../waits';

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Hardware } from '@nfl-grid/shared/protocol/common';
+import type { Hardware } from '@nfl-grid/shared/protocol/host-report';
 import { importPrivate, importPublic } from '@nfl-grid/shared/signing/keys';
 import { signResultPacket, verifyResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import { testSettings } from '../../../test/support/agent-settings';

@@ -1,9 +1,9 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Hardware } from '@nfl-grid/shared/protocol/common';
+import type { Hardware } from '@nfl-grid/shared/protocol/host-report';
 import { newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { endpoint, type AgentSettings } from '../config';
 import { ConfigError, IdentityError, describe } from '../errors';
 import { backoffDelay, sleep } from '../waits';

@@ -2,7 +2,7 @@ import type { AgentMessage, MessageOf, CoordinatorMessage } from '@nfl-grid/shar
 import type { ResultItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { PrivateKey } from '@nfl-grid/shared/signing/keys';
 import { signResultPacket } from '@nfl-grid/shared/signing/result-packet';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { describe } from '../errors';
 import type { Outbox } from './outbox';
 

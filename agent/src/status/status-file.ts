@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Intensity, Readings } from '@nfl-grid/shared/protocol/common';
+import type { Intensity, Readings } from '@nfl-grid/shared/protocol/host-report';
 import { writeFileAtomic } from '../disk/atomic-file';
 
 /*

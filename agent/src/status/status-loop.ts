@@ -1,5 +1,5 @@
-import type { Backend } from '@nfl-grid/shared/protocol/common';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Backend } from '@nfl-grid/shared/protocol/host-report';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { AgentSettings } from '../config';
 import { describe } from '../errors';
 import type { HeatControl } from '../heat/heat';

@@ -1,5 +1,5 @@
-import type { Logger } from '@nfl-grid/shared/util/log';
-import { createLogger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
+import { createLogger } from '@nfl-grid/shared/logging/logger';
 import { describeIntensity, describeItem, describeSensors, type AgentStatus } from './status-file';
 
 /*

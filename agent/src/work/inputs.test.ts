@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
+import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import { captureLog } from '../../../test/support/capture-log';
 import { InputError } from '../errors';
 import { InputStore } from './inputs';

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Sha256Hex } from '@nfl-grid/shared/protocol/common';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import { Sha256Hex } from '@nfl-grid/shared/protocol/refs';
+import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { endpoint } from '../config';
 import { InputError, describe } from '../errors';
 

@@ -1,4 +1,4 @@
-import type { Intensity, Readings } from '@nfl-grid/shared/protocol/common';
+import type { Intensity, Readings } from '@nfl-grid/shared/protocol/host-report';
 import type { AgentMessage } from '@nfl-grid/shared/protocol/messages';
 import { sleep } from '../waits';
 import type { RunningItem } from './item-runner';

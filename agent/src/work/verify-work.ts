@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTVerifyGetKey } from 'jose';
 import type { WorkPacketClaims } from '@nfl-grid/shared/protocol/work-packet';
 import { verifyWorkPacket, WorkPacketRejected } from '@nfl-grid/shared/signing/work-packet';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { endpoint } from '../config';
 import { describe } from '../errors';
 

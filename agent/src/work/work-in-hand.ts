@@ -1,5 +1,5 @@
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { CheckpointStore } from '../disk/checkpoint-store';
 import type { WorkStore } from '../disk/work-store';
 import { describe } from '../errors';

@@ -18,8 +18,8 @@
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { AgentConfig, AgentMessage, CoordinatorMessage, MessageOf } from '@nfl-grid/shared/protocol/messages';
-import type { Intensity } from '@nfl-grid/shared/protocol/common';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Intensity } from '@nfl-grid/shared/protocol/host-report';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { AgentSettings } from '../config';
 import { describe } from '../errors';
 import type { HeatControl } from '../heat/heat';

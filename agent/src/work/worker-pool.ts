@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { Throttle } from '../heat/heat';
 import type { FromWorker, RunRequest, ToWorker } from './worker-protocol';
 import { startKernelWorker } from './worker-source';

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from '@nfl-grid/shared/util/ts-worker';
+import { startTsWorker } from '@nfl-grid/shared/threads/ts-worker';
 import { seaText } from '../sea';
 
 /*

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { GuardrailTrip } from '@nfl-grid/shared/bandit/api';
-import { Rng } from '@nfl-grid/shared/kernels/rng';
+import { Rng } from '@nfl-grid/shared/math/rng';
 import type { Grid } from '../grid';
 import type { ClaimedReplica, ClaimingHost, ClaimPolicy } from '../queue/claim-work';
 import { decideAndClaim, recordDecision } from './dispatch';

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { selectArm, type StrategySpec } from '@nfl-grid/shared/bandit/strategies';
-import type { ArmStats, Choice } from '@nfl-grid/shared/bandit/types';
-import { Rng } from '@nfl-grid/shared/kernels/rng';
+import type { ArmStats } from '@nfl-grid/shared/bandit/arm-stats';
+import type { Choice } from '@nfl-grid/shared/bandit/strategy';
+import { Rng } from '@nfl-grid/shared/math/rng';
 import { textArray } from '../db/arrays';
 import type { Db } from '../db/index';
 import { claimWork, type ClaimedReplica, type ClaimingHost, type ClaimPolicy } from '../queue/claim-work';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Rng } from '@nfl-grid/shared/kernels/rng';
+import type { Rng } from '@nfl-grid/shared/math/rng';
 import { int8Array } from '../db/arrays';
 import type { Db } from '../db/index';
 import { rewardFor, type RewardWu } from './reward';

@@ -1,4 +1,4 @@
-import { clamp01 } from '@nfl-grid/shared/bandit/types';
+import { clamp01 } from '@nfl-grid/shared/bandit/arm-stats';
 
 /*
  * The reward of a finished WU for the bandit, in [0, 1]. A reward function set with

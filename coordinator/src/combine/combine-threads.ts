@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { chunkCount, type CombineOptions, type CombinedFigures } from '@nfl-grid/shared/combine/combine';
 import { CombineError, type CombineErrorCode } from '@nfl-grid/shared/combine/errors';
-import { startTsWorker } from '@nfl-grid/shared/util/ts-worker';
+import { startTsWorker } from '@nfl-grid/shared/threads/ts-worker';
 import type { FromWorker, RowText, ToWorker } from './worker-protocol';
 
 /*

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { CombinedBatch, CombinedQuery } from '@nfl-grid/shared/api/combined';
 import { isMergeable, MERGEABLE_KERNELS, type CombinedFigures } from '@nfl-grid/shared/combine/combine';
 import { CombineError } from '@nfl-grid/shared/combine/errors';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
+import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import { combinedResults } from '../db/schema/index';
 import { BadRequest, Conflict } from '../errors';
 import type { Grid } from '../grid';

@@ -1,4 +1,4 @@
-import type { Logger } from '@nfl-grid/shared/util/log';
+import type { Logger } from '@nfl-grid/shared/logging/logger';
 
 /*
  * A coordinator daemon's loop. States: waiting (until the interval passes or wake() is called)

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from '@nfl-grid/shared/util/canonical-json';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
+import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
+import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import {
   benchOutput, computeResults, groupBy, policyOf, hostRow, makeHost, makeUser, openTestGrid, q, replicaRows, resetData, simulateHost, submitBenchBatch, wuRows,
   type TestGrid,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { MessageOf, AgentMessage } from '@nfl-grid/shared/protocol/messages';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
+import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import type { Grid } from '../grid';
 import type { AgentSession } from './agent-session';
 

@@ -1,4 +1,4 @@
-import { canonicalJson } from '@nfl-grid/shared/util/canonical-json';
+import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { createHash } from 'node:crypto';
 import type { MessageOf, AgentMessage, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
 import { ResultPacketRejected, verifyResultPacket } from '@nfl-grid/shared/signing/result-packet';

@@ -3,8 +3,8 @@ import type { BatchSpecInput } from '@nfl-grid/shared/api/batch';
 import { findKernel } from '@nfl-grid/shared/kernels/registry';
 import { followUpSuggestions } from '@nfl-grid/shared/performance/follow-ups';
 import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
-import { canonicalJson } from '@nfl-grid/shared/util/canonical-json';
-import { sha256Hex } from '@nfl-grid/shared/util/sha256';
+import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
+import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import type { Tx } from '../db/index';
 import { batches, performanceFollowUps, performanceModels, performancePoints } from '../db/schema/index';
 

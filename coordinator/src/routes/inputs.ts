@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { Sha256Hex } from '@nfl-grid/shared/protocol/common';
+import { Sha256Hex } from '@nfl-grid/shared/protocol/refs';
 import { requireHostOrKey } from '../auth/require-host-or-key';
 import { inputs } from '../db/schema/index';
 import { NotFound } from '../errors';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Hardware } from '../protocol/common';
+import { Hardware } from '../protocol/host-report';
 
 export const ENROLL_TOKEN_PREFIX = 'nfl_enroll_';
 

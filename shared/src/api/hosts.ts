@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Intensity } from '../protocol/common';
+import { Intensity } from '../protocol/host-report';
 
 export const HostStatus = z.enum(['active', 'paused', 'banned']);
 export type HostStatus = z.infer<typeof HostStatus>;

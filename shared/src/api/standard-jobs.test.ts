@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getKernel } from '../kernels/registry';
 import { BatchSpec } from './batch';
-import { estimateBatch, standardJobEstimates, standardJobSet } from './standard-jobs';
+import { estimateBatch, standardJobSet } from './standard-jobs';
 
 describe('standard job set', () => {
   it('is valid batch specs whose every WU has params the kernel accepts', () => {
@@ -18,7 +18,7 @@ describe('standard job set', () => {
   });
 
   it('keeps every WU between a second and a minute on the reference core, with priorities', () => {
-    const est = standardJobEstimates();
+    const est = standardJobSet().map(estimateBatch);
     expect(est.map((e) => e.wus)).toEqual([120, 32, 90, 25, 9, 24, 15, 3, 40, 20, 4]);
     expect(new Set(est.map((e) => e.kernel))).toEqual(new Set([
       'mc.season@1', 'mc.bankroll@1', 'ratings.state_space@1', 'margins.key_numbers@1', 'calibration.fit@1', 'copula.gof@1', 'ope.estimate@1', 'backtest.compare@1',

@@ -1,4 +1,4 @@
-import { COPULA_FAMILIES } from '../kernels/copula-families';
+import { COPULA_FAMILIES } from '../kernels/copula/families';
 import { getKernel, latestKernel } from '../kernels/registry';
 import { BatchSpec, type BatchSpecInput } from './batch';
 
@@ -171,8 +171,4 @@ export function estimateBatch(input: BatchSpecInput): BatchEstimate {
     name: spec.name, kernel: spec.kernel, priority: spec.priority, wus: combos.length * reps,
     maxWuSeconds: Math.max(...seconds), cpuHoursPerReplica: total / 3600, cpuHours: (total / 3600) * replicas,
   };
-}
-
-export function standardJobEstimates(): BatchEstimate[] {
-  return standardJobSet().map(estimateBatch);
 }

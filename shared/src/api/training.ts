@@ -7,7 +7,7 @@ import type { BatchSpecInput } from './batch';
  */
 
 /** Named priority levels those clients send, as BatchSpec priorities. */
-export const PRIORITY_LEVELS = { low: -100, normal: 0, high: 100, urgent: 500 } as const;
+const PRIORITY_LEVELS = { low: -100, normal: 0, high: 100, urgent: 500 } as const;
 
 export const TrainingSubmitBody = z.object({
   name: z.string().min(1).max(200),

@@ -1,5 +1,5 @@
 import { studentTQuantile } from '../stats/index';
-import type { ArmStats } from './types';
+import type { ArmStats } from './arm-stats';
 
 /*
  * What the console shows of each arm: its mean reward with a confidence interval, and the

@@ -1,5 +1,6 @@
-import type { Rng } from '../kernels/rng';
-import { greedyArms, type ArmStats, type Choice, type Strategy } from './types';
+import type { Rng } from '../math/rng';
+import { greedyArms, type ArmStats } from './arm-stats';
+import { type Choice, type Strategy } from './strategy';
 
 export interface EpsilonGreedyParams {
   /** Share of decisions that explore. The scheduler's default 0.2 keeps 20% exploration. */

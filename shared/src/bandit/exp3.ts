@@ -1,6 +1,7 @@
-import type { Rng } from '../kernels/rng';
+import type { Rng } from '../math/rng';
 import { drawIndex } from './epsilon-greedy';
-import { isExploration, type ArmStats, type Choice, type Strategy } from './types';
+import { isExploration, type ArmStats } from './arm-stats';
+import { type Choice, type Strategy } from './strategy';
 
 export interface Exp3Params {
   /** Uniform mixing γ: every arm keeps at least γ/K probability (bounded propensities). */

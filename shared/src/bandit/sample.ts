@@ -1,7 +1,7 @@
-import type { Rng } from '../kernels/rng';
+import type { Rng } from '../math/rng';
 
 /*
- * Gamma and Beta draws from the kernels' seeded Rng, so Thompson sampling is reproducible.
+ * Gamma and Beta draws from the seeded Rng of math/rng.ts, so Thompson sampling is reproducible.
  * Gamma by Marsaglia & Tsang (2000), "A simple method for generating gamma variables": for
  * shape a ≥ 1, d = a − 1/3, c = 1/√(9d), accept d·v with v = (1 + c·x)³, x ~ N(0,1); for a < 1,
  * Gamma(a) = Gamma(a + 1) · U^(1/a).

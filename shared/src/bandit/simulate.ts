@@ -1,6 +1,6 @@
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { getStrategy, strategyParams, type StrategySpec } from './strategies';
-import { clamp01, emptyStats, greedyArms, type ArmStats } from './types';
+import { clamp01, emptyStats, greedyArms, type ArmStats } from './arm-stats';
 
 /*
  * Strategy comparison by simulation: every contender plays the same environment for `pulls`

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { estimatedRegret, meanInterval } from './arm-summary';
 import { epsilonAt, epsilonGreedy, epsilonGreedyProbabilities } from './epsilon-greedy';
 import { exp3, exp3Eta, exp3Probabilities } from './exp3';
 import { sampleBeta, sampleGamma } from './sample';
 import { DEFAULT_STRATEGY, StrategySpec, selectArm, strategyParams } from './strategies';
 import { betaPosterior, gaussianPosterior, thompsonBeta } from './thompson';
-import { emptyStats, greedyArms, observe, type ArmStats } from './types';
+import { emptyStats, greedyArms, observe, type ArmStats } from './arm-stats';
 import { ucb1, ucb1Indices } from './ucb1';
 
 /*

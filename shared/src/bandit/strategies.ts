@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { Rng } from '../kernels/rng';
+import type { Rng } from '../math/rng';
 import { epsilonGreedy } from './epsilon-greedy';
 import { exp3 } from './exp3';
 import { thompsonBeta, thompsonGaussian } from './thompson';
 import { ucb1 } from './ucb1';
-import { STRATEGY_NAMES, type ArmStats, type Choice, type SelectOptions, type Strategy, type StrategyName } from './types';
+import { STRATEGY_NAMES, type Choice, type SelectOptions, type Strategy, type StrategyName } from './strategy';
+import { type ArmStats } from './arm-stats';
 
 /** Each strategy's parameters with their defaults; unknown keys are refused. */
 export const StrategyParams = {
@@ -31,8 +32,6 @@ export const StrategyParams = {
   }),
 } satisfies Record<StrategyName, z.ZodType>;
 
-export type ParamsOf<N extends StrategyName> = z.output<(typeof StrategyParams)[N]>;
-
 /** A strategy and its parameters: what is in force, what a PUT sets, what a simulation runs. */
 export const StrategySpec = z.object({
   strategy: z.enum(STRATEGY_NAMES),
@@ -46,7 +45,6 @@ export const StrategySpec = z.object({
   return { strategy: s.strategy, params: parsed.data as Record<string, unknown> };
 });
 export type StrategySpec = z.output<typeof StrategySpec>;
-export type StrategySpecInput = z.input<typeof StrategySpec>;
 
 /**
  * The scheduler's default: ε-greedy with ε = 0.2, which keeps 20% of decisions exploring

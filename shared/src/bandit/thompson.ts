@@ -1,6 +1,7 @@
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { sampleBeta } from './sample';
-import { argmaxRandomTie, isExploration, type ArmStats, type Choice, type SelectOptions, type Strategy } from './types';
+import { argmaxRandomTie, type Choice, type SelectOptions, type Strategy } from './strategy';
+import { isExploration, type ArmStats } from './arm-stats';
 
 /*
  * Thompson sampling: draw a plausible mean for each arm from its posterior and play the largest.

@@ -1,5 +1,6 @@
-import type { Rng } from '../kernels/rng';
-import { argmaxRandomTie, isExploration, meanOf, type ArmStats, type Choice, type Strategy } from './types';
+import type { Rng } from '../math/rng';
+import { argmaxRandomTie, type Choice, type Strategy } from './strategy';
+import { isExploration, meanOf, type ArmStats } from './arm-stats';
 
 export interface Ucb1Params {
   /** Exploration constant c in mean + sqrt(c ln N / pulls); Auer et al.'s UCB1 has c = 2. */

@@ -1,5 +1,6 @@
-import type { Rng } from '../kernels/rng';
-import { quantileRank, tailSize95 } from '../kernels/stats';
+import type { Rng } from '../math/rng';
+import { quantileRank } from '../stats/histogram';
+import { tailSize95 } from '../stats/tail-risk';
 import { poissonOnes, toMultinomial } from '../stats/resample-counts';
 import { COL, COLUMNS, type PooledBankroll } from './bankroll-merge';
 import { BANKROLL_WIDTH, STAT } from './bankroll-figures';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../data/local';
-import { mcBankroll, McBankrollParams, type McBankrollOutput, type McBankrollScenarios } from '../kernels/mc-bankroll';
-import { Rng } from '../kernels/rng';
+import { mcBankroll, McBankrollParams, type McBankrollOutput, type McBankrollScenarios } from '../kernels/mc/bankroll';
+import { Rng } from '../math/rng';
 import { runKernelSync } from '../kernels/runner';
 import type { BankrollFigures } from './bankroll-figures';
 import { chunkCount, chunkReplicates, combineResults, finishCombine, planCombine, type CombineRow } from './combine';

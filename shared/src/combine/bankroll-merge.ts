@@ -1,4 +1,4 @@
-import type { McBankrollOutput, McBankrollScenarios } from '../kernels/mc-bankroll';
+import type { McBankrollOutput, McBankrollScenarios } from '../kernels/mc/bankroll';
 import { float64, int32 } from './typed';
 
 /*

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../data/local';
-import { mcBankroll, McBankrollParams } from '../kernels/mc-bankroll';
+import { mcBankroll, McBankrollParams } from '../kernels/mc/bankroll';
 import { runKernelSync } from '../kernels/runner';
 import { combineResults, isMergeable, type CombineRow } from './combine';
 import { CombineError } from './errors';

@@ -1,7 +1,7 @@
-import type { McBankrollOutput } from '../kernels/mc-bankroll';
-import type { McSeasonOutput } from '../kernels/mc-season';
-import { Rng } from '../kernels/rng';
-import { canonicalJson } from '../util/canonical-json';
+import type { McBankrollOutput } from '../kernels/mc/bankroll';
+import type { McSeasonOutput } from '../kernels/mc/season';
+import { Rng } from '../math/rng';
+import { canonicalJson } from '../hashing/canonical-json';
 import { bankrollEstimates, bankrollReplicates } from './bankroll-bootstrap';
 import { BANKROLL_WIDTH, bankrollFigures, type BankrollFigures } from './bankroll-figures';
 import { checkBankrollOutput, poolBankroll, type PooledBankroll } from './bankroll-merge';
@@ -44,7 +44,7 @@ export interface CombineOptions {
 export const DEFAULT_RESAMPLES = 5_000;
 export const MIN_RESAMPLES = 1_000;
 export const MAX_RESAMPLES = 100_000;
-export const CHUNK_RESAMPLES = 250;
+const CHUNK_RESAMPLES = 250;
 
 type Pool = PooledBankroll | PooledSeason;
 export type GroupFigures = BankrollFigures | SeasonFigures;
@@ -120,7 +120,7 @@ export interface CombinedFigures {
   groups: CombinedGroup[];
 }
 
-export function checkOptions(o: CombineOptions): void {
+function checkOptions(o: CombineOptions): void {
   if (!Number.isInteger(o.resamples) || o.resamples < MIN_RESAMPLES || o.resamples > MAX_RESAMPLES) {
     throw new CombineError('bad_argument', `resamples must be a whole number from ${MIN_RESAMPLES} to ${MAX_RESAMPLES}, got ${o.resamples}`);
   }

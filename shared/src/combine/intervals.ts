@@ -1,4 +1,4 @@
-import { roundSignificant } from '../kernels/stats';
+import { roundSignificant } from '../math/round';
 import { summariseReplicates } from '../stats/bootstrap';
 import { quantileSorted } from '../stats/descriptive';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../data/local';
-import { mcSeason, McSeasonParams, type McSeasonOutput, type McSeasonTeam } from '../kernels/mc-season';
+import { mcSeason, McSeasonParams, type McSeasonOutput, type McSeasonTeam } from '../kernels/mc/season';
 import { runKernelSync } from '../kernels/runner';
 import { combineResults, type CombineRow } from './combine';
 import type { SeasonFigures } from './season-merge';

@@ -1,6 +1,6 @@
-import type { McSeasonOutput } from '../kernels/mc-season';
-import type { Rng } from '../kernels/rng';
-import { histogramQuantile, histogramTail, summariseHistogram } from '../kernels/stats';
+import type { McSeasonOutput } from '../kernels/mc/season';
+import type { Rng } from '../math/rng';
+import { histogramQuantile, histogramTail, summariseHistogram } from '../stats/histogram';
 import { binomial, multinomial } from '../stats/binomial';
 import type { Interval } from './intervals';
 
@@ -32,7 +32,7 @@ export interface PooledSeason {
 
 const WIN_PCTS = [5, 25, 50, 75, 95] as const;
 /** Per team: mean, sd, P(≥ 10 wins), five quantiles, P(division), P(playoffs). */
-export const TEAM_WIDTH = 10;
+const TEAM_WIDTH = 10;
 const TEN_WINS = 20; // in half-wins
 
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;

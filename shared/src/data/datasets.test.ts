@@ -4,9 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { datasetClosure, datasetFile, listDatasets, UnknownDatasetError, type DatasetRows } from './datasets';
 import { createKernelData, MissingDatasetError } from './kernel-data';
 import { DEFAULT_DATA_DIR, datasetPath, loadLocalKernelData } from './local';
-import { homeCoverMargin } from './spreadspoke';
+import type { GameRow } from './spreadspoke';
 import { FRANCHISES } from './teams';
 import { impliedProbability } from './oddsportal';
+
+/** Home margin plus home line: > 0 home covered, 0 push, < 0 away covered; null without a line. */
+const homeCoverMargin = (g: GameRow): number | null => (g.homeLine === null ? null : g.homeScore - g.awayScore + g.homeLine);
 
 const data = loadLocalKernelData(DEFAULT_DATA_DIR, listDatasets().map((d) => d.name));
 const games = data.dataset<DatasetRows['spreadspoke.games']>('spreadspoke.games');

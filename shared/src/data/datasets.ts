@@ -137,7 +137,7 @@ export class UnknownDatasetError extends Error {
   }
 }
 
-export function isDatasetName(name: string): name is DatasetName {
+function isDatasetName(name: string): name is DatasetName {
   return Object.prototype.hasOwnProperty.call(defs, name);
 }
 

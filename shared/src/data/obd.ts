@@ -42,7 +42,7 @@ export interface ObdItem {
   features: [string, string, string];
 }
 
-export const OBD_POSITIONS = 3;
+const OBD_POSITIONS = 3;
 const N_ITEMS: Record<ObdCampaign, number> = { men: 34, women: 46 };
 const USER_FEATURES = 4;
 

@@ -30,7 +30,7 @@ export interface GameRow {
   total: number | null;
 }
 
-export const PLAYOFF_WEEKS: Record<string, number> = { Wildcard: 19, Division: 20, Conference: 21, Superbowl: 22 };
+const PLAYOFF_WEEKS: Record<string, number> = { Wildcard: 19, Division: 20, Conference: 21, Superbowl: 22 };
 
 /** Week given to playoff rows whose schedule_week is a number (1967–68), as the divisional round. */
 const PRE_MERGER_PLAYOFF_WEEK = 20;
@@ -99,9 +99,4 @@ function homeLineOf(i: number, g: GameRow, favId: string, spread: number | null,
   if (fav === g.home) return spread;
   if (fav === g.away) return spread === 0 ? 0 : -spread;
   throw new DatasetParseError(NAME, i + 1, `favorite '${favId}' is neither ${g.home} nor ${g.away}`);
-}
-
-/** Home margin plus home line: > 0 home covered, 0 push, < 0 away covered; null without a line. */
-export function homeCoverMargin(g: GameRow): number | null {
-  return g.homeLine === null ? null : g.homeScore - g.awayScore + g.homeLine;
 }

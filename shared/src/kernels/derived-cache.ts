@@ -1,4 +1,4 @@
-import { canonicalJson } from '../util/canonical-json';
+import { canonicalJson } from '../hashing/canonical-json';
 import type { KernelData } from './types';
 
 /*

@@ -1,16 +1,16 @@
-import { benchHash } from './bench-hash';
-import { mcBankroll } from './mc-bankroll';
-import { mcSeason } from './mc-season';
+import { benchHash } from './bench/hash';
+import { mcBankroll } from './mc/bankroll';
+import { mcSeason } from './mc/season';
 import { kernelRef, type Kernel } from './types';
-import { calibrationAblation } from './calibration-ablation';
-import { calibrationFit } from './calibration-fit';
-import { marginKeyNumbers } from './margin-key-numbers';
-import { stateSpace } from './state-space';
-import { backtestCompare } from './backtest-compare';
-import { backtestRun } from './backtest-run';
-import { copulaFit } from './copula-fit';
-import { copulaGof } from './copula-gof';
-import { opeEstimate } from './ope-estimate';
+import { calibrationAblation } from './calibration/ablation';
+import { calibrationFit } from './calibration/fit';
+import { marginKeyNumbers } from './margin/key-numbers';
+import { stateSpace } from './ratings/state-space';
+import { backtestCompare } from './backtest/compare';
+import { backtestRun } from './backtest/run';
+import { copulaFit } from './copula/fit';
+import { copulaGof } from './copula/gof';
+import { opeEstimate } from './ope/estimate';
 import { coverBaseline } from './cover/baseline-kernel';
 
 /** Every kernel this build can run, keyed by `name@version`. */
@@ -21,7 +21,7 @@ all.push(coverBaseline);
 
 const byRef = new Map(all.map((k) => [kernelRef(k), k]));
 
-export class UnknownKernelError extends Error {
+class UnknownKernelError extends Error {
   readonly code = 'unknown_kernel';
   constructor(readonly ref: string) {
     super(`unknown kernel ${ref}; known: ${[...byRef.keys()].join(', ')}`);

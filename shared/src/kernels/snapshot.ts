@@ -1,4 +1,4 @@
-import { canonicalJson } from '../util/canonical-json';
+import { canonicalJson } from '../hashing/canonical-json';
 
 /*
  * Checkpoints of kernels whose state is plain JSON with a `step` and the `params` it was made

@@ -16,8 +16,8 @@ import { MIN_HOURS } from './reward';
  */
 
 export const EV_WINDOW = 20;
-export const PRIOR_GAIN = 1;
-export const PRIOR_WEIGHT = 1;
+const PRIOR_GAIN = 1;
+const PRIOR_WEIGHT = 1;
 
 /** ĝ: expected gain of one more result, in units. */
 export function expectedGainPerResult(recentGainsInUnits: readonly number[]): number {
@@ -49,7 +49,7 @@ export function rankByEv<T extends { ev: number | null; estimatedHours: number }
  * New batch priorities from EV: the best batch gets MAX_PRIORITY, others in proportion to their
  * EV (rounded), untracked batches (EV null) keep theirs.
  */
-export const MAX_PRIORITY = 1000;
+const MAX_PRIORITY = 1000;
 
 export function priorityFromEv(ev: number | null, maxEv: number, current: number): number {
   if (ev === null) return current;

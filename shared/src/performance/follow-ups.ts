@@ -10,8 +10,8 @@ import type { MetricSpec, TunedParam } from './metric-specs';
  * Each suggestion is a complete BatchSpec; accepting it submits that batch.
  */
 
-export const SEED_REPLICATES = 4;
-export const MAX_NEIGHBOURS = 40;
+const SEED_REPLICATES = 4;
+const MAX_NEIGHBOURS = 40;
 
 type Obj = Record<string, unknown>;
 

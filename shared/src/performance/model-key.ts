@@ -1,5 +1,5 @@
-import { canonicalJson } from '../util/canonical-json';
-import { sha256Hex } from '../util/sha256';
+import { canonicalJson } from '../hashing/canonical-json';
+import { sha256Hex } from '../hashing/sha256';
 import type { MetricSpec } from './metric-specs';
 
 /*

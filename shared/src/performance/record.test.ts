@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyPoint, emptyRecord, type ModelRecord } from './record';
+import { applyPoint, type ModelRecord } from './record';
 import { computeHoursOf, MIN_HOURS, normalisedReward, REWARD_HALF, unitsPerHour } from './reward';
+
+const emptyRecord = (): ModelRecord => ({
+  results: 0, computeHours: 0, baseline: null, baselineWuId: null, current: null, currentWuId: null,
+  best: null, bestWuId: null, bestParams: null, bestAt: null, improvement: 0, roi: 0,
+});
 
 const at = new Date('2025-01-01T00:00:00Z');
 

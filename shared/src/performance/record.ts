@@ -40,13 +40,8 @@ export interface Applied {
   previousBest: number | null;
 }
 
-export const emptyRecord = (): ModelRecord => ({
-  results: 0, computeHours: 0, baseline: null, baselineWuId: null, current: null, currentWuId: null,
-  best: null, bestWuId: null, bestParams: null, bestAt: null, improvement: 0, roi: 0,
-});
-
 /** ROI in metric units per compute hour (0 while no compute is recorded). */
-export const roiOf = (improvement: number, hours: number): number => (hours > 0 ? improvement / hours : 0);
+const roiOf = (improvement: number, hours: number): number => (hours > 0 ? improvement / hours : 0);
 
 export function applyPoint(r: ModelRecord, p: RecordPoint, lowerIsBetter: boolean): Applied {
   const first = r.results === 0 || r.best === null;

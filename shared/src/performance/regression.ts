@@ -17,9 +17,9 @@ import { orientation } from './metric-specs';
 export type RegressionTestName = 'paired-permutation' | 'permutation' | 'welch-window';
 
 export const ALPHA = 0.05;
-export const PAIRED_MIN = 5;
-export const WINDOW = 5;
-export const WINDOW_MIN = 3;
+const PAIRED_MIN = 5;
+const WINDOW = 5;
+const WINDOW_MIN = 3;
 
 export interface SampledPoint {
   wuId: number;

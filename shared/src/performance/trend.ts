@@ -12,8 +12,8 @@ import { orientation } from './metric-specs';
 export type Trend = 'improving' | 'regressing' | 'plateau' | 'new';
 
 export const TREND_WINDOW = 20;
-export const TREND_MIN = 4;
-export const TREND_RESAMPLES = 2000;
+const TREND_MIN = 4;
+const TREND_RESAMPLES = 2000;
 
 export interface TrendResult {
   trend: Trend;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Backend, Hardware, Intensity, KernelRef, Readings, Sha256Hex } from './common';
+import { Backend, Hardware, Intensity, Readings } from './host-report';
+import { KernelRef, Sha256Hex } from './refs';
 
 /*
  * The websocket protocol between nfl-agent and the coordinator (DESIGN.md "Wire protocol").

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KernelRef, Sha256Hex } from './common';
+import { KernelRef, Sha256Hex } from './refs';
 
 /** One replica of one work unit, as the agent receives it inside a signed packet. */
 export const WorkItem = z.object({

@@ -2,7 +2,7 @@ import { compactVerify, CompactSign, decodeProtectedHeader, type JWTVerifyGetKey
 import { WorkPacketClaims, type WorkItem } from '../protocol/work-packet';
 import { ALG, type PrivateKey } from './keys';
 
-export const WORK_ISSUER = 'nfl-grid-coordinator';
+const WORK_ISSUER = 'nfl-grid-coordinator';
 
 /** Why an agent refused a work packet. */
 export class WorkPacketRejected extends Error {

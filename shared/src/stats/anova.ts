@@ -7,9 +7,9 @@
  * variation explained by group membership (Cohen 1988, §8.2).
  */
 import { mean, sumOfSquares } from './descriptive';
-import { StatsError } from './errors';
+import { StatsError } from '../math/errors';
 import { fSf } from './f-dist';
-import { requireSample } from './validate';
+import { requireSample } from '../math/validate';
 
 export interface AnovaResult {
   /** F statistic. */

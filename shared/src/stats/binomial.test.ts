@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { binomial, multinomial, uniform53 } from './binomial';
 import { chiSquareGoodnessOfFit } from './chi-square-test';
-import { logGamma } from './gamma';
+import { logGamma } from '../math/gamma';
 import { resampleCounts } from './resample-counts';
 
 /** Exact Binomial(n, p) pmf from log-gamma. */

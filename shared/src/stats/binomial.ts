@@ -12,8 +12,8 @@
  *    expected time for any n.
  * Uniforms carry 53 bits, so the draws are exact up to double rounding of the pmf.
  */
-import type { Rng } from '../kernels/rng';
-import { StatsError } from './errors';
+import type { Rng } from '../math/rng';
+import { StatsError } from '../math/errors';
 
 const TWO_POW_53 = 9007199254740992;
 

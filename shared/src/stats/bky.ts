@@ -10,7 +10,7 @@
  * as `adjusted`. They depend on q through m̂0, so — unlike BH — they are valid only at this α.
  */
 import { bhAdjust, type AdjustedPValues } from './p-adjust';
-import { requireOpenUnit, requirePValues } from './validate';
+import { requireOpenUnit, requirePValues } from '../math/validate';
 
 export interface BkyResult extends AdjustedPValues {
   /** Rejections of the first stage (BH at q/(1+q)). */

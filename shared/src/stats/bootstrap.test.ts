@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accelerationFromJackknife, bootstrapCi, bootstrapReplicates, jackknifeValues } from './bootstrap';
-import { normalQuantile } from './normal';
+import { normalQuantile } from '../math/normal';
 
 const mean = (s: readonly number[]) => s.reduce((a, b) => a + b, 0) / s.length;
 

@@ -13,11 +13,11 @@
  * Quantiles interpolate linearly between order statistics (descriptive.ts, Hyndman–Fan type 7).
  * Resamples draw indices with Rng.int, so a (seed, stream) pair fixes the interval bit for bit.
  */
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { mean, quantileSorted } from './descriptive';
-import { StatsError } from './errors';
-import { normalCdf, normalQuantile } from './normal';
-import { requireInteger, requireOpenUnit } from './validate';
+import { StatsError } from '../math/errors';
+import { normalCdf, normalQuantile } from '../math/normal';
+import { requireInteger, requireOpenUnit } from '../math/validate';
 
 export type Statistic<T> = (sample: readonly T[]) => number;
 
@@ -27,7 +27,7 @@ export interface BootstrapOptions {
   level?: number;
   /** Bootstrap resamples B, default 10,000 (at least 1,000). */
   resamples?: number;
-  /** Seed and stream of the kernels' Rng (defaults 1 and 0). */
+  /** Seed and stream of the seeded Rng (math/rng.ts) (defaults 1 and 0). */
   seed?: number;
   stream?: number;
 }

@@ -10,9 +10,9 @@
  *
  * Counts need not be integers (weighted counts are fine) but must be finite and ≥ 0.
  */
-import { StatsError } from './errors';
+import { StatsError } from '../math/errors';
 import { chiSquareSf } from './chi-square';
-import { requireFinite, requireInteger, requireSample } from './validate';
+import { requireFinite, requireInteger, requireSample } from '../math/validate';
 
 export interface ChiSquareResult {
   statistic: number;

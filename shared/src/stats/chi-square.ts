@@ -4,10 +4,10 @@
  * tail is smaller by safeguarded Newton, started from the Wilson–Hilferty approximation
  * k(1 − 2/(9k) + z√(2/(9k)))³ (A&S 26.4.17), or from the small-x limit P ≈ (x/2)^{k/2}/Γ(k/2+1).
  */
-import { logGamma, regularizedGammaP, regularizedGammaQ } from './gamma';
+import { logGamma, regularizedGammaP, regularizedGammaQ } from '../math/gamma';
 import { expandUpper, solveIncreasing } from './invert';
-import { normalQuantile } from './normal';
-import { requireNotNaN, requirePositive, requireProbability } from './validate';
+import { normalQuantile } from '../math/normal';
+import { requireNotNaN, requirePositive, requireProbability } from '../math/validate';
 
 function checkArgs(x: number, k: number): void {
   requireNotNaN('x', x);

@@ -4,7 +4,7 @@
  * (2U/(nx·ny)) − 1 for the Mann–Whitney U of x. Counted in O((nx + ny) log ny) by binary search
  * in sorted y, so large samples are cheap.
  */
-import { requireSample } from './validate';
+import { requireSample } from '../math/validate';
 
 export interface CliffsDeltaResult {
   delta: number;

@@ -11,9 +11,9 @@
  * ν (J → 1 as ν → ∞).
  */
 import { mean, sumOfSquares } from './descriptive';
-import { StatsError } from './errors';
-import { logGammaDifference } from './gamma';
-import { requirePositive, requireSample } from './validate';
+import { StatsError } from '../math/errors';
+import { logGammaDifference } from '../math/gamma';
+import { requirePositive, requireSample } from '../math/validate';
 
 export interface CohensDResult {
   /** Cohen's d with the pooled SD. */

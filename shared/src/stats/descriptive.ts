@@ -1,6 +1,7 @@
 /*
  * Descriptive helpers the tests build on: mean, sample variance, and the linear-interpolation
- * quantile of a sorted sample. Callers validate their input first (validate.ts); these assume it.
+ * quantile of a sorted sample. Callers validate their input first (../math/validate.ts); these
+ * assume it.
  */
 
 /** Arithmetic mean (plain left-to-right sum: reproducible bit for bit). */

@@ -6,9 +6,9 @@
  * both passed to the incomplete beta with their complements, so each tail keeps its accuracy.
  * The quantile inverts the smaller tail by safeguarded Newton.
  */
-import { incompleteBetaXY, logBeta } from './beta';
+import { incompleteBetaXY, logBeta } from '../math/beta';
 import { expandUpper, solveIncreasing } from './invert';
-import { requireNotNaN, requirePositive, requireProbability } from './validate';
+import { requireNotNaN, requirePositive, requireProbability } from '../math/validate';
 
 function checkArgs(x: number, d1: number, d2: number): void {
   requireNotNaN('x', x);

@@ -2,16 +2,17 @@
  * Statistical testing for nfl-grid: distributions, permutation and bootstrap inference, classical
  * tests, effect sizes and multiple-comparison control. Everything is written here from the math
  * (no statistics libraries), runs in Node and the browser, and takes its randomness from the
- * kernels' seeded Rng, so every p-value and interval is reproducible. Bad input throws StatsError.
+ * seeded Rng of math/rng.ts, so every p-value and interval is reproducible. Bad input throws
+ * StatsError. The special functions come from math/, which the kernels share.
  */
-export { StatsError, type StatsErrorCode } from './errors';
-export type { Alternative } from './validate';
+export { StatsError, type StatsErrorCode } from '../math/errors';
+export type { Alternative } from './alternative';
 export { mean, variance, quantileSorted } from './descriptive';
 
 // Special functions and distributions
-export { logGamma, regularizedGammaP, regularizedGammaQ } from './gamma';
-export { logBeta, regularizedBeta } from './beta';
-export { normalCdf, normalSf, normalPdf, normalQuantile } from './normal';
+export { logGamma, regularizedGammaP, regularizedGammaQ } from '../math/gamma';
+export { logBeta, regularizedBeta } from '../math/beta';
+export { normalCdf, normalSf, normalPdf, normalQuantile } from '../math/normal';
 export { studentTCdf, studentTSf, studentTPdf, studentTQuantile } from './student-t';
 export { chiSquareCdf, chiSquareSf, chiSquarePdf, chiSquareQuantile } from './chi-square';
 export { fCdf, fSf, fPdf, fQuantile } from './f-dist';

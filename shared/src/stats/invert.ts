@@ -4,7 +4,7 @@
  * bisection step otherwise. The bracket shrinks on every evaluation, so it always converges;
  * near the root Newton converges quadratically, giving full double precision in a few steps.
  */
-import { StatsError } from './errors';
+import { StatsError } from '../math/errors';
 
 const MAX_ITER = 300;
 const REL_TOL = 1e-15;

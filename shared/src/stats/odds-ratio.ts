@@ -8,9 +8,9 @@
  * correction adds ½ to every cell. correction 'auto' (default) applies it only when some cell is
  * 0, 'always' always, 'never' never (then a zero cell gives OR 0 or ∞ and the interval [0, ∞]).
  */
-import { StatsError } from './errors';
-import { normalQuantile } from './normal';
-import { requireOpenUnit, requireSample } from './validate';
+import { StatsError } from '../math/errors';
+import { normalQuantile } from '../math/normal';
+import { requireOpenUnit, requireSample } from '../math/validate';
 
 export interface OddsRatioOptions {
   level?: number;

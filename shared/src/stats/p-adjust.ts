@@ -10,7 +10,7 @@
  * p₍₁₎ ≤ … ≤ p₍ₘ₎ are the sorted p-values (ties keep their input order; the adjusted values of
  * tied p-values come out equal).
  */
-import { requireOpenUnit, requirePValues } from './validate';
+import { requireOpenUnit, requirePValues } from '../math/validate';
 
 export interface AdjustedPValues {
   /** Adjusted p-values (or q-values), in input order. */
@@ -21,7 +21,7 @@ export interface AdjustedPValues {
 }
 
 /** Indices that sort p ascending (stable). */
-export function ascendingOrder(p: readonly number[]): number[] {
+function ascendingOrder(p: readonly number[]): number[] {
   return p.map((_, i) => i).sort((i, j) => p[i] - p[j] || i - j);
 }
 

@@ -6,9 +6,9 @@
  * p = (b + 1)/(m + 1), as in permutation.ts. Zero differences are kept (flipping them is a no-op).
  */
 import { mean } from './descriptive';
-import { StatsError } from './errors';
+import { StatsError } from '../math/errors';
 import { extremeCounter, resolveMethod, type PermutationOptions, type PermutationResult } from './permutation';
-import { requireSample } from './validate';
+import { requireSample } from '../math/validate';
 
 export type OneSampleStatistic = (d: readonly number[]) => number;
 

@@ -14,10 +14,11 @@
  * 1e-9 · max(|T|, scale) of T count as ties (scale = the largest |value| for the built-in mean
  * difference, 0 for a custom statistic), so sums that differ only by rounding order are not lost.
  */
-import { Rng } from '../kernels/rng';
+import { Rng } from '../math/rng';
 import { mean } from './descriptive';
-import { StatsError } from './errors';
-import { requireAlternative, requireInteger, requireSample, type Alternative } from './validate';
+import { StatsError } from '../math/errors';
+import { requireAlternative, type Alternative } from './alternative';
+import { requireInteger, requireSample } from '../math/validate';
 
 export type TwoSampleStatistic = (x: readonly number[], y: readonly number[]) => number;
 
@@ -30,7 +31,7 @@ export interface PermutationOptions {
   exactLimit?: number;
   /** Monte Carlo draws (≥ 5,000). */
   permutations?: number;
-  /** Seed and stream of the kernels' Rng for Monte Carlo draws (defaults 1 and 0). */
+  /** Seed and stream of the seeded Rng (math/rng.ts) for Monte Carlo draws (defaults 1 and 0). */
   seed?: number;
   stream?: number;
 }

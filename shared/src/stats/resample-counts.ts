@@ -16,8 +16,8 @@
  * and a 4096-entry table answers from their top 12 bits unless a threshold falls inside that
  * bucket (about 1 draw in 300), when 16 more bits are drawn to place it exactly.
  */
-import type { Rng } from '../kernels/rng';
-import { StatsError } from './errors';
+import type { Rng } from '../math/rng';
+import { StatsError } from '../math/errors';
 
 /** P(X ≤ k)·2³² for X ~ Poisson(1), up to where it reaches 2³². */
 const THRESHOLDS: Float64Array = (() => {

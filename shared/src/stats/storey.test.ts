@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../kernels/rng';
-import { normalSf } from './normal';
+import { Rng } from '../math/rng';
+import { normalSf } from '../math/normal';
 import { benjaminiHochberg } from './p-adjust';
 import { BH95 } from './fixtures';
 import { pi0AtLambda, pi0Bootstrap, storeyQValues, LAMBDA_GRID } from './storey';

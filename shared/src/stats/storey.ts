@@ -15,10 +15,10 @@
  * π̂0 is capped at 1; π̂0 = 0 (no p-value above λ) is an error, as in the qvalue package.
  * With π0 = 1 the q-values are the BH-adjusted p-values.
  */
-import { Rng } from '../kernels/rng';
-import { StatsError } from './errors';
+import { Rng } from '../math/rng';
+import { StatsError } from '../math/errors';
 import { bhAdjust, withRejections, type AdjustedPValues } from './p-adjust';
-import { requireInteger, requireOpenUnit, requirePValues } from './validate';
+import { requireInteger, requireOpenUnit, requirePValues } from '../math/validate';
 
 export type Pi0Method =
   | { method: 'fixed'; lambda?: number }

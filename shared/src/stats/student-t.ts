@@ -7,11 +7,11 @@
  * and the quantile inverts that by safeguarded Newton (invert.ts), with the closed forms for
  * ν = 1 (Cauchy: tan π(p − ½)) and ν = 2 ((2p − 1)/√(2p(1 − p))).
  */
-import { incompleteBetaXY } from './beta';
-import { logGamma } from './gamma';
-import { normalQuantile } from './normal';
+import { incompleteBetaXY } from '../math/beta';
+import { logGamma } from '../math/gamma';
+import { normalQuantile } from '../math/normal';
 import { solveIncreasing } from './invert';
-import { requireNotNaN, requirePositive, requireProbability } from './validate';
+import { requireNotNaN, requirePositive, requireProbability } from '../math/validate';
 
 /** P(T > |t|), the one-sided tail beyond |t|, without cancellation. */
 function tailBeyond(t: number, df: number): number {

@@ -8,9 +8,10 @@
  * one-sided alternative gives a one-sided interval, as R's t.test does.
  */
 import { mean, variance } from './descriptive';
-import { StatsError } from './errors';
+import { StatsError } from '../math/errors';
 import { studentTCdf, studentTQuantile, studentTSf } from './student-t';
-import { requireAlternative, requireFinite, requireOpenUnit, requireSample, type Alternative } from './validate';
+import { requireAlternative, type Alternative } from './alternative';
+import { requireFinite, requireOpenUnit, requireSample } from '../math/validate';
 
 export interface WelchOptions {
   alternative?: Alternative;

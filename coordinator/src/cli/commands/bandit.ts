@@ -7,7 +7,7 @@ import {
   bernoulliEnvironment, DEFAULT_MEANS, defaultContenders, recordedEnvironment, simulate, type SimEnvironment,
 } from '@nfl-grid/shared/bandit/simulate';
 import { StrategySpec } from '@nfl-grid/shared/bandit/strategies';
-import { STRATEGY_NAMES } from '@nfl-grid/shared/bandit/types';
+import { STRATEGY_NAMES } from '@nfl-grid/shared/bandit/strategy';
 import { getJson } from '../api-client';
 import { choiceOption, intOption, requiredString } from '../args';
 import type { Command, Ctx } from '../command';

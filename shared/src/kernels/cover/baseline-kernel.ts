@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { GAMESTATE_SEASONS } from '../../data/gamestate/datasets';
 import { jsonCopy, restoreOwnSnapshot } from '../snapshot';
-import { nearlyEqual, round } from '../stats';
+import { nearlyEqual } from '../../math/nearly-equal';
+import { round } from '../../math/round';
 import type { Kernel } from '../types';
 import { coverProbability, fitInputs, fitSigma, SIGMA_MAX, SIGMA_MIN } from './baseline';
 import { addForecast, CALIBRATION_BINS, COVER_CLIP, emptyMetricSums, mergeSums, metricsOf, type CoverMetrics, type MetricSums } from './metrics';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../../data/local';
 import { GAMESTATE_SEASONS } from '../../data/gamestate/datasets';
-import { normalCdf } from '../normal-cdf';
+import { normalCdf } from '../../math/normal';
 import { coverProbability, fitInputs, fitSigma, meanLogLoss } from './baseline';
 import { addForecast, emptyMetricSums, metricsOf } from './metrics';
 import { seasonPlays, seasonPlaysDatasets } from './plays';

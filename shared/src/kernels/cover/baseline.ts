@@ -1,4 +1,4 @@
-import { normalCdf } from '../normal-cdf';
+import { normalCdf } from '../../math/normal';
 import { clippedLogLoss, COVER_CLIP } from './metrics';
 import type { SeasonPlays } from './plays';
 
