@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds } from '../../../test/support/test-db';
 import { apiKeys, users } from '../db/schema/index';
 import { openTestApp, type TestApp } from '../routes/testing';
-import { ensureAdminKey } from './admin-key';
-import { API_KEY_PREFIX, KEY_PREFIX_CHARS, revokeApiKey, userForApiKey } from './api-keys';
-import { consumeEnrollmentToken, createEnrollmentToken } from './enrollment-tokens';
-import { hashSecret } from './secrets';
+import { ensureAdminKey, API_KEY_PREFIX, KEY_PREFIX_CHARS, revokeApiKey, userForApiKey, hashSecret } from './api-keys';
+import { consumeEnrollmentToken, createEnrollmentToken } from './host-credentials';
 
 describe.each(dbKinds())('auth (%s)', (kind) => {
   let t: TestApp;

@@ -6,8 +6,8 @@ import { SESSION_COOKIE, userForSession } from '../console/session-token';
 import { Forbidden, Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { annotate } from '../openapi/registry';
-import { userForApiKey, type AuthUser } from './api-keys';
-import { bearerToken } from './secrets';
+import { userForApiKey, type AuthUser, bearerToken, API_KEY_PREFIX } from './api-keys';
+import { verifyActiveHost } from './host-credentials';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -44,4 +44,20 @@ export function requireAuth(grid: Grid, roles?: readonly Role[]): MiddlewareHand
     c.set('user', user);
     await next();
   }, { auth: { kind: 'api-key', roles } });
+}
+
+/** Lets in an agent (its host credential, a JWT, of a host not banned) or any user (an API key): for input downloads. */
+export function requireHostOrKey(grid: Grid): MiddlewareHandler {
+  return annotate(async function requireHostOrKey(c, next) {
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) throw new Unauthorized('missing credentials: send Authorization: Bearer <host credential or API key>', 'missing_credentials');
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const user = await userForApiKey(grid.db, token);
+      if (!user) throw new Unauthorized('unknown or revoked API key', 'bad_api_key');
+      c.set('user', user);
+    } else {
+      await verifyActiveHost(grid, token);
+    }
+    await next();
+  }, { auth: { kind: 'host-or-api-key' } });
 }

@@ -3,8 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import { jwtVerify, SignJWT } from 'jose';
-import type { AuthUser } from '../auth/api-keys';
-import { hashSecret } from '../auth/secrets';
+import { type AuthUser, hashSecret } from '../auth/api-keys';
 import { apiKeys, users } from '../db/schema/index';
 import type { Grid } from '../grid';
 

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { JWK } from 'jose';
 import { CreateEnrollmentTokenBody, EnrollHostBody } from '@nfl-grid/shared/api/enrollment';
 import { importPublic } from '@nfl-grid/shared/signing/keys';
-import { consumeEnrollmentToken, createEnrollmentToken } from '../auth/enrollment-tokens';
+import { consumeEnrollmentToken, createEnrollmentToken } from '../auth/host-credentials';
 import { requireAuth } from '../auth/require-auth';
 import { hosts, users } from '../db/schema/index';
 import { BadRequest, Forbidden, NotFound } from '../errors';

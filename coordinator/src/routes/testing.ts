@@ -11,7 +11,7 @@ import { sha256Hex } from '@nfl-grid/shared/util/sha256';
 import type { Role } from '@nfl-grid/shared/api/users';
 import { openTestDb, type DbKind } from '../../../test/support/test-db';
 import { createApp } from '../app';
-import { createUserWithKey } from '../auth/users';
+import { createUserWithKey } from '../auth/api-keys';
 import { resolveCoordinatorConfig } from '../config';
 import { hosts } from '../db/schema/index';
 import { openGrid, type OpenedGrid } from '../open-grid';

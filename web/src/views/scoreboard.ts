@@ -2,10 +2,10 @@ import { api, probe } from '../api';
 import type { ViewFactory } from '../context';
 import { badge, fmt, h, short, svg, when } from '../dom';
 import type { Wire } from '../types';
-import type { leaderboard, modelTypes, trending } from '../../../coordinator/src/performance/reads';
-import type { MatrixCell } from '../../../coordinator/src/performance/matrix';
-import type { followUpView } from '../../../coordinator/src/performance/follow-ups';
-import type { PriorityChange } from '../../../coordinator/src/performance/rebalance';
+import type { leaderboard, modelTypes, trending } from '../../../coordinator/src/tracker/reads';
+import type { MatrixCell } from '../../../coordinator/src/tracker/matrix';
+import type { followUpView } from '../../../coordinator/src/tracker/follow-ups';
+import type { PriorityChange } from '../../../coordinator/src/tracker/rebalance';
 import { section, table, td } from './common';
 
 type Board = Wire<Awaited<ReturnType<typeof leaderboard>>>;
