@@ -6,9 +6,9 @@ import type { HostDetail } from '../../coordinator/src/console/reads/hosts-detai
 import type { Snapshot } from '../../coordinator/src/console/reads/snapshot';
 import type { HostErrorTrend, ProblemReplica } from '../../coordinator/src/console/reads/validation';
 import type { dispatchByKernel } from '../../coordinator/src/console/reads/dispatch';
-import type { BatchSummary } from '../../coordinator/src/routes/reads/batch-summaries';
-import type { LeaderRow } from '../../coordinator/src/routes/reads/leaderboard';
-import type { replicaView, workUnitView } from '../../coordinator/src/routes/reads/work-unit-view';
+import type { BatchSummary } from '../../coordinator/src/routes/batches';
+import type { LeaderRow } from '../../coordinator/src/routes/credit';
+import type { replicaView, workUnitView } from '../../coordinator/src/routes/workunits';
 import type { AuthUser } from '../../coordinator/src/auth/api-keys';
 
 /** A value after JSON.stringify and JSON.parse. */

@@ -6,7 +6,7 @@ import { sha256Hex } from '@nfl-grid/shared/util/sha256';
 import { combinedResults } from '../db/schema/index';
 import { BadRequest, Conflict } from '../errors';
 import type { Grid } from '../grid';
-import type { BatchRow } from '../routes/reads/batch-access';
+import type { BatchRow } from '../auth/access';
 import { combineOnThreads } from './combine-threads';
 import type { RowText } from './worker-protocol';
 

@@ -1,7 +1,6 @@
 import { html } from 'hono/html';
 import type { Grid } from '../grid';
-import { publicStatus } from '../routes/reads/public-status';
-import { publicStatusHtml } from '../routes/reads/public-status-html';
+import { publicStatus, publicStatusHtml } from '../routes/status-page';
 
 /**
  * The console's HTML shell. Before the script signs in (or without JavaScript) it shows the grid's

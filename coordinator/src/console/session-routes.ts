@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from '../routes/http/record-event';
+import { recordEvent } from '../routes/events';
 import { zv } from '../routes/http/validate';
 import { csrfGuard } from './csrf';
 import { keyForLogin, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userForSession } from './session-token';

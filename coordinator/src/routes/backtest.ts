@@ -6,7 +6,7 @@ import { backtestCompare } from '@nfl-grid/shared/kernels/backtest-compare';
 import { backtestRun } from '@nfl-grid/shared/kernels/backtest-run';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
 import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
-import { requireAuth } from '../auth/require-auth';
+import { requireAuth } from '../auth/access';
 import { BadRequest } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';

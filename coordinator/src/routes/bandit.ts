@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { ArmParam, BanditQuery, CapArmBody, DecisionsQuery, PutGuardrailsBody, PutStrategyBody, RecordedRewardsQuery } from '@nfl-grid/shared/bandit/api';
 import { findKernel } from '@nfl-grid/shared/kernels/registry';
-import { requireAuth } from '../auth/require-auth';
+import { requireAuth } from '../auth/access';
 import { banditOf } from '../bandit/bandit';
 import { capArmByAdmin, uncapArm } from '../bandit/caps';
 import { banditView, recordedRewards } from '../bandit/report';

@@ -4,12 +4,12 @@ import type { JWK } from 'jose';
 import { CreateEnrollmentTokenBody, EnrollHostBody } from '@nfl-grid/shared/api/enrollment';
 import { importPublic } from '@nfl-grid/shared/signing/keys';
 import { consumeEnrollmentToken, createEnrollmentToken } from '../auth/host-credentials';
-import { requireAuth } from '../auth/require-auth';
+import { requireAuth } from '../auth/access';
 import { hosts, users } from '../db/schema/index';
 import { BadRequest, Forbidden, NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from './http/record-event';
+import { recordEvent } from './events';
 import { zv } from './http/validate';
 
 /** Volunteers mint enrollment tokens; agents trade one (and their public key) for a host credential. */

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { Sha256Hex } from '@nfl-grid/shared/protocol/common';
-import { requireHostOrKey } from '../auth/require-auth';
+import { requireHostOrKey } from '../auth/access';
 import { inputs } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';

@@ -4,7 +4,7 @@ import { IdParam } from '@nfl-grid/shared/api/ids';
 import {
   CompareBody, FollowUpsQuery, LimitQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, ReportQuery, SettingsBody, SportParam,
 } from '@nfl-grid/shared/performance/api';
-import { requireAuth } from '../auth/require-auth';
+import { requireAuth, batchFor } from '../auth/access';
 import { performanceModels } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';
@@ -17,7 +17,6 @@ import { leaderboard, modelDetail, modelTypes, parameters, trending } from '../t
 import { rebalance } from '../tracker/rebalance';
 import { buildReport } from '../reports/build-report';
 import { zv } from './http/validate';
-import { batchFor } from './reads/batch-access';
 
 /**
  * The performance tracker's API, mounted at `/api`: `/api/performance/*` (models, the task value

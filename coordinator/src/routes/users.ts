@@ -2,13 +2,13 @@ import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import { CreateKeyBody, CreateUserBody } from '@nfl-grid/shared/api/users';
-import { insertApiKey, createUserWithKey } from '../auth/api-keys';
-import { requireAuth } from '../auth/require-auth';
+import { requireAuth } from '../auth/access';
+import { insertApiKey, createUserWithKey, revokeApiKey } from '../auth/api-keys';
 import { apiKeys, users } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from './http/record-event';
+import { recordEvent } from './events';
 import { zv } from './http/validate';
 
 /** Users and their API keys (admin), and `GET /me` for anyone. */
@@ -58,4 +58,20 @@ export function usersRoutes(grid: Grid) {
       describeRoute({ summary: 'The user this API key belongs to' }),
       requireAuth(grid),
       (c) => c.json({ user: c.get('user') }));
+}
+
+export function keysRoutes(grid: Grid) {
+  return new Hono()
+    .delete('/keys/:id',
+      describeRoute({ summary: 'Revoke an API key (admins: any key; others: their own)' }),
+      requireAuth(grid), zv('param', IdParam),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const me = c.get('user');
+        const [key] = await grid.db.orm.select({ userId: apiKeys.userId }).from(apiKeys).where(eq(apiKeys.id, id));
+        if (!key || (me.role !== 'admin' && key.userId !== me.id)) throw new NotFound('API key', 'id');
+        const revoked = await revokeApiKey(grid.db, id);
+        if (revoked) await recordEvent(grid.db, 'key.revoked', id, me.id, { userId: key.userId });
+        return c.json({ id, revoked: true, alreadyRevoked: !revoked });
+      });
 }

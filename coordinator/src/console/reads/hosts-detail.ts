@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AuthUser } from '../../auth/api-keys';
 import type { Grid } from '../../grid';
-import { visibleHosts, type HostView } from '../../routes/reads/host-view';
+import { visibleHosts, type HostView } from '../../routes/hosts';
 
 export interface CurrentWork {
   replicaId: number; wuId: number; seq: number; kernel: string; batchId: string; batchName: string; percent: number; sentAt: string;

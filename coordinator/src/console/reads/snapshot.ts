@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Grid } from '../../grid';
-import { computeHours, hostCounts, wuTotals, type WuTotals } from '../../routes/reads/queue-overview';
+import { computeHours, hostCounts, wuTotals, type WuTotals } from '../../routes/queue';
 
 /*
  * The console's compact picture of the grid, sent over the live stream every few seconds and

@@ -1,9 +1,11 @@
+import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Role } from '@nfl-grid/shared/api/users';
 import { checkCsrf } from '../console/csrf';
 import { SESSION_COOKIE, userForSession } from '../console/session-token';
-import { Forbidden, Unauthorized } from '../errors';
+import { batches } from '../db/schema/index';
+import { Forbidden, Unauthorized, NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { annotate } from '../openapi/registry';
 import { userForApiKey, type AuthUser, bearerToken, API_KEY_PREFIX } from './api-keys';
@@ -60,4 +62,21 @@ export function requireHostOrKey(grid: Grid): MiddlewareHandler {
     }
     await next();
   }, { auth: { kind: 'host-or-api-key' } });
+}
+
+export type BatchRow = typeof batches.$inferSelect;
+
+/** Admins see every batch; anyone else only their own. */
+export function canSee(user: AuthUser, ownerId: string): boolean {
+  return user.role === 'admin' || user.id === ownerId;
+}
+
+/**
+ * The batch if the user may see it. Another user's batch is "not found" rather than forbidden,
+ * so ids do not reveal what exists.
+ */
+export async function batchFor(grid: Grid, user: AuthUser, id: string): Promise<BatchRow> {
+  const [row] = await grid.db.orm.select().from(batches).where(eq(batches.id, id)).limit(1);
+  if (!row || !canSee(user, row.ownerId)) throw new NotFound('batch', 'id');
+  return row;
 }
