@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Role, CreateUserBody } from '@nfl-grid/shared/api/users';
+import type { AuthUser } from '@nfl-grid/shared/api/console-types';
+import type { CreateUserBody } from '@nfl-grid/shared/api/users';
 import type { Tx, Db } from '../db/index';
 import { apiKeys, users } from '../db/schema/index';
 import { Conflict } from '../errors';
@@ -12,12 +13,7 @@ export const API_KEY_PREFIX = 'ngk_';
 /** Characters of the key kept in clear to tell keys apart in listings (`ngk_` + 8). */
 export const KEY_PREFIX_CHARS = 12;
 
-export interface AuthUser {
-  id: string;
-  name: string;
-  role: Role;
-  team: string | null;
-}
+export type { AuthUser };
 
 export interface NewApiKey {
   id: string;

@@ -6,8 +6,7 @@ import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from '../routes/events';
 import { zv } from '../routes/http/validate';
-import { csrfGuard } from './csrf';
-import { keyForLogin, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userForSession } from './session-token';
+import { csrfGuard, keyForLogin, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userForSession } from './session-token';
 
 export const LoginBody = z.strictObject({ apiKey: z.string().trim().min(1).max(200) });
 

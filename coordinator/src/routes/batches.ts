@@ -4,6 +4,7 @@ import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/shared/api/batch-queries';
 import { CombinedQuery } from '@nfl-grid/shared/api/combined';
 import { IdParam } from '@nfl-grid/shared/api/ids';
+import type { BatchSummary, BatchUsage, WuCounts } from '@nfl-grid/shared/api/console-types';
 import { requireAuth, batchFor, type BatchRow } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import { combinedBatch } from '../combine/combined-batch';
@@ -16,8 +17,6 @@ import { submitBatch } from '../work/submit-batch';
 import { flatten, toCsv } from './http/csv';
 import { zv } from './http/validate';
 import { workUnitView } from './workunits';
-
-export interface WuCounts { pending: number; running: number; validating: number; done: number; failed: number; cancelled: number }
 
 const ZERO: WuCounts = { pending: 0, running: 0, validating: 0, done: 0, failed: 0, cancelled: 0 };
 
@@ -42,7 +41,7 @@ export function progressOf(c: WuCounts, wuCount: number): { finished: number; pe
   return { finished, percent: wuCount > 0 ? Math.round((finished / wuCount) * 1000) / 10 : 100 };
 }
 
-export function batchSummary(b: BatchRow, ownerName: string, c: WuCounts = ZERO) {
+export function batchSummary(b: BatchRow, ownerName: string, c: WuCounts = ZERO): BatchSummary {
   return {
     id: b.id,
     name: b.name,
@@ -58,7 +57,6 @@ export function batchSummary(b: BatchRow, ownerName: string, c: WuCounts = ZERO)
     progress: progressOf(c, b.wuCount),
   };
 }
-export type BatchSummary = ReturnType<typeof batchSummary>;
 
 /** The user's batches (an admin's: everyone's, unless `ownOnly`), newest first. */
 export async function listBatches(db: Db, user: AuthUser, q: { state?: BatchRow['state']; limit: number; offset: number }, opts: { ownOnly?: boolean } = {}) {
@@ -75,7 +73,7 @@ export async function listBatches(db: Db, user: AuthUser, q: { state?: BatchRow[
 }
 
 /** Credit granted and compute spent on a batch's replicas. */
-export async function batchUsage(db: Db, batchId: string): Promise<{ creditGranted: number; cpuHours: number; gpuHours: number; replicas: number }> {
+export async function batchUsage(db: Db, batchId: string): Promise<BatchUsage> {
   const [r] = await db.rows<{ credit: number; cpu: number; gpu: number; n: number }>(sql`
     SELECT coalesce(sum(r.granted_credit), 0)::float8 AS credit,
            (coalesce(sum(r.cpu_seconds), 0) / 3600)::float8 AS cpu,

@@ -1,13 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { LeaderboardQuery } from '@nfl-grid/shared/api/credit';
+import type { LeaderRow } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { racNow } from './hosts';
 import { zv } from './http/validate';
-
-export interface LeaderRow { rank: number; id: string; name: string; team: string | null; owner?: string; hosts?: number; totalCredit: number; rac: number }
 
 /** Top volunteers or hosts by total credit, with their recent average credit decayed to now. */
 export async function leaderboard(grid: Grid, by: 'user' | 'host', limit: number): Promise<LeaderRow[]> {

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { PatchHostBody } from '@nfl-grid/shared/api/hosts';
 import { IdParam, Paging } from '@nfl-grid/shared/api/ids';
 import type { AgentConfig } from '@nfl-grid/shared/protocol/messages';
+import type { HostView } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import { updateRac } from '../credit/credit-math';
@@ -27,7 +28,7 @@ export function isHostOnline(grid: Grid, h: Pick<HostRow, 'id' | 'online'>): boo
   return grid.agents.isOnline(h.id) || h.online;
 }
 
-export function hostView(grid: Grid, h: HostRow, ownerName: string, now = Date.now()) {
+export function hostView(grid: Grid, h: HostRow, ownerName: string, now = Date.now()): HostView {
   return {
     id: h.id,
     name: h.name,
@@ -58,7 +59,7 @@ export function hostView(grid: Grid, h: HostRow, ownerName: string, now = Date.n
     createdAt: h.createdAt,
   };
 }
-export type HostView = ReturnType<typeof hostView>;
+export type { HostView };
 
 /** Hosts the user may see (an admin: all; anyone else: their own), most recently heard from first. */
 export async function visibleHosts(grid: Grid, user: AuthUser, opts: { limit?: number; offset?: number; where?: SQL } = {}): Promise<HostView[]> {

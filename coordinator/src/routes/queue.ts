@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import type { WuTotals } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { visibleHosts } from './hosts';
-
-export interface WuTotals { total: number; pending: number; running: number; validating: number; completed: number; failed: number; cancelled: number }
 
 /** WU totals by state over the whole grid. */
 export async function wuTotals(grid: Grid): Promise<WuTotals> {

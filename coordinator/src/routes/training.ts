@@ -12,7 +12,8 @@ import { submitBatch } from '../work/submit-batch';
 import { visibleHosts } from './hosts';
 import { badRequestFromZod, zv } from './http/validate';
 import { computeHours, hostCounts } from './queue';
-import { batchSummary, batchUsage, listBatches, ownerName, wuCounts, type BatchSummary } from './batches';
+import type { BatchSummary } from '@nfl-grid/shared/api/console-types';
+import { batchSummary, batchUsage, listBatches, ownerName, wuCounts } from './batches';
 
 /*
  * The training-queue clients' view of a batch ("job"), in the snake_case those clients expect.

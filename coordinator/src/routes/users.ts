@@ -1,6 +1,7 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { IdParam } from '@nfl-grid/shared/api/ids';
+import type { KeyRow, UserRow } from '@nfl-grid/shared/api/console-types';
 import { CreateKeyBody, CreateUserBody } from '@nfl-grid/shared/api/users';
 import { requireAuth } from '../auth/access';
 import { insertApiKey, createUserWithKey, revokeApiKey } from '../auth/api-keys';
@@ -30,7 +31,7 @@ export function usersRoutes(grid: Grid) {
         const rows = await grid.db.orm.select({ id: users.id, name: users.name, role: users.role, team: users.team, createdAt: users.createdAt, keys: count(apiKeys.id) })
           .from(users).leftJoin(apiKeys, and(eq(apiKeys.userId, users.id), isNull(apiKeys.revokedAt)))
           .groupBy(users.id).orderBy(asc(users.name));
-        return c.json({ users: rows.map((r) => ({ ...r, keys: Number(r.keys) })) });
+        return c.json({ users: rows.map((r): UserRow => ({ ...r, keys: Number(r.keys) })) });
       })
     .get('/users/:id/keys',
       describeRoute({ summary: "List a user's API keys (prefixes only)" }),
@@ -41,7 +42,7 @@ export function usersRoutes(grid: Grid) {
         if (!u) throw new NotFound('user', 'id');
         const keys = await grid.db.orm.select({ id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
           .from(apiKeys).where(eq(apiKeys.userId, id)).orderBy(asc(apiKeys.createdAt));
-        return c.json({ keys });
+        return c.json({ keys: keys satisfies KeyRow[] });
       })
     .post('/users/:id/keys',
       describeRoute({ summary: 'Make another API key for a user', responses: { 201: 'The new key (shown only this once)' } }),

@@ -1,6 +1,7 @@
 import { eq, asc } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { SerialIdParam } from '@nfl-grid/shared/api/ids';
+import type { ReplicaView, WorkUnitView } from '@nfl-grid/shared/api/console-types';
 import { requireAuth, canSee } from '../auth/access';
 import { batches, workUnits, hosts, replicas } from '../db/schema/index';
 import { NotFound } from '../errors';
@@ -11,7 +12,7 @@ import { zv } from './http/validate';
 export type WorkUnitRow = typeof workUnits.$inferSelect;
 export type ReplicaRow = typeof replicas.$inferSelect;
 
-export function workUnitView(w: WorkUnitRow) {
+export function workUnitView(w: WorkUnitRow): WorkUnitView {
   return {
     id: w.id,
     batchId: w.batchId,
@@ -40,7 +41,7 @@ export function workUnitView(w: WorkUnitRow) {
   };
 }
 
-export function replicaView(r: ReplicaRow, hostName: string) {
+export function replicaView(r: ReplicaRow, hostName: string): ReplicaView {
   return {
     id: r.id,
     wuId: r.wuId,

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
+import type { FollowUp } from '@nfl-grid/shared/api/console-types';
 import type { AuthUser } from '../auth/api-keys';
 import type { Db } from '../db/index';
 import { batches, events, performanceFollowUps, performanceSettings } from '../db/schema/index';
@@ -17,7 +18,7 @@ import { submitBatch } from '../work/submit-batch';
 
 type FollowUpRow = typeof performanceFollowUps.$inferSelect;
 
-export function followUpView(f: FollowUpRow) {
+export function followUpView(f: FollowUpRow): FollowUp {
   return {
     id: f.id, modelKey: f.modelKey, kind: f.kind, state: f.state, reason: f.reason, spec: f.spec,
     sourceWuId: f.sourceWuId, sourceBatchId: f.sourceBatchId, batchId: f.batchId, decidedBy: f.decidedBy,

@@ -1,18 +1,16 @@
 import { api, probe } from '../api';
 import type { ViewFactory } from '../context';
 import { badge, fmt, h, short, svg, when } from '../dom';
-import type { Wire } from '../types';
-import type { leaderboard, modelTypes, trending } from '../../../coordinator/src/tracker/reads';
-import type { MatrixCell } from '../../../coordinator/src/tracker/matrix';
-import type { followUpView } from '../../../coordinator/src/tracker/follow-ups';
-import type { PriorityChange } from '../../../coordinator/src/tracker/rebalance';
+import type {
+  FollowUp as FollowUpOf, MatrixCell, ModelLeaderboard, ModelType as ModelTypeOf, PriorityChange, Trending as TrendingOf, Wire,
+} from '@nfl-grid/shared/api/console-types';
 import { section, table, td } from './common';
 
-type Board = Wire<Awaited<ReturnType<typeof leaderboard>>>;
-type Trending = Wire<Awaited<ReturnType<typeof trending>>>;
-type ModelType = Wire<Awaited<ReturnType<typeof modelTypes>>[number]>;
+type Board = Wire<ModelLeaderboard>;
+type Trending = Wire<TrendingOf>;
+type ModelType = Wire<ModelTypeOf>;
 type Cell = MatrixCell & { rank: number };
-type FollowUp = Wire<ReturnType<typeof followUpView>>;
+type FollowUp = Wire<FollowUpOf>;
 type Model = Board['boards'][number]['models'][number];
 
 type Panel<T> = { ok: true; data: T } | { ok: false; status: number; message: string } | null;
