@@ -13,7 +13,8 @@ import { openPostgres } from '../coordinator/src/db/index';
 import { backfillPerformance } from '../coordinator/src/tracker/track-results';
 import { trackerRewards } from '../coordinator/src/bandit/tracker-reward';
 import { submitBatch } from '../coordinator/src/work/submit-batch';
-import { benchOutput, makeHost, makeUser, openTestGrid, q, simulateHost, submitBenchBatch, type TestGrid, type TestHost } from './support/grid-fixtures';
+import { makeHost, makeUser, openTestGrid, q, type TestGrid, type TestHost } from './support/grid-fixtures';
+import { benchOutput, simulateHost, submitBenchBatch } from './support/volunteers';
 import { dbKinds } from './support/test-db';
 
 /*

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds } from '../../../test/support/test-db';
 import { apiKeys, users } from '../db/schema/index';
-import { openTestApp, type TestApp } from '../routes/testing';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
 import { ensureAdminKey, API_KEY_PREFIX, KEY_PREFIX_CHARS, revokeApiKey, userForApiKey, hashSecret } from './api-keys';
 import { consumeEnrollmentToken, createEnrollmentToken } from './host-credentials';
 
@@ -45,7 +45,7 @@ describe.each(dbKinds())('auth (%s)', (kind) => {
     const revoked = await t.call('GET', '/api/v1/me', { key: u.key });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error.code).toBe('bad_api_key');
-    expect(t.log.entries.some((e) => e.level === 'warn' && e.fields?.code === 'bad_api_key' && e.fields?.route === '/api/v1/me')).toBe(true);
+    expect(t.log.records.some((e) => e.level === 'warn' && e.fields?.code === 'bad_api_key' && e.fields?.route === '/api/v1/me')).toBe(true);
   });
 
   it('creates the admin key on first start only, in a 0600 file', async () => {
