@@ -1,11 +1,12 @@
 import { ConfigError } from '../config';
-import { createApi, type Api } from './api-client';
-import { resolveApiKey } from './api-key';
+import { createApi, type Api, resolveApiKey } from './api-client';
 import { parseCli } from './args';
-import type { CliIo, Ctx } from './command';
-import { COMMANDS } from './commands/index';
-import { ApiError, CliError, EXIT, UsageError } from './errors';
-import { commandHelp, mainHelp } from './help';
+import { type CliIo, type Ctx, ApiError, CliError, EXIT, UsageError, commandHelp, mainHelp, type Command } from './command';
+import { createUserCommand, enrollTokenCommand, hostsCommand, initCommand, coordinatorCommand, startCommand, statusCommand } from './commands/grid';
+import { banditCommand } from './commands/bandit';
+import { batchesCommand, cancelCommand, submitCommand, resultsCommand, combinedCommand, reportCommand } from './commands/batches';
+import { rebalanceCommand, scoreboardCommand } from './commands/tracker';
+import { runKernelCommand } from './commands/run-kernel';
 
 /*
  * `nfl-grid`: the coordinator's command line. Client commands talk to a coordinator's REST API
@@ -99,3 +100,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return report(e, io);
   }
 }
+
+/** Every command, in the order `nfl-grid --help` lists them. */
+export const COMMANDS: Command[] = [
+  coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
+  cancelCommand, batchesCommand, hostsCommand, resultsCommand, combinedCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
+  banditCommand, runKernelCommand,
+];

@@ -5,8 +5,7 @@ import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/loc
 import { findKernel, latestKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
 import { runKernel } from '@nfl-grid/shared/kernels/runner';
 import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
-import type { Command } from '../command';
-import { CliError, UsageError } from '../errors';
+import { type Command, CliError, UsageError } from '../command';
 
 /** `name` (newest version) or `name@version`; unknown → UsageError listing the known kernels. */
 export function resolveLocalKernel(ref: string): Kernel {
