@@ -7,8 +7,7 @@ import { combinedResults } from '../db/schema/index';
 import { BadRequest, Conflict } from '../errors';
 import type { Grid } from '../grid';
 import type { BatchRow } from '../auth/access';
-import { combineOnThreads } from './combine-threads';
-import type { RowText } from './worker-protocol';
+import { combineOnThreads, type RowText } from './combine-threads';
 
 /*
  * A batch's merged figures for the API: served from combined_results when the batch's results
