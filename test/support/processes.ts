@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const AGENT_BIN = fileURLToPath(new URL('../../bin/nfl-agent.mjs', import.meta.url));
-export const GRID_BIN = fileURLToPath(new URL('../../bin/nfl-grid.mjs', import.meta.url));
+const GRID_BIN = fileURLToPath(new URL('../../bin/nfl-grid.mjs', import.meta.url));
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `nfl-grid-${prefix}-`));

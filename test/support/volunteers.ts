@@ -77,7 +77,7 @@ export function benchOutput(params: unknown, seed: number): { value: number; rou
 }
 
 /** A wrong output of the same shape: right `rounds`, flipped low bit of `value`. */
-export function wrongOutput(params: unknown, seed: number): { value: number; rounds: number } {
+function wrongOutput(params: unknown, seed: number): { value: number; rounds: number } {
   const right = benchOutput(params, seed);
   return { value: (right.value ^ 1) >>> 0, rounds: right.rounds };
 }
@@ -150,7 +150,7 @@ export async function sessionFor(h: TestHost): Promise<TestSession> {
 const dataCache = new Map<string, KernelData>();
 
 /** What an honest host computes for a work item. */
-export function computeOutput(item: Pick<WorkItem, 'kernel' | 'params' | 'seed'>): unknown {
+function computeOutput(item: Pick<WorkItem, 'kernel' | 'params' | 'seed'>): unknown {
   const kernel = getKernel(item.kernel);
   const p = kernel.paramsSchema.parse(item.params);
   const names = datasetClosure(kernel.datasets(p));
@@ -161,7 +161,7 @@ export function computeOutput(item: Pick<WorkItem, 'kernel' | 'params' | 'seed'>
 }
 
 /** The items of every work packet sent to the session since `from`, verified as an agent does. */
-export async function packetsOf(grid: Grid, s: TestSession, from = 0): Promise<WorkItem[][]> {
+async function packetsOf(grid: Grid, s: TestSession, from = 0): Promise<WorkItem[][]> {
   const keys = createLocalJWKSet(await grid.keys.jwks());
   const packets = s.sent.slice(from).filter((m): m is Extract<CoordinatorMessage, { type: 'work' }> => m.type === 'work');
   return Promise.all(packets.map(async (m) => (await verifyWorkPacket(m.jws, keys, s.hostId)).items));

@@ -84,7 +84,7 @@ export async function createUserWithKey(db: Db, input: CreateUserBody): Promise<
   });
 }
 
-export const ADMIN_KEY_FILE = 'admin-key';
+const ADMIN_KEY_FILE = 'admin-key';
 
 /**
  * On the first start of a grid (no admin user yet) creates the user `admin` with an API key,

@@ -6,8 +6,8 @@ import { Unauthorized, Forbidden } from '../errors';
 import type { Grid } from '../grid';
 import { hashSecret, newSecret } from './api-keys';
 
-export const DEFAULT_TOKEN_TTL_HOURS = 24 * 7;
-export const DEFAULT_TOKEN_USES = 100;
+const DEFAULT_TOKEN_TTL_HOURS = 24 * 7;
+const DEFAULT_TOKEN_USES = 100;
 
 /** A reusable token that lets a volunteer's agents enroll as hosts owned by `userId`. */
 export async function createEnrollmentToken(

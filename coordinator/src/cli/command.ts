@@ -52,7 +52,7 @@ export const GLOBAL_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export const GLOBAL_HELP = [
+const GLOBAL_HELP = [
   '--coordinator URL   coordinator to talk to (env NFL_GRID_URL; default http://127.0.0.1:8787)',
   '--api-key KEY       API key (env NFL_GRID_API_KEY; for a local coordinator the admin key in the data folder)',
   '--data-dir DIR      the coordinator data folder (env NFL_GRID_DATA_DIR; default ./.nfl-grid)',

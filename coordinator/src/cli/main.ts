@@ -14,9 +14,9 @@ import { runKernelCommand } from './commands/run-kernel';
  * 1 when the server (or the network, or a file) says no, 2 for bad usage.
  */
 
-export const DEFAULT_URL = 'http://127.0.0.1:8787';
+const DEFAULT_URL = 'http://127.0.0.1:8787';
 
-export const processIo: CliIo = {
+const processIo: CliIo = {
   out: (t) => void process.stdout.write(t + '\n'),
   err: (t) => void process.stderr.write(t + '\n'),
   env: process.env,

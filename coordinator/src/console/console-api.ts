@@ -20,7 +20,7 @@ const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOS
 /** A new host starts at this error rate (the hosts table default). */
 const PRIOR_ERROR_RATE = 0.1;
 
-export async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemReplica[]> {
+async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemReplica[]> {
   const rows = await grid.db.rows<{
     id: number; wu_id: number; seq: number; batch_id: string; batch_name: string; kernel: string; kernel_version: number; wu_state: string;
     host_id: string; host_name: string; owner: string; state: string; validate_state: string; error_code: string | null; error_message: string | null;
@@ -45,7 +45,7 @@ export async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemR
   }));
 }
 
-export async function hostErrorTrends(grid: Grid, limit = 20): Promise<HostErrorTrend[]> {
+async function hostErrorTrends(grid: Grid, limit = 20): Promise<HostErrorTrend[]> {
   const hosts = await grid.db.rows<{
     id: string; name: string; owner: string; status: string; online: boolean; error_rate: number; valid_count: number; invalid_count: number;
     error_count: number; timeout_count: number; consecutive_valid: number;
@@ -83,7 +83,7 @@ export async function hostErrorTrends(grid: Grid, limit = 20): Promise<HostError
 }
 
 /** Every host the user may see (admins: all), with what each is working on now. */
-export async function hostsWithWork(grid: Grid, user: AuthUser, limit = 1000): Promise<HostDetail[]> {
+async function hostsWithWork(grid: Grid, user: AuthUser, limit = 1000): Promise<HostDetail[]> {
   const hosts = await visibleHosts(grid, user, { limit });
   if (hosts.length === 0) return [];
   const ids = hosts.map((h) => h.id);
@@ -117,7 +117,7 @@ export async function hostsWithWork(grid: Grid, user: AuthUser, limit = 1000): P
  * Replicas handed out per minute, by kernel, over the last `minutes`: what the scheduler actually
  * dispatched, whatever strategy chose it. Oldest minute first; kernels by total, largest first.
  */
-export async function dispatchByKernel(grid: Grid, minutes = 60, now = Date.now()): Promise<Dispatch> {
+async function dispatchByKernel(grid: Grid, minutes = 60, now = Date.now()): Promise<Dispatch> {
   const rows = await grid.db.rows<{ m: number; kernel: string; n: number }>(sql`
     SELECT extract(epoch FROM date_trunc('minute', r.sent_at))::float8 AS m, w.kernel || '@' || w.kernel_version AS kernel, count(*)::int AS n
       FROM replicas r JOIN work_units w ON w.id = r.wu_id

@@ -13,7 +13,7 @@ import { ConsoleBuildError, ensureConsoleBuilt, type ConsoleBundle } from './bui
  * public status, as BOINC's server status page does: grid-wide totals and running work by kernel,
  * never batch names or owners.
  */
-export async function indexPage(grid: Grid, assets: { hash: string } | null, buildProblem: string | null) {
+async function indexPage(grid: Grid, assets: { hash: string } | null, buildProblem: string | null) {
   const status = await publicStatus(grid);
   const v = assets ? `?v=${assets.hash}` : '';
   return html`<!doctype html>
@@ -42,7 +42,7 @@ ${publicStatusHtml(status)}
 }
 
 /** Everything the console loads comes from this server: no CDN, works offline. */
-export const CONSOLE_CSP = [
+const CONSOLE_CSP = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
   "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');

@@ -8,7 +8,7 @@ import { recordEvent } from '../routes/events';
 import { zv } from '../routes/http/validate';
 import { csrfGuard, keyForLogin, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userForSession } from './session-token';
 
-export const LoginBody = z.strictObject({ apiKey: z.string().trim().min(1).max(200) });
+const LoginBody = z.strictObject({ apiKey: z.string().trim().min(1).max(200) });
 
 /** Cookies are Secure when the console is reached over HTTPS (directly or behind a proxy). */
 function isHttps(grid: Grid, proto: string | undefined): boolean {

@@ -10,15 +10,15 @@ import { computeHours, hostCounts, wuTotals } from '../routes/queue';
  * progress. One query each, computed once per interval for all watching consoles.
  */
 
-export const THROUGHPUT_MINUTES = 60;
-export const LIVE_HOSTS = 200;
-export const LIVE_BATCHES = 100;
+const THROUGHPUT_MINUTES = 60;
+const LIVE_HOSTS = 200;
+const LIVE_BATCHES = 100;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
 /** WUs validated per minute over the last hour, oldest first, with empty minutes as zero. */
-export async function throughputSeries(grid: Grid, now = Date.now()): Promise<Snapshot['throughput']> {
+async function throughputSeries(grid: Grid, now = Date.now()): Promise<Snapshot['throughput']> {
   const rows = await grid.db.rows<{ m: number; n: number }>(sql`
     SELECT extract(epoch FROM date_trunc('minute', finished_at))::float8 AS m, count(*)::int AS n
       FROM work_units
@@ -58,7 +58,7 @@ export async function hostsLive(grid: Grid): Promise<HostLive[]> {
   });
 }
 
-export async function openBatchesLive(grid: Grid): Promise<BatchLive[]> {
+async function openBatchesLive(grid: Grid): Promise<BatchLive[]> {
   const rows = await grid.db.rows<{ id: string; name: string; kernel: string; kernel_version: number; priority: number; wu_count: number; state: string | null; n: number }>(sql`
     WITH open AS (
       SELECT id, name, kernel, kernel_version, priority, wu_count, created_at FROM batches

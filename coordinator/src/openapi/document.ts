@@ -60,7 +60,7 @@ function security(auth: AuthDoc | undefined): Json[] {
 }
 
 /** `GET /api/v1/batches/:id/results` → `getApiV1BatchesByIdResults`. */
-export function operationId(method: string, path: string): string {
+function operationId(method: string, path: string): string {
   const words = path.split('/').filter(Boolean)
     .map((s) => (s.startsWith(':') ? `by-${s.slice(1).replace(/\{.*$/, '')}` : s))
     .flatMap((w) => w.split(/[^A-Za-z0-9]+/)).filter(Boolean);

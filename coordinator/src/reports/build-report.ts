@@ -128,7 +128,7 @@ export async function buildReport(db: Db, batch: BatchRow, format: 'md' | 'tex')
 
 /* Kernel-specific results tables of a batch report (kernels not listed get only the common table). */
 
-export interface TableResult { seq: number; params: any; output: any }
+interface TableResult { seq: number; params: any; output: any }
 
 export const fmt = (x: unknown, digits = 4): string | null => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : null);
 
@@ -157,7 +157,7 @@ const TABLES: Partial<Record<string, (rs: TableResult[]) => Table>> = {
   }),
 };
 
-export function kernelTable(kernel: string, results: TableResult[]): Table | null {
+function kernelTable(kernel: string, results: TableResult[]): Table | null {
   const t = TABLES[kernel];
   return t && results.length ? t(results) : null;
 }
@@ -170,10 +170,10 @@ export function kernelTable(kernel: string, results: TableResult[]): Table | nul
  * Holm's correction across the comparisons.
  */
 
-export const REPORT_RESAMPLES = 2000;
+const REPORT_RESAMPLES = 2000;
 
-export interface Sampled { value: number; samples: number[] | null; labels: (string | number)[] | null }
-export interface ResultStats { ci: [number, number] | null; p: number | null; adjustedP: number | null; test: string | null }
+interface Sampled { value: number; samples: number[] | null; labels: (string | number)[] | null }
+interface ResultStats { ci: [number, number] | null; p: number | null; adjustedP: number | null; test: string | null }
 
 function vsBest(r: Sampled, best: Sampled): { p: number; test: string } | null {
   if (!r.samples || !best.samples || r.samples.length < 2 || best.samples.length < 2) return null;
@@ -186,7 +186,7 @@ function vsBest(r: Sampled, best: Sampled): { p: number; test: string } | null {
   return { p: permutationTest(r.samples, best.samples).pValue, test: 'permutation' };
 }
 
-export function resultStats(results: Sampled[], bestIndex: number): ResultStats[] {
+function resultStats(results: Sampled[], bestIndex: number): ResultStats[] {
   const raw = results.map((r, i) => {
     let ci: [number, number] | null = null;
     try {

@@ -36,7 +36,7 @@ export async function wuCounts(db: Db, batchIds: string[]): Promise<Map<string, 
 }
 
 /** Finished WUs (done, failed or cancelled) and their share of the batch, in percent. */
-export function progressOf(c: WuCounts, wuCount: number): { finished: number; percent: number } {
+function progressOf(c: WuCounts, wuCount: number): { finished: number; percent: number } {
   const finished = c.done + c.failed + c.cancelled;
   return { finished, percent: wuCount > 0 ? Math.round((finished / wuCount) * 1000) / 10 : 100 };
 }

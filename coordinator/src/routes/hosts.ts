@@ -21,14 +21,14 @@ export function racNow(rac: number, racTime: Date | null, now = Date.now()): num
   return updateRac(rac, 0, Math.max(0, (now - racTime.getTime()) / 86_400_000));
 }
 
-export type HostRow = typeof hosts.$inferSelect;
+type HostRow = typeof hosts.$inferSelect;
 
 /** Online if its socket is on this coordinator, or another coordinator says so in the row. */
-export function isHostOnline(grid: Grid, h: Pick<HostRow, 'id' | 'online'>): boolean {
+function isHostOnline(grid: Grid, h: Pick<HostRow, 'id' | 'online'>): boolean {
   return grid.agents.isOnline(h.id) || h.online;
 }
 
-export function hostView(grid: Grid, h: HostRow, ownerName: string, now = Date.now()): HostView {
+function hostView(grid: Grid, h: HostRow, ownerName: string, now = Date.now()): HostView {
   return {
     id: h.id,
     name: h.name,
@@ -73,7 +73,7 @@ export async function visibleHosts(grid: Grid, user: AuthUser, opts: { limit?: n
   return rows.map((r) => hostView(grid, r.h, r.ownerName, now));
 }
 
-export async function hostWithOwner(grid: Grid, id: string): Promise<{ h: HostRow; ownerName: string } | undefined> {
+async function hostWithOwner(grid: Grid, id: string): Promise<{ h: HostRow; ownerName: string } | undefined> {
   const [row] = await grid.db.orm.select({ h: hosts, ownerName: users.name }).from(hosts)
     .innerJoin(users, eq(users.id, hosts.ownerId)).where(eq(hosts.id, id)).limit(1);
   return row;

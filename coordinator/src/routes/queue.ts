@@ -58,7 +58,7 @@ export async function runningNow(grid: Grid, user: AuthUser | null, limit = 10) 
 }
 
 /** Everything `GET /queue` and `nfl-grid status` show. Batch and host detail is limited to what the user may see. */
-export async function queueOverview(grid: Grid, user: AuthUser) {
+async function queueOverview(grid: Grid, user: AuthUser) {
   const [workUnits, hours, hosts, [open], running, latest] = await Promise.all([
     wuTotals(grid),
     computeHours(grid),

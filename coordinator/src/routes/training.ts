@@ -21,15 +21,15 @@ import { batchSummary, batchUsage, listBatches, ownerName, wuCounts } from './ba
  * with at least one / no work unit done; cancelled.
  */
 
-export type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-export function jobStatus(b: BatchSummary): JobStatus {
+function jobStatus(b: BatchSummary): JobStatus {
   if (b.state === 'cancelled') return 'cancelled';
   if (b.state === 'done') return b.counts.done === 0 && b.counts.failed > 0 ? 'failed' : 'completed';
   return b.counts.pending === b.wuCount ? 'pending' : 'running';
 }
 
-export function trainingJob(b: BatchSummary) {
+function trainingJob(b: BatchSummary) {
   const [name] = b.kernel.split('@');
   return {
     job_id: b.id,
@@ -51,7 +51,6 @@ export function trainingJob(b: BatchSummary) {
     finished_at: b.finishedAt,
   };
 }
-export type TrainingJob = ReturnType<typeof trainingJob>;
 
 const ALL = 1000;
 

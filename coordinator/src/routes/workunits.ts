@@ -41,7 +41,7 @@ export function workUnitView(w: WorkUnitRow): WorkUnitView {
   };
 }
 
-export function replicaView(r: ReplicaRow, hostName: string): ReplicaView {
+function replicaView(r: ReplicaRow, hostName: string): ReplicaView {
   return {
     id: r.id,
     wuId: r.wuId,
@@ -64,7 +64,7 @@ export function replicaView(r: ReplicaRow, hostName: string): ReplicaView {
   };
 }
 
-export async function replicasOf(grid: Grid, wuId: number) {
+async function replicasOf(grid: Grid, wuId: number) {
   const rows = await grid.db.orm.select({ r: replicas, hostName: hosts.name }).from(replicas)
     .innerJoin(hosts, eq(hosts.id, replicas.hostId)).where(eq(replicas.wuId, wuId)).orderBy(asc(replicas.id));
   return rows.map((x) => replicaView(x.r, x.hostName));

@@ -18,7 +18,7 @@ import { submitBatch } from '../work/submit-batch';
 
 type FollowUpRow = typeof performanceFollowUps.$inferSelect;
 
-export function followUpView(f: FollowUpRow): FollowUp {
+function followUpView(f: FollowUpRow): FollowUp {
   return {
     id: f.id, modelKey: f.modelKey, kind: f.kind, state: f.state, reason: f.reason, spec: f.spec,
     sourceWuId: f.sourceWuId, sourceBatchId: f.sourceBatchId, batchId: f.batchId, decidedBy: f.decidedBy,
@@ -113,7 +113,7 @@ export interface PerformanceSettings {
 }
 
 const KEY = 'tracker';
-export const DEFAULT_SETTINGS: PerformanceSettings = { autoQueueFollowUps: false };
+const DEFAULT_SETTINGS: PerformanceSettings = { autoQueueFollowUps: false };
 
 export async function readSettings(db: Pick<Db, 'orm'>): Promise<PerformanceSettings> {
   const [row] = await db.orm.select().from(performanceSettings).where(sql`${performanceSettings.key} = ${KEY}`);

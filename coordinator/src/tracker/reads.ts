@@ -12,7 +12,7 @@ import { NotFound } from '../errors';
 
 type ModelRow = typeof performanceModels.$inferSelect;
 
-export function modelView(m: ModelRow): TrackedModel {
+function modelView(m: ModelRow): TrackedModel {
   return {
     key: m.key, kernel: m.kernel, sport: m.sport, family: m.family, metric: m.metric, lowerIsBetter: m.lowerIsBetter, importance: m.importance,
     results: m.results, computeHours: m.computeHours, baseline: m.baseline, current: m.current, best: m.best, bestWuId: m.bestWuId,
@@ -22,7 +22,7 @@ export function modelView(m: ModelRow): TrackedModel {
   };
 }
 
-export function milestoneView(r: typeof performanceMilestones.$inferSelect): Milestone {
+function milestoneView(r: typeof performanceMilestones.$inferSelect): Milestone {
   return { id: r.id, modelKey: r.modelKey, kind: r.kind, wuId: r.wuId, value: r.value, previous: r.previous, pValue: r.pValue, adjustedP: r.adjustedP, detail: r.detail, at: r.createdAt };
 }
 

@@ -15,7 +15,7 @@ import { pendingMatrix } from './matrix';
 
 export type { PriorityChange };
 
-export async function batchEvs(grid: Grid): Promise<{ batchId: string; name: string; priority: number; ev: number | null }[]> {
+async function batchEvs(grid: Grid): Promise<{ batchId: string; name: string; priority: number; ev: number | null }[]> {
   const cells = await pendingMatrix(grid.db);
   const byBatch = new Map<string, { batchId: string; name: string; priority: number; value: number; hours: number; tracked: boolean }>();
   for (const c of cells) {

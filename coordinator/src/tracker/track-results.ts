@@ -169,7 +169,7 @@ export async function trackPerformance(tx: Tx, wuIds: number[]): Promise<void> {
  * model updated in this pass whose adjusted p is at most 0.05 gets a `regression` milestone for
  * its latest result (once: regression_wu_id remembers it). Other models' rows are only read.
  */
-export async function flagRegressions(tx: Tx, updatedKeys: string[]): Promise<string[]> {
+async function flagRegressions(tx: Tx, updatedKeys: string[]): Promise<string[]> {
   const rows = await tx.orm.select({
     key: performanceModels.key, p: performanceModels.regressionP, test: performanceModels.regressionTest,
     currentWuId: performanceModels.currentWuId, current: performanceModels.current, best: performanceModels.best, flagged: performanceModels.regressionWuId,

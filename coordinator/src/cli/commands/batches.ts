@@ -12,7 +12,7 @@ import { type Command, CliError, fmtNum, ago, table, UsageError, type Cell } fro
 /* A researcher's batch commands: submit, cancel, batches, results, combined, report. */
 
 /** Reads and checks a batch spec file before anything is sent. */
-export function readSpecFile(path: string): BatchSpec {
+function readSpecFile(path: string): BatchSpec {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -144,7 +144,7 @@ function seasonTable(f: SeasonFigures, levelPct: string): string {
 
 const paramText = (p: Record<string, unknown>) => Object.entries(p).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
 
-export function combinedText(r: CombinedBatch): string {
+function combinedText(r: CombinedBatch): string {
   const levelPct = `${fmtNum(100 * r.options.level, 0)}%`;
   const lines = [
     `Batch ${r.batchId} (${r.kernel}, ${r.batchState}): ${fmtNum(r.included)} of ${fmtNum(r.wuCount)} work units merged${r.complete ? '' : ' (partial)'}`,

@@ -8,7 +8,7 @@ import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
 import { type Command, CliError, UsageError } from '../command';
 
 /** `name` (newest version) or `name@version`; unknown → UsageError listing the known kernels. */
-export function resolveLocalKernel(ref: string): Kernel {
+function resolveLocalKernel(ref: string): Kernel {
   const k = ref.includes('@') ? findKernel(ref) : latestKernel(ref);
   if (!k) throw new UsageError(`unknown kernel ${ref}; known: ${listKernels().map(kernelRef).join(', ')}`);
   return k;
