@@ -8,12 +8,12 @@ import { newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/util/log';
 import { createApp } from '../../coordinator/src/app';
 import { createUserWithKey } from '../../coordinator/src/auth/api-keys';
-import { resolveCoordinatorConfig, type CoordinatorConfig } from '../../coordinator/src/config';
+import { type CoordinatorConfig, resolveCoordinatorConfig } from '../../coordinator/src/config';
 import type { Db } from '../../coordinator/src/db/index';
 import { hosts, users } from '../../coordinator/src/db/schema/index';
-import { openGrid, type OpenedGrid } from '../../coordinator/src/open-grid';
+import { type OpenedGrid, openGrid } from '../../coordinator/src/open-grid';
 import type { ClaimingHost } from '../../coordinator/src/queue/claim-work';
-import { openTestDb, type DbKind } from './test-db';
+import { type DbKind, openTestDb } from './test-db';
 import { BENCH } from './volunteers';
 
 /*

@@ -18,9 +18,9 @@ import type { Db } from '../../coordinator/src/db/index';
 import type { AgentSession } from '../../coordinator/src/gateway/agent-session';
 import type { Grid } from '../../coordinator/src/grid';
 import type { OpenedGrid } from '../../coordinator/src/open-grid';
-import { claimWork, type ClaimedReplica, type ClaimPolicy } from '../../coordinator/src/queue/claim-work';
+import { type ClaimedReplica, type ClaimPolicy, claimWork } from '../../coordinator/src/queue/claim-work';
 import { recordReplicaFailures } from '../../coordinator/src/queue/record-replica-errors';
-import { reportResults, type ReportedResult } from '../../coordinator/src/queue/report-results';
+import { type ReportedResult, reportResults } from '../../coordinator/src/queue/report-results';
 import { submitBatch } from '../../coordinator/src/work/submit-batch';
 import type { TestHost } from './grid-fixtures';
 

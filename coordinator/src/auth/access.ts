@@ -4,10 +4,10 @@ import { getCookie } from 'hono/cookie';
 import type { Role } from '@nfl-grid/shared/api/users';
 import { checkCsrf, SESSION_COOKIE, userForSession } from '../console/session-token';
 import { batches } from '../db/schema/index';
-import { Forbidden, Unauthorized, NotFound } from '../errors';
+import { Forbidden, NotFound, Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { annotate } from '../openapi/registry';
-import { userForApiKey, type AuthUser, bearerToken, API_KEY_PREFIX } from './api-keys';
+import { API_KEY_PREFIX, type AuthUser, bearerToken, userForApiKey } from './api-keys';
 import { verifyActiveHost } from './host-credentials';
 
 declare module 'hono' {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthUser } from '@nfl-grid/shared/api/console-types';
 import type { CreateUserBody } from '@nfl-grid/shared/api/users';
-import type { Tx, Db } from '../db/index';
+import type { Db, Tx } from '../db/index';
 import { apiKeys, users } from '../db/schema/index';
 import { Conflict } from '../errors';
 import type { Grid } from '../grid';

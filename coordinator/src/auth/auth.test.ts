@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds } from '../../../test/support/test-db';
 import { apiKeys, users } from '../db/schema/index';
 import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
-import { ensureAdminKey, API_KEY_PREFIX, KEY_PREFIX_CHARS, revokeApiKey, userForApiKey, hashSecret } from './api-keys';
+import { API_KEY_PREFIX, ensureAdminKey, hashSecret, KEY_PREFIX_CHARS, revokeApiKey, userForApiKey } from './api-keys';
 import { consumeEnrollmentToken, createEnrollmentToken } from './host-credentials';
 
 describe.each(dbKinds())('auth (%s)', (kind) => {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { ENROLL_TOKEN_PREFIX } from '@nfl-grid/shared/api/enrollment';
 import type { Tx } from '../db/index';
 import { enrollmentTokens } from '../db/schema/index';
-import { Unauthorized, Forbidden } from '../errors';
+import { Forbidden, Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { hashSecret, newSecret } from './api-keys';
 

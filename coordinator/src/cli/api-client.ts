@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { hc, type ClientResponse } from 'hono/client';
+import { type ClientResponse, hc } from 'hono/client';
 import { isApiErrorBody } from '@nfl-grid/shared/api/error-body';
 import type { AppType } from '../app';
 import { ApiError, CliError } from './command';

@@ -1,10 +1,10 @@
 import { ConfigError } from '../config';
-import { createApi, type Api, resolveApiKey } from './api-client';
+import { type Api, createApi, resolveApiKey } from './api-client';
 import { parseCli } from './args';
-import { type CliIo, type Ctx, ApiError, CliError, EXIT, UsageError, commandHelp, mainHelp, type Command } from './command';
-import { createUserCommand, enrollTokenCommand, hostsCommand, initCommand, coordinatorCommand, startCommand, statusCommand } from './commands/grid';
+import { ApiError, CliError, type CliIo, type Command, commandHelp, type Ctx, EXIT, mainHelp, UsageError } from './command';
+import { coordinatorCommand, createUserCommand, enrollTokenCommand, hostsCommand, initCommand, startCommand, statusCommand } from './commands/grid';
 import { banditCommand } from './commands/bandit';
-import { batchesCommand, cancelCommand, submitCommand, resultsCommand, combinedCommand, reportCommand } from './commands/batches';
+import { batchesCommand, cancelCommand, combinedCommand, reportCommand, resultsCommand, submitCommand } from './commands/batches';
 import { rebalanceCommand, scoreboardCommand } from './commands/tracker';
 import { runKernelCommand } from './commands/run-kernel';
 

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { chunkCount, type CombineOptions, type CombinedFigures, type CombinePlan } from '@nfl-grid/shared/combine/combine';
+import { chunkCount, type CombinedFigures, type CombineOptions, type CombinePlan } from '@nfl-grid/shared/combine/combine';
 import { CombineError, type CombineErrorCode } from '@nfl-grid/shared/combine/errors';
 import { startTsWorker } from '@nfl-grid/shared/util/ts-worker';
 

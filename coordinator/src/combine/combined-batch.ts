@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { CombinedBatch, CombinedQuery } from '@nfl-grid/shared/api/combined';
-import { isMergeable, MERGEABLE_KERNELS, type CombinedFigures } from '@nfl-grid/shared/combine/combine';
+import { type CombinedFigures, isMergeable, MERGEABLE_KERNELS } from '@nfl-grid/shared/combine/combine';
 import { CombineError } from '@nfl-grid/shared/combine/errors';
 import { sha256Hex } from '@nfl-grid/shared/util/sha256';
 import { combinedResults } from '../db/schema/index';

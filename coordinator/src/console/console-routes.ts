@@ -6,7 +6,7 @@ import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from '../routes/http/validate';
 import { publicStatus, publicStatusHtml } from '../routes/status-page';
-import { ConsoleBuildError, ensureConsoleBuilt, type ConsoleBundle } from './build-console';
+import { ConsoleBuildError, type ConsoleBundle, ensureConsoleBuilt } from './build-console';
 
 /**
  * The console's HTML shell. Before the script signs in (or without JavaScript) it shows the grid's

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { partOf, type AuthDoc, type DocPart, type InputTarget, type RouteDoc } from './registry';
+import { type AuthDoc, type DocPart, type InputTarget, partOf, type RouteDoc } from './registry';
 
 /*
  * Builds an OpenAPI 3.1 document from the app's route table and the parts each route carries

@@ -5,8 +5,8 @@ import { tunedParams } from '@nfl-grid/shared/performance/model-key';
 import { bootstrapCi, holm, mean, permutationTest, signFlipTest, StatsError } from '@nfl-grid/shared/stats/index';
 import type { Db } from '../db/index';
 import { batches, performanceModels, performancePoints, scienceResults, users, workUnits } from '../db/schema/index';
-import { toLatex, toMarkdown, type Block, type ReportDoc } from './document';
-import { equityFigure, metricFigure, reliabilityFigures, type Figure } from './report-figures';
+import { type Block, type ReportDoc, toLatex, toMarkdown } from './document';
+import { equityFigure, type Figure, metricFigure, reliabilityFigures } from './report-figures';
 
 /*
  * A batch's report, built on the coordinator from what the database holds (so the CLI works

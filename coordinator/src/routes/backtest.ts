@@ -5,7 +5,7 @@ import { loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { backtestCompare } from '@nfl-grid/shared/kernels/backtest-compare';
 import { backtestRun } from '@nfl-grid/shared/kernels/backtest-run';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
-import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
+import { type Kernel, kernelRef } from '@nfl-grid/shared/kernels/types';
 import { requireAuth } from '../auth/access';
 import { BadRequest } from '../errors';
 import type { Grid } from '../grid';

@@ -6,7 +6,7 @@ import { requireAuth } from '../auth/access';
 import { banditOf } from '../bandit/bandit';
 import { capArmByAdmin, uncapArm } from '../bandit/caps';
 import { banditView, recordedRewards } from '../bandit/report';
-import { setLimits, setStrategy, type BanditState } from '../bandit/state';
+import { type BanditState, setLimits, setStrategy } from '../bandit/state';
 import { banditDecisions } from '../db/schema/index';
 import { Conflict, NotFound } from '../errors';
 import type { Grid } from '../grid';

@@ -1,15 +1,15 @@
-import { and, asc, count, eq, desc, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/shared/api/batch-queries';
 import { CombinedQuery } from '@nfl-grid/shared/api/combined';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { BatchSummary, BatchUsage, WuCounts } from '@nfl-grid/shared/api/console-types';
-import { requireAuth, batchFor, type BatchRow } from '../auth/access';
+import { batchFor, type BatchRow, requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import { combinedBatch } from '../combine/combined-batch';
 import type { Db } from '../db/index';
-import { scienceResults, workUnits, batches, users } from '../db/schema/index';
+import { batches, scienceResults, users, workUnits } from '../db/schema/index';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../work/cancel-batch';

@@ -1,4 +1,4 @@
-import { eq, desc, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { PatchHostBody } from '@nfl-grid/shared/api/hosts';
 import { IdParam, Paging } from '@nfl-grid/shared/api/ids';

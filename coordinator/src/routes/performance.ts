@@ -4,14 +4,14 @@ import { IdParam } from '@nfl-grid/shared/api/ids';
 import {
   CompareBody, FollowUpsQuery, LimitQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, ReportQuery, SettingsBody, SportParam,
 } from '@nfl-grid/shared/performance/api';
-import { requireAuth, batchFor } from '../auth/access';
+import { batchFor, requireAuth } from '../auth/access';
 import { performanceModels } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { backfillPerformance } from '../tracker/track-results';
 import { compare } from '../tracker/compare';
-import { acceptFollowUp, autoQueueOnValidated, listFollowUps, queueAutoFollowUps, rejectFollowUp, readSettings, writeSettings } from '../tracker/follow-ups';
+import { acceptFollowUp, autoQueueOnValidated, listFollowUps, queueAutoFollowUps, readSettings, rejectFollowUp, writeSettings } from '../tracker/follow-ups';
 import { pendingMatrix } from '../tracker/matrix';
 import { leaderboard, modelDetail, modelTypes, parameters, trending } from '../tracker/reads';
 import { rebalance } from '../tracker/rebalance';

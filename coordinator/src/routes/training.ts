@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import { TrainingSubmitBody, trainingToBatchSpec } from '@nfl-grid/shared/api/training';
-import { requireAuth, batchFor } from '../auth/access';
+import { batchFor, requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';

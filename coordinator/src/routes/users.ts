@@ -4,7 +4,7 @@ import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { KeyRow, UserRow } from '@nfl-grid/shared/api/console-types';
 import { CreateKeyBody, CreateUserBody } from '@nfl-grid/shared/api/users';
 import { requireAuth } from '../auth/access';
-import { insertApiKey, createUserWithKey, revokeApiKey } from '../auth/api-keys';
+import { createUserWithKey, insertApiKey, revokeApiKey } from '../auth/api-keys';
 import { apiKeys, users } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';

@@ -1,9 +1,9 @@
-import { eq, asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { SerialIdParam } from '@nfl-grid/shared/api/ids';
 import type { ReplicaView, WorkUnitView } from '@nfl-grid/shared/api/console-types';
-import { requireAuth, canSee } from '../auth/access';
-import { batches, workUnits, hosts, replicas } from '../db/schema/index';
+import { canSee, requireAuth } from '../auth/access';
+import { batches, hosts, replicas, workUnits } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';

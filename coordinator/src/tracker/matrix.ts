@@ -1,5 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
-import { expectedGainPerResult, expectedValue, EV_WINDOW, rankByEv } from '@nfl-grid/shared/performance/ev';
+import { EV_WINDOW, expectedGainPerResult, expectedValue, rankByEv } from '@nfl-grid/shared/performance/ev';
 import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { modelKeyOf } from '@nfl-grid/shared/performance/model-key';
 import type { MatrixCell } from '@nfl-grid/shared/api/console-types';

@@ -1,13 +1,13 @@
-import { asc, desc, eq, inArray, sql, isNotNull } from 'drizzle-orm';
-import { extractMetric, metricSpec, metricSpecs, type MetricSpec, type MetricValue } from '@nfl-grid/shared/performance/metric-specs';
-import { resultMilestones, isRegression } from '@nfl-grid/shared/performance/milestones';
+import { asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { extractMetric, metricSpec, type MetricSpec, metricSpecs, type MetricValue } from '@nfl-grid/shared/performance/metric-specs';
+import { isRegression, resultMilestones } from '@nfl-grid/shared/performance/milestones';
 import { modelKeyOf } from '@nfl-grid/shared/performance/model-key';
 import { applyPoint, type ModelRecord } from '@nfl-grid/shared/performance/record';
-import { regressionTest, correctAcrossModels } from '@nfl-grid/shared/performance/regression';
+import { correctAcrossModels, regressionTest } from '@nfl-grid/shared/performance/regression';
 import { computeHoursOf } from '@nfl-grid/shared/performance/reward';
 import { classifyTrend, TREND_WINDOW } from '@nfl-grid/shared/performance/trend';
 import { int8Array, textArray } from '../db/arrays';
-import { sqlState, type Tx, type Db } from '../db/index';
+import { type Db, sqlState, type Tx } from '../db/index';
 import { events, performanceMilestones, performanceModels, performancePoints } from '../db/schema/index';
 import { suggestFollowUps } from './suggest-follow-ups';
 

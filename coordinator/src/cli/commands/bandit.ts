@@ -10,7 +10,7 @@ import { StrategySpec } from '@nfl-grid/shared/bandit/strategies';
 import { STRATEGY_NAMES } from '@nfl-grid/shared/bandit/types';
 import { getJson } from '../api-client';
 import { choiceOption, intOption, requiredString } from '../args';
-import { type Command, type Ctx, CliError, UsageError, fmtNum, table } from '../command';
+import { CliError, type Command, type Ctx, fmtNum, table, UsageError } from '../command';
 
 const ACTIONS = ['show', 'simulate', 'strategy', 'cap', 'uncap'] as const;
 type Action = (typeof ACTIONS)[number];

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { resolve, dirname } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { type CombinedBatch, CombinedQuery } from '@nfl-grid/shared/api/combined';
 import type { BankrollFigures } from '@nfl-grid/shared/combine/bankroll-figures';
@@ -7,7 +7,7 @@ import type { Interval } from '@nfl-grid/shared/combine/intervals';
 import type { SeasonFigures } from '@nfl-grid/shared/combine/season-merge';
 import { getJson, send } from '../api-client';
 import { choiceOption, intOption } from '../args';
-import { type Command, CliError, fmtNum, ago, table, UsageError, type Cell } from '../command';
+import { ago, type Cell, CliError, type Command, fmtNum, table, UsageError } from '../command';
 
 /* A researcher's batch commands: submit, cancel, batches, results, combined, report. */
 

@@ -1,8 +1,8 @@
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { standardJobSet } from '@nfl-grid/shared/api/standard-jobs';
 import { getJson } from '../api-client';
-import { intOption, choiceOption, requiredString } from '../args';
-import { type Command, fmtNum, table, ago } from '../command';
+import { choiceOption, intOption, requiredString } from '../args';
+import { ago, type Command, fmtNum, table } from '../command';
 
 /* Commands that run a grid or look after it: coordinator, start, init, status, hosts, admin. */
 

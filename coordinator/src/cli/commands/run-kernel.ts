@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { findKernel, latestKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
 import { runKernel } from '@nfl-grid/shared/kernels/runner';
-import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
-import { type Command, CliError, UsageError } from '../command';
+import { type Kernel, kernelRef } from '@nfl-grid/shared/kernels/types';
+import { CliError, type Command, UsageError } from '../command';
 
 /** `name` (newest version) or `name@version`; unknown → UsageError listing the known kernels. */
 function resolveLocalKernel(ref: string): Kernel {
