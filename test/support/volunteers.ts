@@ -57,7 +57,7 @@ export async function submitBenchBatch(grid: OpenedGrid, ownerId: string, opts: 
 
 /** A small bench.hash@1 batch (reads no data sets). */
 export function benchSpec(over: Record<string, unknown> = {}) {
-  return { name: 'bench', kernel: 'bench.hash@1', params: { rounds: 100, steps: 2 }, grid: { rounds: [100, 200, 300] }, ...over };
+  return { name: 'bench', kernel: BENCH, params: { rounds: 100, steps: 2 }, grid: { rounds: [100, 200, 300] }, ...over };
 }
 
 /** Submits a batch of either kernel with quorum 1 (one replica per WU), through the real submitBatch. */
