@@ -10,6 +10,13 @@ import type {
 } from '@nfl-grid/shared/api/console-types';
 
 export type { HostErrorTrend, LiveHello, LiveMessage, ProblemReplica, Snapshot, Wire } from '@nfl-grid/shared/api/console-types';
+/** The performance tracker's views. */
+export type { FollowUp, MatrixCell, ModelLeaderboard, ModelType, PriorityChange, Trending } from '@nfl-grid/shared/api/console-types';
+/** Answers of the endpoints the console calls (wrap them in Wire: their Dates arrive as strings). */
+export type {
+  AcceptedFollowUp, BatchList, CancelledBatch, ConsoleHosts, CreatedEnrollmentToken, CreatedKey, CreatedUser, CreditLeaderboard, EventList, FollowUpList,
+  KeyList, ModelTypeList, RebalanceAnswer, Reprioritised, SessionAnswer, UserList, ValidationProblems, ValueMatrix, WorkUnitList,
+} from '@nfl-grid/shared/api/console-types';
 export type User = AuthUser;
 export type Host = Wire<HostDetail>;
 export type Batch = Wire<BatchSummary>;

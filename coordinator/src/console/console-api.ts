@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { CurrentWork, Dispatch, HostDetail, HostErrorTrend, ProblemReplica } from '@nfl-grid/shared/api/console-types';
+import type { ConsoleHosts, CurrentWork, Dispatch, HostDetail, HostErrorTrend, ProblemReplica, ValidationProblems } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import type { Grid } from '../grid';
@@ -152,13 +152,13 @@ export function consoleApiRoutes(grid: Grid, hub: LiveHub) {
     .get('/console/hosts',
       describeRoute({ summary: 'Every host with what it is working on now and when its settings last changed (admin)' }),
       admin,
-      async (c) => c.json({ hosts: await hostsWithWork(grid, c.get('user')) }))
+      async (c) => c.json({ hosts: await hostsWithWork(grid, c.get('user')) } satisfies ConsoleHosts))
     .get('/console/validation',
       describeRoute({ summary: 'Invalid, inconclusive and errored replicas, newest first, and hosts with high or rising error rates (admin)' }),
       admin,
       async (c) => {
         const [replicas, hosts] = await Promise.all([problemReplicas(grid), hostErrorTrends(grid)]);
-        return c.json({ replicas, hosts });
+        return c.json({ replicas, hosts } satisfies ValidationProblems);
       })
     .get('/console/dispatch',
       describeRoute({ summary: 'Replicas dispatched per minute by kernel (admin)' }),

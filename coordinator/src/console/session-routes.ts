@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import type { AuthUser, SessionAnswer } from '@nfl-grid/shared/api/console-types';
 import { Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
@@ -29,7 +30,7 @@ export function sessionRoutes(grid: Grid) {
         const user = token ? await userForSession(grid, token) : null;
         if (token && !user) deleteCookie(c, SESSION_COOKIE, { path: '/' });
         c.header('cache-control', 'no-store');
-        return c.json({ user });
+        return c.json({ user } satisfies SessionAnswer<AuthUser | null>);
       })
     .post('/session',
       describeRoute({

@@ -4,7 +4,7 @@ import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/shared/api/batch-queries';
 import { CombinedQuery } from '@nfl-grid/shared/api/combined';
 import { IdParam } from '@nfl-grid/shared/api/ids';
-import type { BatchSummary, BatchUsage, WuCounts } from '@nfl-grid/shared/api/console-types';
+import type { BatchList, BatchSummary, BatchUsage, CancelledBatch, WorkUnitList, WuCounts } from '@nfl-grid/shared/api/console-types';
 import { batchFor, type BatchRow, requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import { combinedBatch } from '../combine/combined-batch';
@@ -105,7 +105,7 @@ export function batchesRoutes(grid: Grid) {
       async (c) => {
         const q = c.req.valid('query');
         const { total, batches } = await listBatches(grid.db, c.get('user'), q);
-        return c.json({ batches, total, limit: q.limit, offset: q.offset });
+        return c.json({ batches, total, limit: q.limit, offset: q.offset } satisfies BatchList);
       })
     .get('/batches/:id',
       describeRoute({ summary: 'A batch with its work unit counts by state, progress, credit granted and CPU hours' }),
@@ -121,7 +121,7 @@ export function batchesRoutes(grid: Grid) {
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const r = await cancelBatch(grid, b.id, c.get('user').id);
-        return c.json({ batchId: b.id, state: 'cancelled' as const, ...r });
+        return c.json({ batchId: b.id, state: 'cancelled' as const, ...r } satisfies CancelledBatch);
       })
     .get('/batches/:id/workunits',
       describeRoute({ summary: "A batch's work units in sequence order" }),
@@ -132,7 +132,7 @@ export function batchesRoutes(grid: Grid) {
         const where = q.state ? and(eq(workUnits.batchId, b.id), eq(workUnits.state, q.state)) : eq(workUnits.batchId, b.id);
         const rows = await grid.db.orm.select().from(workUnits).where(where).orderBy(asc(workUnits.seq)).limit(q.limit).offset(q.offset);
         const [{ total } = { total: 0 }] = await grid.db.orm.select({ total: count() }).from(workUnits).where(where);
-        return c.json({ workUnits: rows.map(workUnitView), total: Number(total), limit: q.limit, offset: q.offset });
+        return c.json({ workUnits: rows.map(workUnitView), total: Number(total), limit: q.limit, offset: q.offset } satisfies WorkUnitList);
       })
     .get('/batches/:id/results',
       describeRoute({

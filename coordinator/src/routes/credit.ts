@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { LeaderboardQuery } from '@nfl-grid/shared/api/credit';
-import type { LeaderRow } from '@nfl-grid/shared/api/console-types';
+import type { CreditLeaderboard, LeaderRow } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
@@ -44,6 +44,6 @@ export function creditRoutes(grid: Grid) {
       requireAuth(grid), zv('query', LeaderboardQuery),
       async (c) => {
         const q = c.req.valid('query');
-        return c.json({ by: q.by, rows: await leaderboard(grid, q.by, q.limit) });
+        return c.json({ by: q.by, rows: await leaderboard(grid, q.by, q.limit) } satisfies CreditLeaderboard);
       });
 }

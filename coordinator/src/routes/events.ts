@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { GridEvent } from '@nfl-grid/shared/api/console-types';
+import type { EventList, GridEvent } from '@nfl-grid/shared/api/console-types';
 import { EventsQuery } from '@nfl-grid/shared/api/events';
 import { requireAuth } from '../auth/access';
 import type { Tx } from '../db/index';
@@ -24,6 +24,6 @@ export function eventsRoutes(grid: Grid) {
         const rows = await grid.db.orm.select().from(events).where(q.kind ? eq(events.kind, q.kind) : undefined)
           .orderBy(desc(events.id)).limit(q.limit);
         // recordEvent writes an object or null into data.
-        return c.json({ events: rows as GridEvent[] });
+        return c.json({ events: rows as GridEvent[] } satisfies EventList);
       });
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
+import type { BatchSummary } from '@nfl-grid/shared/api/console-types';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import { TrainingSubmitBody, trainingToBatchSpec } from '@nfl-grid/shared/api/training';
 import { batchFor, requireAuth } from '../auth/access';
@@ -11,9 +12,8 @@ import { cancelBatch } from '../work/cancel-batch';
 import { submitBatch } from '../work/submit-batch';
 import { visibleHosts } from './hosts';
 import { badRequestFromZod, zv } from './http/validate';
-import { computeHours, hostCounts } from './queue';
-import type { BatchSummary } from '@nfl-grid/shared/api/console-types';
 import { batchSummary, batchUsage, listBatches, ownerName, wuCounts } from './batches';
+import { computeHours, hostCounts } from './queue';
 
 /*
  * The training-queue clients' view of a batch ("job"), in the snake_case those clients expect.

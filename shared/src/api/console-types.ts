@@ -308,3 +308,44 @@ export interface FollowUp {
 
 /** A batch whose priority a rebalance changed (or would change, on a dry run). */
 export interface PriorityChange { batchId: string; name: string; from: number; to: number; ev: number | null }
+
+/* ---------- answers of the endpoints the console calls ---------- */
+
+/** `GET /session` (null when not signed in), `POST /session` and `GET /me`. */
+export interface SessionAnswer<U extends AuthUser | null = AuthUser> { user: U }
+/** `GET /users`. */
+export interface UserList { users: UserRow[] }
+/** `GET /users/:id/keys`. */
+export interface KeyList { keys: KeyRow[] }
+/** `POST /users`: the new user and their first key, shown this once. */
+export interface CreatedUser { user: AuthUser & { createdAt: Date }; apiKey: string; keyId: string }
+/** `POST /users/:id/keys`. */
+export interface CreatedKey { id: string; userId: string; apiKey: string; prefix: string }
+/** `POST /enrollment-tokens`. */
+export interface CreatedEnrollmentToken { token: string; expiresAt: Date; uses: number; userId: string }
+/** `GET /console/hosts`. */
+export interface ConsoleHosts { hosts: HostDetail[] }
+/** `GET /console/validation`. */
+export interface ValidationProblems { replicas: ProblemReplica[]; hosts: HostErrorTrend[] }
+/** `GET /batches`. */
+export interface BatchList { batches: BatchSummary[]; total: number; limit: number; offset: number }
+/** `GET /batches/:id/workunits`. */
+export interface WorkUnitList { workUnits: WorkUnitView[]; total: number; limit: number; offset: number }
+/** `POST /batches/:id/cancel`. */
+export interface CancelledBatch { batchId: string; state: 'cancelled'; wusCancelled: number; replicasCancelled: number }
+/** `PATCH /batches/:id`. */
+export interface Reprioritised { batchId: string; priority: number; previousPriority: number; workUnitsUpdated: number }
+/** `GET /events`. */
+export interface EventList { events: GridEvent[] }
+/** `GET /credit/leaderboard`. */
+export interface CreditLeaderboard { by: 'user' | 'host'; rows: LeaderRow[] }
+/** `GET /performance/matrix`: open batches' pending work ranked by expected value. */
+export interface ValueMatrix { generatedAt: string; cells: (MatrixCell & { rank: number })[] }
+/** `GET /performance/model-types`. */
+export interface ModelTypeList { modelTypes: ModelType[] }
+/** `GET /performance/follow-ups`. */
+export interface FollowUpList { followUps: FollowUp[] }
+/** `POST /performance/follow-ups/:id/accept`: the follow-up, now with its batch. */
+export type AcceptedFollowUp = FollowUp & { wuCount: number; estimatedHours: number };
+/** `POST /performance/rebalance`. */
+export interface RebalanceAnswer { dryRun: boolean; changes: PriorityChange[] }

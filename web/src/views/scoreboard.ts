@@ -2,8 +2,9 @@ import { api, probe } from '../api';
 import type { ViewFactory } from '../context';
 import { badge, fmt, h, short, svg, when } from '../dom';
 import type {
-  FollowUp as FollowUpOf, MatrixCell, ModelLeaderboard, ModelType as ModelTypeOf, PriorityChange, Trending as TrendingOf, Wire,
-} from '@nfl-grid/shared/api/console-types';
+  AcceptedFollowUp, FollowUp as FollowUpOf, FollowUpList, MatrixCell, ModelLeaderboard, ModelType as ModelTypeOf, ModelTypeList,
+  RebalanceAnswer, Trending as TrendingOf, ValueMatrix, Wire,
+} from '../types';
 import { section, table, td } from './common';
 
 type Board = Wire<ModelLeaderboard>;
@@ -68,10 +69,10 @@ export const scoreboardView: ViewFactory = (ctx) => {
   const load = async () => {
     [boards, matrix, trend, types, follow] = await Promise.all([
       probe<Board>(`${BASE}/leaderboard/nfl?limit=20`),
-      probe<{ generatedAt: string; cells: Cell[] }>(`${BASE}/matrix`),
+      probe<Wire<ValueMatrix>>(`${BASE}/matrix`),
       probe<Trending>(`${BASE}/trending?limit=20`),
-      probe<{ modelTypes: ModelType[] }>(`${BASE}/model-types`),
-      probe<{ followUps: FollowUp[] }>(`${BASE}/follow-ups?state=suggested&limit=20`),
+      probe<Wire<ModelTypeList>>(`${BASE}/model-types`),
+      probe<Wire<FollowUpList>>(`${BASE}/follow-ups?state=suggested&limit=20`),
     ]);
   };
 
@@ -160,7 +161,7 @@ export const scoreboardView: ViewFactory = (ctx) => {
     },
     actions: {
       async accept(el) {
-        const r = await api<{ batchId: string | null }>('POST', `${BASE}/follow-ups/${el.dataset.id}/accept`);
+        const r = await api<Wire<AcceptedFollowUp>>('POST', `${BASE}/follow-ups/${el.dataset.id}/accept`);
         ctx.toast(`Follow-up accepted${r.batchId ? `: batch ${short(r.batchId)} submitted` : ''}.`, 'ok');
         await load();
       },
@@ -170,7 +171,7 @@ export const scoreboardView: ViewFactory = (ctx) => {
         await load();
       },
       async rebalance() {
-        const dry = await api<{ changes: PriorityChange[] }>('POST', `${BASE}/rebalance`, { dryRun: true });
+        const dry = await api<Wire<RebalanceAnswer>>('POST', `${BASE}/rebalance`, { dryRun: true });
         if (dry.changes.length === 0) { ctx.toast('Priorities already follow EV; nothing to change.', 'info'); return; }
         const body = dry.changes.slice(0, 8).map((c) => `${c.name}: ${c.from} → ${c.to}`).join('; ');
         if (!(await ctx.confirm({ title: `Re-prioritise ${dry.changes.length} batches?`, body, action: 'Apply' }))) return;
