@@ -7,6 +7,11 @@ import type { Grid } from '../grid';
 import { buildOpenApi, type RouteEntry } from '../openapi/document';
 import { describeRoute } from '../openapi/registry';
 
+/*
+ * What the coordinator says about itself: liveness and its signing keys at the root, and under
+ * /api/v1 the kernels it schedules and its OpenAPI document.
+ */
+
 /** Liveness and the coordinator's public signing keys (agents verify work packets with them). */
 export function systemRoutes(grid: Grid) {
   return new Hono()

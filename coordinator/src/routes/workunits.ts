@@ -9,6 +9,8 @@ import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 
+/* Work units and their replicas: the views both routes (and a batch's work-unit list) answer with. */
+
 export type WorkUnitRow = typeof workUnits.$inferSelect;
 export type ReplicaRow = typeof replicas.$inferSelect;
 
