@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../coordinator/src/cli/main';
-import { openTestApp, type TestApp } from '../coordinator/src/routes/testing';
+import { openTestApp, type TestApp } from './support/grid-fixtures';
 import { dbKinds } from './support/test-db';
 
 /*

@@ -3,12 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import { banditOf } from '../coordinator/src/bandit/bandit';
 import { setRewardFunction } from '../coordinator/src/bandit/reward';
-import { BENCH, SEASON, sessionFor, submitArmBatch, volunteerRound, type TestSession } from '../coordinator/src/bandit/testing';
+import { makeHost, makeUser, openTestApp, type TestApp, type TestHost } from './support/grid-fixtures';
+import { BENCH, SEASON, sessionFor, submitArmBatch, type TestSession, volunteerRound } from './support/volunteers';
 import { createScheduler } from '../coordinator/src/daemons/scheduler';
 import { transitionerPass } from '../coordinator/src/daemons/transitioner';
 import { validatorPass } from '../coordinator/src/daemons/validator';
-import { openTestApp, type TestApp } from '../coordinator/src/routes/testing';
-import { makeHost, makeUser, type TestHost } from './support/grid-fixtures';
 import { dbKinds } from './support/test-db';
 
 /*
@@ -125,6 +124,6 @@ describe.each(dbKinds())('bandit scheduler end to end on %s', (kind) => {
     expect(await seasonShare(swappedAt, Number.MAX_SAFE_INTEGER, 'epsilon-greedy')).toBe(0);
     const [d] = await grid.db.rows<{ strategy: string }>(sql`SELECT strategy FROM bandit_decisions ORDER BY id DESC LIMIT 1`);
     expect(d!.strategy).toBe('epsilon-greedy');
-    expect(t.log.entries.filter((e) => e.level === 'error')).toEqual([]);
+    expect(t.log.records.filter((e) => e.level === 'error')).toEqual([]);
   }, 120_000);
 });

@@ -5,7 +5,8 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveHub } from '../coordinator/src/console/live-hub';
 import { SESSION_COOKIE, SESSION_SECRET_FILE, sessionSecret } from '../coordinator/src/console/session-token';
-import { benchSpec, openTestApp, type TestApp } from '../coordinator/src/routes/testing';
+import { openTestApp, type TestApp } from './support/grid-fixtures';
+import { benchSpec } from './support/volunteers';
 import { dbKinds } from './support/test-db';
 
 /*

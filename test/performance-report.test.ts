@@ -10,11 +10,12 @@ import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/loc
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
 import { createApp } from '../coordinator/src/app';
-import { createUserWithKey } from '../coordinator/src/auth/users';
+import { createUserWithKey } from '../coordinator/src/auth/api-keys';
 import { main } from '../coordinator/src/cli/main';
 import { validatorPass } from '../coordinator/src/daemons/validator';
 import { submitBatch } from '../coordinator/src/work/submit-batch';
-import { makeHost, makeUser, openTestGrid, simulateHost, type TestGrid, type TestHost } from './support/grid-fixtures';
+import { makeHost, makeUser, openTestGrid, type TestGrid, type TestHost } from './support/grid-fixtures';
+import { simulateHost } from './support/volunteers';
 import { dbKinds } from './support/test-db';
 
 /*

@@ -7,13 +7,14 @@ import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
 import { extractMetric, metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { modelKeyOf } from '@nfl-grid/shared/performance/model-key';
 import { createApp } from '../coordinator/src/app';
-import { createUserWithKey } from '../coordinator/src/auth/users';
+import { createUserWithKey } from '../coordinator/src/auth/api-keys';
 import { validatorPass } from '../coordinator/src/daemons/validator';
 import { openPostgres } from '../coordinator/src/db/index';
-import { backfillPerformance } from '../coordinator/src/performance/backfill';
-import { rewardForWu } from '../coordinator/src/performance/reward';
+import { backfillPerformance } from '../coordinator/src/tracker/track-results';
+import { trackerRewards } from '../coordinator/src/bandit/tracker-reward';
 import { submitBatch } from '../coordinator/src/work/submit-batch';
-import { benchOutput, makeHost, makeUser, openTestGrid, q, simulateHost, submitBenchBatch, type TestGrid, type TestHost } from './support/grid-fixtures';
+import { makeHost, makeUser, openTestGrid, q, type TestGrid, type TestHost } from './support/grid-fixtures';
+import { benchOutput, simulateHost, submitBenchBatch } from './support/volunteers';
 import { dbKinds } from './support/test-db';
 
 /*
@@ -96,11 +97,12 @@ describe.each(dbKinds())('performance tracker on real results (%s)', (kind) => {
     expect(ms.map((x) => x.kind)).toEqual(expected);
     expect(ms.filter((x) => x.kind === 'breakthrough').length).toBeGreaterThanOrEqual(1);
     // The bandit's reward: 0 for the baseline, in (0, 1) for a result that raised the best.
-    expect(await rewardForWu(t.db, points[0]!.wu_id)).toBe(0);
-    const r = await rewardForWu(t.db, points[1]!.wu_id);
+    const rewards = await trackerRewards(t.db, [points[0]!.wu_id, points[1]!.wu_id, 999_999]);
+    expect(rewards.get(points[0]!.wu_id)).toBe(0);
+    const r = rewards.get(points[1]!.wu_id)!;
     expect(r).toBeGreaterThan(0);
     expect(r).toBeLessThan(1);
-    expect(await rewardForWu(t.db, 999_999)).toBe(0);
+    expect(rewards.has(999_999)).toBe(false);
     // An improving model gets follow-ups: its best configuration's neighbours (no seeds: deterministic).
     const fu = await q<{ kind: string; state: string; source_wu_id: number }>(t.db, sql`SELECT kind, state, source_wu_id FROM performance_follow_ups`);
     expect(fu.filter((f) => f.state === 'suggested').map((f) => [f.kind, f.source_wu_id])).toEqual([['neighbours', points[4]!.wu_id]]);
@@ -117,7 +119,7 @@ describe.each(dbKinds())('performance tracker on real results (%s)', (kind) => {
     expect(reg[0]).toMatchObject({ model_key: key, adjusted_p: 1 / 128, value: metricOf(25) });
     // Trackers never double count: a second pass over the same WUs adds nothing.
     const before = await q(t.db, sql`SELECT count(*)::int AS n FROM performance_points`);
-    await t.db.transaction(async (tx) => (await import('../coordinator/src/performance/track-results')).trackResults(tx, [1, 2, 3, 4, 5, 6]));
+    await t.db.transaction(async (tx) => (await import('../coordinator/src/tracker/track-results')).trackResults(tx, [1, 2, 3, 4, 5, 6]));
     expect(await q(t.db, sql`SELECT count(*)::int AS n FROM performance_points`)).toEqual(before);
   });
 

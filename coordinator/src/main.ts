@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { standardJobSet } from '@nfl-grid/shared/api/standard-jobs';
-import { createEnrollmentToken } from './auth/enrollment-tokens';
+import { createEnrollmentToken } from './auth/host-credentials';
 import { findOrCreateUser } from './work/local-users';
 import { startCoordinator, type RunningCoordinator } from './coordinator';
 import { exitOnSignals } from './signals';

@@ -3,30 +3,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
-import { BatchSpec, type BatchSpecInput } from '@nfl-grid/shared/api/batch';
-import { createKernelData } from '@nfl-grid/shared/data/kernel-data';
-import { getKernel } from '@nfl-grid/shared/kernels/registry';
-import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
+import type { Role } from '@nfl-grid/shared/api/users';
 import { newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
-import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
-import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
-import { resolveCoordinatorConfig, type CoordinatorConfig } from '../../coordinator/src/config';
+import { createApp } from '../../coordinator/src/app';
+import { createUserWithKey } from '../../coordinator/src/auth/api-keys';
+import { type CoordinatorConfig, resolveCoordinatorConfig } from '../../coordinator/src/config';
 import type { Db } from '../../coordinator/src/db/index';
 import { hosts, users } from '../../coordinator/src/db/schema/index';
-import { openGrid, type OpenedGrid } from '../../coordinator/src/open-grid';
-import { claimWork, type ClaimedReplica, type ClaimingHost, type ClaimPolicy } from '../../coordinator/src/queue/claim-work';
-import { reportResults, type ReportedResult } from '../../coordinator/src/queue/report-results';
-import { submitBatch } from '../../coordinator/src/work/submit-batch';
-import { openTestDb, type DbKind } from './test-db';
+import { type OpenedGrid, openGrid } from '../../coordinator/src/open-grid';
+import type { ClaimingHost } from '../../coordinator/src/queue/claim-work';
+import { type DbKind, openTestDb } from './test-db';
+import { BENCH } from './volunteers';
 
 /*
- * Grid fixtures for queue, validation and daemon tests: real databases (test-db.ts), real
- * coordinator functions, and hosts that run the real bench.hash kernel. Nothing of ours is mocked.
+ * The one set-up of the coordinator's tests: a fresh migrated database (test-db.ts), a real grid
+ * over it whose logger keeps what it is told, and, for route tests, its HTTP app called
+ * in-process. Users and hosts are real rows; rows are read back with plain SQL. Nothing of ours is
+ * mocked. What simulated volunteers do (run kernels, claim, report) is in volunteers.ts.
  */
-
-export const BENCH = 'bench.hash@1';
-const noData = createKernelData(new Map());
 
 /** A logger that keeps what it is told, so tests can check that nothing went wrong. */
 export interface CollectingLog extends Logger {
@@ -94,6 +89,59 @@ export async function openTestGrid(kind: DbKind, opts: GridOptions = {}): Promis
 
 const uniq = () => randomBytes(4).toString('hex');
 
+export interface CallResult { status: number; body: any; text: string; headers: Headers }
+
+/** A grid with its HTTP app, called in-process, and an admin user whose key `call` sends by default. */
+export interface TestApp {
+  grid: OpenedGrid;
+  app: ReturnType<typeof createApp>;
+  log: CollectingLog;
+  adminKey: string;
+  /** Calls the app with an API key (or none); objects are sent as JSON, strings as they are. */
+  call(method: string, path: string, opts?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<CallResult>;
+  user(name: string, role: Role): Promise<{ id: string; key: string }>;
+  /** A host row with the table's defaults, `opts` over them, and a placeholder public key. */
+  host(ownerId: string, opts?: Partial<typeof hosts.$inferInsert>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openTestApp(kind: DbKind): Promise<TestApp> {
+  const t = await openTestGrid(kind);
+  const { grid } = t;
+  const app = createApp(grid);
+  const admin = await createUserWithKey(grid.db, { name: 'root', role: 'admin' });
+  const call: TestApp['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    const key = opts.key === undefined ? admin.key : opts.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    if (typeof opts.body === 'string') body = opts.body;
+    else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+  return {
+    grid, app, log: grid.log, adminKey: admin.key, call,
+    async user(name, role) {
+      const u = await createUserWithKey(grid.db, { name, role });
+      return { id: u.user.id, key: u.key };
+    },
+    async host(ownerId, opts = {}) {
+      const [h] = await grid.db.orm.insert(hosts).values({
+        ownerId, name: `host-${uniq()}`, publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) }, ...opts,
+      }).returning({ id: hosts.id });
+      return h!.id;
+    },
+    close: () => t.close(),
+  };
+}
+
 export async function makeUser(db: Db, opts: { name?: string; role?: 'admin' | 'researcher' | 'volunteer' } = {}): Promise<string> {
   const [u] = await db.orm.insert(users).values({ name: opts.name ?? `user-${uniq()}`, role: opts.role ?? 'volunteer' }).returning({ id: users.id });
   return u!.id;
@@ -131,83 +179,6 @@ export async function makeHost(db: Db, opts: HostOptions = {}): Promise<TestHost
     consecutiveValid: opts.consecutiveValid ?? 0, errorRate: opts.errorRate ?? 0.1, status: opts.status ?? 'active',
   }).returning({ id: hosts.id });
   return { id: h!.id, ownerId, benchmarkFlops, claiming: { hostId: h!.id, ownerId, kernels, gpu, memoryMb } };
-}
-
-/** Submits a batch of `n` bench.hash WUs (one per seed) through the real submitBatch. */
-export async function submitBenchBatch(grid: OpenedGrid, ownerId: string, opts: {
-  n: number; rounds?: number; steps?: number; priority?: number; seed?: number; name?: string; policy?: BatchSpecInput['policy'];
-}): Promise<{ batchId: string; wuCount: number }> {
-  const spec = BatchSpec.parse({
-    name: opts.name ?? `bench-${uniq()}`,
-    kernel: BENCH,
-    priority: opts.priority ?? 0,
-    seed: opts.seed ?? 7,
-    params: { rounds: opts.rounds ?? 500, steps: opts.steps ?? 2 },
-    replicates: opts.n,
-    policy: opts.policy ?? { minQuorum: 2, adaptive: false },
-  });
-  const { batchId, wuCount } = await submitBatch(grid, ownerId, spec);
-  return { batchId, wuCount };
-}
-
-/** The right output of a bench.hash WU, as every honest host computes it. */
-export function benchOutput(params: unknown, seed: number): { value: number; rounds: number } {
-  return runKernelSync(getKernel(BENCH), params, seed, noData);
-}
-
-/** A wrong output of the same shape: right `rounds`, flipped low bit of `value`. */
-export function wrongOutput(params: unknown, seed: number): { value: number; rounds: number } {
-  const right = benchOutput(params, seed);
-  return { value: (right.value ^ 1) >>> 0, rounds: right.rounds };
-}
-
-export type Behaviour = 'honest' | 'cheat' | ((c: ClaimedReplica) => unknown);
-
-export interface ResultOptions {
-  behaviour?: Behaviour;
-  /**
-   * CPU seconds as a multiple of the WU's estimate on this host (cost / benchmark): 1 claims
-   * exactly the estimate, 10 claims more than the 2x cap allows, 0.1 less than the 1/2 floor.
-   */
-  cpuFactor?: number;
-}
-
-/** Runs claimed replicas as a host would and returns the results it would report. */
-export async function computeResults(host: TestHost, claimed: ClaimedReplica[], opts: ResultOptions = {}): Promise<ReportedResult[]> {
-  const behaviour = opts.behaviour ?? 'honest';
-  const factor = opts.cpuFactor ?? 1;
-  return Promise.all(claimed.map(async (c) => {
-    const output = behaviour === 'honest' ? benchOutput(c.params, c.seed)
-      : behaviour === 'cheat' ? wrongOutput(c.params, c.seed)
-        : behaviour(c);
-    return {
-      replicaId: c.replica_id,
-      output,
-      outputSha256: await sha256Hex(canonicalJson(output)),
-      cpuSeconds: (c.cost_estimate * factor) / host.benchmarkFlops,
-      elapsedSeconds: 0.01,
-      steps: getKernel(`${c.kernel}@${c.kernel_version}`).totalSteps(c.params),
-    };
-  }));
-}
-
-export function policyOf(grid: OpenedGrid, override: Partial<ClaimPolicy> = {}): ClaimPolicy {
-  const r = grid.config.reliability;
-  return { trustStreak: r.trustStreak, trustMaxErrorRate: r.trustMaxErrorRate, spotCheckRate: r.spotCheckRate, ...override };
-}
-
-/**
- * One round of a volunteer host: claim up to `max` replicas, run them (honestly or not) and report
- * them. `db` defaults to the grid's; pass another connection to act through it.
- */
-export async function simulateHost(grid: OpenedGrid, host: TestHost, opts: ResultOptions & {
-  max?: number; policy?: Partial<ClaimPolicy>; db?: Db;
-} = {}): Promise<{ claimed: ClaimedReplica[]; accepted: { replicaId: number; wuId: number }[] }> {
-  const db = opts.db ?? grid.db;
-  const claimed = await claimWork(db, host.claiming, opts.max ?? 100, policyOf(grid, opts.policy));
-  if (claimed.length === 0) return { claimed, accepted: [] };
-  const accepted = await reportResults(db, host.id, host.benchmarkFlops, await computeResults(host, claimed, opts));
-  return { claimed, accepted };
 }
 
 /** Hand-written SQL for assertions. */

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const AGENT_BIN = fileURLToPath(new URL('../../bin/nfl-agent.mjs', import.meta.url));
-export const GRID_BIN = fileURLToPath(new URL('../../bin/nfl-grid.mjs', import.meta.url));
+const GRID_BIN = fileURLToPath(new URL('../../bin/nfl-grid.mjs', import.meta.url));
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `nfl-grid-${prefix}-`));

@@ -20,7 +20,7 @@ export interface RawAgent {
   close(): void;
 }
 
-export const HARDWARE = { platform: 'linux', arch: 'x64', cpuModel: 'test cpu', cores: 2, memoryMb: 4096, gpus: [] };
+const HARDWARE = { platform: 'linux', arch: 'x64', cpuModel: 'test cpu', cores: 2, memoryMb: 4096, gpus: [] };
 
 export async function enrollRaw(url: string, token: string, name = 'raw'): Promise<{ hostId: string; credential: string; privateKey: CryptoKey; publicJwk: JWK }> {
   const pair = await newEd25519KeyPair();

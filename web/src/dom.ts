@@ -64,7 +64,7 @@ function syncAttributes(from: Element, to: Element): void {
 }
 
 /** Makes `from` look like `to`, reusing nodes; returns the node now in the tree. */
-export function morph(from: Node, to: Node): Node {
+function morph(from: Node, to: Node): Node {
   if (from.nodeType !== to.nodeType || from.nodeName !== to.nodeName || keyOf(from) !== keyOf(to)) {
     from.parentNode?.replaceChild(to, from);
     return to;

@@ -3,7 +3,7 @@ import './console.css';
 import { ApiError, api, explain, get } from './api';
 import { h } from './dom';
 import { startShell } from './shell';
-import type { User } from './types';
+import type { SessionAnswer, User } from './types';
 
 /*
  * The console's entry point: asks who is signed in (the session cookie, if any) and shows the
@@ -34,7 +34,7 @@ function showLogin(message?: string): void {
     button.setAttribute('disabled', '');
     error.textContent = '';
     try {
-      const { user } = await api<{ user: User }>('POST', '/api/v1/session', { apiKey: input.value.trim() });
+      const { user } = await api<SessionAnswer>('POST', '/api/v1/session', { apiKey: input.value.trim() });
       input.value = '';
       startConsole(user);
     } catch (e) {
@@ -63,7 +63,7 @@ function startConsole(user: User): void {
 
 async function boot(): Promise<void> {
   try {
-    const { user } = await get<{ user: User | null }>('/api/v1/session');
+    const { user } = await get<SessionAnswer<User | null>>('/api/v1/session');
     if (user) startConsole(user);
     else showLogin();
   } catch (e) {

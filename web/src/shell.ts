@@ -3,7 +3,7 @@ import type { Ctx, View } from './context';
 import { h, patch } from './dom';
 import { LiveFeed, type FeedState } from './live';
 import { NAV, resolveRoute } from './routes';
-import type { LiveMessage, User, UserRow } from './types';
+import type { LiveMessage, User, UserList, Wire } from './types';
 import { forbiddenView } from './views/forbidden';
 
 /*
@@ -54,7 +54,7 @@ export function startShell(app: HTMLElement, user: User, signedOut: (reason?: st
       (o.danger ? cancel : ok).focus();
     }),
     userNames() {
-      names ??= get<{ users: UserRow[] }>('/api/v1/users').then((r) => new Map(r.users.map((u) => [u.id, u.name])), () => new Map());
+      names ??= get<Wire<UserList>>('/api/v1/users').then((r) => new Map(r.users.map((u) => [u.id, u.name])), () => new Map());
       return names;
     },
   };

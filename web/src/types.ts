@@ -1,49 +1,36 @@
 /*
- * What the API sends, as the console sees it: the coordinator's own view types (route types flow
- * to their clients), with Dates turned into the ISO strings JSON carries.
+ * What the API sends, as the console sees it: the response types in shared/src/api/console-types.ts
+ * (the coordinator's routes build their answers as those types), with Dates turned into the ISO
+ * strings JSON carries.
  */
-import type { HostDetail } from '../../coordinator/src/console/reads/hosts-detail';
-import type { Snapshot } from '../../coordinator/src/console/reads/snapshot';
-import type { HostErrorTrend, ProblemReplica } from '../../coordinator/src/console/reads/validation';
-import type { dispatchByKernel } from '../../coordinator/src/console/reads/dispatch';
-import type { BatchSummary } from '../../coordinator/src/routes/reads/batch-summaries';
-import type { LeaderRow } from '../../coordinator/src/routes/reads/leaderboard';
-import type { replicaView, workUnitView } from '../../coordinator/src/routes/reads/work-unit-view';
-import type { AuthUser } from '../../coordinator/src/auth/api-keys';
+import type {
+  AuthUser, BatchDetail as BatchDetailOf, BatchSummary, Dispatch, GridEvent as GridEventOf, HostDetail, Intensity, KeyRow as KeyRowOf,
+  LeaderRow, LiveMessage, ReplicaDetail as ReplicaDetailOf, ReplicaView, UserRow as UserRowOf, WorkUnitDetail as WorkUnitDetailOf,
+  WorkUnitView, Wire,
+} from '@nfl-grid/shared/api/console-types';
 
-/** A value after JSON.stringify and JSON.parse. */
-export type Wire<T> = T extends Date ? string
-  : T extends (infer U)[] ? Wire<U>[]
-    : T extends object ? { [K in keyof T]: Wire<T[K]> }
-      : T;
-
-export type { Snapshot, ProblemReplica, HostErrorTrend };
+export type { HostErrorTrend, LiveHello, LiveMessage, ProblemReplica, Snapshot, Wire } from '@nfl-grid/shared/api/console-types';
+/** The performance tracker's views. */
+export type { FollowUp, MatrixCell, ModelLeaderboard, ModelType, PriorityChange, Trending } from '@nfl-grid/shared/api/console-types';
+/** Answers of the endpoints the console calls (wrap them in Wire: their Dates arrive as strings). */
+export type {
+  AcceptedFollowUp, BatchList, CancelledBatch, ConsoleHosts, CreatedEnrollmentToken, CreatedKey, CreatedUser, CreditLeaderboard, EventList, FollowUpList,
+  KeyList, ModelTypeList, RebalanceAnswer, Reprioritised, SessionAnswer, UserList, ValidationProblems, ValueMatrix, WorkUnitList,
+} from '@nfl-grid/shared/api/console-types';
 export type User = AuthUser;
 export type Host = Wire<HostDetail>;
 export type Batch = Wire<BatchSummary>;
-export type BatchDetail = Batch & { creditGranted: number; cpuHours: number; gpuHours: number; replicas: number; spec: unknown };
-export type WorkUnit = Wire<ReturnType<typeof workUnitView>>;
-export type Replica = Wire<ReturnType<typeof replicaView>>;
-export type WorkUnitDetail = WorkUnit & { replicas: Replica[] };
-export type ReplicaDetail = Replica & { batchId: string; output: unknown };
+export type BatchDetail = Wire<BatchDetailOf>;
+export type WorkUnit = Wire<WorkUnitView>;
+export type Replica = Wire<ReplicaView>;
+export type WorkUnitDetail = Wire<WorkUnitDetailOf>;
+export type ReplicaDetail = Wire<ReplicaDetailOf>;
 export type Leader = LeaderRow;
-export type Dispatch = Awaited<ReturnType<typeof dispatchByKernel>>;
+export type { Dispatch, Intensity };
+export type GridEvent = Wire<GridEventOf>;
+export type UserRow = Wire<UserRowOf>;
+export type KeyRow = Wire<KeyRowOf>;
 
-export interface GridEvent { id: number; kind: string; subject: string | null; actor: string | null; data: Record<string, unknown> | null; createdAt: string }
-export interface UserRow { id: string; name: string; role: 'admin' | 'researcher' | 'volunteer'; team: string | null; createdAt: string; keys: number }
-export interface KeyRow { id: string; prefix: string; label: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
-
-export type Intensity = 'low' | 'medium' | 'high' | 'inferno';
 export const INTENSITIES: Intensity[] = ['low', 'medium', 'high', 'inferno'];
 
-/** Messages on the live stream. */
-export interface LiveHello { bootId: string; serverTime: string; user: User }
-export type LiveMessage =
-  | { event: 'hello'; data: LiveHello }
-  | { event: 'snapshot'; data: Snapshot }
-  | { event: 'batch.submitted'; data: { batchId: string; wuCount: number } }
-  | { event: 'batch.finished'; data: { batchId: string; state: 'done' | 'cancelled' } }
-  | { event: 'wu.validated'; data: { wuIds: number[]; count: number } }
-  | { event: 'wu.failed'; data: { wuIds: number[]; count: number; reason: string } }
-  | { event: 'host.changed'; data: { hostId: string } };
 export type LiveKind = LiveMessage['event'];

@@ -4,11 +4,9 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds } from '../../../test/support/test-db';
 import { apiKeys, users } from '../db/schema/index';
-import { openTestApp, type TestApp } from '../routes/testing';
-import { ensureAdminKey } from './admin-key';
-import { API_KEY_PREFIX, KEY_PREFIX_CHARS, revokeApiKey, userForApiKey } from './api-keys';
-import { consumeEnrollmentToken, createEnrollmentToken } from './enrollment-tokens';
-import { hashSecret } from './secrets';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
+import { API_KEY_PREFIX, ensureAdminKey, hashSecret, KEY_PREFIX_CHARS, revokeApiKey, userForApiKey } from './api-keys';
+import { consumeEnrollmentToken, createEnrollmentToken } from './host-credentials';
 
 describe.each(dbKinds())('auth (%s)', (kind) => {
   let t: TestApp;
@@ -47,7 +45,7 @@ describe.each(dbKinds())('auth (%s)', (kind) => {
     const revoked = await t.call('GET', '/api/v1/me', { key: u.key });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error.code).toBe('bad_api_key');
-    expect(t.log.entries.some((e) => e.level === 'warn' && e.fields?.code === 'bad_api_key' && e.fields?.route === '/api/v1/me')).toBe(true);
+    expect(t.log.records.some((e) => e.level === 'warn' && e.fields?.code === 'bad_api_key' && e.fields?.route === '/api/v1/me')).toBe(true);
   });
 
   it('creates the admin key on first start only, in a 0600 file', async () => {

@@ -4,6 +4,7 @@ import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { normalisedReward } from '@nfl-grid/shared/performance/reward';
 import { StrategySpec } from '@nfl-grid/shared/bandit/strategies';
 import { makeHost, makeUser, openGridOn, openTestGrid, q, resetData, type TestGrid } from '../../../test/support/grid-fixtures';
+import { BENCH, SEASON, sessionFor, submitArmBatch, volunteerRound } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { createScheduler, type Scheduler } from '../daemons/scheduler';
 import { validatorPass } from '../daemons/validator';
@@ -14,7 +15,6 @@ import { capArmByAdmin, uncapArm } from './caps';
 import { decideAndClaim } from './dispatch';
 import { setRewardFunction } from './reward';
 import { setLimits, setStrategy } from './state';
-import { BENCH, SEASON, sessionFor, submitArmBatch, volunteerRound } from './testing';
 
 /*
  * The bandit with a real grid and database: decisions and their propensities, fallback, rewards

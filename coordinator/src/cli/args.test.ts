@@ -2,11 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLocalUrl, resolveApiKey } from './api-key';
+import { isLocalUrl, resolveApiKey } from './api-client';
 import { intOption, parseCli } from './args';
-import { COMMANDS } from './commands/index';
-import { UsageError } from './errors';
-import { main } from './main';
+import { COMMANDS, main } from './main';
+import { UsageError } from './command';
 
 const parse = (argv: string[]) => parseCli(argv, COMMANDS);
 

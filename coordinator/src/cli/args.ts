@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { GLOBAL_OPTIONS, type Command, type OptionSpec, type Values } from './command';
-import { UsageError } from './errors';
+import { type Command, GLOBAL_OPTIONS, type OptionSpec, UsageError, type Values } from './command';
 
 export type Parsed =
   /** `asked`: --help was given (exit 0); otherwise the command line was incomplete (exit 2). */

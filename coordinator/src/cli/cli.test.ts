@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standardJobSet } from '@nfl-grid/shared/api/standard-jobs';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { dbKinds } from '../../../test/support/test-db';
-import { benchSpec, openTestApp, storeResult, workUnitsOf, type TestApp } from '../routes/testing';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
+import { benchSpec, storeResult, workUnitsOf } from '../../../test/support/volunteers';
 import { main } from './main';
 
 const BIN = fileURLToPath(new URL('../../../bin/nfl-grid.mjs', import.meta.url));

@@ -1,11 +1,12 @@
 import { ConfigError } from '../config';
-import { createApi, type Api } from './api-client';
-import { resolveApiKey } from './api-key';
+import { type Api, createApi, resolveApiKey } from './api-client';
 import { parseCli } from './args';
-import type { CliIo, Ctx } from './command';
-import { COMMANDS } from './commands/index';
-import { ApiError, CliError, EXIT, UsageError } from './errors';
-import { commandHelp, mainHelp } from './help';
+import { ApiError, CliError, type CliIo, type Command, commandHelp, type Ctx, EXIT, mainHelp, UsageError } from './command';
+import { coordinatorCommand, createUserCommand, enrollTokenCommand, hostsCommand, initCommand, startCommand, statusCommand } from './commands/grid';
+import { banditCommand } from './commands/bandit';
+import { batchesCommand, cancelCommand, combinedCommand, reportCommand, resultsCommand, submitCommand } from './commands/batches';
+import { rebalanceCommand, scoreboardCommand } from './commands/tracker';
+import { runKernelCommand } from './commands/run-kernel';
 
 /*
  * `nfl-grid`: the coordinator's command line. Client commands talk to a coordinator's REST API
@@ -13,9 +14,9 @@ import { commandHelp, mainHelp } from './help';
  * 1 when the server (or the network, or a file) says no, 2 for bad usage.
  */
 
-export const DEFAULT_URL = 'http://127.0.0.1:8787';
+const DEFAULT_URL = 'http://127.0.0.1:8787';
 
-export const processIo: CliIo = {
+const processIo: CliIo = {
   out: (t) => void process.stdout.write(t + '\n'),
   err: (t) => void process.stderr.write(t + '\n'),
   env: process.env,
@@ -99,3 +100,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return report(e, io);
   }
 }
+
+/** Every command, in the order `nfl-grid --help` lists them. */
+export const COMMANDS: Command[] = [
+  coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
+  cancelCommand, batchesCommand, hostsCommand, resultsCommand, combinedCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
+  banditCommand, runKernelCommand,
+];

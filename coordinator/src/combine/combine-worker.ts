@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { chunkReplicates, finishCombine, planCombine, type CombinePlan } from '@nfl-grid/shared/combine/combine';
+import { chunkReplicates, type CombinePlan, finishCombine, planCombine } from '@nfl-grid/shared/combine/combine';
 import { CombineError } from '@nfl-grid/shared/combine/errors';
-import type { FromWorker, ToWorker } from './worker-protocol';
+import type { FromWorker, ToWorker } from './combine-threads';
 
 /*
  * A merge worker thread: the CPU-heavy parts of GET /batches/:id/combined (parsing outputs,

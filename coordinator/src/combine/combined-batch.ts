@@ -1,14 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { CombinedBatch, CombinedQuery } from '@nfl-grid/shared/api/combined';
-import { isMergeable, MERGEABLE_KERNELS, type CombinedFigures } from '@nfl-grid/shared/combine/combine';
+import { type CombinedFigures, isMergeable, MERGEABLE_KERNELS } from '@nfl-grid/shared/combine/combine';
 import { CombineError } from '@nfl-grid/shared/combine/errors';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import { combinedResults } from '../db/schema/index';
 import { BadRequest, Conflict } from '../errors';
 import type { Grid } from '../grid';
-import type { BatchRow } from '../routes/reads/batch-access';
-import { combineOnThreads } from './combine-threads';
-import type { RowText } from './worker-protocol';
+import type { BatchRow } from '../auth/access';
+import { combineOnThreads, type RowText } from './combine-threads';
 
 /*
  * A batch's merged figures for the API: served from combined_results when the batch's results

@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { IdParam } from '@nfl-grid/shared/api/ids';
-import { requireAuth } from '../auth/require-auth';
+import { requireAuth } from '../auth/access';
 import { Conflict, NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from '../routes/http/record-event';
+import { recordEvent } from '../routes/events';
 import { zv } from '../routes/http/validate';
 
 /** The same bounds as BatchSpec.priority. */

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
  * a private folder and renames it into place. The files are then served from memory.
  */
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const WEB_DIR = join(REPO_ROOT, 'web');
-export const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'nfl-grid-console');
+const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'nfl-grid-console');
 /** Bump when the build options below change. */
 const BUILD_VERSION = 1;
 /** Builds kept in the cache folder (older ones are removed). */

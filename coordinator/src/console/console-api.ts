@@ -1,13 +1,143 @@
+import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireAuth } from '../auth/require-auth';
+import type { ConsoleHosts, CurrentWork, Dispatch, HostDetail, HostErrorTrend, ProblemReplica, ValidationProblems } from '@nfl-grid/shared/api/console-types';
+import { requireAuth } from '../auth/access';
+import type { AuthUser } from '../auth/api-keys';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
+import { visibleHosts } from '../routes/hosts';
 import { zv } from '../routes/http/validate';
 import type { LiveHub } from './live-hub';
-import { dispatchByKernel } from './reads/dispatch';
-import { hostsWithWork } from './reads/hosts-detail';
-import { hostErrorTrends, problemReplicas } from './reads/validation';
+
+/*
+ * The console's validation view: replicas that disagreed with their quorum (invalid), that have
+ * not been settled yet (inconclusive), or that errored, newest first; and the hosts whose error
+ * rate is high or rising (their share of bad replicas in the last hour against their lifetime).
+ */
+
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+/** A new host starts at this error rate (the hosts table default). */
+const PRIOR_ERROR_RATE = 0.1;
+
+async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemReplica[]> {
+  const rows = await grid.db.rows<{
+    id: number; wu_id: number; seq: number; batch_id: string; batch_name: string; kernel: string; kernel_version: number; wu_state: string;
+    host_id: string; host_name: string; owner: string; state: string; validate_state: string; error_code: string | null; error_message: string | null;
+    output_sha256: string | null; reported_at: Date | string | null;
+  }>(sql`
+    SELECT r.id, r.wu_id, w.seq, b.id AS batch_id, b.name AS batch_name, w.kernel, w.kernel_version, w.state AS wu_state,
+           h.id AS host_id, h.name AS host_name, u.name AS owner, r.state, r.validate_state, r.error_code, r.error_message,
+           r.output_sha256, r.reported_at
+      FROM replicas r
+      JOIN work_units w ON w.id = r.wu_id
+      JOIN batches b ON b.id = w.batch_id
+      JOIN hosts h ON h.id = r.host_id
+      JOIN users u ON u.id = h.owner_id
+     WHERE r.validate_state IN ('invalid', 'inconclusive') OR r.state = 'errored'
+     ORDER BY r.id DESC
+     LIMIT ${limit}`);
+  return rows.map((r) => ({
+    id: r.id, wuId: r.wu_id, seq: r.seq, batchId: r.batch_id, batchName: r.batch_name, kernel: `${r.kernel}@${r.kernel_version}`, wuState: r.wu_state,
+    host: { id: r.host_id, name: r.host_name, owner: r.owner },
+    state: r.state, validateState: r.validate_state, errorCode: r.error_code, errorMessage: r.error_message,
+    outputSha256: r.output_sha256, reportedAt: iso(r.reported_at),
+  }));
+}
+
+async function hostErrorTrends(grid: Grid, limit = 20): Promise<HostErrorTrend[]> {
+  const hosts = await grid.db.rows<{
+    id: string; name: string; owner: string; status: string; online: boolean; error_rate: number; valid_count: number; invalid_count: number;
+    error_count: number; timeout_count: number; consecutive_valid: number;
+  }>(sql`
+    SELECT h.id, h.name, u.name AS owner, h.status, h.online, h.error_rate, h.valid_count, h.invalid_count, h.error_count, h.timeout_count, h.consecutive_valid
+      FROM hosts h JOIN users u ON u.id = h.owner_id
+     WHERE h.invalid_count + h.error_count + h.timeout_count > 0 OR h.error_rate > ${PRIOR_ERROR_RATE}
+     ORDER BY h.error_rate DESC, h.invalid_count + h.error_count + h.timeout_count DESC
+     LIMIT ${limit}`);
+  if (hosts.length === 0) return [];
+  const recent = await grid.db.rows<{ host_id: string; bad: number; total: number }>(sql`
+    SELECT host_id,
+           count(*) FILTER (WHERE validate_state = 'invalid' OR state IN ('errored', 'timed_out'))::int AS bad,
+           count(*)::int AS total
+      FROM replicas
+     WHERE host_id IN ${hosts.map((h) => h.id)}
+       AND state IN ('reported', 'errored', 'timed_out')
+       AND coalesce(reported_at, deadline) > now() - interval '1 hour'
+     GROUP BY host_id`);
+  const byHost = new Map(recent.map((r) => [r.host_id, { bad: Number(r.bad), total: Number(r.total) }]));
+  const local = new Set(grid.agents.onlineHostIds());
+  return hosts.map((h) => {
+    const bad = h.invalid_count + h.error_count + h.timeout_count;
+    const lifetime = bad + h.valid_count;
+    const lifetimeBadShare = lifetime > 0 ? bad / lifetime : 0;
+    const r = byHost.get(h.id) ?? { bad: 0, total: 0 };
+    return {
+      id: h.id, name: h.name, owner: h.owner, status: h.status, online: local.has(h.id) || h.online,
+      errorRate: Number(h.error_rate), validCount: h.valid_count, invalidCount: h.invalid_count, errorCount: h.error_count,
+      timeoutCount: h.timeout_count, consecutiveValid: h.consecutive_valid,
+      recent: r, lifetimeBadShare,
+      rising: r.bad > 0 && (r.bad / r.total > lifetimeBadShare || Number(h.error_rate) > PRIOR_ERROR_RATE),
+    };
+  });
+}
+
+/** Every host the user may see (admins: all), with what each is working on now. */
+async function hostsWithWork(grid: Grid, user: AuthUser, limit = 1000): Promise<HostDetail[]> {
+  const hosts = await visibleHosts(grid, user, { limit });
+  if (hosts.length === 0) return [];
+  const ids = hosts.map((h) => h.id);
+  const [work, changes] = await Promise.all([
+    grid.db.rows<{ host_id: string; id: number; wu_id: number; seq: number; kernel: string; kernel_version: number; batch_id: string; batch_name: string; progress: number; sent_at: Date | string }>(sql`
+      SELECT r.host_id, r.id, r.wu_id, w.seq, w.kernel, w.kernel_version, b.id AS batch_id, b.name AS batch_name, r.progress, r.sent_at
+        FROM replicas r
+        JOIN work_units w ON w.id = r.wu_id
+        JOIN batches b ON b.id = w.batch_id
+       WHERE r.state = 'in_progress' AND r.host_id IN ${ids}
+       ORDER BY r.id`),
+    grid.db.rows<{ subject: string; at: Date | string }>(sql`
+      SELECT DISTINCT ON (subject) subject, created_at AS at FROM events
+       WHERE kind = 'host.updated' AND subject IN ${ids}
+       ORDER BY subject, created_at DESC`),
+  ]);
+  const byHost = new Map<string, CurrentWork[]>();
+  for (const r of work) {
+    const list = byHost.get(r.host_id) ?? [];
+    list.push({
+      replicaId: r.id, wuId: r.wu_id, seq: r.seq, kernel: `${r.kernel}@${r.kernel_version}`, batchId: r.batch_id, batchName: r.batch_name,
+      percent: Number(r.progress), sentAt: new Date(r.sent_at).toISOString(),
+    });
+    byHost.set(r.host_id, list);
+  }
+  const changed = new Map(changes.map((c) => [c.subject, new Date(c.at).toISOString()]));
+  return hosts.map((h) => ({ ...h, current: byHost.get(h.id) ?? [], changedAt: changed.get(h.id) ?? null }));
+}
+
+/**
+ * Replicas handed out per minute, by kernel, over the last `minutes`: what the scheduler actually
+ * dispatched, whatever strategy chose it. Oldest minute first; kernels by total, largest first.
+ */
+async function dispatchByKernel(grid: Grid, minutes = 60, now = Date.now()): Promise<Dispatch> {
+  const rows = await grid.db.rows<{ m: number; kernel: string; n: number }>(sql`
+    SELECT extract(epoch FROM date_trunc('minute', r.sent_at))::float8 AS m, w.kernel || '@' || w.kernel_version AS kernel, count(*)::int AS n
+      FROM replicas r JOIN work_units w ON w.id = r.wu_id
+     WHERE r.sent_at > now() - make_interval(mins => ${minutes})
+     GROUP BY 1, 2`);
+  const last = Math.floor(now / 60_000) * 60;
+  const axis = Array.from({ length: minutes }, (_, i) => last - (minutes - 1 - i) * 60);
+  const index = new Map(axis.map((m, i) => [m, i]));
+  const byKernel = new Map<string, number[]>();
+  for (const r of rows) {
+    const i = index.get(Number(r.m));
+    if (i === undefined) continue;
+    const counts = byKernel.get(r.kernel) ?? new Array<number>(minutes).fill(0);
+    counts[i] = Number(r.n);
+    byKernel.set(r.kernel, counts);
+  }
+  const kernels = [...byKernel].map(([kernel, counts]) => ({ kernel, counts }))
+    .sort((a, b) => b.counts.reduce((s, x) => s + x, 0) - a.counts.reduce((s, x) => s + x, 0));
+  return { minutes: axis, kernels };
+}
 
 const DispatchQuery = z.object({ minutes: z.coerce.number().int().min(5).max(24 * 60).default(60) });
 
@@ -22,13 +152,13 @@ export function consoleApiRoutes(grid: Grid, hub: LiveHub) {
     .get('/console/hosts',
       describeRoute({ summary: 'Every host with what it is working on now and when its settings last changed (admin)' }),
       admin,
-      async (c) => c.json({ hosts: await hostsWithWork(grid, c.get('user')) }))
+      async (c) => c.json({ hosts: await hostsWithWork(grid, c.get('user')) } satisfies ConsoleHosts))
     .get('/console/validation',
       describeRoute({ summary: 'Invalid, inconclusive and errored replicas, newest first, and hosts with high or rising error rates (admin)' }),
       admin,
       async (c) => {
         const [replicas, hosts] = await Promise.all([problemReplicas(grid), hostErrorTrends(grid)]);
-        return c.json({ replicas, hosts });
+        return c.json({ replicas, hosts } satisfies ValidationProblems);
       })
     .get('/console/dispatch',
       describeRoute({ summary: 'Replicas dispatched per minute by kernel (admin)' }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Snapshot } from '@nfl-grid/shared/api/console-types';
 import type { Grid, GridEventMap } from '../grid';
-import { buildSnapshot, slowParts, type SlowParts, type Snapshot } from './reads/snapshot';
+import { buildSnapshot, slowParts, type SlowParts } from './snapshot';
 
 /*
  * The live feed behind GET /api/v1/live: one hub per coordinator process, shared by every

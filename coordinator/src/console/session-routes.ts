@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import type { AuthUser, SessionAnswer } from '@nfl-grid/shared/api/console-types';
 import { Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from '../routes/http/record-event';
+import { recordEvent } from '../routes/events';
 import { zv } from '../routes/http/validate';
-import { csrfGuard } from './csrf';
-import { keyForLogin, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userForSession } from './session-token';
+import { csrfGuard, keyForLogin, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userForSession } from './session-token';
 
-export const LoginBody = z.strictObject({ apiKey: z.string().trim().min(1).max(200) });
+const LoginBody = z.strictObject({ apiKey: z.string().trim().min(1).max(200) });
 
 /** Cookies are Secure when the console is reached over HTTPS (directly or behind a proxy). */
 function isHttps(grid: Grid, proto: string | undefined): boolean {
@@ -30,7 +30,7 @@ export function sessionRoutes(grid: Grid) {
         const user = token ? await userForSession(grid, token) : null;
         if (token && !user) deleteCookie(c, SESSION_COOKIE, { path: '/' });
         c.header('cache-control', 'no-store');
-        return c.json({ user });
+        return c.json({ user } satisfies SessionAnswer<AuthUser | null>);
       })
     .post('/session',
       describeRoute({

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
 import { importPublic, newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import { verifyWorkPacket } from '@nfl-grid/shared/signing/work-packet';
-import {
-  BENCH, makeHost, makeUser, openTestGrid, replicaRows, resetData, submitBenchBatch, wuRows, type TestGrid, type TestHost,
-} from '../../../test/support/grid-fixtures';
+import { makeHost, makeUser, openTestGrid, replicaRows, resetData, type TestGrid, type TestHost, wuRows } from '../../../test/support/grid-fixtures';
+import { BENCH, submitBenchBatch } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import type { AgentSession } from '../gateway/agent-session';
 import { createScheduler, type Scheduler } from './scheduler';

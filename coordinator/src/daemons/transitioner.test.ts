@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  computeResults, expireReplica, hostRow, makeHost, makeUser, openTestGrid, policyOf, q, replicaRows, resetData, simulateHost,
-  submitBenchBatch, wuRows, type TestGrid, type TestHost,
+  expireReplica, hostRow, makeHost, makeUser, openTestGrid, q, replicaRows, resetData, type TestGrid, type TestHost, wuRows,
 } from '../../../test/support/grid-fixtures';
+import { computeResults, policyOf, simulateHost, submitBenchBatch } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { claimWork } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';

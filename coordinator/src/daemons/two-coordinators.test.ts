@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  benchOutput, makeHost, makeUser, openGridOn, q, simulateHost, submitBenchBatch, wuRows, type TestHost,
-} from '../../../test/support/grid-fixtures';
+import { makeHost, makeUser, openGridOn, q, type TestHost, wuRows } from '../../../test/support/grid-fixtures';
+import { benchOutput, simulateHost, submitBenchBatch } from '../../../test/support/volunteers';
 import { dbKinds, openTestDb, type TestDb } from '../../../test/support/test-db';
 import { openPostgres, type Db } from '../db/index';
 import { validatorPass } from './validator';

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import {
-  benchOutput, computeResults, groupBy, policyOf, hostRow, makeHost, makeUser, openTestGrid, q, replicaRows, resetData, simulateHost, submitBenchBatch, wuRows,
-  type TestGrid,
+  groupBy, hostRow, makeHost, makeUser, openTestGrid, q, replicaRows, resetData, type TestGrid, wuRows,
 } from '../../../test/support/grid-fixtures';
+import { benchOutput, computeResults, policyOf, simulateHost, submitBenchBatch } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { claimedCredit, cobblestones, lowMedian, updateRac } from '../credit/credit-math';
 import { claimWork } from '../queue/claim-work';

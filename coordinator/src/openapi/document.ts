@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { partOf, type AuthDoc, type DocPart, type InputTarget, type RouteDoc } from './registry';
+import { type AuthDoc, type DocPart, type InputTarget, partOf, type RouteDoc } from './registry';
 
 /*
  * Builds an OpenAPI 3.1 document from the app's route table and the parts each route carries
@@ -60,7 +60,7 @@ function security(auth: AuthDoc | undefined): Json[] {
 }
 
 /** `GET /api/v1/batches/:id/results` → `getApiV1BatchesByIdResults`. */
-export function operationId(method: string, path: string): string {
+function operationId(method: string, path: string): string {
   const words = path.split('/').filter(Boolean)
     .map((s) => (s.startsWith(':') ? `by-${s.slice(1).replace(/\{.*$/, '')}` : s))
     .flatMap((w) => w.split(/[^A-Za-z0-9]+/)).filter(Boolean);

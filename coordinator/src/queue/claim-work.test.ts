@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  BENCH, benchOutput, computeResults, expireReplica, groupBy, makeHost, makeUser, openTestGrid, policyOf, q, replicaRows, resetData, submitBenchBatch, wuIdsOf, wuRows,
-  type TestGrid, type TestHost,
+  expireReplica, groupBy, makeHost, makeUser, openTestGrid, q, replicaRows, resetData, type TestGrid, type TestHost, wuIdsOf, wuRows,
 } from '../../../test/support/grid-fixtures';
+import { BENCH, benchOutput, computeResults, policyOf, submitBenchBatch } from '../../../test/support/volunteers';
 import { openPostgres, type Db } from '../db/index';
 import { dbKinds } from '../../../test/support/test-db';
 import type { AgentSession } from '../gateway/agent-session';

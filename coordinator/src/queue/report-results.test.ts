@@ -3,9 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import {
-  benchOutput, computeResults, expireReplica, hostRow, makeHost, makeUser, openTestGrid, policyOf, q, replicaRows, resetData,
-  submitBenchBatch, wuRows, type TestGrid, type TestHost,
+  expireReplica, hostRow, makeHost, makeUser, openTestGrid, q, replicaRows, resetData, type TestGrid, type TestHost, wuRows,
 } from '../../../test/support/grid-fixtures';
+import { benchOutput, computeResults, policyOf, submitBenchBatch } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { claimedCredit } from '../credit/credit-math';
 import { transitionerPass } from '../daemons/transitioner';

@@ -2,12 +2,11 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { findKernel } from '@nfl-grid/shared/kernels/registry';
 import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { tunedParams } from '@nfl-grid/shared/performance/model-key';
+import { bootstrapCi, holm, mean, permutationTest, signFlipTest, StatsError } from '@nfl-grid/shared/stats/index';
 import type { Db } from '../db/index';
 import { batches, performanceModels, performancePoints, scienceResults, users, workUnits } from '../db/schema/index';
-import { toLatex, toMarkdown, type Block, type ReportDoc } from './document';
-import { fmt, kernelTable } from './kernel-tables';
-import { equityFigure, metricFigure, reliabilityFigures, type Figure } from './report-figures';
-import { REPORT_RESAMPLES, resultStats } from './report-stats';
+import { type Block, type ReportDoc, toLatex, toMarkdown } from './document';
+import { equityFigure, type Figure, metricFigure, reliabilityFigures } from './report-figures';
 
 /*
  * A batch's report, built on the coordinator from what the database holds (so the CLI works
@@ -125,4 +124,82 @@ export async function buildReport(db: Db, batch: BatchRow, format: 'md' | 'tex')
       ...figures.map((f) => ({ path: f.path, content: f.svg })),
     ],
   };
+}
+
+/* Kernel-specific results tables of a batch report (kernels not listed get only the common table). */
+
+interface TableResult { seq: number; params: any; output: any }
+
+export const fmt = (x: unknown, digits = 4): string | null => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : null);
+
+type Table = Extract<Block, { kind: 'table' }>;
+
+const TABLES: Partial<Record<string, (rs: TableResult[]) => Table>> = {
+  'calibration.fit@1': (rs) => ({
+    kind: 'table', caption: 'Calibration: cross-validated log loss and ECE (10 bins), raw forecasts and calibrated',
+    headers: ['seq', 'source', 'games', 'raw LL', 'Platt LL', 'isotonic LL', 'raw ECE', 'Platt ECE', 'isotonic ECE'], align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: rs.map(({ seq, output: o }) => [seq, o?.source ?? null, o?.n ?? null, fmt(o?.raw?.logLoss), fmt(o?.platt?.mean?.logLoss), fmt(o?.isotonic?.mean?.logLoss), fmt(o?.raw?.ece10), fmt(o?.platt?.mean?.ece10), fmt(o?.isotonic?.mean?.ece10)]),
+  }),
+  'backtest.run@1': (rs) => ({
+    kind: 'table', caption: 'Backtests: bets, win rate, ROI per unit staked, profit, Sharpe and maximum drawdown',
+    headers: ['seq', 'bets', 'win rate', 'ROI', 'profit', 'Sharpe', 'max DD'], align: ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: rs.map(({ seq, output: o }) => [seq, o?.bets ?? null, fmt(o?.winRate, 3), fmt(o?.roi), fmt(o?.profit, 2), fmt(o?.metrics?.sharpe, 3), fmt(o?.metrics?.maxDrawdown, 3)]),
+  }),
+  'ratings.state_space@1': (rs) => ({
+    kind: 'table', caption: 'State-space ratings: scored games, configurations, held-out (LOYO) log loss and Brier, closing line for reference',
+    headers: ['seq', 'games', 'configs', 'LOYO LL', 'LOYO Brier', 'line LL'], align: ['r', 'r', 'r', 'r', 'r', 'r'],
+    rows: rs.map(({ seq, output: o }) => [seq, o?.games ?? null, o?.configs?.length ?? null, fmt(o?.loyo?.pooled?.logLoss), fmt(o?.loyo?.pooled?.brier), fmt(o?.spread?.pooled?.logLoss)]),
+  }),
+  'mc.bankroll@1': (rs) => ({
+    kind: 'table', caption: 'Bankroll simulations: median final bankroll, chance of profit and of ruin',
+    headers: ['seq', 'strategy', 'fraction', 'skill', 'median', 'P(profit)', 'P(ruin)'], align: ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
+    rows: rs.map(({ seq, output: o }) => [seq, o?.strategy ?? null, fmt(o?.fraction, 3), fmt(o?.skill, 2), fmt(o?.final?.p50, 1), fmt(o?.pProfit, 3), fmt(o?.pRuin, 3)]),
+  }),
+};
+
+function kernelTable(kernel: string, results: TableResult[]): Table | null {
+  const t = TABLES[kernel];
+  return t && results.length ? t(results) : null;
+}
+
+/*
+ * The report's statistics on results that carry per-season / per-fold samples: a 95% percentile
+ * bootstrap interval of each result's mean sample (B = 2000, seed 1), and each result against the
+ * best one (two-sided sign-flip test on the samples paired by label, else a two-sample permutation
+ * test; exact when the rearrangements number at most 20,000, else 10,000 draws, seed 1), with
+ * Holm's correction across the comparisons.
+ */
+
+const REPORT_RESAMPLES = 2000;
+
+interface Sampled { value: number; samples: number[] | null; labels: (string | number)[] | null }
+interface ResultStats { ci: [number, number] | null; p: number | null; adjustedP: number | null; test: string | null }
+
+function vsBest(r: Sampled, best: Sampled): { p: number; test: string } | null {
+  if (!r.samples || !best.samples || r.samples.length < 2 || best.samples.length < 2) return null;
+  if (r.labels && best.labels) {
+    const at = new Map(best.labels.map((l, i) => [String(l), best.samples![i]!]));
+    const d: number[] = [];
+    r.labels.forEach((l, i) => { const b = at.get(String(l)); if (b !== undefined) d.push(r.samples![i]! - b); });
+    if (d.length >= 2) return { p: signFlipTest(d).pValue, test: 'sign-flip' };
+  }
+  return { p: permutationTest(r.samples, best.samples).pValue, test: 'permutation' };
+}
+
+function resultStats(results: Sampled[], bestIndex: number): ResultStats[] {
+  const raw = results.map((r, i) => {
+    let ci: [number, number] | null = null;
+    try {
+      if (r.samples && r.samples.length >= 2) {
+        const b = bootstrapCi(r.samples, mean, { method: 'percentile', resamples: REPORT_RESAMPLES, seed: 1 });
+        ci = [b.lower, b.upper];
+      }
+    } catch (e) { if (!(e instanceof StatsError)) throw e; }
+    const t = i === bestIndex ? null : vsBest(r, results[bestIndex]!);
+    return { ci, p: t?.p ?? null, test: t?.test ?? null };
+  });
+  const tested = raw.map((r, i) => [r.p, i] as const).filter(([p]) => p !== null) as [number, number][];
+  const adj = tested.length ? holm(tested.map(([p]) => p)).adjusted : [];
+  const adjusted = new Map(tested.map(([, i], k) => [i, adj[k]!]));
+  return raw.map((r, i) => ({ ...r, adjustedP: adjusted.get(i) ?? null }));
 }

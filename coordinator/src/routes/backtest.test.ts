@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds } from '../../../test/support/test-db';
 import { DIRECT_MAX_SEASON_STRATEGIES } from './backtest';
-import { openTestApp, type TestApp } from './testing';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
 
 describe.each(dbKinds())('backtest routes (%s)', (kind) => {
   let t: TestApp;

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds } from '../../../test/support/test-db';
-import { benchSpec, openTestApp, type TestApp } from './testing';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
+import { benchSpec } from '../../../test/support/volunteers';
 
 describe.each(dbKinds())('batch routes (%s)', (kind) => {
   let t: TestApp;
@@ -82,7 +83,7 @@ describe.each(dbKinds())('batch routes (%s)', (kind) => {
     const r = await t.call('POST', '/api/v1/batches', { key: alice.key, body });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code, field });
-    expect(t.log.entries.some((e) => e.level === 'warn' && e.fields?.field === field && e.fields?.route === '/api/v1/batches')).toBe(true);
+    expect(t.log.records.some((e) => e.level === 'warn' && e.fields?.field === field && e.fields?.route === '/api/v1/batches')).toBe(true);
   });
 
   it('rejects malformed JSON and bad ids', async () => {

@@ -1,19 +1,95 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/shared/api/batch-queries';
+import { CombinedQuery } from '@nfl-grid/shared/api/combined';
 import { IdParam } from '@nfl-grid/shared/api/ids';
-import { requireAuth } from '../auth/require-auth';
-import { scienceResults, workUnits } from '../db/schema/index';
+import type { BatchList, BatchSummary, BatchUsage, CancelledBatch, WorkUnitList, WuCounts } from '@nfl-grid/shared/api/console-types';
+import { batchFor, type BatchRow, requireAuth } from '../auth/access';
+import type { AuthUser } from '../auth/api-keys';
+import { combinedBatch } from '../combine/combined-batch';
+import type { Db } from '../db/index';
+import { batches, scienceResults, users, workUnits } from '../db/schema/index';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../work/cancel-batch';
 import { submitBatch } from '../work/submit-batch';
 import { flatten, toCsv } from './http/csv';
 import { zv } from './http/validate';
-import { batchFor } from './reads/batch-access';
-import { batchSummary, batchUsage, listBatches, ownerName, wuCounts } from './reads/batch-summaries';
-import { workUnitView } from './reads/work-unit-view';
+import { workUnitView } from './workunits';
+
+const ZERO: WuCounts = { pending: 0, running: 0, validating: 0, done: 0, failed: 0, cancelled: 0 };
+
+/** WU counts by state for each batch (one grouped query). */
+export async function wuCounts(db: Db, batchIds: string[]): Promise<Map<string, WuCounts>> {
+  const out = new Map<string, WuCounts>();
+  if (batchIds.length === 0) return out;
+  const rows = await db.rows<{ batch_id: string; state: keyof WuCounts; n: number }>(sql`
+    SELECT batch_id, state, count(*)::int AS n FROM work_units
+     WHERE batch_id IN ${batchIds} GROUP BY batch_id, state`);
+  for (const r of rows) {
+    const c = out.get(r.batch_id) ?? { ...ZERO };
+    c[r.state] = Number(r.n);
+    out.set(r.batch_id, c);
+  }
+  return out;
+}
+
+/** Finished WUs (done, failed or cancelled) and their share of the batch, in percent. */
+function progressOf(c: WuCounts, wuCount: number): { finished: number; percent: number } {
+  const finished = c.done + c.failed + c.cancelled;
+  return { finished, percent: wuCount > 0 ? Math.round((finished / wuCount) * 1000) / 10 : 100 };
+}
+
+export function batchSummary(b: BatchRow, ownerName: string, c: WuCounts = ZERO): BatchSummary {
+  return {
+    id: b.id,
+    name: b.name,
+    kernel: `${b.kernel}@${b.kernelVersion}`,
+    state: b.state,
+    priority: b.priority,
+    owner: { id: b.ownerId, name: ownerName },
+    wuCount: b.wuCount,
+    estimatedHours: b.estimatedHours,
+    createdAt: b.createdAt,
+    finishedAt: b.finishedAt,
+    counts: c,
+    progress: progressOf(c, b.wuCount),
+  };
+}
+
+/** The user's batches (an admin's: everyone's, unless `ownOnly`), newest first. */
+export async function listBatches(db: Db, user: AuthUser, q: { state?: BatchRow['state']; limit: number; offset: number }, opts: { ownOnly?: boolean } = {}) {
+  const conds: SQL[] = [];
+  if (user.role !== 'admin' || opts.ownOnly) conds.push(eq(batches.ownerId, user.id));
+  if (q.state) conds.push(eq(batches.state, q.state));
+  const where = conds.length ? and(...conds) : undefined;
+  const rows = await db.orm.select({ b: batches, ownerName: users.name }).from(batches)
+    .innerJoin(users, eq(users.id, batches.ownerId)).where(where)
+    .orderBy(desc(batches.createdAt), desc(batches.id)).limit(q.limit).offset(q.offset);
+  const [{ total } = { total: 0 }] = await db.orm.select({ total: count() }).from(batches).where(where);
+  const counts = await wuCounts(db, rows.map((r) => r.b.id));
+  return { total: Number(total), batches: rows.map((r) => batchSummary(r.b, r.ownerName, counts.get(r.b.id))) };
+}
+
+/** Credit granted and compute spent on a batch's replicas. */
+export async function batchUsage(db: Db, batchId: string): Promise<BatchUsage> {
+  const [r] = await db.rows<{ credit: number; cpu: number; gpu: number; n: number }>(sql`
+    SELECT coalesce(sum(r.granted_credit), 0)::float8 AS credit,
+           (coalesce(sum(r.cpu_seconds), 0) / 3600)::float8 AS cpu,
+           (coalesce(sum(r.cpu_seconds) FILTER (WHERE h.gpu), 0) / 3600)::float8 AS gpu,
+           count(r.id)::int AS n
+      FROM work_units w
+      JOIN replicas r ON r.wu_id = w.id
+      JOIN hosts h ON h.id = r.host_id
+     WHERE w.batch_id = ${batchId}`);
+  return { creditGranted: Number(r?.credit ?? 0), cpuHours: Number(r?.cpu ?? 0), gpuHours: Number(r?.gpu ?? 0), replicas: Number(r?.n ?? 0) };
+}
+
+export async function ownerName(db: Db, userId: string): Promise<string> {
+  const [u] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, userId)).limit(1);
+  return u?.name ?? '?';
+}
 
 /** Researchers' batches: submit, follow, cancel, download results. Others' batches are 404. */
 export function batchesRoutes(grid: Grid) {
@@ -29,7 +105,7 @@ export function batchesRoutes(grid: Grid) {
       async (c) => {
         const q = c.req.valid('query');
         const { total, batches } = await listBatches(grid.db, c.get('user'), q);
-        return c.json({ batches, total, limit: q.limit, offset: q.offset });
+        return c.json({ batches, total, limit: q.limit, offset: q.offset } satisfies BatchList);
       })
     .get('/batches/:id',
       describeRoute({ summary: 'A batch with its work unit counts by state, progress, credit granted and CPU hours' }),
@@ -45,7 +121,7 @@ export function batchesRoutes(grid: Grid) {
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const r = await cancelBatch(grid, b.id, c.get('user').id);
-        return c.json({ batchId: b.id, state: 'cancelled' as const, ...r });
+        return c.json({ batchId: b.id, state: 'cancelled' as const, ...r } satisfies CancelledBatch);
       })
     .get('/batches/:id/workunits',
       describeRoute({ summary: "A batch's work units in sequence order" }),
@@ -56,7 +132,7 @@ export function batchesRoutes(grid: Grid) {
         const where = q.state ? and(eq(workUnits.batchId, b.id), eq(workUnits.state, q.state)) : eq(workUnits.batchId, b.id);
         const rows = await grid.db.orm.select().from(workUnits).where(where).orderBy(asc(workUnits.seq)).limit(q.limit).offset(q.offset);
         const [{ total } = { total: 0 }] = await grid.db.orm.select({ total: count() }).from(workUnits).where(where);
-        return c.json({ workUnits: rows.map(workUnitView), total: Number(total), limit: q.limit, offset: q.offset });
+        return c.json({ workUnits: rows.map(workUnitView), total: Number(total), limit: q.limit, offset: q.offset } satisfies WorkUnitList);
       })
     .get('/batches/:id/results',
       describeRoute({
@@ -84,5 +160,29 @@ export function batchesRoutes(grid: Grid) {
           count: rows.length,
           results: rows.map((r) => ({ seq: r.seq, wuId: r.wuId, kernel: r.kernel, params: r.params, output: r.output, outputSha256: r.outputSha256, replicaId: r.replicaId, createdAt: r.createdAt })),
         });
+      });
+}
+
+/**
+ * `GET /batches/:id/combined`: the work units of an mc.bankroll or mc.season batch merged into
+ * batch-level figures with bootstrap confidence intervals. The same access as other batch reads:
+ * the owner or an admin; another researcher's batch is 404. Mounted under /api/v1.
+ */
+export function combinedRoutes(grid: Grid) {
+  return new Hono()
+    .get('/batches/:id/combined',
+      describeRoute({
+        summary: "A batch's work units merged into batch-level figures with bootstrap confidence intervals",
+        description: 'mc.bankroll@1 (scenarios pooled: final bankroll, VaR95, CVaR95, drawdown, per-bet Sharpe, ruin) and mc.season@1 '
+          + '(win histograms and division / playoff counts pooled per team). Work units of the same params (seed and size params aside) '
+          + 'form one group. Intervals are percentile bootstrap intervals over `resamples` resamples of scenarios or simulations, '
+          + 'reproducible from `seed`. A partial batch is merged too: `included` of `wuCount` work units, `complete` once all are. '
+          + 'The result is cached until the batch has new results. 409 when the kernel has no merge or there are no results yet.',
+        responses: { 200: 'The merged figures per group of work units', 409: 'Nothing to merge (not_mergeable, no_results, no_mergeable_results)' },
+      }),
+      requireAuth(grid), zv('param', IdParam), zv('query', CombinedQuery),
+      async (c) => {
+        const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
+        return c.json(await combinedBatch(grid, b, c.req.valid('query')));
       });
 }

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { verifyActiveHost } from '../auth/active-host';
-import { bearerToken } from '../auth/secrets';
+import { verifyActiveHost } from '../auth/host-credentials';
+import { bearerToken } from '../auth/api-keys';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';

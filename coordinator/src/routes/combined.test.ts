@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { combineResults } from '@nfl-grid/shared/combine/combine';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { dbKinds } from '../../../test/support/test-db';
-import { benchSpec, openTestApp, storeResult, workUnitsOf, type StoredWu, type TestApp } from './testing';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
+import { benchSpec, type StoredWu, storeResult, workUnitsOf } from '../../../test/support/volunteers';
 
 /*
  * GET /api/v1/batches/:id/combined on the app in-process: access, query checks, 409s, caching.

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import { dbKinds } from '../../../test/support/test-db';
-import { openTestApp, type TestApp } from './testing';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
 
 const hardware = { platform: 'linux', arch: 'x64', cpuModel: 'Test CPU', cores: 8, memoryMb: 16384, gpus: [{ model: 'RTX 4070', memoryMb: 12288 }] };
 

@@ -3,13 +3,14 @@ import { Hono } from 'hono';
 import type { JWK } from 'jose';
 import { CreateEnrollmentTokenBody, EnrollHostBody } from '@nfl-grid/shared/api/enrollment';
 import { importPublic } from '@nfl-grid/shared/signing/keys';
-import { consumeEnrollmentToken, createEnrollmentToken } from '../auth/enrollment-tokens';
-import { requireAuth } from '../auth/require-auth';
+import type { CreatedEnrollmentToken } from '@nfl-grid/shared/api/console-types';
+import { consumeEnrollmentToken, createEnrollmentToken } from '../auth/host-credentials';
+import { requireAuth } from '../auth/access';
 import { hosts, users } from '../db/schema/index';
 import { BadRequest, Forbidden, NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from './http/record-event';
+import { recordEvent } from './events';
 import { zv } from './http/validate';
 
 /** Volunteers mint enrollment tokens; agents trade one (and their public key) for a host credential. */
@@ -29,7 +30,7 @@ export function enrollmentRoutes(grid: Grid) {
         }
         const t = await createEnrollmentToken(grid.db, userId, { ttlHours: body.ttlHours, uses: body.uses });
         await recordEvent(grid.db, 'enrollment_token.created', t.id, me.id, { userId, uses: t.uses, expiresAt: t.expiresAt.toISOString() });
-        return c.json({ token: t.token, expiresAt: t.expiresAt, uses: t.uses, userId }, 201);
+        return c.json({ token: t.token, expiresAt: t.expiresAt, uses: t.uses, userId } satisfies CreatedEnrollmentToken, 201);
       })
     .post('/hosts/enroll',
       describeRoute({

@@ -1,11 +1,18 @@
 import { desc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
+import type { EventList, GridEvent } from '@nfl-grid/shared/api/console-types';
 import { EventsQuery } from '@nfl-grid/shared/api/events';
-import { requireAuth } from '../auth/require-auth';
+import { requireAuth } from '../auth/access';
+import type { Tx } from '../db/index';
 import { events } from '../db/schema/index';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
+
+/** One row in the audit/event feed for an action taken through the API. */
+export async function recordEvent(db: Tx, kind: string, subject: string | null, actor: string | null, data?: Record<string, unknown>): Promise<void> {
+  await db.orm.insert(events).values({ kind, subject, actor, data: data ?? null });
+}
 
 export function eventsRoutes(grid: Grid) {
   return new Hono()
@@ -16,6 +23,7 @@ export function eventsRoutes(grid: Grid) {
         const q = c.req.valid('query');
         const rows = await grid.db.orm.select().from(events).where(q.kind ? eq(events.kind, q.kind) : undefined)
           .orderBy(desc(events.id)).limit(q.limit);
-        return c.json({ events: rows });
+        // recordEvent writes an object or null into data.
+        return c.json({ events: rows as GridEvent[] } satisfies EventList);
       });
 }

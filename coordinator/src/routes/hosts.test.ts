@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
 import { dbKinds } from '../../../test/support/test-db';
-import { openTestApp, type TestApp } from './testing';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
 
 describe.each(dbKinds())('host routes (%s)', (kind) => {
   let t: TestApp;

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { Sha256Hex } from '@nfl-grid/shared/protocol/refs';
-import { requireHostOrKey } from '../auth/require-host-or-key';
+import { requireHostOrKey } from '../auth/access';
 import { inputs } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';

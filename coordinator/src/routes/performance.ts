@@ -1,24 +1,23 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { IdParam } from '@nfl-grid/shared/api/ids';
+import type { AcceptedFollowUp, FollowUpList, ModelTypeList, RebalanceAnswer, ValueMatrix } from '@nfl-grid/shared/api/console-types';
 import {
   CompareBody, FollowUpsQuery, LimitQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, ReportQuery, SettingsBody, SportParam,
 } from '@nfl-grid/shared/performance/api';
-import { requireAuth } from '../auth/require-auth';
+import { batchFor, requireAuth } from '../auth/access';
 import { performanceModels } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { backfillPerformance } from '../performance/backfill';
-import { compare } from '../performance/compare';
-import { acceptFollowUp, autoQueueOnValidated, listFollowUps, queueAutoFollowUps, rejectFollowUp } from '../performance/follow-ups';
-import { pendingMatrix } from '../performance/matrix';
-import { leaderboard, modelDetail, modelTypes, parameters, trending } from '../performance/reads';
-import { rebalance } from '../performance/rebalance';
-import { readSettings, writeSettings } from '../performance/settings';
+import { backfillPerformance } from '../tracker/track-results';
+import { compare } from '../tracker/compare';
+import { acceptFollowUp, autoQueueOnValidated, listFollowUps, queueAutoFollowUps, readSettings, rejectFollowUp, writeSettings } from '../tracker/follow-ups';
+import { pendingMatrix } from '../tracker/matrix';
+import { leaderboard, modelDetail, modelTypes, parameters, trending } from '../tracker/reads';
+import { rebalance } from '../tracker/rebalance';
 import { buildReport } from '../reports/build-report';
 import { zv } from './http/validate';
-import { batchFor } from './reads/batch-access';
 
 /**
  * The performance tracker's API, mounted at `/api`: `/api/performance/*` (models, the task value
@@ -36,7 +35,7 @@ export function performanceRoutes(grid: Grid) {
       anyone,
       async (c) => {
         const cells = await pendingMatrix(grid.db);
-        return c.json({ generatedAt: new Date().toISOString(), cells });
+        return c.json({ generatedAt: new Date().toISOString(), cells } satisfies ValueMatrix);
       })
     .post('/performance/compare',
       describeRoute({ summary: 'Compare two models or two batches on their metric: test, p-value, effect sizes, confidence interval' }),
@@ -49,7 +48,7 @@ export function performanceRoutes(grid: Grid) {
     .get('/performance/model-types',
       describeRoute({ summary: 'Kernels and their model metric (direction, unit, tuned parameters), with model counts' }),
       anyone,
-      async (c) => c.json({ modelTypes: await modelTypes(grid.db) }))
+      async (c) => c.json({ modelTypes: await modelTypes(grid.db) } satisfies ModelTypeList))
     .get('/performance/parameters',
       describeRoute({ summary: 'Per model and tuned parameter: the values tried, their result count, mean and best metric' }),
       anyone, zv('query', ParametersQuery),
@@ -74,11 +73,11 @@ export function performanceRoutes(grid: Grid) {
     .get('/performance/follow-ups',
       describeRoute({ summary: 'Follow-up work suggested for improving models (neighbouring configurations, more seeds)' }),
       anyone, zv('query', FollowUpsQuery),
-      async (c) => c.json({ followUps: await listFollowUps(grid, c.req.valid('query')) }))
+      async (c) => c.json({ followUps: await listFollowUps(grid, c.req.valid('query')) } satisfies FollowUpList))
     .post('/performance/follow-ups/:id/accept',
       describeRoute({ summary: 'Accept a suggestion: submits its batch in your name', responses: { 201: 'The follow-up with its new batch id' } }),
       admin, zv('param', IdParam),
-      async (c) => c.json(await acceptFollowUp(grid, c.req.valid('param').id, c.get('user')), 201))
+      async (c) => c.json((await acceptFollowUp(grid, c.req.valid('param').id, c.get('user'))) satisfies AcceptedFollowUp, 201))
     .post('/performance/follow-ups/:id/reject',
       describeRoute({ summary: 'Reject a suggestion' }),
       admin, zv('param', IdParam),
@@ -100,7 +99,7 @@ export function performanceRoutes(grid: Grid) {
       admin, zv('json', RebalanceBody),
       async (c) => {
         const { dryRun } = c.req.valid('json');
-        return c.json({ dryRun, changes: await rebalance(grid, { dryRun, actor: c.get('user').id }) });
+        return c.json({ dryRun, changes: await rebalance(grid, { dryRun, actor: c.get('user').id }) } satisfies RebalanceAnswer);
       })
     .post('/performance/backfill',
       describeRoute({ summary: 'Track science results the tracker has not seen (assimilated before it existed, or skipped after an error)' }),

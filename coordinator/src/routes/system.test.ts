@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHost } from '../../../test/support/grid-fixtures';
+import { makeHost, openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
+import { benchSpec } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { openApiPath } from '../openapi/document';
-import { benchSpec, openTestApp, type TestApp } from './testing';
 
 /** Every route the brief lists: the OpenAPI document must name each. */
 const EXPECTED_ROUTES = [

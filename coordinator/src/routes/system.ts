@@ -1,7 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { listKernels } from '@nfl-grid/shared/kernels/registry';
+import { kernelRef } from '@nfl-grid/shared/kernels/types';
+import { requireAuth } from '../auth/access';
 import type { Grid } from '../grid';
+import { buildOpenApi, type RouteEntry } from '../openapi/document';
 import { describeRoute } from '../openapi/registry';
+
+/*
+ * What the coordinator says about itself: liveness and its signing keys at the root, and under
+ * /api/v1 the kernels it schedules and its OpenAPI document.
+ */
 
 /** Liveness and the coordinator's public signing keys (agents verify work packets with them). */
 export function systemRoutes(grid: Grid) {
@@ -22,5 +31,27 @@ export function systemRoutes(grid: Grid) {
       async (c) => {
         c.header('cache-control', 'public, max-age=300');
         return c.json(await grid.keys.jwks());
+      });
+}
+
+export function kernelsRoutes(grid: Grid) {
+  return new Hono()
+    .get('/kernels',
+      describeRoute({ summary: 'The kernels this coordinator can schedule' }),
+      requireAuth(grid),
+      (c) => c.json({
+        kernels: listKernels().map((k) => ({ ref: kernelRef(k), name: k.name, version: k.version, title: k.title, capabilities: k.capabilities })),
+      }));
+}
+
+/** `GET /api/v1/openapi.json`, built once from the finished app's route table. */
+export function openapiRoutes(grid: Grid, routes: () => RouteEntry[]) {
+  let doc: ReturnType<typeof buildOpenApi> | null = null;
+  return new Hono()
+    .get('/openapi.json',
+      describeRoute({ summary: 'This document (OpenAPI 3.1)' }),
+      (c) => {
+        doc ??= buildOpenApi(routes(), { title: 'nfl-grid coordinator', version: '1', serverUrl: grid.config.publicUrl });
+        return c.json(doc);
       });
 }

@@ -1,20 +1,56 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
+import type { BatchSummary } from '@nfl-grid/shared/api/console-types';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import { TrainingSubmitBody, trainingToBatchSpec } from '@nfl-grid/shared/api/training';
+import { batchFor, requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
-import { requireAuth } from '../auth/require-auth';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../work/cancel-batch';
 import { submitBatch } from '../work/submit-batch';
+import { visibleHosts } from './hosts';
 import { badRequestFromZod, zv } from './http/validate';
-import { batchFor } from './reads/batch-access';
-import { batchSummary, batchUsage, listBatches, ownerName, wuCounts } from './reads/batch-summaries';
-import { computeHours, hostCounts } from './reads/queue-overview';
-import { visibleHosts } from './reads/host-view';
-import { trainingJob } from './reads/training-jobs';
+import { batchSummary, batchUsage, listBatches, ownerName, wuCounts } from './batches';
+import { computeHours, hostCounts } from './queue';
+
+/*
+ * The training-queue clients' view of a batch ("job"), in the snake_case those clients expect.
+ * pending: no work unit has started; running: some have; completed/failed: the batch finished
+ * with at least one / no work unit done; cancelled.
+ */
+
+type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+function jobStatus(b: BatchSummary): JobStatus {
+  if (b.state === 'cancelled') return 'cancelled';
+  if (b.state === 'done') return b.counts.done === 0 && b.counts.failed > 0 ? 'failed' : 'completed';
+  return b.counts.pending === b.wuCount ? 'pending' : 'running';
+}
+
+function trainingJob(b: BatchSummary) {
+  const [name] = b.kernel.split('@');
+  return {
+    job_id: b.id,
+    name: b.name,
+    kernel: b.kernel,
+    task_type: name!,
+    status: jobStatus(b),
+    progress: b.progress.percent,
+    priority: b.priority,
+    owner: b.owner.name,
+    total_units: b.wuCount,
+    pending_units: b.counts.pending,
+    running_units: b.counts.running + b.counts.validating,
+    completed_units: b.counts.done,
+    failed_units: b.counts.failed,
+    cancelled_units: b.counts.cancelled,
+    estimated_hours: b.estimatedHours,
+    created_at: b.createdAt,
+    finished_at: b.finishedAt,
+  };
+}
 
 const ALL = 1000;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds } from '../../../test/support/test-db';
-import { openTestApp, type TestApp } from './testing';
+import { openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
 
 describe.each(dbKinds())('users and keys (%s)', (kind) => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { int8Array, uuidArray } from '../db/arrays';
 import type { Tx } from '../db/index';
-import { trackPerformance } from '../performance/track-results';
+import { trackPerformance } from '../tracker/track-results';
 
 /*
  * The assimilator: every newly validated WU's canonical output becomes a science result, and a

@@ -1,7 +1,7 @@
 import { get } from '../api';
 import type { ViewFactory } from '../context';
 import { h, when } from '../dom';
-import type { GridEvent } from '../types';
+import type { EventList, GridEvent, Wire } from '../types';
 import { eventLine, namesFor, section, table, td } from './common';
 
 const KINDS = ['', 'batch.submitted', 'batch.cancelled', 'batch.reprioritised', 'batch.finished', 'host.updated', 'host.enrolled', 'user.created',
@@ -13,7 +13,7 @@ export const auditView: ViewFactory = (ctx) => {
   let names = new Map<string, string>();
   let kind = '';
   const load = async () => {
-    const [r, n] = await Promise.all([get<{ events: GridEvent[] }>(`/api/v1/events?limit=200${kind ? `&kind=${encodeURIComponent(kind)}` : ''}`), namesFor(ctx)]);
+    const [r, n] = await Promise.all([get<Wire<EventList>>(`/api/v1/events?limit=200${kind ? `&kind=${encodeURIComponent(kind)}` : ''}`), namesFor(ctx)]);
     events = r.events;
     names = n;
   };

@@ -3,7 +3,7 @@ import { ChartSlots, PALETTE, timeChart } from '../charts';
 import type { ViewFactory } from '../context';
 import { badge, fmt, h, pct, svg, when } from '../dom';
 import type { Dispatch } from '../types';
-import type { ArmView, BanditView } from '../../../shared/src/bandit/api';
+import type { ArmView, BanditView } from '@nfl-grid/shared/bandit/api';
 import { section, table, td } from './common';
 
 const BUCKET_S = 60;

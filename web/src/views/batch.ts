@@ -1,7 +1,7 @@
 import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { ago, badge, bar, fmt, h, short, when } from '../dom';
-import type { BatchDetail, ReplicaDetail, Snapshot, WorkUnit, WorkUnitDetail } from '../types';
+import type { BatchDetail, CancelledBatch, ReplicaDetail, Reprioritised, Snapshot, Wire, WorkUnit, WorkUnitDetail, WorkUnitList } from '../types';
 import { section, table, td } from './common';
 
 const PAGE = 100;
@@ -33,7 +33,7 @@ export const batchView: ViewFactory = (ctx, render) => {
     if (wuState !== 'all') q.set('state', wuState);
     const [b, w] = await Promise.all([
       get<BatchDetail>(`/api/v1/batches/${id}`),
-      get<{ workUnits: WorkUnit[]; total: number }>(`/api/v1/batches/${id}/workunits?${q}`),
+      get<Wire<WorkUnitList>>(`/api/v1/batches/${id}/workunits?${q}`),
     ]);
     const details = await Promise.all([...open.keys()].map((wuId) => get<WorkUnitDetail>(`/api/v1/workunits/${wuId}`).catch(() => null)));
     [...open.keys()].forEach((wuId, i) => open.set(wuId, details[i] ?? null));
@@ -158,13 +158,13 @@ export const batchView: ViewFactory = (ctx, render) => {
       async cancel() {
         const ok = await ctx.confirm({ title: `Cancel ${batch?.name}?`, body: 'Its unfinished work units are cancelled and agents are told to stop them. Validated results stay downloadable.', action: 'Cancel batch', danger: true });
         if (!ok) return;
-        const r = await api<{ wusCancelled: number; replicasCancelled: number }>('POST', `/api/v1/batches/${id}/cancel`);
+        const r = await api<Wire<CancelledBatch>>('POST', `/api/v1/batches/${id}/cancel`);
         ctx.toast(`Cancelled: ${r.wusCancelled} work units, ${r.replicasCancelled} replicas recalled.`, 'ok');
         await load();
       },
       async priority(el) {
         const input = (el as HTMLFormElement).elements.namedItem('priority') as HTMLInputElement;
-        const r = await api<{ priority: number; workUnitsUpdated: number }>('PATCH', `/api/v1/batches/${id}`, { priority: Number(input.value) });
+        const r = await api<Wire<Reprioritised>>('PATCH', `/api/v1/batches/${id}`, { priority: Number(input.value) });
         input.removeAttribute('data-dirty');
         ctx.toast(`Priority set to ${r.priority} (${r.workUnitsUpdated} work units).`, 'ok');
         await load();

@@ -1,7 +1,7 @@
 import { get } from '../api';
 import type { ViewFactory } from '../context';
 import { ago, badge, bar, fmt, h } from '../dom';
-import type { Batch, Snapshot } from '../types';
+import type { Batch, BatchList, Snapshot, Wire } from '../types';
 import { section, table, td } from './common';
 
 const PAGE = 50;
@@ -19,7 +19,7 @@ export const batchesView: ViewFactory = (ctx) => {
   const load = async () => {
     const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
     if (state !== 'all') q.set('state', state);
-    const r = await get<{ batches: Batch[]; total: number }>(`/api/v1/batches?${q}`);
+    const r = await get<Wire<BatchList>>(`/api/v1/batches?${q}`);
     batches = r.batches;
     total = r.total;
   };

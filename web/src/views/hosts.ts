@@ -1,7 +1,7 @@
 import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { ago, badge, bar, fmt, h, pct } from '../dom';
-import { INTENSITIES, type Host, type Intensity, type Snapshot } from '../types';
+import { type ConsoleHosts, type Host, INTENSITIES, type Intensity, type Snapshot, type Wire } from '../types';
 import { CPU_LIMIT, GPU_LIMIT, section, table, td, tempMeter } from './common';
 
 type HostLive = Snapshot['hostsLive'][number];
@@ -102,7 +102,7 @@ export const hostsView: ViewFactory = (ctx, render) => {
   let reloading = false;
   let lastItems = '';
   // Sorted by name, so rows do not jump about as hosts report.
-  const load = async () => { hosts = (await get<{ hosts: Host[] }>('/api/v1/console/hosts')).hosts.sort((a, b) => a.name.localeCompare(b.name)); };
+  const load = async () => { hosts = (await get<Wire<ConsoleHosts>>('/api/v1/console/hosts')).hosts.sort((a, b) => a.name.localeCompare(b.name)); };
 
   return {
     title: 'Hosts',

@@ -2,7 +2,7 @@ import { get } from '../api';
 import { ChartSlots, timeChart } from '../charts';
 import type { ViewFactory } from '../context';
 import { ago, bar, fmt, h } from '../dom';
-import { INTENSITIES, type GridEvent, type Snapshot } from '../types';
+import { type EventList, type GridEvent, INTENSITIES, type Snapshot, type Wire } from '../types';
 import { CPU_LIMIT, GPU_LIMIT, INTENSITY_COLOR, eventLine, namesFor, section, tempMeter } from './common';
 
 /**
@@ -65,7 +65,7 @@ export const overviewView: ViewFactory = (ctx) => {
     async load() {
       const [s, ev, n] = await Promise.all([
         snap ? Promise.resolve(snap) : get<Snapshot>('/api/v1/console/snapshot'),
-        get<{ events: GridEvent[] }>('/api/v1/events?limit=12'),
+        get<Wire<EventList>>('/api/v1/events?limit=12'),
         namesFor(ctx),
       ]);
       snap = ctx.live.snapshot ?? s;

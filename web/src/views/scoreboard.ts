@@ -1,18 +1,17 @@
 import { api, probe } from '../api';
 import type { ViewFactory } from '../context';
 import { badge, fmt, h, short, svg, when } from '../dom';
-import type { Wire } from '../types';
-import type { leaderboard, modelTypes, trending } from '../../../coordinator/src/performance/reads';
-import type { MatrixCell } from '../../../coordinator/src/performance/matrix';
-import type { followUpView } from '../../../coordinator/src/performance/follow-ups';
-import type { PriorityChange } from '../../../coordinator/src/performance/rebalance';
+import type {
+  AcceptedFollowUp, FollowUp as FollowUpOf, FollowUpList, MatrixCell, ModelLeaderboard, ModelType as ModelTypeOf, ModelTypeList,
+  RebalanceAnswer, Trending as TrendingOf, ValueMatrix, Wire,
+} from '../types';
 import { section, table, td } from './common';
 
-type Board = Wire<Awaited<ReturnType<typeof leaderboard>>>;
-type Trending = Wire<Awaited<ReturnType<typeof trending>>>;
-type ModelType = Wire<Awaited<ReturnType<typeof modelTypes>>[number]>;
+type Board = Wire<ModelLeaderboard>;
+type Trending = Wire<TrendingOf>;
+type ModelType = Wire<ModelTypeOf>;
 type Cell = MatrixCell & { rank: number };
-type FollowUp = Wire<ReturnType<typeof followUpView>>;
+type FollowUp = Wire<FollowUpOf>;
 type Model = Board['boards'][number]['models'][number];
 
 type Panel<T> = { ok: true; data: T } | { ok: false; status: number; message: string } | null;
@@ -70,10 +69,10 @@ export const scoreboardView: ViewFactory = (ctx) => {
   const load = async () => {
     [boards, matrix, trend, types, follow] = await Promise.all([
       probe<Board>(`${BASE}/leaderboard/nfl?limit=20`),
-      probe<{ generatedAt: string; cells: Cell[] }>(`${BASE}/matrix`),
+      probe<Wire<ValueMatrix>>(`${BASE}/matrix`),
       probe<Trending>(`${BASE}/trending?limit=20`),
-      probe<{ modelTypes: ModelType[] }>(`${BASE}/model-types`),
-      probe<{ followUps: FollowUp[] }>(`${BASE}/follow-ups?state=suggested&limit=20`),
+      probe<Wire<ModelTypeList>>(`${BASE}/model-types`),
+      probe<Wire<FollowUpList>>(`${BASE}/follow-ups?state=suggested&limit=20`),
     ]);
   };
 
@@ -162,7 +161,7 @@ export const scoreboardView: ViewFactory = (ctx) => {
     },
     actions: {
       async accept(el) {
-        const r = await api<{ batchId: string | null }>('POST', `${BASE}/follow-ups/${el.dataset.id}/accept`);
+        const r = await api<Wire<AcceptedFollowUp>>('POST', `${BASE}/follow-ups/${el.dataset.id}/accept`);
         ctx.toast(`Follow-up accepted${r.batchId ? `: batch ${short(r.batchId)} submitted` : ''}.`, 'ok');
         await load();
       },
@@ -172,7 +171,7 @@ export const scoreboardView: ViewFactory = (ctx) => {
         await load();
       },
       async rebalance() {
-        const dry = await api<{ changes: PriorityChange[] }>('POST', `${BASE}/rebalance`, { dryRun: true });
+        const dry = await api<Wire<RebalanceAnswer>>('POST', `${BASE}/rebalance`, { dryRun: true });
         if (dry.changes.length === 0) { ctx.toast('Priorities already follow EV; nothing to change.', 'info'); return; }
         const body = dry.changes.slice(0, 8).map((c) => `${c.name}: ${c.from} → ${c.to}`).join('; ');
         if (!(await ctx.confirm({ title: `Re-prioritise ${dry.changes.length} batches?`, body, action: 'Apply' }))) return;

@@ -1,7 +1,7 @@
 import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { ago, badge, fmt, h, when } from '../dom';
-import type { KeyRow, UserRow } from '../types';
+import type { CreatedEnrollmentToken, CreatedKey, CreatedUser, KeyList, KeyRow, UserList, UserRow, Wire } from '../types';
 import { section, table, td } from './common';
 
 interface Secret { title: string; value: string; note: string }
@@ -16,8 +16,8 @@ export const usersView: ViewFactory = (ctx) => {
   let secret: Secret | null = null;
 
   const load = async () => {
-    users = (await get<{ users: UserRow[] }>('/api/v1/users')).users;
-    for (const id of keys.keys()) keys.set(id, (await get<{ keys: KeyRow[] }>(`/api/v1/users/${id}/keys`)).keys);
+    users = (await get<Wire<UserList>>('/api/v1/users')).users;
+    for (const id of keys.keys()) keys.set(id, (await get<Wire<KeyList>>(`/api/v1/users/${id}/keys`)).keys);
   };
 
   function secretPanel(s: Secret): HTMLElement {
@@ -84,7 +84,7 @@ export const usersView: ViewFactory = (ctx) => {
         const form = el as HTMLFormElement;
         const data = new FormData(form);
         const team = String(data.get('team') ?? '').trim();
-        const r = await api<{ user: UserRow; apiKey: string }>('POST', '/api/v1/users', { name: String(data.get('name')).trim(), role: data.get('role'), ...(team ? { team } : {}) });
+        const r = await api<Wire<CreatedUser>>('POST', '/api/v1/users', { name: String(data.get('name')).trim(), role: data.get('role'), ...(team ? { team } : {}) });
         secret = { title: `User ${r.user.name} (${r.user.role}) created. Their API key:`, value: r.apiKey, note: 'Give it to them over a private channel. It works for the API, the CLI and this console.' };
         form.reset();
         form.querySelectorAll('[data-dirty]').forEach((x) => x.removeAttribute('data-dirty'));
@@ -94,17 +94,17 @@ export const usersView: ViewFactory = (ctx) => {
         const id = el.dataset.id!;
         if (keys.has(id)) { keys.delete(id); return; }
         keys.set(id, null);
-        keys.set(id, (await get<{ keys: KeyRow[] }>(`/api/v1/users/${id}/keys`)).keys);
+        keys.set(id, (await get<Wire<KeyList>>(`/api/v1/users/${id}/keys`)).keys);
       },
       async 'new-key'(el) {
         const u = users.find((x) => x.id === el.dataset.id);
-        const r = await api<{ apiKey: string }>('POST', `/api/v1/users/${el.dataset.id}/keys`, { label: 'made in the console' });
+        const r = await api<Wire<CreatedKey>>('POST', `/api/v1/users/${el.dataset.id}/keys`, { label: 'made in the console' });
         secret = { title: `A new API key for ${u?.name}:`, value: r.apiKey, note: 'Their other keys keep working until revoked.' };
         await load();
       },
       async enroll(el) {
         const u = users.find((x) => x.id === el.dataset.id);
-        const r = await api<{ token: string; expiresAt: string; uses: number }>('POST', '/api/v1/enrollment-tokens', { userId: el.dataset.id });
+        const r = await api<Wire<CreatedEnrollmentToken>>('POST', '/api/v1/enrollment-tokens', { userId: el.dataset.id });
         secret = { title: `An enrollment token for ${u?.name}'s agents:`, value: r.token, note: `Good for ${r.uses} hosts until ${when(r.expiresAt)}: nfl-agent --coordinator ${location.origin} --token …` };
       },
       async revoke(el) {

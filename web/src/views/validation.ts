@@ -1,7 +1,7 @@
 import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { badge, fmt, h, pct, ago } from '../dom';
-import type { HostErrorTrend, ProblemReplica } from '../types';
+import type { HostErrorTrend, ProblemReplica, ValidationProblems, Wire } from '../types';
 import { section, table, td } from './common';
 
 const KINDS = ['all', 'invalid', 'inconclusive', 'errored'] as const;
@@ -17,7 +17,7 @@ export const validationView: ViewFactory = (ctx, render) => {
   let lastReload = 0;
 
   const load = async () => {
-    const r = await get<{ replicas: ProblemReplica[]; hosts: HostErrorTrend[] }>('/api/v1/console/validation');
+    const r = await get<Wire<ValidationProblems>>('/api/v1/console/validation');
     replicas = r.replicas;
     hosts = r.hosts;
     lastReload = Date.now();

@@ -1,7 +1,7 @@
 import { get } from '../api';
 import type { ViewFactory } from '../context';
 import { fmt, h } from '../dom';
-import type { Leader } from '../types';
+import type { CreditLeaderboard, Leader, Wire } from '../types';
 import { section, table, td } from './common';
 
 interface Team { team: string; members: number; hosts: number; totalCredit: number; rac: number }
@@ -33,8 +33,8 @@ export const volunteersView: ViewFactory = () => {
     reloadOn: ['wu.validated'],
     async load() {
       const [u, x] = await Promise.all([
-        get<{ rows: Leader[] }>('/api/v1/credit/leaderboard?by=user&limit=1000'),
-        get<{ rows: Leader[] }>('/api/v1/credit/leaderboard?by=host&limit=50'),
+        get<Wire<CreditLeaderboard>>('/api/v1/credit/leaderboard?by=user&limit=1000'),
+        get<Wire<CreditLeaderboard>>('/api/v1/credit/leaderboard?by=host&limit=50'),
       ]);
       users = u.rows;
       hosts = x.rows;

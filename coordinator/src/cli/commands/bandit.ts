@@ -10,9 +10,7 @@ import { StrategySpec } from '@nfl-grid/shared/bandit/strategies';
 import { STRATEGY_NAMES } from '@nfl-grid/shared/bandit/strategy';
 import { getJson } from '../api-client';
 import { choiceOption, intOption, requiredString } from '../args';
-import type { Command, Ctx } from '../command';
-import { CliError, UsageError } from '../errors';
-import { fmtNum, table } from '../format';
+import { CliError, type Command, type Ctx, fmtNum, table, UsageError } from '../command';
 
 const ACTIONS = ['show', 'simulate', 'strategy', 'cap', 'uncap'] as const;
 type Action = (typeof ACTIONS)[number];

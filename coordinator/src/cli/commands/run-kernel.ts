@@ -4,12 +4,11 @@ import type { z } from 'zod';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { findKernel, latestKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
 import { runKernel } from '@nfl-grid/shared/kernels/runner';
-import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
-import type { Command } from '../command';
-import { CliError, UsageError } from '../errors';
+import { type Kernel, kernelRef } from '@nfl-grid/shared/kernels/types';
+import { CliError, type Command, UsageError } from '../command';
 
 /** `name` (newest version) or `name@version`; unknown → UsageError listing the known kernels. */
-export function resolveLocalKernel(ref: string): Kernel {
+function resolveLocalKernel(ref: string): Kernel {
   const k = ref.includes('@') ? findKernel(ref) : latestKernel(ref);
   if (!k) throw new UsageError(`unknown kernel ${ref}; known: ${listKernels().map(kernelRef).join(', ')}`);
   return k;

@@ -1,11 +1,12 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
+import type { FollowUp } from '@nfl-grid/shared/api/console-types';
 import type { AuthUser } from '../auth/api-keys';
-import { batches, events, performanceFollowUps } from '../db/schema/index';
+import type { Db } from '../db/index';
+import { batches, events, performanceFollowUps, performanceSettings } from '../db/schema/index';
 import { Conflict, NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { submitBatch } from '../work/submit-batch';
-import { readSettings } from './settings';
 
 /*
  * Deciding on follow-up suggestions. State: suggested → accepted (an admin accepted: a batch is
@@ -17,7 +18,7 @@ import { readSettings } from './settings';
 
 type FollowUpRow = typeof performanceFollowUps.$inferSelect;
 
-export function followUpView(f: FollowUpRow) {
+function followUpView(f: FollowUpRow): FollowUp {
   return {
     id: f.id, modelKey: f.modelKey, kind: f.kind, state: f.state, reason: f.reason, spec: f.spec,
     sourceWuId: f.sourceWuId, sourceBatchId: f.sourceBatchId, batchId: f.batchId, decidedBy: f.decidedBy,
@@ -103,4 +104,25 @@ export function autoQueueOnValidated(grid: Grid): () => void {
     }
   };
   return grid.events.on('wu.validated', () => void run());
+}
+
+/** Tracker settings, shared by every coordinator on the database (one row). */
+export interface PerformanceSettings {
+  /** Queue follow-up suggestions as batches as soon as they appear (owner: the source batch's owner). */
+  autoQueueFollowUps: boolean;
+}
+
+const KEY = 'tracker';
+const DEFAULT_SETTINGS: PerformanceSettings = { autoQueueFollowUps: false };
+
+export async function readSettings(db: Pick<Db, 'orm'>): Promise<PerformanceSettings> {
+  const [row] = await db.orm.select().from(performanceSettings).where(sql`${performanceSettings.key} = ${KEY}`);
+  return { ...DEFAULT_SETTINGS, ...(row?.value as Partial<PerformanceSettings> | undefined) };
+}
+
+export async function writeSettings(db: Pick<Db, 'orm'>, patch: Partial<PerformanceSettings>): Promise<PerformanceSettings> {
+  const next = { ...(await readSettings(db)), ...patch };
+  await db.orm.insert(performanceSettings).values({ key: KEY, value: next })
+    .onConflictDoUpdate({ target: performanceSettings.key, set: { value: next, updatedAt: new Date() } });
+  return next;
 }

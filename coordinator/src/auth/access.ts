@@ -1,13 +1,14 @@
+import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Role } from '@nfl-grid/shared/api/users';
-import { checkCsrf } from '../console/csrf';
-import { SESSION_COOKIE, userForSession } from '../console/session-token';
-import { Forbidden, Unauthorized } from '../errors';
+import { checkCsrf, SESSION_COOKIE, userForSession } from '../console/session-token';
+import { batches } from '../db/schema/index';
+import { Forbidden, NotFound, Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { annotate } from '../openapi/registry';
-import { userForApiKey, type AuthUser } from './api-keys';
-import { bearerToken } from './secrets';
+import { API_KEY_PREFIX, type AuthUser, bearerToken, userForApiKey } from './api-keys';
+import { verifyActiveHost } from './host-credentials';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -44,4 +45,37 @@ export function requireAuth(grid: Grid, roles?: readonly Role[]): MiddlewareHand
     c.set('user', user);
     await next();
   }, { auth: { kind: 'api-key', roles } });
+}
+
+/** Lets in an agent (its host credential, a JWT, of a host not banned) or any user (an API key): for input downloads. */
+export function requireHostOrKey(grid: Grid): MiddlewareHandler {
+  return annotate(async function requireHostOrKey(c, next) {
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) throw new Unauthorized('missing credentials: send Authorization: Bearer <host credential or API key>', 'missing_credentials');
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const user = await userForApiKey(grid.db, token);
+      if (!user) throw new Unauthorized('unknown or revoked API key', 'bad_api_key');
+      c.set('user', user);
+    } else {
+      await verifyActiveHost(grid, token);
+    }
+    await next();
+  }, { auth: { kind: 'host-or-api-key' } });
+}
+
+export type BatchRow = typeof batches.$inferSelect;
+
+/** Admins see every batch; anyone else only their own. */
+export function canSee(user: AuthUser, ownerId: string): boolean {
+  return user.role === 'admin' || user.id === ownerId;
+}
+
+/**
+ * The batch if the user may see it. Another user's batch is "not found" rather than forbidden,
+ * so ids do not reveal what exists.
+ */
+export async function batchFor(grid: Grid, user: AuthUser, id: string): Promise<BatchRow> {
+  const [row] = await grid.db.orm.select().from(batches).where(eq(batches.id, id)).limit(1);
+  if (!row || !canSee(user, row.ownerId)) throw new NotFound('batch', 'id');
+  return row;
 }

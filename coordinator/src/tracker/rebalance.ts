@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { priorityFromEv } from '@nfl-grid/shared/performance/ev';
 import { MIN_HOURS } from '@nfl-grid/shared/performance/reward';
+import type { PriorityChange } from '@nfl-grid/shared/api/console-types';
 import type { Grid } from '../grid';
 import { pendingMatrix } from './matrix';
 
@@ -12,9 +13,9 @@ import { pendingMatrix } from './matrix';
  * order before their batches, as every transaction here locks.
  */
 
-export interface PriorityChange { batchId: string; name: string; from: number; to: number; ev: number | null }
+export type { PriorityChange };
 
-export async function batchEvs(grid: Grid): Promise<{ batchId: string; name: string; priority: number; ev: number | null }[]> {
+async function batchEvs(grid: Grid): Promise<{ batchId: string; name: string; priority: number; ev: number | null }[]> {
   const cells = await pendingMatrix(grid.db);
   const byBatch = new Map<string, { batchId: string; name: string; priority: number; value: number; hours: number; tracked: boolean }>();
   for (const c of cells) {

@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import { ENROLL_TOKEN_PREFIX } from '@nfl-grid/shared/api/enrollment';
 import type { Tx } from '../db/index';
 import { enrollmentTokens } from '../db/schema/index';
-import { Unauthorized } from '../errors';
-import { hashSecret, newSecret } from './secrets';
+import { Forbidden, Unauthorized } from '../errors';
+import type { Grid } from '../grid';
+import { hashSecret, newSecret } from './api-keys';
 
-export const DEFAULT_TOKEN_TTL_HOURS = 24 * 7;
-export const DEFAULT_TOKEN_USES = 100;
+const DEFAULT_TOKEN_TTL_HOURS = 24 * 7;
+const DEFAULT_TOKEN_USES = 100;
 
 /** A reusable token that lets a volunteer's agents enroll as hosts owned by `userId`. */
 export async function createEnrollmentToken(
@@ -33,4 +34,16 @@ export async function consumeEnrollmentToken(tx: Tx, token: string): Promise<{ u
     : [];
   if (!row) throw new Unauthorized('enrollment token is unknown, expired or used up', 'bad_enrollment_token');
   return { userId: row.user_id };
+}
+
+/**
+ * A host credential that verifies and names a host the grid still serves: a banned host keeps
+ * a signature-valid credential, so every route an agent uses checks the host row too.
+ */
+export async function verifyActiveHost(grid: Grid, token: string): Promise<{ hostId: string; ownerId: string }> {
+  const who = await grid.keys.verifyHostCredential(token);
+  const [host] = await grid.db.rows<{ status: string }>(sql`SELECT status FROM hosts WHERE id = ${who.hostId}`);
+  if (!host) throw new Unauthorized('the host credential names no enrolled host', 'unknown_host');
+  if (host.status === 'banned') throw new Forbidden('this host is banned from the grid', 'host_banned');
+  return who;
 }

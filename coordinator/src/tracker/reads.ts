@@ -3,6 +3,7 @@ import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { tunedParams } from '@nfl-grid/shared/performance/model-key';
+import type { Milestone, ModelLeaderboard, ModelType, TrackedModel, Trending } from '@nfl-grid/shared/api/console-types';
 import type { Db } from '../db/index';
 import { performanceMilestones, performanceModels, performancePoints } from '../db/schema/index';
 import { NotFound } from '../errors';
@@ -11,7 +12,7 @@ import { NotFound } from '../errors';
 
 type ModelRow = typeof performanceModels.$inferSelect;
 
-export function modelView(m: ModelRow) {
+function modelView(m: ModelRow): TrackedModel {
   return {
     key: m.key, kernel: m.kernel, sport: m.sport, family: m.family, metric: m.metric, lowerIsBetter: m.lowerIsBetter, importance: m.importance,
     results: m.results, computeHours: m.computeHours, baseline: m.baseline, current: m.current, best: m.best, bestWuId: m.bestWuId,
@@ -21,12 +22,12 @@ export function modelView(m: ModelRow) {
   };
 }
 
-export function milestoneView(r: typeof performanceMilestones.$inferSelect) {
+function milestoneView(r: typeof performanceMilestones.$inferSelect): Milestone {
   return { id: r.id, modelKey: r.modelKey, kind: r.kind, wuId: r.wuId, value: r.value, previous: r.previous, pValue: r.pValue, adjustedP: r.adjustedP, detail: r.detail, at: r.createdAt };
 }
 
 /** Models of a sport grouped by kernel, each board ranked by best metric. */
-export async function leaderboard(db: Db, sport: string, limit: number) {
+export async function leaderboard(db: Db, sport: string, limit: number): Promise<ModelLeaderboard> {
   const models = await db.orm.select().from(performanceModels).where(eq(performanceModels.sport, sport));
   const byKernel = new Map<string, ModelRow[]>();
   for (const m of models) byKernel.set(m.kernel, [...(byKernel.get(m.kernel) ?? []), m]);
@@ -38,7 +39,7 @@ export async function leaderboard(db: Db, sport: string, limit: number) {
   return { sport, boards };
 }
 
-export async function modelTypes(db: Db) {
+export async function modelTypes(db: Db): Promise<ModelType[]> {
   const counts = await db.orm.select({ kernel: performanceModels.kernel, models: count() }).from(performanceModels).groupBy(performanceModels.kernel);
   const n = new Map(counts.map((c) => [c.kernel, Number(c.models)]));
   return listKernels().map((k) => {
@@ -78,7 +79,7 @@ export async function parameters(db: Db, q: { model?: string; kernel?: string })
   });
 }
 
-export async function trending(db: Db, limit: number) {
+export async function trending(db: Db, limit: number): Promise<Trending> {
   const models = await db.orm.select().from(performanceModels);
   const by = (t: string) => models.filter((m) => m.trend === t);
   const steep = (a: ModelRow, b: ModelRow) => Math.abs(b.trendSlope ?? 0) - Math.abs(a.trendSlope ?? 0);

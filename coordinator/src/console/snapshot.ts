@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../../grid';
-import { computeHours, hostCounts, wuTotals, type WuTotals } from '../../routes/reads/queue-overview';
+import type { BatchLive, HostLive, Intensity, Snapshot } from '@nfl-grid/shared/api/console-types';
+import type { Grid } from '../grid';
+import { computeHours, hostCounts, wuTotals } from '../routes/queue';
 
 /*
  * The console's compact picture of the grid, sent over the live stream every few seconds and
@@ -9,42 +10,15 @@ import { computeHours, hostCounts, wuTotals, type WuTotals } from '../../routes/
  * progress. One query each, computed once per interval for all watching consoles.
  */
 
-export const THROUGHPUT_MINUTES = 60;
-export const LIVE_HOSTS = 200;
-export const LIVE_BATCHES = 100;
-
-type Intensity = 'low' | 'medium' | 'high' | 'inferno';
-
-export interface HostLive {
-  id: string; name: string; owner: string; online: boolean; status: 'active' | 'paused' | 'banned'; intensity: Intensity;
-  lastContact: string | null; cpuTemp: number | null; gpuTemp: number | null; cpuLoad: number | null; gpu: boolean;
-  items: { replicaId: number; percent: number }[];
-}
-
-export interface BatchLive {
-  id: string; name: string; kernel: string; priority: number; wuCount: number; percent: number;
-  counts: { pending: number; running: number; validating: number; done: number; failed: number; cancelled: number };
-}
-
-export interface Snapshot {
-  at: string;
-  workUnits: WuTotals;
-  batchesOpen: number;
-  cpuHours: number;
-  gpuHours: number;
-  hosts: { total: number; online: number; gpu: number };
-  /** WUs validated in each of the last THROUGHPUT_MINUTES whole minutes (epoch seconds of each minute's start). */
-  throughput: { minutes: number[]; validated: number[]; at: string };
-  heat: { byIntensity: Record<Intensity, number>; paused: number; banned: number; hottestCpu: number | null; hottestGpu: number | null };
-  hostsLive: HostLive[];
-  openBatches: BatchLive[];
-}
+const THROUGHPUT_MINUTES = 60;
+const LIVE_HOSTS = 200;
+const LIVE_BATCHES = 100;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
 /** WUs validated per minute over the last hour, oldest first, with empty minutes as zero. */
-export async function throughputSeries(grid: Grid, now = Date.now()): Promise<Snapshot['throughput']> {
+async function throughputSeries(grid: Grid, now = Date.now()): Promise<Snapshot['throughput']> {
   const rows = await grid.db.rows<{ m: number; n: number }>(sql`
     SELECT extract(epoch FROM date_trunc('minute', finished_at))::float8 AS m, count(*)::int AS n
       FROM work_units
@@ -84,7 +58,7 @@ export async function hostsLive(grid: Grid): Promise<HostLive[]> {
   });
 }
 
-export async function openBatchesLive(grid: Grid): Promise<BatchLive[]> {
+async function openBatchesLive(grid: Grid): Promise<BatchLive[]> {
   const rows = await grid.db.rows<{ id: string; name: string; kernel: string; kernel_version: number; priority: number; wu_count: number; state: string | null; n: number }>(sql`
     WITH open AS (
       SELECT id, name, kernel, kernel_version, priority, wu_count, created_at FROM batches

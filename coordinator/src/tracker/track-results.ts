@@ -1,15 +1,14 @@
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { extractMetric, metricSpec, metricSpecs, type MetricSpec, type MetricValue } from '@nfl-grid/shared/performance/metric-specs';
+import { asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { extractMetric, metricSpec, type MetricSpec, metricSpecs, type MetricValue } from '@nfl-grid/shared/performance/metric-specs';
+import { isRegression, resultMilestones } from '@nfl-grid/shared/performance/milestones';
 import { modelKeyOf } from '@nfl-grid/shared/performance/model-key';
-import { resultMilestones } from '@nfl-grid/shared/performance/milestones';
 import { applyPoint, type ModelRecord } from '@nfl-grid/shared/performance/record';
-import { regressionTest } from '@nfl-grid/shared/performance/regression';
+import { correctAcrossModels, regressionTest } from '@nfl-grid/shared/performance/regression';
 import { computeHoursOf } from '@nfl-grid/shared/performance/reward';
 import { classifyTrend, TREND_WINDOW } from '@nfl-grid/shared/performance/trend';
 import { int8Array, textArray } from '../db/arrays';
-import { sqlState, type Tx } from '../db/index';
+import { type Db, sqlState, type Tx } from '../db/index';
 import { events, performanceMilestones, performanceModels, performancePoints } from '../db/schema/index';
-import { flagRegressions } from './flag-regressions';
 import { suggestFollowUps } from './suggest-follow-ups';
 
 /*
@@ -162,4 +161,56 @@ export async function trackPerformance(tx: Tx, wuIds: number[]): Promise<void> {
     const message = e instanceof Error ? e.message : String(e);
     await tx.orm.insert(events).values({ kind: 'performance.error', subject: null, data: { wuIds: wuIds.slice(0, 100), message: message.slice(0, 1000) } });
   }
+}
+
+/*
+ * Regression milestones after correction across models: every model's latest regression p-value
+ * (its latest result against its best) is adjusted together with Holm's step-down method, and a
+ * model updated in this pass whose adjusted p is at most 0.05 gets a `regression` milestone for
+ * its latest result (once: regression_wu_id remembers it). Other models' rows are only read.
+ */
+async function flagRegressions(tx: Tx, updatedKeys: string[]): Promise<string[]> {
+  const rows = await tx.orm.select({
+    key: performanceModels.key, p: performanceModels.regressionP, test: performanceModels.regressionTest,
+    currentWuId: performanceModels.currentWuId, current: performanceModels.current, best: performanceModels.best, flagged: performanceModels.regressionWuId,
+  }).from(performanceModels).where(isNotNull(performanceModels.regressionP));
+  const adjusted = correctAcrossModels(rows.map((r) => ({ key: r.key, p: r.p! })), 'holm');
+  const updated = new Set(updatedKeys);
+  const flagged: string[] = [];
+  for (const r of rows) {
+    if (!updated.has(r.key) || r.currentWuId === null) continue;
+    const adj = adjusted.get(r.key) ?? null;
+    if (!isRegression(adj, r.currentWuId, r.flagged)) continue;
+    await tx.orm.insert(performanceMilestones).values({
+      modelKey: r.key, kind: 'regression', wuId: r.currentWuId, value: r.current!, previous: r.best, pValue: r.p, adjustedP: adj,
+      detail: { test: r.test, correction: 'holm', models: rows.length },
+    });
+    await tx.orm.update(performanceModels).set({ regressionWuId: r.currentWuId }).where(eq(performanceModels.key, r.key));
+    flagged.push(r.key);
+  }
+  return flagged;
+}
+
+/**
+ * Tracks science results the tracker has not seen (assimilated before it existed, or skipped after
+ * an error), oldest first, in transactions of `chunk` WUs. Safe beside running validators: model
+ * rows are locked and a point's WU is its primary key. Returns the number of points added.
+ */
+export async function backfillPerformance(db: Db, opts: { chunk?: number; max?: number } = {}): Promise<number> {
+  const kernels = textArray(metricSpecs().map((s) => s.kernel));
+  const chunk = opts.chunk ?? 200;
+  let added = 0, seen = 0, after = 0;
+  for (;;) {
+    const ids = await db.rows<{ wu_id: number }>(sql`
+      SELECT s.wu_id FROM science_results s
+       WHERE s.wu_id > ${after} AND s.kernel = ANY(${kernels})
+         AND NOT EXISTS (SELECT 1 FROM performance_points p WHERE p.wu_id = s.wu_id)
+       ORDER BY s.wu_id LIMIT ${chunk}`);
+    if (ids.length === 0) break;
+    after = ids[ids.length - 1]!.wu_id;
+    added += (await db.transaction((tx) => trackResults(tx, ids.map((r) => r.wu_id)))).points;
+    seen += ids.length;
+    if (opts.max !== undefined && seen >= opts.max) break;
+  }
+  return added;
 }

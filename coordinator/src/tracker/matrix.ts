@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm';
-import { expectedGainPerResult, expectedValue, EV_WINDOW, rankByEv } from '@nfl-grid/shared/performance/ev';
+import { EV_WINDOW, expectedGainPerResult, expectedValue, rankByEv } from '@nfl-grid/shared/performance/ev';
 import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { modelKeyOf } from '@nfl-grid/shared/performance/model-key';
+import type { MatrixCell } from '@nfl-grid/shared/api/console-types';
 import type { Db } from '../db/index';
 import { performanceModels } from '../db/schema/index';
 
@@ -9,27 +10,6 @@ import { performanceModels } from '../db/schema/index';
  * The task value matrix: pending work (unfinished WUs of open batches) grouped by batch and model,
  * each cell with its expected value (shared/src/performance/ev.ts), ranked by EV.
  */
-
-export interface MatrixCell {
-  batchId: string;
-  batchName: string;
-  batchPriority: number;
-  kernel: string;
-  /** null for kernels without a model metric. */
-  modelKey: string | null;
-  tracked: boolean;
-  metric: string | null;
-  pendingWus: number;
-  estimatedHours: number;
-  /** Expected gain of one more result, in metric units (see ev.ts). */
-  gainPerResult: number | null;
-  expectedImprovement: number | null;
-  importance: number;
-  ev: number | null;
-  trend: string | null;
-  best: number | null;
-  results: number;
-}
 
 interface Group { batch_id: string; name: string; priority: number; kernel: string; params: Record<string, unknown>; n: number; cost: number }
 

@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/api-keys';
 import { performanceModels, performancePoints } from '../db/schema/index';
 import { BadRequest, NotFound } from '../errors';
 import type { Grid } from '../grid';
-import { batchFor } from '../routes/reads/batch-access';
+import { batchFor } from '../auth/access';
 
 /*
  * Compares two models or two batches on their metric. A side's sample is its results' metric
