@@ -13,7 +13,7 @@ import { createApp } from '../coordinator/src/app';
 import { createUserWithKey } from '../coordinator/src/auth/users';
 import { main } from '../coordinator/src/cli/main';
 import { validatorPass } from '../coordinator/src/daemons/validator';
-import { submitBatch } from '../coordinator/src/work/submit-batch';
+import { submitBatch } from '../coordinator/src/queue/submit-batch';
 import { makeHost, makeUser, openTestGrid, simulateHost, type TestGrid, type TestHost } from './support/grid-fixtures';
 import { dbKinds } from './support/test-db';
 

@@ -11,8 +11,8 @@ import { createUserWithKey } from '../coordinator/src/auth/users';
 import { validatorPass } from '../coordinator/src/daemons/validator';
 import { openPostgres } from '../coordinator/src/db/index';
 import { backfillPerformance } from '../coordinator/src/performance/backfill';
-import { rewardForWu } from '../coordinator/src/performance/reward';
-import { submitBatch } from '../coordinator/src/work/submit-batch';
+import { rewardForWu } from '../coordinator/src/bandit/tracker-reward';
+import { submitBatch } from '../coordinator/src/queue/submit-batch';
 import { benchOutput, makeHost, makeUser, openTestGrid, q, simulateHost, submitBenchBatch, type TestGrid, type TestHost } from './support/grid-fixtures';
 import { dbKinds } from './support/test-db';
 

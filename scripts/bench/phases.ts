@@ -19,10 +19,10 @@ import { validatorPass } from '../../coordinator/src/daemons/validator';
 import { openPostgres } from '../../coordinator/src/db/index';
 import { migrateServer } from '../../coordinator/src/db/migrate';
 import { hosts, users } from '../../coordinator/src/db/schema/index';
-import { openGrid } from '../../coordinator/src/open-grid';
+import { openGrid } from '../../coordinator/src/coordinator';
 import { claimSql, claimWork, type ClaimedReplica } from '../../coordinator/src/queue/claim-work';
 import { reportResults } from '../../coordinator/src/queue/report-results';
-import { submitBatch } from '../../coordinator/src/work/submit-batch';
+import { submitBatch } from '../../coordinator/src/queue/submit-batch';
 
 const N = Number(process.env.BENCH_WUS ?? 10_000);
 const HOSTS = 100;

@@ -14,10 +14,10 @@ import { sha256Hex } from '@nfl-grid/shared/util/sha256';
 import { resolveCoordinatorConfig, type CoordinatorConfig } from '../../coordinator/src/config';
 import type { Db } from '../../coordinator/src/db/index';
 import { hosts, users } from '../../coordinator/src/db/schema/index';
-import { openGrid, type OpenedGrid } from '../../coordinator/src/open-grid';
+import { openGrid, type OpenedGrid } from '../../coordinator/src/coordinator';
 import { claimWork, type ClaimedReplica, type ClaimingHost, type ClaimPolicy } from '../../coordinator/src/queue/claim-work';
 import { reportResults, type ReportedResult } from '../../coordinator/src/queue/report-results';
-import { submitBatch } from '../../coordinator/src/work/submit-batch';
+import { submitBatch } from '../../coordinator/src/queue/submit-batch';
 import { openTestDb, type DbKind } from './test-db';
 
 /*

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Forbidden, Unauthorized } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 
 /**
  * A host credential that verifies and names a host the grid still serves: a banned host keeps

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { users } from '../db/schema/index';
 import { insertApiKey } from './api-keys';
 

@@ -4,7 +4,7 @@ import type { Role } from '@nfl-grid/shared/api/users';
 import { checkCsrf } from '../console/csrf';
 import { SESSION_COOKIE, userForSession } from '../console/session-token';
 import { Forbidden, Unauthorized } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { annotate } from '../openapi/registry';
 import { userForApiKey, type AuthUser } from './api-keys';
 import { bearerToken } from './secrets';

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { Unauthorized } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { annotate } from '../openapi/registry';
 import { verifyActiveHost } from './active-host';
 import { API_KEY_PREFIX, userForApiKey } from './api-keys';

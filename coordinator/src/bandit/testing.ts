@@ -13,10 +13,10 @@ import { canonicalJson } from '@nfl-grid/shared/util/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/util/sha256';
 import type { TestHost } from '../../../test/support/grid-fixtures';
 import type { AgentSession } from '../gateway/agent-session';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
 import { reportResults } from '../queue/report-results';
-import { submitBatch } from '../work/submit-batch';
+import { submitBatch } from '../queue/submit-batch';
 
 /*
  * Test support for the bandit: agent sessions that keep what the scheduler sends them, and a

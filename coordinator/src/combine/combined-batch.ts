@@ -5,7 +5,7 @@ import { CombineError } from '@nfl-grid/shared/combine/errors';
 import { sha256Hex } from '@nfl-grid/shared/util/sha256';
 import { combinedResults } from '../db/schema/index';
 import { BadRequest, Conflict } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import type { BatchRow } from '../routes/reads/batch-access';
 import { combineOnThreads } from './combine-threads';
 import type { RowText } from './worker-protocol';

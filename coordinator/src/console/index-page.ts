@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { publicStatus } from '../routes/reads/public-status';
 import { publicStatusHtml } from '../routes/reads/public-status-html';
 

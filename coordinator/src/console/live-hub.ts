@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Grid, GridEventMap } from '../grid';
+import type { Grid, GridEventMap } from '../coordinator';
 import { buildSnapshot, slowParts, type SlowParts, type Snapshot } from './reads/snapshot';
 
 /*

@@ -6,7 +6,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import type { AuthUser } from '../auth/api-keys';
 import { hashSecret } from '../auth/secrets';
 import { apiKeys, users } from '../db/schema/index';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 
 /*
  * Console sessions, stateless: an admin signs in with an API key and gets a cookie holding a JWT

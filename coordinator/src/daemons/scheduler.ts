@@ -1,7 +1,6 @@
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { AgentSession } from '../gateway/agent-session';
-import { banditOf } from '../bandit/bandit';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
 import { createClaimGate } from './claim-gate';
@@ -10,7 +9,7 @@ import { createClaimGate } from './claim-gate';
  * The scheduler hands work to agents: at once when they ask, and, when they asked and got
  * nothing, as soon as work appears (wake). Idle agents wait in arrival order; a wake serves
  * them in that order until the queue runs dry. Which kind of work a packet holds is the bandit's
- * decision (coordinator/src/bandit): one arm (kernel) per packet.
+ * decision (grid.bandit, built by the composition root): one arm (kernel) per packet.
  */
 export interface Scheduler {
   /** Claims and sends up to `max` replicas; false when there was nothing (the agent is now idle). */
@@ -38,7 +37,7 @@ export function createScheduler(grid: Grid): Scheduler {
   const idle = new Map<string, { session: AgentSession; max: number }>();
   let waking = false;
   let wakeAgain = false;
-  const bandit = banditOf(grid);
+  const bandit = grid.bandit;
   const gate = createClaimGate(grid.config.work.concurrentClaims);
   const policy = {
     trustStreak: grid.config.reliability.trustStreak,

@@ -3,8 +3,8 @@ import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import type { AuthUser } from '../auth/api-keys';
 import { batches, events, performanceFollowUps } from '../db/schema/index';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../grid';
-import { submitBatch } from '../work/submit-batch';
+import type { Grid } from '../coordinator';
+import { submitBatch } from '../queue/submit-batch';
 import { readSettings } from './settings';
 
 /*

@@ -52,7 +52,8 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
       UPDATE work_units w
          SET replicas_reported = w.replicas_reported + c.n,
              needs_validation = true,
-             state = CASE WHEN w.state IN ('pending', 'running') AND w.replicas_reported + c.n >= w.min_quorum
+             -- A WU with a replica out is running (claim-work moved it), never pending.
+             state = CASE WHEN w.state = 'running' AND w.replicas_reported + c.n >= w.min_quorum
                           THEN 'validating'::wu_state ELSE w.state END,
              updated_at = now()
         FROM per_wu c

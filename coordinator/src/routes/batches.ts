@@ -5,10 +5,10 @@ import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/sh
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import { requireAuth } from '../auth/require-auth';
 import { scienceResults, workUnits } from '../db/schema/index';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
-import { cancelBatch } from '../work/cancel-batch';
-import { submitBatch } from '../work/submit-batch';
+import { cancelBatch } from '../queue/cancel-batch';
+import { submitBatch } from '../queue/submit-batch';
 import { flatten, toCsv } from './http/csv';
 import { zv } from './http/validate';
 import { batchFor } from './reads/batch-access';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { verifyActiveHost } from '../auth/active-host';
 import { bearerToken } from '../auth/secrets';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 

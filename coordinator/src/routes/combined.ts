@@ -3,7 +3,7 @@ import { CombinedQuery } from '@nfl-grid/shared/api/combined';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import { requireAuth } from '../auth/require-auth';
 import { combinedBatch } from '../combine/combined-batch';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 import { batchFor } from './reads/batch-access';

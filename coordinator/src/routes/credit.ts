@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { LeaderboardQuery } from '@nfl-grid/shared/api/credit';
 import { requireAuth } from '../auth/require-auth';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 import { leaderboard } from './reads/leaderboard';

@@ -7,7 +7,7 @@ import { consumeEnrollmentToken, createEnrollmentToken } from '../auth/enrollmen
 import { requireAuth } from '../auth/require-auth';
 import { hosts, users } from '../db/schema/index';
 import { BadRequest, Forbidden, NotFound } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from './http/record-event';
 import { zv } from './http/validate';

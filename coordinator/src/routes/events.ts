@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { EventsQuery } from '@nfl-grid/shared/api/events';
 import { requireAuth } from '../auth/require-auth';
 import { events } from '../db/schema/index';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 

@@ -8,7 +8,7 @@ import { requireAuth } from '../auth/require-auth';
 import { hosts } from '../db/schema/index';
 import { Forbidden, NotFound } from '../errors';
 import { relayToHost } from '../gateway/relay';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from './http/record-event';
 import { zv } from './http/validate';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { requireAuth } from '../auth/require-auth';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 
 export function kernelsRoutes(grid: Grid) {

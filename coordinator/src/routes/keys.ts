@@ -5,7 +5,7 @@ import { revokeApiKey } from '../auth/api-keys';
 import { requireAuth } from '../auth/require-auth';
 import { apiKeys } from '../db/schema/index';
 import { NotFound } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from './http/record-event';
 import { zv } from './http/validate';

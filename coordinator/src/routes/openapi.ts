@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { buildOpenApi, type RouteEntry } from '../openapi/document';
 import { describeRoute } from '../openapi/registry';
 

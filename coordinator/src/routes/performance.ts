@@ -7,7 +7,7 @@ import {
 import { requireAuth } from '../auth/require-auth';
 import { performanceModels } from '../db/schema/index';
 import { NotFound } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { backfillPerformance } from '../performance/backfill';
 import { compare } from '../performance/compare';

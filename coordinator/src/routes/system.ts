@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 
 /** Liveness and the coordinator's public signing keys (agents verify work packets with them). */

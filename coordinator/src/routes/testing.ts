@@ -14,7 +14,7 @@ import { createApp } from '../app';
 import { createUserWithKey } from '../auth/users';
 import { resolveCoordinatorConfig } from '../config';
 import { hosts } from '../db/schema/index';
-import { openGrid, type OpenedGrid } from '../open-grid';
+import { openGrid, type OpenedGrid } from '../coordinator';
 
 /*
  * Test support for the HTTP routes: a real migrated database, a real grid and the app called

@@ -7,7 +7,7 @@ import { requireAuth } from '../auth/require-auth';
 import { createUserWithKey } from '../auth/users';
 import { apiKeys, users } from '../db/schema/index';
 import { NotFound } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from './http/record-event';
 import { zv } from './http/validate';

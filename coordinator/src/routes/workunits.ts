@@ -4,7 +4,7 @@ import { SerialIdParam } from '@nfl-grid/shared/api/ids';
 import { requireAuth } from '../auth/require-auth';
 import { batches, workUnits } from '../db/schema/index';
 import { NotFound } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 import { canSee } from './reads/batch-access';

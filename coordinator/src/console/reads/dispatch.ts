@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 
 /**
  * Replicas handed out per minute, by kernel, over the last `minutes`: what the scheduler actually

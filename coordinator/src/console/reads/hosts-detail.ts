@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AuthUser } from '../../auth/api-keys';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 import { visibleHosts, type HostView } from '../../routes/reads/host-view';
 
 export interface CurrentWork {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 import { computeHours, hostCounts, wuTotals, type WuTotals } from '../../routes/reads/queue-overview';
 
 /*

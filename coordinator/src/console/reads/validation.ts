@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 
 /*
  * The console's validation view: replicas that disagreed with their quorum (invalid), that have

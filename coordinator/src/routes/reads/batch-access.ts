@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { AuthUser } from '../../auth/api-keys';
 import { batches } from '../../db/schema/index';
 import { NotFound } from '../../errors';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 
 export type BatchRow = typeof batches.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AuthUser } from '../../auth/api-keys';
 import { hosts, users } from '../../db/schema/index';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 import { racNow } from './rac';
 
 export type HostRow = typeof hosts.$inferSelect;

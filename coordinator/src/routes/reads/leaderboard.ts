@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 import { racNow } from './rac';
 
 export interface LeaderRow { rank: number; id: string; name: string; team: string | null; owner?: string; hosts?: number; totalCredit: number; rac: number }

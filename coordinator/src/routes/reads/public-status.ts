@@ -1,4 +1,4 @@
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 import { computeHours, hostCounts, runningNow, wuTotals } from './queue-overview';
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AuthUser } from '../../auth/api-keys';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 import { visibleHosts } from './host-view';
 
 export interface WuTotals { total: number; pending: number; running: number; validating: number; completed: number; failed: number; cancelled: number }

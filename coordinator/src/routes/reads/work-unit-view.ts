@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { hosts, replicas, workUnits } from '../../db/schema/index';
-import type { Grid } from '../../grid';
+import type { Grid } from '../../coordinator';
 
 export type WorkUnitRow = typeof workUnits.$inferSelect;
 export type ReplicaRow = typeof replicas.$inferSelect;

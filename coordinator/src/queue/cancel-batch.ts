@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../grid';
-import { sendCancels } from './send-cancels';
+import type { Grid } from '../coordinator';
+import { sendCancels } from '../gateway/send-cancels';
 
 /**
  * Cancels an open batch in one transaction: its unfinished WUs become `cancelled`, and the

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { RAC_SQL } from '../credit/credit-math';
+import { RAC_SQL } from './credit-math';
 import type { Tx } from '../db/index';
 
 export interface HostOutcome {
