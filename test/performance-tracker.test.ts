@@ -8,6 +8,7 @@ import { extractMetric, metricSpec } from '@nfl-grid/shared/performance/metric-s
 import { modelKeyOf } from '@nfl-grid/shared/performance/model-key';
 import { createApp } from '../coordinator/src/app';
 import { createUserWithKey } from '../coordinator/src/auth/users';
+import { assimilatorPass } from '../coordinator/src/daemons/assimilator';
 import { validatorPass } from '../coordinator/src/daemons/validator';
 import { openPostgres } from '../coordinator/src/db/index';
 import { backfillPerformance } from '../coordinator/src/performance/backfill';
@@ -18,7 +19,7 @@ import { dbKinds } from './support/test-db';
 
 /*
  * The performance tracker fed by real assimilated results: ratings.state_space WUs run on the
- * real data by two honest hosts, validated by validatorPass, tracked inside its transaction.
+ * real data by two honest hosts, validated by validatorPass, tracked by assimilatorPass in its transaction.
  * The configurations are submitted worst first, so the model improves result by result; then the
  * worst configuration again is a regression; then the API reads the records, the matrix, a
  * comparison and a report, and an admin accepts a follow-up, which submits a batch.
@@ -58,6 +59,7 @@ describe.each(dbKinds())('performance tracker on real results (%s)', (kind) => {
       let n = 0;
       for (const h of hosts) n += (await simulateHost(t.grid, h, { behaviour: (c) => (c.kernel === 'bench.hash' ? benchOutput(c.params, c.seed) : run(c.params, c.seed)) })).claimed.length;
       while (await validatorPass(t.grid) > 0) { /* drain */ }
+      while (await assimilatorPass(t.grid) > 0) { /* drain */ }
       if (n === 0) return;
     }
   };

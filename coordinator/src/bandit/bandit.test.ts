@@ -179,6 +179,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     await submitArmBatch(t.grid, researcher, 'season', { n: 5 });
     const admin = await makeUser(t.db, { role: 'admin' });
     await capArmByAdmin(t.db, SEASON, 0, 'suspect outputs', admin);
+    t.grid.bandit.invalidate();
     const h = await both();
     const s = await sessionFor(h);
     const got: string[] = [];
@@ -188,8 +189,10 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     // Only the capped arm has work left: a 0 cap keeps it stopped, a positive one lets it serve.
     expect(await scheduler.requestWork(s, 2)).toBe(false);
     await capArmByAdmin(t.db, SEASON, 0.1, 'trickle', admin);
+    t.grid.bandit.invalidate();
     expect((await volunteerRound(t.grid, (x, m) => scheduler.requestWork(x, m), s, h, { max: 2 })).map((w) => w.kernel)).toEqual([SEASON, SEASON]);
     expect(await uncapArm(t.db, SEASON, admin)).toBe(true);
+    t.grid.bandit.invalidate();
     expect(await uncapArm(t.db, SEASON, admin)).toBe(false);
     const evs = await q<{ kind: string; subject: string; actor: string }>(t.db, sql`SELECT kind, subject, actor FROM events WHERE kind LIKE 'bandit.arm.%' ORDER BY id`);
     expect(evs).toEqual([
@@ -223,6 +226,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     // A pure greedy strategy sends everything to bench: over maxShare 0.9 → capped at 0.9.
     await setLimits(t.db, { maxShare: 0.9 }, null);
     await uncapArm(t.db, SEASON, 'admin');
+    t.grid.bandit.invalidate();
     await capArmByAdmin(t.db, SEASON, 0.5, undefined, 'admin'); // keep it a candidate, but below bench
     await t.db.rows(sql`DELETE FROM bandit_decisions`);
     await setStrategy(t.db, StrategySpec.parse({ strategy: 'epsilon-greedy', params: { epsilon: 0 } }), 'admin');

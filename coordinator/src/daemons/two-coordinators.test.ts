@@ -5,6 +5,7 @@ import {
 } from '../../../test/support/grid-fixtures';
 import { dbKinds, openTestDb, type TestDb } from '../../../test/support/test-db';
 import { openPostgres, type Db } from '../db/index';
+import { assimilatorPass } from './assimilator';
 import { validatorPass } from './validator';
 
 /*
@@ -83,7 +84,11 @@ describe.skipIf(!dbKinds().includes('postgres'))('two coordinators on one Postgr
       if (n === 0 && (await remaining()) === 0) done = true;
       return n;
     }));
-    await Promise.all([...hostLoops, ...validatorLoops]);
+    // And an assimilator on each, in transactions of their own.
+    const assimilatorLoops = [g1, g2].map((g) => loop(() => assimilatorPass(g)));
+    await Promise.all([...hostLoops, ...validatorLoops, ...assimilatorLoops]);
+    // What the validators finished last may still be waiting: take it in.
+    while ((await assimilatorPass(g1)) > 0);
 
     expect(errors.map(describeError)).toEqual([]);
     expect(done).toBe(true);
