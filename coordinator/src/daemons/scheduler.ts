@@ -4,6 +4,7 @@ import type { Grid } from '../coordinator';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
 import { createClaimGate } from './claim-gate';
+import { createDaemonLoop } from './daemon-loop';
 
 /*
  * The scheduler hands work to agents: at once when they ask, and, when they asked and got
@@ -17,6 +18,8 @@ export interface Scheduler {
   forget(hostId: string): void;
   wake(): void;
   idleCount(): number;
+  /** Stops the wake-up loop (after the drain under way). */
+  stop(): Promise<void>;
 }
 
 function toWorkItem(c: ClaimedReplica): WorkItem {
@@ -35,8 +38,6 @@ function toWorkItem(c: ClaimedReplica): WorkItem {
 
 export function createScheduler(grid: Grid): Scheduler {
   const idle = new Map<string, { session: AgentSession; max: number }>();
-  let waking = false;
-  let wakeAgain = false;
   const bandit = grid.bandit;
   const gate = createClaimGate(grid.config.work.concurrentClaims);
   const policy = {
@@ -69,7 +70,12 @@ export function createScheduler(grid: Grid): Scheduler {
     return true;
   }
 
-  async function drainIdle(): Promise<void> {
+  /**
+   * Serves every idle agent once, in arrival order. It returns 0 whatever it sent, so the loop
+   * waits for the next wake-up: agents still idle could not take this work, and only new work
+   * (a wake) can change that.
+   */
+  async function drainIdle(): Promise<number> {
     for (const [hostId, { session, max }] of [...idle]) {
       if (!idle.has(hostId)) continue;
       const sent = await serve(session, max);
@@ -77,7 +83,12 @@ export function createScheduler(grid: Grid): Scheduler {
       // replica of a WU it already holds, GPU work, more memory).
       if (sent || session.closed) idle.delete(hostId);
     }
+    return 0;
   }
+
+  // Wake-ups only: no interval, since an agent with nothing to do asks again by itself.
+  const loop = createDaemonLoop('scheduler', null, drainIdle, grid.log);
+  loop.start();
 
   return {
     async requestWork(session, max) {
@@ -88,25 +99,7 @@ export function createScheduler(grid: Grid): Scheduler {
     },
     forget: (hostId) => void idle.delete(hostId),
     idleCount: () => idle.size,
-    wake() {
-      if (waking) {
-        wakeAgain = true;
-        return;
-      }
-      if (idle.size === 0) return;
-      waking = true;
-      void (async () => {
-        try {
-          do {
-            wakeAgain = false;
-            await drainIdle();
-          } while (wakeAgain && idle.size > 0);
-        } catch (e) {
-          grid.log.error('scheduler wake failed', { error: e as Error });
-        } finally {
-          waking = false;
-        }
-      })();
-    },
+    wake: () => loop.wake(),
+    stop: () => loop.stop(),
   };
 }
