@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays';
 import type { Tx } from '../db/index';
+import { live, WU } from './states';
 
 /** Marks open batches done when none of their WUs is still active. Returns the ones finished. */
 export async function finishBatches(tx: Tx, batchIds: string[]): Promise<string[]> {
@@ -11,7 +12,7 @@ export async function finishBatches(tx: Tx, batchIds: string[]): Promise<string[
     UPDATE batches b SET state = 'done', finished_at = now()
      WHERE b.id = ANY(${uuidArray(sorted)})
        AND b.state = 'open'
-       AND NOT EXISTS (SELECT 1 FROM work_units w WHERE w.batch_id = b.id AND w.state IN ('pending', 'running', 'validating'))
+       AND NOT EXISTS (SELECT 1 FROM work_units w WHERE w.batch_id = b.id AND w.state IN ${live(WU)})
     RETURNING b.id`);
   if (rows.length) {
     await tx.rows(sql`

@@ -3,6 +3,7 @@ import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 import type { Decision } from '../daemons/decide';
 import type { ReplicaRow, WuRow } from './lock-for-validation';
+import { movableTo, REPLICA } from './states';
 
 /** A replica judged in this pass, for credit and for telling its host. */
 export interface Verdict {
@@ -104,7 +105,7 @@ export async function recordVerdicts(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   if (finishedIds.length) {
     const rows = await tx.rows<{ id: number; host_id: string }>(sql`
       UPDATE replicas SET state = 'cancelled'
-       WHERE wu_id = ANY(${int8Array(finishedIds)}) AND state IN ('unsent', 'in_progress')
+       WHERE wu_id = ANY(${int8Array(finishedIds)}) AND state IN ${movableTo(REPLICA, 'cancelled')}
       RETURNING id, host_id`);
     cancelled = rows.map((r) => ({ replicaId: r.id, hostId: r.host_id }));
   }

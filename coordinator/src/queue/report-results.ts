@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { int8Array } from '../db/arrays';
 import { COBBLESTONES_PER_FLOP } from '../credit/credit-math';
 import type { Db } from '../db/index';
+import { movableTo, REPLICA } from './states';
 
 export interface ReportedResult {
   replicaId: number;
@@ -42,7 +43,7 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
              claimed_credit = LEAST(GREATEST(d.cpu * ${benchmarkFlops}::float8 * ${k}::float8, cw.cost_estimate * ${k}::float8 / 2),
                                     cw.cost_estimate * ${k}::float8 * 2)
         FROM d, work_units cw
-       WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ('in_progress', 'timed_out') AND cw.state NOT IN ('failed', 'cancelled')
+       WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ${movableTo(REPLICA, 'reported')} AND cw.state NOT IN ('failed', 'cancelled')
          -- a replica whose checkpoint another replica resumed from has handed its work on
          AND NOT EXISTS (SELECT 1 FROM replicas x WHERE x.resumed_from = r.id)
       RETURNING r.id, r.wu_id

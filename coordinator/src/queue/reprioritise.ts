@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/index';
+import { live, WU } from './states';
 
 /*
  * Re-prioritising: open batches and their unfinished work units (the claim order) take new
@@ -17,7 +18,7 @@ export async function reprioritiseBatches(tx: Tx, priorities: Map<string, number
     UPDATE work_units w SET priority = (${to}::jsonb ->> w.batch_id::text)::int, updated_at = now()
      WHERE w.id IN (SELECT id FROM work_units
                      WHERE batch_id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid)
-                       AND state IN ('pending', 'running', 'validating')
+                       AND state IN ${live(WU)}
                      ORDER BY id FOR UPDATE)
     RETURNING w.batch_id`);
   for (const w of wus) moved.set(w.batch_id, (moved.get(w.batch_id) ?? 0) + 1);

@@ -1,3 +1,5 @@
+import { sql, type SQL } from 'drizzle-orm';
+
 /*
  * The state machines of work units and replicas: every change of state the queue may make, and
  * nothing else. The queue's statements move rows only along these edges, and the database
@@ -37,8 +39,8 @@ export const REPLICA_TRANSITIONS: readonly Transition<ReplicaState>[] = [
   ['unsent', 'in_progress', 'claim-work'],
   ['unsent', 'cancelled', 'cancel-batch, fail-exhausted, record-verdicts: no longer needed'],
   ['in_progress', 'reported', 'report-results'],
-  ['in_progress', 'errored', 'record-replica-failures: the kernel failed on the host'],
-  ['in_progress', 'abandoned', 'record-replica-failures: the host gave it back'],
+  ['in_progress', 'errored', 'record-replica-errors: the kernel failed on the host'],
+  ['in_progress', 'abandoned', 'record-replica-errors: the host gave it back'],
   ['in_progress', 'timed_out', 'time-out-replicas: past its deadline'],
   ['in_progress', 'cancelled', 'cancel-batch, fail-exhausted, record-verdicts: no longer needed'],
   ['timed_out', 'reported', 'report-results: a late result is still accepted'],
@@ -82,3 +84,24 @@ export function finalStates<S extends string>(m: StateMachine<S>): S[] {
 export function statesLeadingTo<S extends string>(m: StateMachine<S>, to: S): S[] {
   return m.transitions.filter(([, t]) => t === to).map(([f]) => f);
 }
+
+/** States that some transition leaves: a row in one is still live. */
+export function liveStates<S extends string>(m: StateMachine<S>): S[] {
+  return m.states.filter((s) => m.transitions.some(([f]) => f === s));
+}
+
+// The names are the constants above, never input, so they go into the SQL as they are.
+const list = (states: readonly string[]): SQL => sql.raw(`(${states.map((s) => `'${s}'`).join(', ')})`);
+
+/** `(…)` of the states a row may move to `to` from: `WHERE state IN ${movableTo(m, to)}`. */
+export function movableTo<S extends string>(m: StateMachine<S>, to: S): SQL {
+  return list(statesLeadingTo(m, to));
+}
+
+/** `(…)` of the live states: `WHERE state IN ${live(m)}`. */
+export function live<S extends string>(m: StateMachine<S>): SQL {
+  return list(liveStates(m));
+}
+
+export const WU = STATE_MACHINES.workUnit as StateMachine<WorkUnitState>;
+export const REPLICA = STATE_MACHINES.replica as StateMachine<ReplicaState>;
