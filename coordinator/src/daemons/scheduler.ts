@@ -1,6 +1,6 @@
-import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
-import type { AgentSession } from '../gateway/agent-session';
 import type { Grid } from '../coordinator';
+import type { AgentSession } from '../gateway/agent-session';
+import { sendWork } from '../gateway/send-work';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
 import { createClaimGate } from './claim-gate';
@@ -20,20 +20,6 @@ export interface Scheduler {
   idleCount(): number;
   /** Stops the wake-up loop (after the drain under way). */
   stop(): Promise<void>;
-}
-
-function toWorkItem(c: ClaimedReplica): WorkItem {
-  return {
-    wuId: c.wu_id,
-    replicaId: c.replica_id,
-    kernel: `${c.kernel}@${c.kernel_version}`,
-    params: c.params,
-    seed: c.seed,
-    inputs: c.inputs,
-    costEstimate: c.cost_estimate,
-    deadline: new Date(c.deadline).getTime(),
-    resumeFrom: c.checkpoint_step === null ? null : { step: c.checkpoint_step, sha256: c.checkpoint_sha256! },
-  };
 }
 
 export function createScheduler(grid: Grid): Scheduler {
@@ -60,13 +46,10 @@ export function createScheduler(grid: Grid): Scheduler {
     if (session.paused || session.closed) return false;
     const claimed = await gate.run(() => claim(session, Math.min(max, grid.config.work.maxPacket)));
     if (claimed.length === 0) return false;
-    const jws = await grid.keys.signWork(session.hostId, claimed.map(toWorkItem));
-    if (session.closed) {
+    if (!(await sendWork(grid, session, claimed))) {
       // The agent left while we claimed: give the replicas back now rather than at the deadline.
       await recordReplicaFailures(grid.db, session.hostId, claimed.map((c) => ({ replicaId: c.replica_id, state: 'abandoned', code: 'disconnected', message: 'agent disconnected before the work was sent' })));
-      return true;
     }
-    session.send({ type: 'work', jws });
     return true;
   }
 
