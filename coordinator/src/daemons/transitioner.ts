@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Grid } from '../coordinator';
 import { failExhaustedWorkUnits } from '../queue/fail-exhausted';
-import { applyHostOutcomes } from '../credit/host-reliability';
+import { recordTimeouts } from '../credit/host-reliability';
 import { timeOutReplicas } from '../queue/time-out-replicas';
 import { sendCancels } from '../gateway/send-cancels';
 
@@ -14,12 +14,8 @@ const PASS_SIZE = 1000;
 export async function transitionerPass(grid: Grid): Promise<number> {
   const timedOut = await grid.db.transaction(async (tx) => {
     const rows = await timeOutReplicas(tx, PASS_SIZE);
-    const perHost = new Map<string, number>();
-    for (const r of rows) perHost.set(r.host_id, (perHost.get(r.host_id) ?? 0) + 1);
-    await applyHostOutcomes(tx, [...perHost].map(([hostId, n]) => ({ hostId, valid: 0, invalid: 0, errors: n, credit: 0 })));
+    await recordTimeouts(tx, rows.map((r) => r.host_id));
     if (rows.length) {
-      await tx.rows(sql`UPDATE hosts SET timeout_count = timeout_count + c.n
-        FROM jsonb_to_recordset(${JSON.stringify([...perHost].map(([id, n]) => ({ id, n })))}::jsonb) AS c(id uuid, n int) WHERE hosts.id = c.id`);
       await tx.rows(sql`INSERT INTO events (kind, subject, data) VALUES ('replicas.timed_out', NULL, ${JSON.stringify({ replicas: rows.map((r) => r.id) })}::jsonb)`);
     }
     return rows;
