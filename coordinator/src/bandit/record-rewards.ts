@@ -14,7 +14,7 @@ import { trackerRewards } from './tracker-reward';
 
 const BATCH = 500;
 
-/** Finished (done or failed) WUs still pending a reward: the given ones, or any (the sweep). */
+/** Finished (done or failed) WUs still pending a reward: the given ones, or any already assimilated (the sweep). */
 async function loadFinished(db: Pick<Tx, 'rows'>, wuIds: number[] | null): Promise<RewardWu[]> {
   const rows = await db.rows<{
     id: number; arm: string; batch_id: string; params: unknown; state: string; cost_estimate: number;
@@ -28,7 +28,9 @@ async function loadFinished(db: Pick<Tx, 'rows'>, wuIds: number[] | null): Promi
       FROM bandit_pending p
       JOIN work_units w ON w.id = p.wu_id
       LEFT JOIN replicas r ON r.wu_id = w.id
-     WHERE w.state IN ('done', 'failed') ${wuIds ? sql`AND p.wu_id = ANY(${int8Array(wuIds)})` : sql``}
+     WHERE w.state IN ('done', 'failed')
+       -- The sweep takes only WUs the assimilator has been through, so the tracker's point is in.
+       ${wuIds ? sql`AND p.wu_id = ANY(${int8Array(wuIds)})` : sql`AND w.assimilated_at IS NOT NULL`}
      GROUP BY p.wu_id, p.arm, w.id
      ORDER BY p.wu_id
      LIMIT ${BATCH}`);
