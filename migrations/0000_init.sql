@@ -164,7 +164,8 @@ CREATE TABLE "work_units" (
 	"reason" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"finished_at" timestamp with time zone
+	"finished_at" timestamp with time zone,
+	"assimilated_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "credit_ledger" (
@@ -413,6 +414,7 @@ CREATE INDEX "work_units_batch_idx" ON "work_units" USING btree ("batch_id","seq
 CREATE INDEX "work_units_claim_idx" ON "work_units" USING btree ("priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
 CREATE INDEX "work_units_claim_kernel_idx" ON "work_units" USING btree ("kernel_ref","priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
 CREATE INDEX "work_units_validate_idx" ON "work_units" USING btree ("id") WHERE "work_units"."needs_validation";--> statement-breakpoint
+CREATE INDEX "work_units_assimilate_idx" ON "work_units" USING btree ("id") WHERE "work_units"."state" IN ('done', 'failed') AND "work_units"."assimilated_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "work_units_state_idx" ON "work_units" USING btree ("state");--> statement-breakpoint
 CREATE INDEX "credit_ledger_host_idx" ON "credit_ledger" USING btree ("host_id","created_at");--> statement-breakpoint
 CREATE INDEX "credit_ledger_user_idx" ON "credit_ledger" USING btree ("user_id","created_at");--> statement-breakpoint

@@ -370,6 +370,8 @@ CREATE INDEX replicas_host_state_idx ON public.replicas USING btree (host_id, st
 CREATE UNIQUE INDEX replicas_resumed_from_uq ON public.replicas USING btree (resumed_from) WHERE (resumed_from IS NOT NULL);
 CREATE UNIQUE INDEX replicas_wu_host_uq ON public.replicas USING btree (wu_id, host_id);
 CREATE UNIQUE INDEX replicas_wu_owner_uq ON public.replicas USING btree (wu_id, owner_id);
+CREATE TRIGGER replicas_state_guard BEFORE UPDATE OF state ON public.replicas FOR EACH ROW WHEN ((old.state IS DISTINCT FROM new.state)) EXECUTE FUNCTION replicas_state_may_move_guard();
+CREATE TRIGGER replicas_validate_state_guard BEFORE UPDATE OF validate_state ON public.replicas FOR EACH ROW WHEN ((old.validate_state IS DISTINCT FROM new.validate_state)) EXECUTE FUNCTION replicas_validate_state_may_move_guard();
 
 CREATE TABLE science_results (
   wu_id bigint NOT NULL,
@@ -446,11 +448,77 @@ CREATE TABLE work_units (
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   updated_at timestamp with time zone NOT NULL DEFAULT now(),
   finished_at timestamp with time zone,
+  assimilated_at timestamp with time zone,
   CONSTRAINT work_units_batch_id_batches_id_fk FOREIGN KEY (batch_id) REFERENCES batches(id),
   CONSTRAINT work_units_pkey PRIMARY KEY (id)
 );
+CREATE INDEX work_units_assimilate_idx ON public.work_units USING btree (id) WHERE ((state = ANY (ARRAY['done'::wu_state, 'failed'::wu_state])) AND (assimilated_at IS NULL));
 CREATE INDEX work_units_batch_idx ON public.work_units USING btree (batch_id, seq);
 CREATE INDEX work_units_claim_idx ON public.work_units USING btree (priority DESC NULLS LAST, id) WHERE (replicas_needed > 0);
 CREATE INDEX work_units_claim_kernel_idx ON public.work_units USING btree (kernel_ref, priority DESC NULLS LAST, id) WHERE (replicas_needed > 0);
 CREATE INDEX work_units_state_idx ON public.work_units USING btree (state);
 CREATE INDEX work_units_validate_idx ON public.work_units USING btree (id) WHERE needs_validation;
+CREATE TRIGGER work_units_state_guard BEFORE UPDATE OF state ON public.work_units FOR EACH ROW WHEN ((old.state IS DISTINCT FROM new.state)) EXECUTE FUNCTION work_units_state_may_move_guard();
+
+CREATE OR REPLACE FUNCTION public.replicas_state_may_move(old_state replica_state, new_state replica_state)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('unsent', 'in_progress'), ('unsent', 'cancelled'), ('in_progress', 'reported'), ('in_progress', 'errored'), ('in_progress', 'abandoned'), ('in_progress', 'timed_out'), ('in_progress', 'cancelled'), ('timed_out', 'reported'))
+$function$;
+
+CREATE OR REPLACE FUNCTION public.replicas_state_may_move_guard()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  IF NOT replicas_state_may_move(OLD.state, NEW.state) THEN
+    RAISE EXCEPTION 'illegal replica transition % -> % (replicas id %)', OLD.state, NEW.state, OLD.id
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.replicas_validate_state_may_move(old_state validate_state, new_state validate_state)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'valid'), ('pending', 'invalid'), ('pending', 'inconclusive'), ('inconclusive', 'valid'), ('inconclusive', 'invalid'))
+$function$;
+
+CREATE OR REPLACE FUNCTION public.replicas_validate_state_may_move_guard()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  IF NOT replicas_validate_state_may_move(OLD.validate_state, NEW.validate_state) THEN
+    RAISE EXCEPTION 'illegal replica validation transition % -> % (replicas id %)', OLD.validate_state, NEW.validate_state, OLD.id
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.work_units_state_may_move(old_state wu_state, new_state wu_state)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'running'), ('pending', 'failed'), ('pending', 'cancelled'), ('running', 'validating'), ('running', 'done'), ('running', 'failed'), ('running', 'cancelled'), ('validating', 'running'), ('validating', 'done'), ('validating', 'failed'), ('validating', 'cancelled'))
+$function$;
+
+CREATE OR REPLACE FUNCTION public.work_units_state_may_move_guard()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  IF NOT work_units_state_may_move(OLD.state, NEW.state) THEN
+    RAISE EXCEPTION 'illegal work unit transition % -> % (work_units id %)', OLD.state, NEW.state, OLD.id
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END
+$function$;

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
-import { banditOf } from '../coordinator/src/bandit/bandit';
-import { setRewardFunction } from '../coordinator/src/bandit/reward';
+import { assimilatorPass } from '../coordinator/src/daemons/assimilator';
 import { makeHost, makeUser, openTestApp, type TestApp, type TestHost } from './support/grid-fixtures';
 import { BENCH, SEASON, sessionFor, submitArmBatch, type TestSession, volunteerRound } from './support/volunteers';
 import { createScheduler } from '../coordinator/src/daemons/scheduler';
@@ -24,7 +23,6 @@ import { dbKinds } from './support/test-db';
 
 let t: TestApp | null = null;
 afterEach(async () => {
-  setRewardFunction(null);
   await t?.close();
   t = null;
 });
@@ -33,10 +31,11 @@ describe.each(dbKinds())('bandit scheduler end to end on %s', (kind) => {
   it('shifts dispatch toward the arm improving fastest; a failing arm trips a guardrail that rolls back the new strategy', async () => {
     t = await openTestApp(kind);
     const grid = t.grid;
-    const bandit = banditOf(grid, { seed: 20240917 });
+    const bandit = grid.bandit;
+    bandit.reseed(20240917);
     const scheduler = createScheduler(grid);
     let seasonResults = 0;
-    setRewardFunction((wu) => {
+    bandit.setRewardFunction((wu) => {
       if (wu.outcome !== 'validated') return 0;
       if (wu.arm === BENCH) return 0.45 + ((wu.id * 7919) % 11) / 100;
       seasonResults++;
@@ -56,6 +55,7 @@ describe.each(dbKinds())('bandit scheduler end to end on %s', (kind) => {
       for (const v of vols) await volunteerRound(grid, (s, m) => scheduler.requestWork(s, m), v.s, v.h, { max: 4, fails });
       while (await validatorPass(grid) > 0);
       if (transitions) await transitionerPass(grid); // fails WUs that errored on too many hosts
+      while (await assimilatorPass(grid) > 0);
       await bandit.settled();
     };
     /** mc.season's share of the replicas dispatched by decisions after `fromId` (up to `toId`, of one strategy). */

@@ -174,6 +174,7 @@ describe.each(dbKinds())('console API (%s)', (kind) => {
     const b = await t.call('POST', '/api/v1/batches', { body: benchSpec({ name: 'reprio', priority: 1 }) });
     const id = b.body.batchId as string;
     const wus = await t.grid.db.rows<{ id: number }>(sql`SELECT id FROM work_units WHERE batch_id = ${id} ORDER BY seq`);
+    await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE id = ${wus[0]!.id}`); // done is reached through running
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'done', finished_at = now() WHERE id = ${wus[0]!.id}`);
     const r = await withCookie('PATCH', `/api/v1/batches/${id}`, adminCookie, { body: { priority: 42 }, headers: CSRF });
     expect(r.status).toBe(200);
@@ -260,6 +261,7 @@ describe.each(dbKinds())('console API (%s)', (kind) => {
     const b = await t.call('POST', '/api/v1/batches', { body: benchSpec({ name: 'reads' }) });
     const [w0, w1] = await t.grid.db.rows<{ id: number }>(sql`SELECT id FROM work_units WHERE batch_id = ${b.body.batchId} ORDER BY seq`);
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE id = ${w0!.id}`);
+    await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE id = ${w1!.id}`); // done is reached through running
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'done', finished_at = now() WHERE id = ${w1!.id}`);
     const [rep] = await t.grid.db.rows<{ id: number }>(sql`INSERT INTO replicas (wu_id, host_id, owner_id, state, deadline, progress)
       VALUES (${w0!.id}, ${good}, ${vol.id}, 'in_progress', now() + interval '1 hour', 40) RETURNING id`);

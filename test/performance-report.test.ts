@@ -12,8 +12,9 @@ import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
 import { createApp } from '../coordinator/src/app';
 import { createUserWithKey } from '../coordinator/src/auth/api-keys';
 import { main } from '../coordinator/src/cli/main';
+import { assimilatorPass } from '../coordinator/src/daemons/assimilator';
 import { validatorPass } from '../coordinator/src/daemons/validator';
-import { submitBatch } from '../coordinator/src/work/submit-batch';
+import { submitBatch } from '../coordinator/src/queue/submit-batch';
 import { makeHost, makeUser, openTestGrid, type TestGrid, type TestHost } from './support/grid-fixtures';
 import { simulateHost } from './support/volunteers';
 import { dbKinds } from './support/test-db';
@@ -67,6 +68,7 @@ describe.each(dbKinds())('batch reports and the performance CLI (%s)', (kind) =>
     bt = await submit({ name: 'home vs underdog', kernel: BT, params: { seasonFrom: 2020, seasonTo: 2024 }, units: [{ params: { strategy: { side: 'home', minEdge: -1 } } }, { params: { strategy: { side: 'underdog', minEdge: -1 } } }] });
     for (const h of hosts) await simulateHost(t.grid, h, { behaviour: (c) => run(`${c.kernel}@${c.kernel_version}`, c.params, c.seed) });
     while (await validatorPass(t.grid) > 0) { /* drain */ }
+    while (await assimilatorPass(t.grid) > 0) { /* drain */ }
     // Pending work for the matrix and rebalance.
     await submit({ name: 'pending backtest', kernel: BT, params: { seasonFrom: 2020, seasonTo: 2024, strategy: { side: 'favorite', minEdge: -1 } } });
   });

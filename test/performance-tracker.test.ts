@@ -8,18 +8,19 @@ import { extractMetric, metricSpec } from '@nfl-grid/shared/performance/metric-s
 import { modelKeyOf } from '@nfl-grid/shared/performance/model-key';
 import { createApp } from '../coordinator/src/app';
 import { createUserWithKey } from '../coordinator/src/auth/api-keys';
+import { assimilatorPass } from '../coordinator/src/daemons/assimilator';
 import { validatorPass } from '../coordinator/src/daemons/validator';
 import { openPostgres } from '../coordinator/src/db/index';
 import { backfillPerformance } from '../coordinator/src/tracker/track-results';
 import { trackerRewards } from '../coordinator/src/bandit/tracker-reward';
-import { submitBatch } from '../coordinator/src/work/submit-batch';
+import { submitBatch } from '../coordinator/src/queue/submit-batch';
 import { makeHost, makeUser, openTestGrid, q, type TestGrid, type TestHost } from './support/grid-fixtures';
 import { benchOutput, simulateHost, submitBenchBatch } from './support/volunteers';
 import { dbKinds } from './support/test-db';
 
 /*
  * The performance tracker fed by real assimilated results: ratings.state_space WUs run on the
- * real data by two honest hosts, validated by validatorPass, tracked inside its transaction.
+ * real data by two honest hosts, validated by validatorPass, tracked by assimilatorPass in its transaction.
  * The configurations are submitted worst first, so the model improves result by result; then the
  * worst configuration again is a regression; then the API reads the records, the matrix, a
  * comparison and a report, and an admin accepts a follow-up, which submits a batch.
@@ -59,6 +60,7 @@ describe.each(dbKinds())('performance tracker on real results (%s)', (kind) => {
       let n = 0;
       for (const h of hosts) n += (await simulateHost(t.grid, h, { behaviour: (c) => (c.kernel === 'bench.hash' ? benchOutput(c.params, c.seed) : run(c.params, c.seed)) })).claimed.length;
       while (await validatorPass(t.grid) > 0) { /* drain */ }
+      while (await assimilatorPass(t.grid) > 0) { /* drain */ }
       if (n === 0) return;
     }
   };

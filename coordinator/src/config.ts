@@ -34,6 +34,7 @@ export interface CoordinatorConfig {
   daemons: {
     transitionerIntervalMs: number;
     validatorIntervalMs: number;
+    assimilatorIntervalMs: number;
     /** A host with no message for this long is marked offline. */
     hostOfflineMs: number;
   };
@@ -102,6 +103,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
     daemons: {
       transitionerIntervalMs: num(env.NFL_GRID_TRANSITIONER_MS, 1000),
       validatorIntervalMs: num(env.NFL_GRID_VALIDATOR_MS, 500),
+      assimilatorIntervalMs: num(env.NFL_GRID_ASSIMILATOR_MS, 500),
       hostOfflineMs: num(env.NFL_GRID_HOST_OFFLINE_MS, 60_000),
     },
     agentDefaults: { checkpointIntervalSeconds: num(env.NFL_GRID_CHECKPOINT_S, 30), progressIntervalSeconds: num(env.NFL_GRID_PROGRESS_S, 2) },

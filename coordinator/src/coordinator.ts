@@ -1,18 +1,146 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { JWK } from 'jose';
 import { WebSocketServer } from 'ws';
+import { datasetFile } from '@nfl-grid/shared/data/datasets';
+import type { AgentConfig, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
+import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
+import { createLogger, type Logger } from '@nfl-grid/shared/logging/logger';
 import { createApp } from './app';
 import { ensureAdminKey } from './auth/api-keys';
-import { type ConfigOverrides, resolveCoordinatorConfig } from './config';
-import type { Db } from './db/index';
+import { createBandit, type Bandit, type BanditOptions } from './bandit/bandit';
+import { resolveCoordinatorConfig, type ConfigOverrides, type CoordinatorConfig } from './config';
+import { assimilatorPass } from './daemons/assimilator';
 import { createDaemonLoop } from './daemons/daemon-loop';
 import { createScheduler } from './daemons/scheduler';
 import { transitionerPass } from './daemons/transitioner';
 import { validatorPass } from './daemons/validator';
+import { openPglite, openPostgres, type Db } from './db/index';
+import { migrateEmbedded, migrateServer } from './db/migrate';
+import { createGridEvents } from './events';
 import { createAgentGateway } from './gateway/agent-gateway';
+import { createAgentRegistry, type LocalAgentRegistry } from './gateway/agent-registry';
+import { openCoordinatorKeys } from './gateway/coordinator-keys';
 import { createHostCpuFlusher } from './gateway/host-cpu-flusher';
+import { createInputStore } from './gateway/input-store';
 import { RELAY_CHANNEL, WORK_CHANNEL } from './gateway/relay';
-import { openGrid, type OpenedGrid } from './open-grid';
+
+/*
+ * The composition root. openGrid builds the parts every role shares (database, signing keys,
+ * agent registry, events, inputs, the bandit) into one Grid; startCoordinator adds the four
+ * daemons (scheduler, transitioner, validator, assimilator), the agent gateway and the HTTP API
+ * on one port. Nothing else in the coordinator builds a part or keeps one in a module.
+ */
+
+/** The coordinator's Ed25519 signing identity (private key in the data folder, public keys in the db). */
+export interface CoordinatorKeys {
+  readonly kid: string;
+  signWork(hostId: string, items: WorkItem[]): Promise<string>;
+  /** A host credential (JWT, sub = host id) given to an agent at enrollment. */
+  issueHostCredential(hostId: string, ownerId: string): Promise<string>;
+  /** Returns the host id, or throws Unauthorized. */
+  verifyHostCredential(token: string): Promise<{ hostId: string; ownerId: string }>;
+  /** Every coordinator key that is not retired, for /.well-known/jwks.json. */
+  jwks(): Promise<{ keys: JWK[] }>;
+}
+
+/** Agents connected to this coordinator process. */
+export interface AgentRegistry {
+  isOnline(hostId: string): boolean;
+  onlineHostIds(): string[];
+  send(hostId: string, msg: CoordinatorMessage): boolean;
+  /** Pushes a host's current config (intensity, paused) to it if it is connected here. */
+  pushConfig(hostId: string, config: AgentConfig): boolean;
+}
+
+/** Things that happen, for the console's live feed and for tests. */
+export interface GridEventMap {
+  'batch.submitted': { batchId: string; wuCount: number };
+  'batch.finished': { batchId: string; state: 'done' | 'cancelled' };
+  'wu.validated': { wuIds: number[] };
+  'wu.failed': { wuIds: number[]; reason: string };
+  'host.changed': { hostId: string };
+}
+
+export interface GridEvents {
+  emit<K extends keyof GridEventMap>(kind: K, data: GridEventMap[K]): void;
+  on<K extends keyof GridEventMap>(kind: K, fn: (data: GridEventMap[K]) => void): () => void;
+}
+
+/** Content-addressed input files (the data sets kernels read), served to agents by sha256. */
+export interface InputStore {
+  /** sha256 and name of each named dataset, hashing the file on first use. */
+  resolve(names: string[]): Promise<{ name: string; sha256: string }[]>;
+  /** The file path of an input by hash, or null when unknown. */
+  pathOf(sha256: string): string | null;
+}
+
+/** The composition root's parts, handed to routes and daemons. */
+export interface Grid {
+  readonly config: CoordinatorConfig;
+  readonly db: Db;
+  readonly log: Logger;
+  readonly keys: CoordinatorKeys;
+  readonly agents: AgentRegistry;
+  readonly events: GridEvents;
+  readonly inputs: InputStore;
+  /** This process's bandit scheduler (arms, rewards, caps, guardrails). */
+  readonly bandit: Bandit;
+  /** New work exists: hand it to idle agents now (and tell other coordinators). */
+  wakeScheduler(): void;
+  /** Reported results are waiting: validate soon. */
+  wakeValidator(): void;
+  /** WUs were validated or failed: assimilate soon. */
+  wakeAssimilator(): void;
+}
+
+type Wakers = { scheduler: () => void; validator: () => void; assimilator: () => void };
+
+export interface OpenedGrid extends Grid {
+  readonly agents: LocalAgentRegistry;
+  /** Set by the daemons once they start; until then wake-ups are no-ops. */
+  setWakers(w: Wakers): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrating it), the signing keys, the in-process registries and the
+ * bandit. `db` may be given (tests pass a cloned database); otherwise the config decides PGlite
+ * or Postgres.
+ */
+export async function openGrid(config: CoordinatorConfig, opts: { db?: Db; log?: Logger; bandit?: BanditOptions } = {}): Promise<OpenedGrid> {
+  const log = opts.log ?? createLogger('coordinator');
+  let db = opts.db;
+  if (!db) {
+    if (config.databaseUrl) {
+      await migrateServer(config.databaseUrl);
+      db = await openPostgres(config.databaseUrl);
+    } else {
+      db = await openPglite(`${config.dataDir}/db`);
+      await migrateEmbedded(db);
+    }
+  }
+  const keys = await openCoordinatorKeys(db, config.dataDir, config.work.packetTtlSeconds);
+  const events = createGridEvents();
+  let wakers: Wakers = { scheduler: () => {}, validator: () => {}, assimilator: () => {} };
+  const ownsDb = !opts.db;
+  const theDb = db;
+  return {
+    config,
+    db,
+    log,
+    keys,
+    agents: createAgentRegistry(),
+    events,
+    inputs: createInputStore(db, config.inputsDir, datasetFile),
+    bandit: createBandit({ db, log, events }, opts.bandit),
+    wakeScheduler: () => wakers.scheduler(),
+    wakeValidator: () => wakers.validator(),
+    wakeAssimilator: () => wakers.assimilator(),
+    setWakers: (w) => { wakers = w; },
+    close: async () => { if (ownsDb) await theDb.close(); },
+  };
+}
 
 /** Largest websocket frame accepted from an agent: a result packet of MAX_RESULT_JWS_CHARS and its envelope. */
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;
@@ -27,16 +155,14 @@ export interface RunningCoordinator {
   stop(): Promise<void>;
 }
 
-/**
- * The composition root: opens the grid, starts the daemons (scheduler, transitioner, validator
- * with the assimilator), the agent gateway and the HTTP API on one port.
- */
+/** Opens the grid and starts every role on it: daemons, agent gateway, HTTP API. */
 export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { db?: Db } = {}): Promise<RunningCoordinator> {
   const config = resolveCoordinatorConfig(overrides);
   const grid = await openGrid(config, { db: opts.db });
   const adminKey = await ensureAdminKey(grid);
   const scheduler = createScheduler(grid);
   const validator = createDaemonLoop('validator', config.daemons.validatorIntervalMs, () => validatorPass(grid), grid.log);
+  const assimilator = createDaemonLoop('assimilator', config.daemons.assimilatorIntervalMs, () => assimilatorPass(grid), grid.log);
   const transitioner = createDaemonLoop('transitioner', config.daemons.transitionerIntervalMs, () => transitionerPass(grid), grid.log);
 
   // Other coordinators on the same database learn of new work once per burst, not per WU.
@@ -54,6 +180,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
   grid.setWakers({
     scheduler: () => { scheduler.wake(); notifyOthers(); },
     validator: () => validator.wake(),
+    assimilator: () => assimilator.wake(),
   });
   const unlisten = [
     await grid.db.listen(WORK_CHANNEL, () => scheduler.wake()),
@@ -79,6 +206,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host}:${port}`;
   validator.start();
+  assimilator.start();
   transitioner.start();
   grid.log.info(`coordinator listening on ${url}`, { database: grid.db.kind, dataDir: config.dataDir });
 
@@ -93,7 +221,8 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
-        await Promise.all([validator.stop(), transitioner.stop(), hostCpu.stop()]);
+        await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), hostCpu.stop()]);
+        await grid.bandit.settled();
         if (notifyTimer) clearTimeout(notifyTimer);
         for (const u of unlisten) await u();
         await grid.close();

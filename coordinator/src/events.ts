@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { GridEventMap, GridEvents } from './grid';
+import type { GridEventMap, GridEvents } from './coordinator';
 
 /** One typed event map for the whole coordinator process (console feed, tests). */
 export function createGridEvents(): GridEvents {

@@ -15,14 +15,15 @@ import { newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import { resolveCoordinatorConfig } from '../../coordinator/src/config';
+import { assimilatorPass } from '../../coordinator/src/daemons/assimilator';
 import { validatorPass } from '../../coordinator/src/daemons/validator';
 import { openPostgres } from '../../coordinator/src/db/index';
 import { migrateServer } from '../../coordinator/src/db/migrate';
 import { hosts, users } from '../../coordinator/src/db/schema/index';
-import { openGrid } from '../../coordinator/src/open-grid';
+import { openGrid } from '../../coordinator/src/coordinator';
 import { claimSql, claimWork, type ClaimedReplica } from '../../coordinator/src/queue/claim-work';
 import { reportResults } from '../../coordinator/src/queue/report-results';
-import { submitBatch } from '../../coordinator/src/work/submit-batch';
+import { submitBatch } from '../../coordinator/src/queue/submit-batch';
 
 const N = Number(process.env.BENCH_WUS ?? 10_000);
 const HOSTS = 100;
@@ -95,7 +96,8 @@ if (process.env.BENCH_EXPLAIN) {
     sql`EXPLAIN ANALYZE SELECT w.id, (SELECT (count(*) FILTER (WHERE r.state = 'in_progress'))::int FROM replicas r WHERE r.wu_id = w.id) AS in_progress FROM work_units w WHERE w.needs_validation ORDER BY w.id LIMIT 500 FOR UPDATE OF w SKIP LOCKED`,
   ]) console.log((await db.rows<Record<string, string>>(q)).map((r) => Object.values(r)[0]).join('\n'));
 }
-await time('validate + assimilate WUs', N, async () => { while ((await validatorPass(grid)) > 0) { /* drain */ } });
+await time('validate WUs', N, async () => { while ((await validatorPass(grid)) > 0) { /* drain */ } });
+await time('assimilate WUs', N, async () => { while ((await assimilatorPass(grid)) > 0) { /* drain */ } });
 const [check] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM work_units WHERE state = 'done'`);
 console.log(`WUs done: ${check!.n}`);
 await db.close();

@@ -11,7 +11,7 @@ import { createUserWithKey } from '../../coordinator/src/auth/api-keys';
 import { type CoordinatorConfig, resolveCoordinatorConfig } from '../../coordinator/src/config';
 import type { Db } from '../../coordinator/src/db/index';
 import { hosts, users } from '../../coordinator/src/db/schema/index';
-import { type OpenedGrid, openGrid } from '../../coordinator/src/open-grid';
+import { type OpenedGrid, openGrid } from '../../coordinator/src/coordinator';
 import type { ClaimingHost } from '../../coordinator/src/queue/claim-work';
 import { type DbKind, openTestDb } from './test-db';
 import { BENCH } from './volunteers';

@@ -16,12 +16,12 @@ import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import type { Db } from '../../coordinator/src/db/index';
 import type { AgentSession } from '../../coordinator/src/gateway/agent-session';
-import type { Grid } from '../../coordinator/src/grid';
-import type { OpenedGrid } from '../../coordinator/src/open-grid';
+import type { Grid } from '../../coordinator/src/coordinator';
+import type { OpenedGrid } from '../../coordinator/src/coordinator';
 import { type ClaimedReplica, type ClaimPolicy, claimWork } from '../../coordinator/src/queue/claim-work';
 import { recordReplicaFailures } from '../../coordinator/src/queue/record-replica-errors';
 import { type ReportedResult, reportResults } from '../../coordinator/src/queue/report-results';
-import { submitBatch } from '../../coordinator/src/work/submit-batch';
+import { submitBatch } from '../../coordinator/src/queue/submit-batch';
 import type { TestHost } from './grid-fixtures';
 
 /*

@@ -7,13 +7,12 @@ import { makeHost, makeUser, openGridOn, openTestGrid, q, resetData, type TestGr
 import { BENCH, SEASON, sessionFor, submitArmBatch, volunteerRound } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { createScheduler, type Scheduler } from '../daemons/scheduler';
+import { assimilatorPass } from '../daemons/assimilator';
 import { validatorPass } from '../daemons/validator';
 import { openPostgres } from '../db/index';
-import { cancelBatch } from '../work/cancel-batch';
-import { banditOf } from './bandit';
+import { cancelBatch } from '../queue/cancel-batch';
 import { capArmByAdmin, uncapArm } from './caps';
 import { decideAndClaim } from './dispatch';
-import { setRewardFunction } from './reward';
 import { setLimits, setStrategy } from './state';
 
 /*
@@ -29,19 +28,19 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
   afterAll(async () => { await t?.close(); });
   beforeEach(async () => {
     await resetData(t.db);
-    banditOf(t.grid).invalidate();
+    t.grid.bandit.invalidate();
     researcher = await makeUser(t.db, { role: 'researcher' });
     scheduler = createScheduler(t.grid);
   });
   afterEach(async () => {
-    setRewardFunction(null);
-    await banditOf(t.grid).settled();
+    t.grid.bandit.setRewardFunction(null);
+    await t.grid.bandit.settled();
     expect(t.grid.log.errors()).toEqual([]);
   });
 
   const both = () => makeHost(t.db, { kernels: [BENCH, SEASON] });
   // Decision rows are written after the work is sent: wait for the bandit's queue before reading.
-  const settledRows = async <T,>(read: () => Promise<T>) => { await banditOf(t.grid).settled(); return read(); };
+  const settledRows = async <T,>(read: () => Promise<T>) => { await t.grid.bandit.settled(); return read(); };
   const decisions = () => settledRows(() => q<{
     id: number; arm: string; propensity: number; probabilities: number[]; candidates: string[]; fallback: string[]; explore: boolean;
     wu_ids: number[]; replicas: number; strategy: string; strategy_version: number; seed: number;
@@ -56,7 +55,8 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     for (let i = 0; i < n; i++) {
       for (const v of vols) await volunteerRound(t.grid, (s, m) => scheduler.requestWork(s, m), v.s, v.h, opts);
       while (await validatorPass(t.grid) > 0);
-      await banditOf(t.grid).settled();
+      while (await assimilatorPass(t.grid) > 0);
+      await t.grid.bandit.settled();
     }
   }
 
@@ -104,8 +104,8 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     expect(d!.claimed.length).toBe(2);
   });
 
-  it('records rewards when WUs validate or fail, once each, by SQL increments', async () => {
-    setRewardFunction((wu) => (wu.arm === BENCH ? 0.25 : 0.75));
+  it('records rewards when WUs are assimilated (validated or failed), once each, by SQL increments', async () => {
+    t.grid.bandit.setRewardFunction((wu) => (wu.arm === BENCH ? 0.25 : 0.75));
     await submitArmBatch(t.grid, researcher, 'bench', { n: 12 });
     await submitArmBatch(t.grid, researcher, 'season', { n: 10 });
     const vols = await Promise.all([0, 1].map(async () => { const h = await both(); return { h, s: await sessionFor(h) }; }));
@@ -121,15 +121,14 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
       expect(a.get(arm)!.iw_loss_sum).toBeCloseTo(mine.reduce((s, r) => s + (1 - r.reward) / r.propensity, 0), 9);
     }
     // Again: nothing new (the pending rows are gone).
-    expect(await banditOf(t.grid).recordRewards(done.map((w) => w.id))).toBe(0);
+    expect(await t.grid.bandit.recordRewards(done.map((w) => w.id))).toBe(0);
     expect((await arms()).get(BENCH)!.n).toBe(a.get(BENCH)!.n);
 
     // A failed WU earns 0.
     const [out] = await q<{ wu_id: number; arm: string }>(t.db, sql`SELECT wu_id, arm FROM bandit_pending LIMIT 1`);
     if (out) {
       await t.db.rows(sql`UPDATE work_units SET state = 'failed', replicas_needed = 0 WHERE id = ${out.wu_id}`);
-      t.grid.events.emit('wu.failed', { wuIds: [out.wu_id], reason: 'test' });
-      await banditOf(t.grid).settled();
+      while (await assimilatorPass(t.grid) > 0);
       expect((await arms()).get(out.arm)).toMatchObject({ failed: 1, n: a.get(out.arm)!.n + 1 });
       expect((await q<{ reward: number; outcome: string }>(t.db, sql`SELECT reward, outcome FROM bandit_rewards WHERE wu_id = ${out.wu_id}`))[0]).toEqual({ reward: 0, outcome: 'failed' });
     }
@@ -145,7 +144,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     await t.db.rows(sql`INSERT INTO performance_points (wu_id, model_key, batch_id, ordinal, params, seed, value, compute_hours, gain)
       VALUES (${w1!.id}, 'm1', ${w1!.batch_id}, 1, '{}'::jsonb, 1, 1, 0.01, ${spec.unit * 3})`);
     while (await validatorPass(t.grid) > 0);
-    await banditOf(t.grid).settled();
+    while (await assimilatorPass(t.grid) > 0);
     const rewards = new Map((await q<{ wu_id: number; reward: number }>(t.db, sql`SELECT wu_id, reward FROM bandit_rewards`)).map((r) => [r.wu_id, r.reward]));
     // Half for success: a clean result costing cost/benchmark CPU seconds scores h0/(h0 + hours), h0 = 0.05 h.
     const hours = 200 * 10 / 1e9 / 3600;
@@ -157,7 +156,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
   });
 
   it('swaps strategy at run time keeping every arm\'s history; decisions carry the new strategy', async () => {
-    setRewardFunction(() => 0.5);
+    t.grid.bandit.setRewardFunction(() => 0.5);
     await submitArmBatch(t.grid, researcher, 'bench', { n: 12 });
     await submitArmBatch(t.grid, researcher, 'season', { n: 10 });
     const h = await both();
@@ -168,7 +167,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     const s = await setStrategy(t.db, StrategySpec.parse({ strategy: 'ucb1', params: { c: 1 } }), admin);
     expect(s).toMatchObject({ strategy: { strategy: 'ucb1', params: { c: 1 } }, version: 2, previous: { strategy: 'epsilon-greedy' }, changedBy: admin });
     expect(await arms()).toEqual(before);
-    banditOf(t.grid).invalidate();
+    t.grid.bandit.invalidate();
     await rounds(1, [vol]);
     expect((await decisions()).at(-1)).toMatchObject({ strategy: 'ucb1', strategy_version: 2 });
     const [ev] = await q<{ actor: string; subject: string; data: any }>(t.db, sql`SELECT actor, subject, data FROM events WHERE kind = 'bandit.strategy'`);
@@ -180,6 +179,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     await submitArmBatch(t.grid, researcher, 'season', { n: 5 });
     const admin = await makeUser(t.db, { role: 'admin' });
     await capArmByAdmin(t.db, SEASON, 0, 'suspect outputs', admin);
+    t.grid.bandit.invalidate();
     const h = await both();
     const s = await sessionFor(h);
     const got: string[] = [];
@@ -189,8 +189,10 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     // Only the capped arm has work left: a 0 cap keeps it stopped, a positive one lets it serve.
     expect(await scheduler.requestWork(s, 2)).toBe(false);
     await capArmByAdmin(t.db, SEASON, 0.1, 'trickle', admin);
+    t.grid.bandit.invalidate();
     expect((await volunteerRound(t.grid, (x, m) => scheduler.requestWork(x, m), s, h, { max: 2 })).map((w) => w.kernel)).toEqual([SEASON, SEASON]);
     expect(await uncapArm(t.db, SEASON, admin)).toBe(true);
+    t.grid.bandit.invalidate();
     expect(await uncapArm(t.db, SEASON, admin)).toBe(false);
     const evs = await q<{ kind: string; subject: string; actor: string }>(t.db, sql`SELECT kind, subject, actor FROM events WHERE kind LIKE 'bandit.arm.%' ORDER BY id`);
     expect(evs).toEqual([
@@ -202,7 +204,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
   });
 
   it('guardrails: a failing arm is capped (no rollback outside probation); one that hogs dispatch is capped at the share limit', async () => {
-    setRewardFunction((wu) => (wu.arm === BENCH ? 0.2 : 0.8));
+    t.grid.bandit.setRewardFunction((wu) => (wu.arm === BENCH ? 0.2 : 0.8));
     await submitArmBatch(t.grid, researcher, 'bench', { n: 80 });
     await submitArmBatch(t.grid, researcher, 'season', { n: 40, priority: 1, params: { nSims: 10, simsPerStep: 10, sigma: 29.5 } });
     await setLimits(t.db, { minSamples: 6, windowReplicas: 50, maxShare: 1, checkIntervalMs: 3_600_000 }, null);
@@ -212,25 +214,26 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     }));
     // Every season WU (sigma 29.5) makes the kernel throw on the host.
     await rounds(3, vols, { fails: (i) => i.kernel === SEASON });
-    const [trip] = await banditOf(t.grid).checkGuardrails();
+    const [trip] = await t.grid.bandit.checkGuardrails();
     expect(trip).toMatchObject({ arm: SEASON, kind: 'error_rate', value: 1, limit: 0.5, actions: ['cap'], rolledBackFrom: null });
     expect((await arms()).get(SEASON)).toMatchObject({ cap_share: 0.05 });
     expect((await arms()).get(SEASON)!.cap_reason).toMatch(/^guardrail: error rate 1\.000 above the limit 0\.5/);
-    const state = await banditOf(t.grid).state(true);
+    const state = await t.grid.bandit.state(true);
     expect(state.strategy.strategy).toBe('epsilon-greedy');
     expect(state.lastGuardrail).toMatchObject({ arm: SEASON, kind: 'error_rate' });
-    expect(await banditOf(t.grid).checkGuardrails()).toEqual([]); // already capped: acts once
+    expect(await t.grid.bandit.checkGuardrails()).toEqual([]); // already capped: acts once
 
     // A pure greedy strategy sends everything to bench: over maxShare 0.9 → capped at 0.9.
     await setLimits(t.db, { maxShare: 0.9 }, null);
     await uncapArm(t.db, SEASON, 'admin');
+    t.grid.bandit.invalidate();
     await capArmByAdmin(t.db, SEASON, 0.5, undefined, 'admin'); // keep it a candidate, but below bench
     await t.db.rows(sql`DELETE FROM bandit_decisions`);
     await setStrategy(t.db, StrategySpec.parse({ strategy: 'epsilon-greedy', params: { epsilon: 0 } }), 'admin');
     await t.db.rows(sql`UPDATE bandit_state SET changed_at = now() - interval '2 hours'`); // past probation
-    banditOf(t.grid).invalidate();
+    t.grid.bandit.invalidate();
     await rounds(3, vols, { fails: (i) => i.kernel === SEASON });
-    const trips = await banditOf(t.grid).checkGuardrails();
+    const trips = await t.grid.bandit.checkGuardrails();
     expect(trips.map((x) => [x.arm, x.kind, x.actions])).toEqual([[BENCH, 'share', ['cap']]]);
     expect((await arms()).get(BENCH)!.cap_share).toBe(0.9);
     const kinds = (await q<{ kind: string }>(t.db, sql`SELECT kind FROM events WHERE kind LIKE 'bandit.%' ORDER BY id`)).map((e) => e.kind);
@@ -243,15 +246,16 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     const h = await makeHost(t.db, { kernels: [BENCH] });
     expect(await scheduler.requestWork(await sessionFor(h), 3)).toBe(true);
     await cancelBatch(t.grid, b.batchId, researcher);
-    await banditOf(t.grid).settled();
+    await t.grid.bandit.settled();
     expect((await arms()).get(BENCH)).toMatchObject({ pulls: 3, dropped: 3 });
     expect(await q(t.db, sql`SELECT * FROM bandit_pending`)).toEqual([]);
   });
 
   it('two coordinators on one database: counters add up and each reward counts once', async () => {
-    setRewardFunction((wu) => (wu.id % 3) / 2);
+    t.grid.bandit.setRewardFunction((wu) => (wu.id % 3) / 2);
     const otherDb = t.url ? await openPostgres(t.url) : t.db;
     const other = await openGridOn(otherDb);
+    other.bandit.setRewardFunction((wu) => (wu.id % 3) / 2);
     try {
       const sched2 = createScheduler(other);
       await submitArmBatch(t.grid, researcher, 'bench', { n: 30 });
@@ -260,13 +264,13 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
       for (let r = 0; r < 3; r++) {
         await Promise.all(vols.map((v, i) => volunteerRound(i % 2 ? other : t.grid, (s, m) => (i % 2 ? sched2 : scheduler).requestWork(s, m), v.s, v.h, { max: 3 })));
       }
-      await Promise.all([banditOf(t.grid).settled(), banditOf(other).settled()]); // every decision row written
+      await Promise.all([t.grid.bandit.settled(), other.bandit.settled()]); // every decision row written
       // Validate without events, then both coordinators record every reward at once.
       const events = t.grid.events.emit;
       (t.grid.events as { emit: unknown }).emit = () => {};
       try { while (await validatorPass(t.grid) > 0); } finally { (t.grid.events as { emit: unknown }).emit = events; }
       const done = (await q<{ id: number }>(t.db, sql`SELECT id FROM work_units WHERE state = 'done'`)).map((w) => w.id);
-      const [n1, n2] = await Promise.all([banditOf(t.grid).recordRewards(done), banditOf(other).recordRewards(done)]);
+      const [n1, n2] = await Promise.all([t.grid.bandit.recordRewards(done), other.bandit.recordRewards(done)]);
       expect(n1 + n2).toBe(done.length);
       const [tot] = await q<{ d: number; r: number; dec: number; pend: number; rew: number; pulls: number; n: number; reps: number; s: number; rs: number }>(t.db, sql`
         SELECT (SELECT count(*)::int FROM bandit_decisions) AS d, (SELECT sum(replicas)::int FROM bandit_decisions) AS r,
@@ -281,7 +285,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
       expect(tot!.n).toBe(tot!.rew);
       expect(tot!.rew).toBe(done.length);
       expect(tot!.rs).toBeCloseTo(tot!.s, 9);
-      await banditOf(other).settled();
+      await other.bandit.settled();
       expect(other.log.errors()).toEqual([]);
     } finally {
       await other.dispose();

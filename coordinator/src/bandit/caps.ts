@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index';
-import { forgetCandidates } from './dispatch';
 import { recordBanditEvent } from './state';
 
 /*
  * Arm caps. A capped arm is offered to the strategy only while its share of recent dispatch is
  * below `cap_share`. A cap of 0 stops the arm; a cap above 0 still lets it serve a host that no
- * other arm has work for (the grid stays busy).
+ * other arm has work for (the grid stays busy). Whoever changes a cap tells the bandit
+ * (bandit.invalidate()), so its cached candidates are read again.
  */
 
 /** Caps an arm (creating its row if it has none yet). Returns false when the arm was already capped and `onlyIfUncapped`. */
@@ -16,7 +16,6 @@ export async function capArm(db: Pick<Tx, 'rows'>, arm: string, share: number, r
     UPDATE bandit_arms SET cap_share = ${share}, cap_reason = ${reason}, capped_by = ${actor}, capped_at = now(), updated_at = now()
      WHERE arm = ${arm} ${onlyIfUncapped ? sql`AND cap_share IS NULL` : sql``}
     RETURNING arm`);
-  forgetCandidates();
   return rows.length > 0;
 }
 
@@ -25,7 +24,6 @@ export async function capArmByAdmin(db: Db, arm: string, share: number, reason: 
     await capArm(tx, arm, share, reason ?? 'capped by an admin', actor);
     await recordBanditEvent(tx, 'bandit.arm.capped', arm, actor, { maxShare: share, reason: reason ?? null });
   });
-  forgetCandidates();
 }
 
 /** Lifts a cap; guardrail windows for the arm start afresh. Returns false when it was not capped. */
@@ -40,6 +38,5 @@ export async function uncapArm(db: Db, arm: string, actor: string): Promise<bool
     await recordBanditEvent(tx, 'bandit.arm.uncapped', arm, actor, { was: { maxShare: rows[0]!.cap_share, reason: rows[0]!.cap_reason } });
     return true;
   });
-  forgetCandidates();
   return lifted;
 }

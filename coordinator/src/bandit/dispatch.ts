@@ -22,29 +22,37 @@ export interface Candidate { arm: string; stats: ArmStats; capShare: number | nu
 /**
  * Arms with live work for hosts of this kind (kernels, GPU, memory), with their statistics and
  * caps. Read at most every CANDIDATE_TTL_MS per kind of host: it runs on every work request, and
- * a host that already holds an arm's remaining WUs simply falls back to the next arm. Rewards
- * recorded in this process drop the cache (forgetCandidates), so decisions learn at once.
+ * a host that already holds an arm's remaining WUs simply falls back to the next arm. Each bandit
+ * keeps its own cache; rewards, caps and strategy changes made through it drop the cache
+ * (forget), so decisions learn at once.
  */
 const CANDIDATE_TTL_MS = 250;
-const candidateCache = new WeakMap<Db, Map<string, { at: number; generation: number; rows: Promise<Candidate[]> }>>();
-let generation = 0;
 
-export function candidateArms(db: Db, host: ClaimingHost): Promise<Candidate[]> {
-  let perDb = candidateCache.get(db);
-  if (!perDb) candidateCache.set(db, (perDb = new Map()));
-  const key = JSON.stringify([[...host.kernels].sort(), host.gpu, host.memoryMb]);
-  const hit = perDb.get(key);
-  if (hit && hit.generation === generation && Date.now() - hit.at < CANDIDATE_TTL_MS) return hit.rows;
-  const rows = readCandidateArms(db, host);
-  perDb.set(key, { at: Date.now(), generation, rows });
-  // "Nothing to do" is never reused: new work must reach idle agents at once.
-  rows.then((r) => { if (r.length === 0) perDb!.delete(key); }, () => perDb!.delete(key));
-  return rows;
+export interface CandidateCache {
+  arms(db: Db, host: ClaimingHost): Promise<Candidate[]>;
+  /** Drops every cached list (after a cap, a strategy change or new rewards). */
+  forget(): void;
 }
 
-/** Drops every cached candidate list (after a cap or strategy change made in this process). */
-export function forgetCandidates(): void {
-  generation++;
+export function createCandidateCache(): CandidateCache {
+  const lists = new Map<string, { at: number; generation: number; rows: Promise<Candidate[]> }>();
+  let generation = 0;
+  return {
+    arms(db, host) {
+      const key = JSON.stringify([[...host.kernels].sort(), host.gpu, host.memoryMb]);
+      const hit = lists.get(key);
+      if (hit && hit.generation === generation && Date.now() - hit.at < CANDIDATE_TTL_MS) return hit.rows;
+      const rows = readCandidateArms(db, host);
+      lists.set(key, { at: Date.now(), generation, rows });
+      // "Nothing to do" is never reused: new work must reach idle agents at once.
+      rows.then((r) => { if (r.length === 0) lists.delete(key); }, () => lists.delete(key));
+      return rows;
+    },
+    forget() {
+      generation++;
+      lists.clear();
+    },
+  };
 }
 
 async function readCandidateArms(db: Db, host: ClaimingHost): Promise<Candidate[]> {
@@ -107,11 +115,13 @@ export interface DispatchContext {
   nextSeed(): number;
   /** The claim (claimWork; tests pass their own to stage a lost race). */
   claim?: typeof claimWork;
+  /** The bandit's cache of candidate arms (none: read them now). */
+  candidates?: CandidateCache;
 }
 
 /** Picks an arm and claims up to `max` of its WUs for the host; falls back to the next pick when an arm has nothing. */
 export async function decideAndClaim(db: Db, host: ClaimingHost, max: number, policy: ClaimPolicy, ctx: DispatchContext): Promise<Decision | null> {
-  let candidates = await applyCaps(db, await candidateArms(db, host), ctx.capWindow);
+  let candidates = await applyCaps(db, await (ctx.candidates ? ctx.candidates.arms(db, host) : readCandidateArms(db, host)), ctx.capWindow);
   const fallback: string[] = [];
   while (candidates.length > 0) {
     const seed = ctx.nextSeed();

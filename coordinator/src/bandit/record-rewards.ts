@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Rng } from '@nfl-grid/shared/math/rng';
 import { int8Array } from '../db/arrays';
-import type { Db } from '../db/index';
-import { rewardFor, type RewardWu } from './reward';
+import type { Db, Tx } from '../db/index';
+import { rewardFor, type RewardFunction, type RewardWu } from './reward';
 import { trackerRewards } from './tracker-reward';
 
 /*
@@ -14,8 +14,8 @@ import { trackerRewards } from './tracker-reward';
 
 const BATCH = 500;
 
-/** Finished (done or failed) WUs still pending a reward: the given ones, or any (the sweep). */
-async function loadFinished(db: Db, wuIds: number[] | null): Promise<RewardWu[]> {
+/** Finished (done or failed) WUs still pending a reward: the given ones, or any already assimilated (the sweep). */
+async function loadFinished(db: Pick<Tx, 'rows'>, wuIds: number[] | null): Promise<RewardWu[]> {
   const rows = await db.rows<{
     id: number; arm: string; batch_id: string; params: unknown; state: string; cost_estimate: number;
     cpu_seconds: number; valid: number; invalid: number; errored: number;
@@ -28,7 +28,9 @@ async function loadFinished(db: Db, wuIds: number[] | null): Promise<RewardWu[]>
       FROM bandit_pending p
       JOIN work_units w ON w.id = p.wu_id
       LEFT JOIN replicas r ON r.wu_id = w.id
-     WHERE w.state IN ('done', 'failed') ${wuIds ? sql`AND p.wu_id = ANY(${int8Array(wuIds)})` : sql``}
+     WHERE w.state IN ('done', 'failed')
+       -- The sweep takes only WUs the assimilator has been through, so the tracker's point is in.
+       ${wuIds ? sql`AND p.wu_id = ANY(${int8Array(wuIds)})` : sql`AND w.assimilated_at IS NOT NULL`}
      GROUP BY p.wu_id, p.arm, w.id
      ORDER BY p.wu_id
      LIMIT ${BATCH}`);
@@ -39,7 +41,7 @@ async function loadFinished(db: Db, wuIds: number[] | null): Promise<RewardWu[]>
   }));
 }
 
-async function applyRewards(db: Db, rewards: { wu: number; reward: number; outcome: string; succ: number }[]): Promise<number> {
+async function applyRewards(db: Pick<Tx, 'rows'>, rewards: { wu: number; reward: number; outcome: string; succ: number }[]): Promise<number> {
   const rows = await db.rows<{ n: number }>(sql`
     WITH d AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rewards)}::jsonb) AS d(wu int8, reward float8, outcome text, succ int)
@@ -68,11 +70,22 @@ async function applyRewards(db: Db, rewards: { wu: number; reward: number; outco
   return rows[0]?.n ?? 0;
 }
 
+export interface RewardOptions {
+  /** Replaces the default reward (bandit.setRewardFunction). */
+  rewardFn?: RewardFunction | null;
+  /**
+   * Without it, a failing tracker read fails the call (inside a transaction it must: the
+   * transaction is aborted). With it, the error is reported and rewards use the fallback.
+   */
+  onTrackerError?: (e: unknown) => void;
+}
+
 /**
  * Records the rewards of the given finished WUs (or, with null, of any finished WU still
- * pending: the sweep that catches rewards an event missed). Returns how many were recorded.
+ * pending: the sweep that catches rewards an event missed). `db` may be a transaction (the
+ * assimilator's). Returns how many were recorded.
  */
-export async function recordRewards(db: Db, rng: Rng, wuIds: number[] | null, onTrackerError?: (e: unknown) => void): Promise<number> {
+export async function recordRewards(db: Pick<Tx, 'rows'>, rng: Rng, wuIds: number[] | null, opts: RewardOptions = {}): Promise<number> {
   let total = 0;
   for (let offset = 0; ; offset += BATCH) {
     const slice = wuIds ? wuIds.slice(offset, offset + BATCH) : null;
@@ -82,14 +95,20 @@ export async function recordRewards(db: Db, rng: Rng, wuIds: number[] | null, on
       if (slice) continue;
       break;
     }
-    try {
-      const tracker = await trackerRewards(db, wus.filter((w) => w.outcome === 'validated').map((w) => w.id));
-      for (const w of wus) w.trackerReward = tracker.get(w.id) ?? null;
-    } catch (e) {
-      onTrackerError?.(e);
+    const validated = wus.filter((w) => w.outcome === 'validated').map((w) => w.id);
+    let tracker = new Map<number, number>();
+    if (opts.onTrackerError) {
+      try {
+        tracker = await trackerRewards(db, validated);
+      } catch (e) {
+        opts.onTrackerError(e);
+      }
+    } else {
+      tracker = await trackerRewards(db, validated);
     }
+    for (const w of wus) w.trackerReward = tracker.get(w.id) ?? null;
     const rewards = wus.map((w) => {
-      const reward = rewardFor(w);
+      const reward = rewardFor(w, opts.rewardFn);
       return { wu: w.id, reward, outcome: w.outcome, succ: rng.next() < reward ? 1 : 0 };
     });
     const n = await applyRewards(db, rewards);

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { FALLBACK_HALF_HOURS, fallbackReward, rewardFor, setRewardFunction, type RewardWu } from './reward';
+import { describe, expect, it } from 'vitest';
+import { FALLBACK_HALF_HOURS, fallbackReward, rewardFor, type RewardWu } from './reward';
 
 const wu = (over: Partial<RewardWu> = {}): RewardWu => ({
   id: 1, arm: 'bench.hash@1', batchId: 'b', params: {}, outcome: 'validated', costEstimate: 1000, cpuHours: 0,
@@ -7,8 +7,6 @@ const wu = (over: Partial<RewardWu> = {}): RewardWu => ({
 });
 
 describe('bandit reward', () => {
-  afterEach(() => void setRewardFunction(null));
-
   it('fallback: 0 for a failed WU; a clean success earns h0 / (h0 + CPU hours), scaled by the share of replicas that validated', () => {
     expect(fallbackReward(wu({ outcome: 'failed' }))).toBe(0);
     expect(fallbackReward(wu({ cpuHours: 0 }))).toBe(1);
@@ -25,10 +23,9 @@ describe('bandit reward', () => {
     // A tracked result that did not beat the best scores like an untracked one of the same cost.
     expect(rewardFor(wu({ trackerReward: 0, cpuHours: 0.15 }))).toBe(rewardFor(wu({ trackerReward: null, cpuHours: 0.15 })));
     expect(rewardFor(wu({ trackerReward: 0, cpuHours: 0.15 }))).toBeCloseTo(0.125, 12);
-    expect(setRewardFunction((w) => (w.arm === 'mc.season@1' ? 2 : Number.NaN))).toBeNull();
-    expect(rewardFor(wu({ arm: 'mc.season@1' }))).toBe(1);
-    expect(rewardFor(wu())).toBe(0);
-    setRewardFunction(null);
-    expect(rewardFor(wu({ cpuHours: FALLBACK_HALF_HOURS }))).toBe(0.25);
+    const injected = (w: RewardWu) => (w.arm === 'mc.season@1' ? 2 : Number.NaN);
+    expect(rewardFor(wu({ arm: 'mc.season@1' }), injected)).toBe(1);
+    expect(rewardFor(wu(), injected)).toBe(0);
+    expect(rewardFor(wu({ cpuHours: FALLBACK_HALF_HOURS }), null)).toBe(0.25);
   });
 });

@@ -1,8 +1,8 @@
 import { clamp01 } from '@nfl-grid/shared/bandit/arm-stats';
 
 /*
- * The reward of a finished WU for the bandit, in [0, 1]. A reward function set with
- * setRewardFunction() (tests, experiments) replaces it; otherwise a failed WU earns 0 and a
+ * The reward of a finished WU for the bandit, in [0, 1]. A reward function given to the bandit
+ * (bandit.setRewardFunction(): tests, experiments) replaces it; otherwise a failed WU earns 0 and a
  * validated one earns half for getting done and half for what it taught:
  *
  *   reward = ½ · success + ½ · improvement
@@ -38,15 +38,6 @@ export interface RewardWu {
 
 export type RewardFunction = (wu: RewardWu) => number;
 
-let override: RewardFunction | null = null;
-
-/** Replaces the reward of every WU (null restores the default chain). Returns the previous one. */
-export function setRewardFunction(fn: RewardFunction | null): RewardFunction | null {
-  const prev = override;
-  override = fn;
-  return prev;
-}
-
 /** The success part: a clean, cheap result scores near 1 (see above). */
 export function fallbackReward(wu: RewardWu): number {
   if (wu.outcome !== 'validated') return 0;
@@ -56,8 +47,8 @@ export function fallbackReward(wu: RewardWu): number {
   return validShare * (FALLBACK_HALF_HOURS / (FALLBACK_HALF_HOURS + hours));
 }
 
-/** The reward in [0, 1] (anything else a function returns is clamped; NaN counts as 0). */
-export function rewardFor(wu: RewardWu): number {
+/** The reward in [0, 1]: `override`'s if given (clamped; NaN counts as 0), else the default chain. */
+export function rewardFor(wu: RewardWu, override: RewardFunction | null = null): number {
   if (override) return clamp01(override(wu));
   if (wu.outcome === 'failed') return 0;
   return 0.5 * clamp01(fallbackReward(wu)) + 0.5 * clamp01(wu.trackerReward ?? 0);

@@ -5,9 +5,12 @@ import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 
 /**
- * The performance tracker's normalised ROI for each WU it has a point for (kernels with a model
- * metric), read in one statement: gain over the model's best per compute hour, as
- * shared/src/performance/reward.ts defines it. WUs without a point are absent from the map.
+ * The performance tracker's part of the bandit's reward: a WU's ROI normalised to [0, 1]
+ * (shared/src/performance/reward.ts). ROI = the gain the WU's result made on its model's best
+ * (metric units, >= 0) per compute hour (its replicas' CPU seconds); normalised as x / (x + 10)
+ * with x = (gain / the metric's unit) / hours, so 0 means no improvement, 0.5 ten units per CPU
+ * hour, and it approaches 1. Read in one statement for many WUs; WUs without a point (no model
+ * metric, or not assimilated yet) are absent from the map.
  */
 export async function trackerRewards(db: Pick<Tx, 'rows'>, wuIds: number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
@@ -21,4 +24,9 @@ export async function trackerRewards(db: Pick<Tx, 'rows'>, wuIds: number[]): Pro
     if (spec) out.set(r.wu_id, normalisedReward(r.gain, spec.unit, r.compute_hours));
   }
   return out;
+}
+
+/** One WU's tracker reward; 0 when the tracker has no point for it. */
+export async function rewardForWu(db: Pick<Tx, 'rows'>, wuId: number): Promise<number> {
+  return (await trackerRewards(db, [wuId])).get(wuId) ?? 0;
 }

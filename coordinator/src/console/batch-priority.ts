@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import { requireAuth } from '../auth/access';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
+import { reprioritiseBatches } from '../queue/reprioritise';
 import { recordEvent } from '../routes/events';
 import { zv } from '../routes/http/validate';
 
@@ -31,13 +32,9 @@ export function batchPriorityRoutes(grid: Grid) {
           const [batch] = await tx.rows<{ state: string; priority: number }>(sql`SELECT state, priority FROM batches WHERE id = ${id}`);
           if (!batch) throw new NotFound('batch', 'id');
           if (batch.state !== 'open') throw new Conflict(`batch is already ${batch.state}`, 'batch_not_open', 'id');
-          const wus = await tx.rows<{ id: number }>(sql`
-            UPDATE work_units SET priority = ${priority}, updated_at = now()
-             WHERE id IN (SELECT id FROM work_units WHERE batch_id = ${id} AND state IN ('pending', 'running', 'validating') ORDER BY id FOR UPDATE)
-            RETURNING id`);
-          await tx.rows(sql`UPDATE batches SET priority = ${priority} WHERE id = ${id}`);
-          await recordEvent(tx, 'batch.reprioritised', id, actor, { from: batch.priority, to: priority, wus: wus.length });
-          return { from: batch.priority, wus: wus.length };
+          const wus = (await reprioritiseBatches(tx, new Map([[id, priority]]))).get(id) ?? 0;
+          await recordEvent(tx, 'batch.reprioritised', id, actor, { from: batch.priority, to: priority, wus });
+          return { from: batch.priority, wus };
         });
         // Pending work may now outrank what idle hosts were told there is.
         grid.wakeScheduler();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Snapshot } from '@nfl-grid/shared/api/console-types';
-import type { Grid, GridEventMap } from '../grid';
+import type { Grid, GridEventMap } from '../coordinator';
 import { buildSnapshot, slowParts, type SlowParts } from './snapshot';
 
 /*

@@ -1,3 +1,5 @@
+import { sql, type SQL } from 'drizzle-orm';
+
 /*
  * Credit arithmetic (DESIGN.md "credit"). One cobblestone is 1/200 of a day of a 1 GFLOPS
  * machine, as BOINC defines it; recent average credit decays with a 7-day half-life.
@@ -50,3 +52,12 @@ export const RAC_SQL = (rac: string, credit: string, dt: string) =>
   `(${rac} * exp(-(${dt}) * ln(2) / ${RAC_HALF_LIFE_DAYS}) + CASE WHEN (${dt}) > 1e-6 ` +
   `THEN (1 - exp(-(${dt}) * ln(2) / ${RAC_HALF_LIFE_DAYS})) * ${credit} / (${dt}) ` +
   `ELSE ln(2) * ${credit} / ${RAC_HALF_LIFE_DAYS} END)`;
+
+/**
+ * claimedCredit() in SQL, for the report statement: CPU seconds x benchmark FLOPS, kept within a
+ * factor of two of the WU's cost estimate (all three are SQL expressions).
+ */
+export function claimedCreditSql(cpuSeconds: SQL, benchmarkFlops: SQL, costEstimate: SQL): SQL {
+  const k = sql`${COBBLESTONES_PER_FLOP}::float8`;
+  return sql`LEAST(GREATEST(${cpuSeconds} * ${benchmarkFlops} * ${k}, ${costEstimate} * ${k} / 2), ${costEstimate} * ${k} * 2)`;
+}

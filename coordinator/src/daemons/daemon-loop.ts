@@ -1,9 +1,10 @@
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 
 /*
- * A coordinator daemon's loop. States: waiting (until the interval passes or wake() is called)
- * -> working (runs passes back to back while a pass reports it did something) -> waiting ...;
- * stop() moves to stopped and resolves once the current pass has finished.
+ * A coordinator daemon's loop, the one all four daemons run on. States: waiting (until the
+ * interval passes or wake() is called; with a null interval, for wake() alone) -> working (runs
+ * passes back to back while a pass reports it did something) -> waiting ...; stop() moves to
+ * stopped and resolves once the current pass has finished.
  */
 export interface DaemonLoop {
   start(): void;
@@ -11,7 +12,7 @@ export interface DaemonLoop {
   stop(): Promise<void>;
 }
 
-export function createDaemonLoop(name: string, intervalMs: number, pass: () => Promise<number>, log: Logger): DaemonLoop {
+export function createDaemonLoop(name: string, intervalMs: number | null, pass: () => Promise<number>, log: Logger): DaemonLoop {
   let state: 'idle' | 'waiting' | 'working' | 'stopped' = 'idle';
   let woken = false;
   let timer: NodeJS.Timeout | null = null;
@@ -20,7 +21,7 @@ export function createDaemonLoop(name: string, intervalMs: number, pass: () => P
 
   const sleep = () => new Promise<void>((resolve) => {
     release = resolve;
-    timer = setTimeout(resolve, intervalMs);
+    if (intervalMs !== null) timer = setTimeout(resolve, intervalMs);
   });
 
   async function run(): Promise<void> {

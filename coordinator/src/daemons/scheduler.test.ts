@@ -41,7 +41,7 @@ describe.each(dbKinds())('scheduler on %s', (kind) => {
     await resetData(t.db);
     researcher = await makeUser(t.db, { role: 'researcher' });
     scheduler = createScheduler(t.grid);
-    t.grid.setWakers({ scheduler: () => scheduler.wake(), validator: () => {} });
+    t.grid.setWakers({ scheduler: () => scheduler.wake(), validator: () => {}, assimilator: () => {} });
   });
 
   async function verified(s: TestSession) {

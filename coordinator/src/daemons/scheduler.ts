@@ -1,16 +1,16 @@
-import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
+import type { Grid } from '../coordinator';
 import type { AgentSession } from '../gateway/agent-session';
-import { banditOf } from '../bandit/bandit';
-import type { Grid } from '../grid';
+import { sendWork } from '../gateway/send-work';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
 import { createClaimGate } from './claim-gate';
+import { createDaemonLoop } from './daemon-loop';
 
 /*
  * The scheduler hands work to agents: at once when they ask, and, when they asked and got
  * nothing, as soon as work appears (wake). Idle agents wait in arrival order; a wake serves
  * them in that order until the queue runs dry. Which kind of work a packet holds is the bandit's
- * decision (coordinator/src/bandit): one arm (kernel) per packet.
+ * decision (grid.bandit, built by the composition root): one arm (kernel) per packet.
  */
 export interface Scheduler {
   /** Claims and sends up to `max` replicas; false when there was nothing (the agent is now idle). */
@@ -18,27 +18,13 @@ export interface Scheduler {
   forget(hostId: string): void;
   wake(): void;
   idleCount(): number;
-}
-
-function toWorkItem(c: ClaimedReplica): WorkItem {
-  return {
-    wuId: c.wu_id,
-    replicaId: c.replica_id,
-    kernel: `${c.kernel}@${c.kernel_version}`,
-    params: c.params,
-    seed: c.seed,
-    inputs: c.inputs,
-    costEstimate: c.cost_estimate,
-    deadline: new Date(c.deadline).getTime(),
-    resumeFrom: c.checkpoint_step === null ? null : { step: c.checkpoint_step, sha256: c.checkpoint_sha256! },
-  };
+  /** Stops the wake-up loop (after the drain under way). */
+  stop(): Promise<void>;
 }
 
 export function createScheduler(grid: Grid): Scheduler {
   const idle = new Map<string, { session: AgentSession; max: number }>();
-  let waking = false;
-  let wakeAgain = false;
-  const bandit = banditOf(grid);
+  const bandit = grid.bandit;
   const gate = createClaimGate(grid.config.work.concurrentClaims);
   const policy = {
     trustStreak: grid.config.reliability.trustStreak,
@@ -60,17 +46,19 @@ export function createScheduler(grid: Grid): Scheduler {
     if (session.paused || session.closed) return false;
     const claimed = await gate.run(() => claim(session, Math.min(max, grid.config.work.maxPacket)));
     if (claimed.length === 0) return false;
-    const jws = await grid.keys.signWork(session.hostId, claimed.map(toWorkItem));
-    if (session.closed) {
+    if (!(await sendWork(grid, session, claimed))) {
       // The agent left while we claimed: give the replicas back now rather than at the deadline.
       await recordReplicaFailures(grid.db, session.hostId, claimed.map((c) => ({ replicaId: c.replica_id, state: 'abandoned', code: 'disconnected', message: 'agent disconnected before the work was sent' })));
-      return true;
     }
-    session.send({ type: 'work', jws });
     return true;
   }
 
-  async function drainIdle(): Promise<void> {
+  /**
+   * Serves every idle agent once, in arrival order. It returns 0 whatever it sent, so the loop
+   * waits for the next wake-up: agents still idle could not take this work, and only new work
+   * (a wake) can change that.
+   */
+  async function drainIdle(): Promise<number> {
     for (const [hostId, { session, max }] of [...idle]) {
       if (!idle.has(hostId)) continue;
       const sent = await serve(session, max);
@@ -78,7 +66,12 @@ export function createScheduler(grid: Grid): Scheduler {
       // replica of a WU it already holds, GPU work, more memory).
       if (sent || session.closed) idle.delete(hostId);
     }
+    return 0;
   }
+
+  // Wake-ups only: no interval, since an agent with nothing to do asks again by itself.
+  const loop = createDaemonLoop('scheduler', null, drainIdle, grid.log);
+  loop.start();
 
   return {
     async requestWork(session, max) {
@@ -89,25 +82,7 @@ export function createScheduler(grid: Grid): Scheduler {
     },
     forget: (hostId) => void idle.delete(hostId),
     idleCount: () => idle.size,
-    wake() {
-      if (waking) {
-        wakeAgain = true;
-        return;
-      }
-      if (idle.size === 0) return;
-      waking = true;
-      void (async () => {
-        try {
-          do {
-            wakeAgain = false;
-            await drainIdle();
-          } while (wakeAgain && idle.size > 0);
-        } catch (e) {
-          grid.log.error('scheduler wake failed', { error: e as Error });
-        } finally {
-          waking = false;
-        }
-      })();
-    },
+    wake: () => loop.wake(),
+    stop: () => loop.stop(),
   };
 }

@@ -9,6 +9,7 @@ import { claimWork } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
 import { reportResults } from '../queue/report-results';
 import { transitionerPass } from './transitioner';
+import { assimilatorPass } from './assimilator';
 import { validatorPass } from './validator';
 
 /*
@@ -116,6 +117,7 @@ describe.each(dbKinds())('transitionerPass on %s', (kind) => {
     const [rc] = await claim(c);
     await recordReplicaFailures(t.db, c.id, boom(rc!.replica_id));
     await transitionerPass(t.grid);
+    await assimilatorPass(t.grid); // the failed WU's batch has nothing left: done
     const [wu] = await wuRows(t.db, batchId);
     const reason = 'too many errors: 2 errored replicas, limit 1';
     expect(wu).toMatchObject({ state: 'failed', reason, replicas_needed: 0 });
@@ -142,6 +144,7 @@ describe.each(dbKinds())('transitionerPass on %s', (kind) => {
     expect((await wuRows(t.db))[0]).toMatchObject({ state: 'running', needs_validation: true });
     expect(await validatorPass(t.grid)).toBe(1); // one result of two: wait
     await transitionerPass(t.grid);
+    await assimilatorPass(t.grid);
     expect((await wuRows(t.db, batchId))[0]).toMatchObject({ state: 'failed', reason: 'no quorum within 2 replicas' });
     expect((await q(t.db, sql`SELECT state FROM batches WHERE id = ${batchId}`))[0]).toEqual({ state: 'done' });
     expect(await q(t.db, sql`SELECT * FROM credit_ledger`)).toEqual([]);

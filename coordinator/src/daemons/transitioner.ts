@@ -1,26 +1,21 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { failExhaustedWorkUnits } from '../queue/fail-exhausted';
-import { applyHostOutcomes } from '../queue/host-reliability';
+import { recordTimeouts } from '../credit/host-reliability';
 import { timeOutReplicas } from '../queue/time-out-replicas';
-import { finishBatches } from '../validation/assimilate';
-import { sendCancels } from '../work/send-cancels';
+import { sendCancels } from '../gateway/send-cancels';
 
 const PASS_SIZE = 1000;
 
 /**
- * One transitioner pass: deadlines (time out, reissue), error and replica limits (fail), batch
- * completion after failures, and hosts gone quiet (offline). Each step is its own transaction.
+ * One transitioner pass: deadlines (time out, reissue), error and replica limits (fail), and
+ * hosts gone quiet (offline). Each step is its own transaction.
  */
 export async function transitionerPass(grid: Grid): Promise<number> {
   const timedOut = await grid.db.transaction(async (tx) => {
     const rows = await timeOutReplicas(tx, PASS_SIZE);
-    const perHost = new Map<string, number>();
-    for (const r of rows) perHost.set(r.host_id, (perHost.get(r.host_id) ?? 0) + 1);
-    await applyHostOutcomes(tx, [...perHost].map(([hostId, n]) => ({ hostId, valid: 0, invalid: 0, errors: n, credit: 0 })));
+    await recordTimeouts(tx, rows.map((r) => r.host_id));
     if (rows.length) {
-      await tx.rows(sql`UPDATE hosts SET timeout_count = timeout_count + c.n
-        FROM jsonb_to_recordset(${JSON.stringify([...perHost].map(([id, n]) => ({ id, n })))}::jsonb) AS c(id uuid, n int) WHERE hosts.id = c.id`);
       await tx.rows(sql`INSERT INTO events (kind, subject, data) VALUES ('replicas.timed_out', NULL, ${JSON.stringify({ replicas: rows.map((r) => r.id) })}::jsonb)`);
     }
     return rows;
@@ -30,14 +25,11 @@ export async function transitionerPass(grid: Grid): Promise<number> {
     grid.wakeScheduler();
   }
 
-  const { failed, cancelled, finished } = await grid.db.transaction(async (tx) => {
-    const r = await failExhaustedWorkUnits(tx, PASS_SIZE);
-    const finished = await finishBatches(tx, [...new Set(r.failed.map((f) => f.batch_id))]);
-    return { ...r, finished };
-  });
+  const { failed, cancelled } = await grid.db.transaction((tx) => failExhaustedWorkUnits(tx, PASS_SIZE));
+  // Failed WUs are the assimilator's next: their rewards, and their batches if nothing else is left.
+  if (failed.length) grid.wakeAssimilator();
   if (cancelled.length) await sendCancels(grid, cancelled, 'work unit failed');
   for (const f of failed) grid.events.emit('wu.failed', { wuIds: [f.id], reason: f.reason });
-  for (const batchId of finished) grid.events.emit('batch.finished', { batchId, state: 'done' });
   if (failed.length) grid.log.warn('work units failed', { wus: failed.map((f) => ({ id: f.id, reason: f.reason })) });
 
   // Hosts gone quiet; rows another transaction holds are left for the next pass.

@@ -4,6 +4,7 @@ import { makeHost, makeUser, openGridOn, q, type TestHost, wuRows } from '../../
 import { benchOutput, simulateHost, submitBenchBatch } from '../../../test/support/volunteers';
 import { dbKinds, openTestDb, type TestDb } from '../../../test/support/test-db';
 import { openPostgres, type Db } from '../db/index';
+import { assimilatorPass } from './assimilator';
 import { validatorPass } from './validator';
 
 /*
@@ -82,7 +83,11 @@ describe.skipIf(!dbKinds().includes('postgres'))('two coordinators on one Postgr
       if (n === 0 && (await remaining()) === 0) done = true;
       return n;
     }));
-    await Promise.all([...hostLoops, ...validatorLoops]);
+    // And an assimilator on each, in transactions of their own.
+    const assimilatorLoops = [g1, g2].map((g) => loop(() => assimilatorPass(g)));
+    await Promise.all([...hostLoops, ...validatorLoops, ...assimilatorLoops]);
+    // What the validators finished last may still be waiting: take it in.
+    while ((await assimilatorPass(g1)) > 0);
 
     expect(errors.map(describeError)).toEqual([]);
     expect(done).toBe(true);

@@ -10,6 +10,7 @@ import { dbKinds } from '../../../test/support/test-db';
 import { claimedCredit, cobblestones, lowMedian, updateRac } from '../credit/credit-math';
 import { claimWork } from '../queue/claim-work';
 import { reportResults } from '../queue/report-results';
+import { assimilatorPass } from './assimilator';
 import { validatorPass } from './validator';
 
 /*
@@ -51,6 +52,8 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
 
     expect(await validatorPass(t.grid)).toBe(20);
     expect(await validatorPass(t.grid)).toBe(0);
+    expect(await assimilatorPass(t.grid)).toBe(20);
+    expect(await assimilatorPass(t.grid)).toBe(0);
 
     const wus = await wuRows(t.db, batchId);
     const reps = await replicaRows(t.db);
@@ -135,6 +138,7 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
 
     expect((await simulateHost(t.grid, b)).claimed).toHaveLength(10);
     expect(await validatorPass(t.grid)).toBe(10);
+    expect(await assimilatorPass(t.grid)).toBe(10);
     wus = await wuRows(t.db, batchId);
     const reps = await replicaRows(t.db);
     expect(wus.every((w) => w.state === 'done')).toBe(true);
@@ -166,6 +170,7 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
     await simulateHost(t.grid, await makeHost(t.db));
     await simulateHost(t.grid, await makeHost(t.db), { behaviour: 'cheat' });
     expect(await validatorPass(t.grid)).toBe(2);
+    expect(await assimilatorPass(t.grid)).toBe(2);
     const wus = await wuRows(t.db, batchId);
     const reason = 'no 2 of 2 results agree and the limit of 2 replicas is reached';
     expect(wus.map((w) => [w.state, w.reason])).toEqual([['failed', reason], ['failed', reason]]);
@@ -184,6 +189,7 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
       expect((await simulateHost(t.grid, trusted, { policy: { spotCheckRate: 0 }, cpuFactor: 3 })).accepted).toHaveLength(5);
       expect((await simulateHost(t.grid, other)).claimed).toEqual([]);
       expect(await validatorPass(t.grid)).toBe(5);
+      expect(await assimilatorPass(t.grid)).toBe(5);
       const wus = await wuRows(t.db, solo.batchId);
       expect(wus.every((w) => w.state === 'done' && w.min_quorum === 1 && w.replicas_sent === 1)).toBe(true);
       const rows = await ledger();

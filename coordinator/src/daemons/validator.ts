@@ -1,18 +1,19 @@
 import { findKernel } from '@nfl-grid/shared/kernels/registry';
-import type { Grid } from '../grid';
-import { applyDecisions } from '../validation/apply-decisions';
-import { assimilate } from '../validation/assimilate';
-import { decide, type Decision } from '../validation/decide';
-import { lockWorkUnitsToValidate, loadReportedReplicas } from '../validation/load-for-validation';
-import { sendCancels } from '../work/send-cancels';
-import { sendVerdicts } from '../work/send-verdicts';
+import type { Grid } from '../coordinator';
+import { grantCredit } from '../credit/grant-credit';
+import { sendCancels } from '../gateway/send-cancels';
+import { sendVerdicts } from '../gateway/send-verdicts';
+import { lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for-validation';
+import { recordVerdicts } from '../queue/record-verdicts';
+import { decide, type Decision } from './decide';
 
 const PASS_SIZE = 500;
 
 /**
  * One validator pass over up to PASS_SIZE WUs in one transaction: decide each with its kernel's
- * comparator, write the outcome, assimilate canonical outputs, finish batches. Returns the number
- * of WUs handled so the loop knows whether to go again.
+ * comparator (decide.ts), record the verdicts and WU transitions (queue/), grant credit
+ * (credit/). What validated or failed is the assimilator's next. Returns the number of WUs
+ * handled so the loop knows whether to go again.
  */
 export async function validatorPass(grid: Grid): Promise<number> {
   const { reliability } = grid.config;
@@ -38,19 +39,17 @@ export async function validatorPass(grid: Grid): Promise<number> {
       }
       decisions.set(wu.id, decide(wu, reported.filter((r) => r.id !== wu.canonicalReplicaId), kernel.compare));
     }
-    const applied = await applyDecisions(tx, wus, replicas, decisions);
-    const finishedBatches = await assimilate(tx, applied.validated, applied.batchIds);
-    return { ...applied, finishedBatches, handled: wus.length };
+    const recorded = await recordVerdicts(tx, wus, replicas, decisions);
+    await grantCredit(tx, recorded.verdicts);
+    return { ...recorded, handled: wus.length };
   });
   if (!result) return 0;
+  if (result.validated.length || result.failed.length) grid.wakeAssimilator();
   if (result.cancelled.length) await sendCancels(grid, result.cancelled, 'quorum reached');
   if (result.verdicts.length) await sendVerdicts(grid, result.verdicts);
   if (result.validated.length) grid.events.emit('wu.validated', { wuIds: result.validated });
   for (const f of result.failed) grid.events.emit('wu.failed', { wuIds: [f.id], reason: f.reason });
-  for (const batchId of result.finishedBatches) grid.events.emit('batch.finished', { batchId, state: 'done' });
-  if (result.failed.length || result.finishedBatches.length) {
-    grid.log.info('validator pass', { validated: result.validated.length, failed: result.failed.length, batchesDone: result.finishedBatches.length });
-  }
+  if (result.failed.length) grid.log.info('validator pass', { validated: result.validated.length, failed: result.failed.length });
   // Inconclusive WUs may need more replicas now.
   if (result.handled > result.validated.length + result.failed.length) grid.wakeScheduler();
   return result.handled;

@@ -3,7 +3,7 @@ import type { Db } from './index';
 
 /**
  * A readable, deterministic dump of the public schema (enums, tables with columns, constraints,
- * indexes), the same on PGlite and Postgres. Committed as migrations/schema.sql so every schema
+ * indexes and triggers, functions), the same on PGlite and Postgres. Committed as migrations/schema.sql so every schema
  * change shows up in review; a test keeps it in step with the migrations.
  */
 export async function dumpSchema(db: Db): Promise<string> {
@@ -35,7 +35,15 @@ export async function dumpSchema(db: Db): Promise<string> {
          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = ${`public.${t.name}`}::regclass)
        ORDER BY indexname`);
     for (const i of idx) out.push(`${i.def};`);
+    const triggers = await db.rows<{ def: string }>(sql`
+      SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger
+       WHERE tgrelid = ${`public.${t.name}`}::regclass AND NOT tgisinternal ORDER BY tgname`);
+    for (const g of triggers) out.push(`${g.def};`);
     out.push('');
   }
+  const fns = await db.rows<{ def: string }>(sql`
+    SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'public' ORDER BY p.proname`);
+  for (const f of fns) out.push(`${f.def.trim()};`, '');
   return out.join('\n');
 }

@@ -1,5 +1,5 @@
 import type { AgentConfig, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
-import type { AgentRegistry } from '../grid';
+import type { AgentRegistry } from '../coordinator';
 
 /** What the gateway keeps per connected agent. */
 export interface AgentConnection {

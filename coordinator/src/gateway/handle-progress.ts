@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { MessageOf, AgentMessage } from '@nfl-grid/shared/protocol/messages';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
+import { recordReplicaProgress } from '../queue/record-progress';
 import type { AgentSession } from './agent-session';
 
 /** Minimum gap between progress writes per host; agents may report more often. */
@@ -16,12 +17,7 @@ export async function handleProgress(grid: Grid, session: AgentSession, msg: Mes
     UPDATE hosts SET readings = ${JSON.stringify(msg.readings)}::jsonb, progress = ${JSON.stringify(msg.items)}::jsonb,
            intensity = ${msg.intensity}::intensity, last_contact = now(), online = true
      WHERE id = ${session.hostId}`);
-  if (msg.items.length) {
-    await grid.db.rows(sql`
-      UPDATE replicas r SET progress = d.percent
-        FROM jsonb_to_recordset(${JSON.stringify(msg.items)}::jsonb) AS d("replicaId" int8, percent float8)
-       WHERE r.id = d."replicaId" AND r.host_id = ${session.hostId} AND r.state = 'in_progress'`);
-  }
+  await recordReplicaProgress(grid.db, session.hostId, msg.items);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
+import { movableTo, REPLICA, WU } from './states';
 
 /**
  * Fails active WUs that can no longer succeed: more errored replicas than max_error_replicas, or
@@ -14,7 +15,7 @@ export async function failExhaustedWorkUnits(tx: Tx, limit: number): Promise<{
   const failed = await tx.rows<{ id: number; batch_id: string; reason: string }>(sql`
     WITH c AS (
       SELECT w.id FROM work_units w
-       WHERE w.state IN ('pending', 'running', 'validating') AND NOT w.needs_validation
+       WHERE w.state IN ${movableTo(WU, 'failed')} AND NOT w.needs_validation
          AND (w.error_replicas > w.max_error_replicas
               OR (w.replicas_sent >= w.max_total_replicas AND w.replicas_needed = 0
                   AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.state = 'in_progress')))
@@ -31,7 +32,7 @@ export async function failExhaustedWorkUnits(tx: Tx, limit: number): Promise<{
   if (failed.length === 0) return { failed, cancelled: [] };
   const rows = await tx.rows<{ id: number; host_id: string }>(sql`
     UPDATE replicas SET state = 'cancelled'
-     WHERE wu_id = ANY(${int8Array(failed.map((f) => f.id))}) AND state IN ('unsent', 'in_progress')
+     WHERE wu_id = ANY(${int8Array(failed.map((f) => f.id))}) AND state IN ${movableTo(REPLICA, 'cancelled')}
     RETURNING id, host_id`);
   await tx.rows(sql`
     INSERT INTO events (kind, subject, data)

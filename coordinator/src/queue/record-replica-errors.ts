@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { int8Array } from '../db/arrays';
 import type { Db } from '../db/index';
+import { reissued } from './reissue';
+import { live, movableTo, REPLICA, WU } from './states';
 
 export interface ReplicaFailure {
   replicaId: number;
@@ -27,17 +29,17 @@ export async function recordReplicaFailures(db: Db, hostId: string, failures: Re
       SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS d(id int8, st text, code text, msg text)
     ), upd AS (
       UPDATE replicas r SET state = d.st::replica_state, error_code = d.code, error_message = d.msg, reported_at = now()
-        FROM d WHERE r.id = d.id AND r.host_id = ${hostId} AND r.state = 'in_progress'
+        FROM d WHERE r.id = d.id AND r.host_id = ${hostId} AND r.state IN ${movableTo(REPLICA, 'errored')}
       RETURNING r.id, r.wu_id, r.state
     ), per_wu AS (
       SELECT wu_id, count(*)::int AS n, (count(*) FILTER (WHERE state = 'errored'))::int AS errs FROM upd GROUP BY wu_id
     ), wu AS (
       UPDATE work_units w
          SET error_replicas = w.error_replicas + c.errs,
-             replicas_needed = LEAST(w.replicas_needed + c.n, GREATEST(w.max_total_replicas - w.replicas_sent, 0)),
+             replicas_needed = ${reissued(sql`c.n`)},
              updated_at = now()
         FROM per_wu c
-       WHERE w.id = c.wu_id AND w.state IN ('pending', 'running', 'validating')
+       WHERE w.id = c.wu_id AND w.state IN ${live(WU)}
       RETURNING w.id
     )
     SELECT id, wu_id, state::text AS state FROM upd`);

@@ -11,7 +11,7 @@ import { claimedCredit } from '../credit/credit-math';
 import { transitionerPass } from '../daemons/transitioner';
 import { validatorPass } from '../daemons/validator';
 import { Conflict } from '../errors';
-import { cancelBatch } from '../work/cancel-batch';
+import { cancelBatch } from './cancel-batch';
 import { claimWork, type ClaimedReplica } from './claim-work';
 import { reportResults } from './report-results';
 

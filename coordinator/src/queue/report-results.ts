@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { int8Array } from '../db/arrays';
-import { COBBLESTONES_PER_FLOP } from '../credit/credit-math';
+import { claimedCreditSql } from '../credit/credit-math';
 import type { Db } from '../db/index';
+import { movableTo, REPLICA } from './states';
 
 export interface ReportedResult {
   replicaId: number;
@@ -22,9 +23,6 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
   const payload = JSON.stringify(results.map((r) => ({
     id: r.replicaId, output: r.output ?? null, sha: r.outputSha256, cpu: r.cpuSeconds, elapsed: r.elapsedSeconds, steps: r.steps,
   })));
-  // Claimed credit as in credit-math.ts claimedCredit(): CPU time x benchmark, kept within a
-  // factor of two of the WU's estimate.
-  const k = COBBLESTONES_PER_FLOP;
   const rows = await db.transaction(async (tx) => {
     // Lock order everywhere: work units (by id), then replicas, then hosts, then batches.
     await tx.rows(sql`
@@ -39,10 +37,9 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
       UPDATE replicas r
          SET state = 'reported', output = d.output, output_sha256 = d.sha, cpu_seconds = d.cpu,
              elapsed_seconds = d.elapsed, steps = d.steps, reported_at = now(), progress = 100,
-             claimed_credit = LEAST(GREATEST(d.cpu * ${benchmarkFlops}::float8 * ${k}::float8, cw.cost_estimate * ${k}::float8 / 2),
-                                    cw.cost_estimate * ${k}::float8 * 2)
+             claimed_credit = ${claimedCreditSql(sql`d.cpu`, sql`${benchmarkFlops}::float8`, sql`cw.cost_estimate`)}
         FROM d, work_units cw
-       WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ('in_progress', 'timed_out') AND cw.state NOT IN ('failed', 'cancelled')
+       WHERE r.id = d.id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ${movableTo(REPLICA, 'reported')} AND cw.state NOT IN ('failed', 'cancelled')
          -- a replica whose checkpoint another replica resumed from has handed its work on
          AND NOT EXISTS (SELECT 1 FROM replicas x WHERE x.resumed_from = r.id)
       RETURNING r.id, r.wu_id
@@ -52,7 +49,8 @@ export async function reportResults(db: Db, hostId: string, benchmarkFlops: numb
       UPDATE work_units w
          SET replicas_reported = w.replicas_reported + c.n,
              needs_validation = true,
-             state = CASE WHEN w.state IN ('pending', 'running') AND w.replicas_reported + c.n >= w.min_quorum
+             -- A WU with a replica out is running (claim-work moved it), never pending.
+             state = CASE WHEN w.state = 'running' AND w.replicas_reported + c.n >= w.min_quorum
                           THEN 'validating'::wu_state ELSE w.state END,
              updated_at = now()
         FROM per_wu c

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
+import { reissued } from './reissue';
+import { live, movableTo, REPLICA, WU } from './states';
 
 /**
  * Replicas past their deadline become `timed_out`; each of their WUs that is still active gets
@@ -17,16 +19,16 @@ export async function timeOutReplicas(tx: Tx, limit: number): Promise<{ id: numb
     WITH upd AS (
       UPDATE replicas r SET state = 'timed_out'
        WHERE r.wu_id = ANY(${int8Array(wus.map((w) => w.id))})
-         AND r.state = 'in_progress' AND r.deadline < now()
+         AND r.state IN ${movableTo(REPLICA, 'timed_out')} AND r.deadline < now()
       RETURNING r.id, r.wu_id, r.host_id
     ), per_wu AS (
       SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id
     ), wu AS (
       UPDATE work_units w
-         SET replicas_needed = LEAST(w.replicas_needed + c.n, GREATEST(w.max_total_replicas - w.replicas_sent, 0)),
+         SET replicas_needed = ${reissued(sql`c.n`)},
              updated_at = now()
         FROM per_wu c
-       WHERE w.id = c.wu_id AND w.state IN ('pending', 'running', 'validating')
+       WHERE w.id = c.wu_id AND w.state IN ${live(WU)}
       RETURNING w.id
     )
     SELECT id, wu_id, host_id FROM upd`);

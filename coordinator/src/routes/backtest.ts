@@ -8,9 +8,9 @@ import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
 import { type Kernel, kernelRef } from '@nfl-grid/shared/kernels/types';
 import { requireAuth } from '../auth/access';
 import { BadRequest } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
-import { submitBatch } from '../work/submit-batch';
+import { submitBatch } from '../queue/submit-batch';
 import { badRequestFromZod } from './http/validate';
 
 /*

@@ -3,13 +3,12 @@ import { Hono } from 'hono';
 import { ArmParam, BanditQuery, CapArmBody, DecisionsQuery, PutGuardrailsBody, PutStrategyBody, RecordedRewardsQuery } from '@nfl-grid/shared/bandit/api';
 import { findKernel } from '@nfl-grid/shared/kernels/registry';
 import { requireAuth } from '../auth/access';
-import { banditOf } from '../bandit/bandit';
 import { capArmByAdmin, uncapArm } from '../bandit/caps';
 import { banditView, recordedRewards } from '../bandit/report';
 import { type BanditState, setLimits, setStrategy } from '../bandit/state';
 import { banditDecisions } from '../db/schema/index';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 
@@ -21,8 +20,7 @@ const strategyView = (s: BanditState) => ({
 /** The bandit scheduler: its state for anyone signed in; swapping the strategy, limits and caps for admins. */
 export function banditRoutes(grid: Grid) {
   const admin = requireAuth(grid, ['admin']);
-  // Looked up per request: the bandit is created on first use (a test may seed it first).
-  const bandit = () => banditOf(grid);
+  const bandit = () => grid.bandit;
   const knownArm = (arm: string) => {
     if (!findKernel(arm)) throw new NotFound(`arm ${arm} (no such kernel)`, 'arm');
   };
@@ -57,6 +55,7 @@ export function banditRoutes(grid: Grid) {
         knownArm(arm);
         const body = c.req.valid('json');
         await capArmByAdmin(grid.db, arm, body.maxShare, body.reason, c.get('user').id);
+        bandit().invalidate();
         return c.json({ arm, capped: true, maxShare: body.maxShare });
       })
     .post('/bandit/arms/:arm/uncap',
@@ -65,6 +64,7 @@ export function banditRoutes(grid: Grid) {
       async (c) => {
         const { arm } = c.req.valid('param');
         if (!(await uncapArm(grid.db, arm, c.get('user').id))) throw new Conflict(`arm ${arm} is not capped`, 'not_capped', 'arm');
+        bandit().invalidate();
         return c.json({ arm, capped: false });
       })
     .get('/bandit/rewards',

@@ -59,6 +59,7 @@ describe.each(dbKinds())('grid views, system routes and the OpenAPI document (%s
     const cpuHost = await t.host(vol.id, { name: 'cpu-box', online: true, lastContact: new Date(), readings: { cpuTemp: 60 } });
     const gpuHost = await t.host(res.id, { name: 'gpu-box', gpu: true, lastContact: new Date(Date.now() - 60_000) });
     const wus = await t.grid.db.rows<{ id: number }>(sql`SELECT id FROM work_units WHERE batch_id = ${a.body.batchId} ORDER BY seq`);
+    await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE id = ${wus[0]!.id}`); // done is reached through running
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'done' WHERE id = ${wus[0]!.id}`);
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE id = ${wus[1]!.id}`);
     await t.grid.db.rows(sql`INSERT INTO replicas (wu_id, host_id, owner_id, state, deadline, cpu_seconds) VALUES

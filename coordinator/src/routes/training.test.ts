@@ -29,6 +29,7 @@ describe.each(dbKinds())('training-queue routes (%s)', (kind) => {
       progress: 0, total_units: 4, pending_units: 4, completed_units: 0, cpu_hours: 0, owner: 'tara',
     });
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE batch_id = ${sub.body.job_id} AND seq = 0`);
+    await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE batch_id = ${sub.body.job_id} AND seq = 1`); // done is reached through running
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'done' WHERE batch_id = ${sub.body.job_id} AND seq = 1`);
     const q = await t.call('GET', '/api/training/queue', { key: res.key });
     expect(q.body).toMatchObject({ running_count: 1, pending_count: 0 });

@@ -5,8 +5,8 @@ import type { AuthUser } from '../auth/api-keys';
 import type { Db } from '../db/index';
 import { batches, events, performanceFollowUps, performanceSettings } from '../db/schema/index';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../grid';
-import { submitBatch } from '../work/submit-batch';
+import type { Grid } from '../coordinator';
+import { submitBatch } from '../queue/submit-batch';
 
 /*
  * Deciding on follow-up suggestions. State: suggested → accepted (an admin accepted: a batch is

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { priorityFromEv } from '@nfl-grid/shared/performance/ev';
 import { MIN_HOURS } from '@nfl-grid/shared/performance/reward';
 import type { PriorityChange } from '@nfl-grid/shared/api/console-types';
-import type { Grid } from '../grid';
+import type { Grid } from '../coordinator';
+import { reprioritiseBatches } from '../queue/reprioritise';
 import { pendingMatrix } from './matrix';
 
 /*
@@ -37,14 +38,8 @@ export async function rebalance(grid: Grid, opts: { dryRun: boolean; actor: stri
     .sort((a, b) => (b.ev ?? -Infinity) - (a.ev ?? -Infinity) || a.batchId.localeCompare(b.batchId));
   const moved = changes.filter((c) => c.to !== c.from).sort((a, b) => a.batchId.localeCompare(b.batchId));
   if (opts.dryRun || moved.length === 0) return changes;
-  const ids = JSON.stringify(moved.map((c) => c.batchId));
-  const to = JSON.stringify(Object.fromEntries(moved.map((c) => [c.batchId, c.to])));
   await grid.db.transaction(async (tx) => {
-    await tx.rows(sql`SELECT id FROM work_units WHERE batch_id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid) AND state IN ('pending', 'running', 'validating') ORDER BY id FOR UPDATE`);
-    await tx.rows(sql`UPDATE work_units w SET priority = (${to}::jsonb ->> w.batch_id::text)::int
-                       WHERE w.batch_id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid) AND w.state IN ('pending', 'running', 'validating')`);
-    await tx.rows(sql`SELECT id FROM batches WHERE id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid) ORDER BY id FOR NO KEY UPDATE`);
-    await tx.rows(sql`UPDATE batches b SET priority = (${to}::jsonb ->> b.id::text)::int WHERE b.id IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid) AND b.state = 'open'`);
+    await reprioritiseBatches(tx, new Map(moved.map((c) => [c.batchId, c.to])));
     await tx.rows(sql`INSERT INTO events (kind, subject, actor, data) VALUES ('batches.rebalanced', NULL, ${opts.actor}, ${JSON.stringify({ changes: moved })}::jsonb)`);
   });
   grid.wakeScheduler();

@@ -12,7 +12,7 @@ import { events, performanceMilestones, performanceModels, performancePoints } f
 import { suggestFollowUps } from './suggest-follow-ups';
 
 /*
- * The tracker's update, run by the assimilator inside the validator's transaction: every newly
+ * The tracker's update, run by the assimilator inside its own transaction: every newly
  * stored science result whose kernel has a model metric becomes a point of its model's history,
  * and the model's record (baseline, current, best, ROI), trend, regression test, milestones and
  * follow-up suggestions are brought up to date. Model rows are locked in key order (after the

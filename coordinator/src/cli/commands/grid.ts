@@ -7,7 +7,7 @@ import { ago, type Command, fmtNum, table } from '../command';
 /* Commands that run a grid or look after it: coordinator, start, init, status, hosts, admin. */
 
 /*
- * `coordinator` and `start` run the server in this process (coordinator/src/main.ts, loaded only
+ * `coordinator` and `start` run the server in this process (coordinator/src/serve.ts, loaded only
  * here so that client commands start fast). Both keep running until SIGINT/SIGTERM, which
  * main.ts handles.
  */
@@ -22,7 +22,7 @@ export const coordinatorCommand: Command = {
   options: { port: { type: 'string' }, host: { type: 'string' } },
   async run(ctx) {
     const port = intOption(ctx.values, 'port', 0, 65535);
-    const { runCoordinator } = await import('../../main');
+    const { runCoordinator } = await import('../../serve');
     await runCoordinator({ port, host: ctx.values.host as string | undefined, dataDir: ctx.values['data-dir'] as string | undefined });
     return forever();
   },
@@ -37,7 +37,7 @@ export const startCommand: Command = {
   async run(ctx) {
     const port = intOption(ctx.values, 'port', 0, 65535);
     const intensity = choiceOption(ctx.values, 'intensity', ['low', 'medium', 'high', 'inferno'] as const);
-    const { runStandalone } = await import('../../main');
+    const { runStandalone } = await import('../../serve');
     await runStandalone({ port, dataDir: ctx.values['data-dir'] as string | undefined, intensity });
     return forever();
   },

@@ -48,7 +48,8 @@ export const batches = pgTable('batches', {
 }, (t) => [index('batches_owner_idx').on(t.ownerId, t.createdAt)]);
 
 /*
- * Work unit state machine: pending -> running -> validating -> done | failed | cancelled.
+ * Work unit state machine: pending -> running -> validating -> done | failed | cancelled (the
+ * allowed transitions are in queue/states.ts; a trigger refuses any other).
  * `replicas_needed` is how many more replicas the scheduler should hand out now; the claim query
  * only looks at rows where it is positive (partial index below).
  */
@@ -88,18 +89,22 @@ export const workUnits = pgTable('work_units', {
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   finishedAt: ts('finished_at'),
+  /** When the assimilator took this finished (done or failed) WU in; null until it has. */
+  assimilatedAt: ts('assimilated_at'),
 }, (t) => [
   index('work_units_batch_idx').on(t.batchId, t.seq),
   index('work_units_claim_idx').on(t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
   // The same order within one kernel, for claims the bandit narrows to one arm.
   index('work_units_claim_kernel_idx').on(t.kernelRef, t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
   index('work_units_validate_idx').on(t.id).where(sql`${t.needsValidation}`),
+  index('work_units_assimilate_idx').on(t.id).where(sql`${t.state} IN ('done', 'failed') AND ${t.assimilatedAt} IS NULL`),
   index('work_units_state_idx').on(t.state),
 ]);
 
 /*
  * Replica state machine: unsent -> in_progress -> reported | errored | timed_out | abandoned | cancelled,
- * with validate_state pending -> valid | invalid | inconclusive for reported replicas.
+ * with validate_state pending -> valid | invalid | inconclusive for reported replicas (both
+ * tables in queue/states.ts, enforced by triggers).
  * A WU never has two replicas on one host or one owner (unique indexes).
  */
 export const replicas = pgTable('replicas', {

@@ -1,5 +1,5 @@
-import type { Grid } from '../grid';
-import { relayToHost } from '../gateway/relay';
+import type { Grid } from '../coordinator';
+import { relayToHost } from './relay';
 
 /** Tells each host to stop the named replicas, wherever (on which coordinator) it is connected. */
 export async function sendCancels(grid: Grid, replicas: { replicaId: number; hostId: string }[], reason: string): Promise<void> {

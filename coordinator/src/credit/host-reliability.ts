@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { RAC_SQL } from '../credit/credit-math';
+import { RAC_SQL } from './credit-math';
 import type { Tx } from '../db/index';
 
 export interface HostOutcome {
@@ -52,4 +52,14 @@ export async function applyUserCredit(tx: Tx, credit: Map<string, number>): Prom
       total_credit = user_credit.total_credit + excluded.total_credit,
       rac = ${sql.raw(RAC_SQL('user_credit.rac', 'excluded.total_credit', DT_DAYS('user_credit.rac_time')))},
       rac_time = now()`);
+}
+
+/** Timeouts count against each host's error rate and streak, and in its timeout count (one host id per replica). */
+export async function recordTimeouts(tx: Tx, hostIds: string[]): Promise<void> {
+  if (hostIds.length === 0) return;
+  const perHost = new Map<string, number>();
+  for (const id of hostIds) perHost.set(id, (perHost.get(id) ?? 0) + 1);
+  await applyHostOutcomes(tx, [...perHost].map(([hostId, n]) => ({ hostId, valid: 0, invalid: 0, errors: n, credit: 0 })));
+  await tx.rows(sql`UPDATE hosts SET timeout_count = timeout_count + c.n
+    FROM jsonb_to_recordset(${JSON.stringify([...perHost].map(([id, n]) => ({ id, n })))}::jsonb) AS c(id uuid, n int) WHERE hosts.id = c.id`);
 }

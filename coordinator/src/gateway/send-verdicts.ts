@@ -1,6 +1,6 @@
-import type { Grid } from '../grid';
-import { relayToHost } from '../gateway/relay';
-import type { Verdict } from '../validation/apply-decisions';
+import type { Grid } from '../coordinator';
+import { relayToHost } from './relay';
+import type { Verdict } from '../queue/record-verdicts';
 
 /** Results per message: keeps a relayed one well inside a NOTIFY payload (8000 bytes). */
 const PER_MESSAGE = 100;

@@ -2,16 +2,29 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { standardJobSet } from '@nfl-grid/shared/api/standard-jobs';
 import { createEnrollmentToken } from './auth/host-credentials';
-import { findOrCreateUser } from './work/local-users';
 import { startCoordinator, type RunningCoordinator } from './coordinator';
+import type { Db } from './db/index';
+import { users } from './db/schema/index';
 import { exitOnSignals } from './signals';
-import { submitBatch } from './work/submit-batch';
+import { submitBatch } from './queue/submit-batch';
+
+/*
+ * Serving from this process, for the CLI's `coordinator` and `start` commands: the coordinator
+ * until a signal, or the whole grid on one machine (coordinator, standard jobs, a local agent).
+ */
 
 const AGENT_BIN = fileURLToPath(new URL('../../bin/nfl-agent.mjs', import.meta.url));
+
+/** The user of that name, made (without a key) if missing: for the one-machine grid's own accounts. */
+export async function findOrCreateUser(db: Db, u: { name: string; role: 'admin' | 'researcher' | 'volunteer' }): Promise<{ id: string }> {
+  await db.orm.insert(users).values({ name: u.name, role: u.role }).onConflictDoNothing();
+  const [row] = await db.orm.select({ id: users.id }).from(users).where(eq(users.name, u.name)).limit(1);
+  return row!;
+}
 
 function announceAdminKey(c: RunningCoordinator): void {
   if (!c.adminKey) return;

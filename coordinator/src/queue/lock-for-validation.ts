@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
-import type { ReportedReplica, WorkUnitForValidation } from './decide';
+import type { ReportedReplica, WorkUnitForValidation } from '../daemons/decide';
 
 export interface WuRow extends WorkUnitForValidation {
   kernelRef: string;

@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import type { Grid } from '../coordinator';
+import { int8Array } from '../db/arrays';
+import type { Tx } from '../db/index';
+import { trackPerformance } from '../tracker/track-results';
+import { lockUnassimilated, markAssimilated } from '../queue/assimilation';
+import { finishBatches } from '../queue/finish-batches';
+
+const PASS_SIZE = 500;
+
+/** Test seams: run inside the pass's transaction, after the work and before the commit. */
+export interface AssimilatorHooks {
+  inTransaction?(tx: Tx, wuIds: number[]): Promise<void>;
+}
+
+/*
+ * The assimilator takes in what the validator finished, in a transaction of its own: each done
+ * WU's canonical output becomes a science result and a point for the performance tracker, each
+ * done or failed WU's reward goes to its bandit arm, and batches with no active WU left are
+ * finished. The WUs are marked assimilated in the same transaction, so a pass that fails or a
+ * coordinator that dies leaves them for the next pass, and none is taken in twice. The validator
+ * never waits for it.
+ */
+export async function assimilatorPass(grid: Grid, hooks: AssimilatorHooks = {}): Promise<number> {
+  // This process's decision rows go in before their WUs' rewards are recorded.
+  await grid.bandit.settled();
+  const result = await grid.db.transaction(async (tx) => {
+    const wus = await lockUnassimilated(tx, PASS_SIZE);
+    if (wus.length === 0) return null;
+    const ids = wus.map((w) => w.id);
+    const done = wus.filter((w) => w.state === 'done').map((w) => w.id);
+    await storeScienceResults(tx, done);
+    await trackPerformance(tx, done);
+    const rewards = await grid.bandit.rewardsIn(tx, ids);
+    const finishedBatches = await finishBatches(tx, wus.map((w) => w.batchId));
+    await markAssimilated(tx, ids);
+    await hooks.inTransaction?.(tx, ids);
+    return { handled: wus.length, done: done.length, rewards, finishedBatches };
+  });
+  if (!result) return 0;
+  for (const batchId of result.finishedBatches) grid.events.emit('batch.finished', { batchId, state: 'done' });
+  if (result.finishedBatches.length) grid.log.info('assimilator pass', { assimilated: result.handled, batchesDone: result.finishedBatches.length });
+  return result.handled;
+}
+
+/** Canonical outputs of done WUs become science results (once: keyed by WU). */
+async function storeScienceResults(tx: Tx, wuIds: number[]): Promise<void> {
+  if (wuIds.length === 0) return;
+  await tx.rows(sql`
+    INSERT INTO science_results (wu_id, batch_id, seq, kernel, params, output, output_sha256, replica_id)
+    SELECT w.id, w.batch_id, w.seq, w.kernel || '@' || w.kernel_version, w.params, r.output, r.output_sha256, r.id
+      FROM work_units w JOIN replicas r ON r.id = w.canonical_replica_id
+     WHERE w.id = ANY(${int8Array(wuIds)})
+    ON CONFLICT (wu_id) DO NOTHING`);
+}

@@ -1,0 +1,30 @@
+import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
+import type { Grid } from '../coordinator';
+import type { ClaimedReplica } from '../queue/claim-work';
+import type { AgentSession } from './agent-session';
+
+/** What a claimed replica looks like inside a signed work packet. */
+export function toWorkItem(c: ClaimedReplica): WorkItem {
+  return {
+    wuId: c.wu_id,
+    replicaId: c.replica_id,
+    kernel: `${c.kernel}@${c.kernel_version}`,
+    params: c.params,
+    seed: c.seed,
+    inputs: c.inputs,
+    costEstimate: c.cost_estimate,
+    deadline: new Date(c.deadline).getTime(),
+    resumeFrom: c.checkpoint_step === null ? null : { step: c.checkpoint_step, sha256: c.checkpoint_sha256! },
+  };
+}
+
+/**
+ * Signs one packet of claimed replicas for the host (a compact JWS under the coordinator's key)
+ * and sends it. False when the agent left while the packet was being made: nothing was sent.
+ */
+export async function sendWork(grid: Grid, session: AgentSession, claimed: ClaimedReplica[]): Promise<boolean> {
+  const jws = await grid.keys.signWork(session.hostId, claimed.map(toWorkItem));
+  if (session.closed) return false;
+  session.send({ type: 'work', jws });
+  return true;
+}
