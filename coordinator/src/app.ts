@@ -7,7 +7,7 @@ import { createLiveHub, type LiveHub } from './console/live-hub';
 import { liveRoutes } from './console/live-routes';
 import { sessionRoutes } from './console/session-routes';
 import { AppError } from './errors';
-import type { Grid } from './coordinator';
+import type { Grid } from './grid';
 import { describeRoute } from './openapi/registry';
 import { backtestRoutes } from './routes/backtest';
 import { banditRoutes } from './routes/bandit';

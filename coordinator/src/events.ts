@@ -1,5 +1,19 @@
 import { EventEmitter } from 'node:events';
-import type { GridEventMap, GridEvents } from './coordinator';
+
+/** Things that happen, for the console's live feed and for tests. */
+export interface GridEventMap {
+  'batch.submitted': { batchId: string; wuCount: number };
+  'batch.finished': { batchId: string; state: 'done' | 'cancelled' };
+  'wu.validated': { wuIds: number[] };
+  'wu.failed': { wuIds: number[]; reason: string };
+  'host.changed': { hostId: string };
+}
+
+export interface GridEvents {
+  emit<K extends keyof GridEventMap>(kind: K, data: GridEventMap[K]): void;
+  on<K extends keyof GridEventMap>(kind: K, fn: (data: GridEventMap[K]) => void): () => void;
+}
+
 
 /** One typed event map for the whole coordinator process (console feed, tests). */
 export function createGridEvents(): GridEvents {

@@ -14,7 +14,6 @@ import { hosts, users } from '../../coordinator/src/db/schema/index';
 import { type OpenedGrid, openGrid } from '../../coordinator/src/coordinator';
 import type { ClaimingHost } from '../../coordinator/src/queue/claim-work';
 import { type DbKind, openTestDb } from './test-db';
-import { BENCH } from './volunteers';
 
 /*
  * The one set-up of the coordinator's tests: a fresh migrated database (test-db.ts), a real grid
@@ -165,6 +164,9 @@ export interface HostOptions {
   errorRate?: number;
   status?: 'active' | 'paused' | 'banned';
 }
+
+/** The trivial kernel every test host runs unless told otherwise. */
+export const BENCH = 'bench.hash@1';
 
 /** A host with a real Ed25519 public key; a new volunteer owns it unless `ownerId` is given. */
 export async function makeHost(db: Db, opts: HostOptions = {}): Promise<TestHost> {

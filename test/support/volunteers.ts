@@ -16,13 +16,13 @@ import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import type { Db } from '../../coordinator/src/db/index';
 import type { AgentSession } from '../../coordinator/src/gateway/agent-session';
-import type { Grid } from '../../coordinator/src/coordinator';
+import type { Grid } from '../../coordinator/src/grid';
 import type { OpenedGrid } from '../../coordinator/src/coordinator';
 import { type ClaimedReplica, type ClaimPolicy, claimWork } from '../../coordinator/src/queue/claim-work';
 import { recordReplicaFailures } from '../../coordinator/src/queue/record-replica-errors';
 import { type ReportedResult, reportResults } from '../../coordinator/src/queue/report-results';
 import { submitBatch } from '../../coordinator/src/queue/submit-batch';
-import type { TestHost } from './grid-fixtures';
+import { BENCH, type TestHost } from './grid-fixtures';
 
 /*
  * Simulated volunteers for the tests: batches of the real kernels submitted through the real
@@ -31,7 +31,7 @@ import type { TestHost } from './grid-fixtures';
  * as an agent does, and canonical outputs stored as the assimilator stores them.
  */
 
-export const BENCH = 'bench.hash@1';
+export { BENCH };
 export const SEASON = 'mc.season@1';
 const noData = createKernelData(new Map());
 const uniq = () => randomBytes(4).toString('hex');

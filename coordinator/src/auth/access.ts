@@ -5,7 +5,7 @@ import type { Role } from '@nfl-grid/shared/api/users';
 import { checkCsrf, SESSION_COOKIE, userForSession } from '../console/session-token';
 import { batches } from '../db/schema/index';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { annotate } from '../openapi/registry';
 import { API_KEY_PREFIX, type AuthUser, bearerToken, userForApiKey } from './api-keys';
 import { verifyActiveHost } from './host-credentials';

@@ -7,7 +7,7 @@ import type { CreateUserBody } from '@nfl-grid/shared/api/users';
 import type { Db, Tx } from '../db/index';
 import { apiKeys, users } from '../db/schema/index';
 import { Conflict } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 
 export const API_KEY_PREFIX = 'ngk_';
 /** Characters of the key kept in clear to tell keys apart in listings (`ngk_` + 8). */

@@ -3,7 +3,7 @@ import { ENROLL_TOKEN_PREFIX } from '@nfl-grid/shared/api/enrollment';
 import type { Tx } from '../db/index';
 import { enrollmentTokens } from '../db/schema/index';
 import { Forbidden, Unauthorized } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { hashSecret, newSecret } from './api-keys';
 
 const DEFAULT_TOKEN_TTL_HOURS = 24 * 7;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { GuardrailTrip } from '@nfl-grid/shared/bandit/api';
 import { Rng } from '@nfl-grid/shared/math/rng';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
-import type { GridEvents } from '../coordinator';
+import type { GridEvents } from '../events';
 import type { Db, Tx } from '../db/index';
 import type { ClaimedReplica, ClaimingHost, ClaimPolicy } from '../queue/claim-work';
 import { createCandidateCache, decideAndClaim, recordDecision } from './dispatch';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { type ClientResponse, hc } from 'hono/client';
 import { isApiErrorBody } from '@nfl-grid/shared/api/error-body';
 import type { AppType } from '../app';
-import { ApiError, CliError } from './command';
+import { ApiError, CliError, type Api } from './command';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0']);
 
@@ -30,8 +30,6 @@ export function resolveApiKey(o: { apiKey?: string; dataDir?: string; url: strin
   const key = readFileSync(file, 'utf8').trim();
   return key ? { key, source: file } : { key: null, source: 'none' };
 }
-
-export type Api = ReturnType<typeof hc<AppType>>;
 
 /** A typed client for the coordinator's API (the route types come from app.ts). */
 export function createApi(url: string, apiKey: string | null): Api {

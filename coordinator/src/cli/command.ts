@@ -1,10 +1,14 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Api } from './api-client';
+import type { hc } from 'hono/client';
+import type { AppType } from '../app';
 
 /*
  * What a command is (its options, context and result), the errors that end one with their exit
  * status, the help text, and the plain-text tables and numbers commands print.
  */
+
+/** The typed client of the coordinator's REST API (built by api-client.ts). */
+export type Api = ReturnType<typeof hc<AppType>>;
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | undefined>;

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config';
-import { type Api, createApi, resolveApiKey } from './api-client';
+import { createApi, resolveApiKey } from './api-client';
 import { parseCli } from './args';
-import { ApiError, CliError, type CliIo, type Command, commandHelp, type Ctx, EXIT, mainHelp, UsageError } from './command';
+import { type Api, ApiError, CliError, type CliIo, type Command, commandHelp, type Ctx, EXIT, mainHelp, UsageError } from './command';
 import { coordinatorCommand, createUserCommand, enrollTokenCommand, hostsCommand, initCommand, startCommand, statusCommand } from './commands/grid';
 import { banditCommand } from './commands/bandit';
 import { batchesCommand, cancelCommand, combinedCommand, reportCommand, resultsCommand, submitCommand } from './commands/batches';

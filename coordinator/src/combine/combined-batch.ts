@@ -5,7 +5,7 @@ import { CombineError } from '@nfl-grid/shared/combine/errors';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import { combinedResults } from '../db/schema/index';
 import { BadRequest, Conflict } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import type { BatchRow } from '../auth/access';
 import { combineOnThreads, type RowText } from './combine-threads';
 

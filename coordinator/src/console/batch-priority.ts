@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import { requireAuth } from '../auth/access';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { reprioritiseBatches } from '../queue/reprioritise';
 import { recordEvent } from '../routes/events';

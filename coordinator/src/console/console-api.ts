@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ConsoleHosts, CurrentWork, Dispatch, HostDetail, HostErrorTrend, ProblemReplica, ValidationProblems } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { visibleHosts } from '../routes/hosts';
 import { zv } from '../routes/http/validate';

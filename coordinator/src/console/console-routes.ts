@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from '../routes/http/validate';
 import { publicStatus, publicStatusHtml } from '../routes/status-page';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Snapshot } from '@nfl-grid/shared/api/console-types';
-import type { Grid, GridEventMap } from '../coordinator';
+import type { Grid } from '../grid';
+import type { GridEventMap } from '../events';
 import { buildSnapshot, slowParts, type SlowParts } from './snapshot';
 
 /*

@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AuthUser, SessionAnswer } from '@nfl-grid/shared/api/console-types';
 import { Unauthorized } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from '../routes/events';
 import { zv } from '../routes/http/validate';

@@ -7,7 +7,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { type AuthUser, hashSecret } from '../auth/api-keys';
 import { apiKeys, users } from '../db/schema/index';
 import { Forbidden } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 
 /*
  * Console sessions, stateless: an admin signs in with an API key and gets a cookie holding a JWT

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { BatchLive, HostLive, Intensity, Snapshot } from '@nfl-grid/shared/api/console-types';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { computeHours, hostCounts, wuTotals } from '../routes/queue';
 
 /*

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 import { trackPerformance } from '../tracker/track-results';

@@ -1,4 +1,4 @@
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import type { AgentSession } from '../gateway/agent-session';
 import { sendWork } from '../gateway/send-work';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { failExhaustedWorkUnits } from '../queue/fail-exhausted';
 import { recordTimeouts } from '../credit/host-reliability';
 import { timeOutReplicas } from '../queue/time-out-replicas';

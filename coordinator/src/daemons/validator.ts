@@ -1,5 +1,5 @@
 import { findKernel } from '@nfl-grid/shared/kernels/registry';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { grantCredit } from '../credit/grant-credit';
 import { sendCancels } from '../gateway/send-cancels';
 import { sendVerdicts } from '../gateway/send-verdicts';

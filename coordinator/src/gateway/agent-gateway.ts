@@ -6,7 +6,7 @@ import { AgentMessage, type CoordinatorMessage } from '@nfl-grid/shared/protocol
 import { parseFrame } from '@nfl-grid/shared/protocol/parse';
 import type { Scheduler } from '../daemons/scheduler';
 import { AppError } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
 import type { AgentConnection, LocalAgentRegistry } from './agent-registry';
 import type { AgentSession } from './agent-session';

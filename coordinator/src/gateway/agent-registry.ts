@@ -1,5 +1,5 @@
 import type { AgentConfig, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
-import type { AgentRegistry } from '../coordinator';
+import type { AgentRegistry } from '../grid';
 
 /** What the gateway keeps per connected agent. */
 export interface AgentConnection {

@@ -8,7 +8,7 @@ import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { Db } from '../db/index';
 import { signingKeys } from '../db/schema/index';
 import { Unauthorized } from '../errors';
-import type { CoordinatorKeys } from '../coordinator';
+import type { CoordinatorKeys } from '../grid';
 
 const ISSUER = 'nfl-grid-coordinator';
 const HOST_AUDIENCE = 'nfl-grid-host';

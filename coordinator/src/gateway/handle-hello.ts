@@ -4,7 +4,7 @@ import { findKernel } from '@nfl-grid/shared/kernels/registry';
 import type { MessageOf, AgentMessage, AgentConfig } from '@nfl-grid/shared/protocol/messages';
 import { importPublic } from '@nfl-grid/shared/signing/keys';
 import { AppError } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 
 export interface HelloOutcome {
   hostId: string;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { MessageOf, AgentMessage } from '@nfl-grid/shared/protocol/messages';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { recordReplicaProgress } from '../queue/record-progress';
 import type { AgentSession } from './agent-session';
 

@@ -2,7 +2,7 @@ import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { createHash } from 'node:crypto';
 import type { MessageOf, AgentMessage, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
 import { ResultPacketRejected, verifyResultPacket } from '@nfl-grid/shared/signing/result-packet';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { reportResults, type ReportedResult } from '../queue/report-results';
 import type { AgentSession } from './agent-session';
 import type { HostCpuFlusher } from './host-cpu-flusher';

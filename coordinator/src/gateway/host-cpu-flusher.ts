@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 
 /**
  * CPU time reported by hosts, added to their rows every few seconds in one statement rather than

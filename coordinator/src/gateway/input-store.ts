@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { BadRequest } from '../errors';
-import type { InputStore } from '../coordinator';
+import type { InputStore } from '../grid';
 
 async function hashFile(path: string): Promise<string> {
   const h = createHash('sha256');

@@ -1,5 +1,5 @@
 import type { CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 
 /** Between coordinators on one database: messages for agents connected elsewhere. */
 export const RELAY_CHANNEL = 'nfl_grid_relay';

@@ -1,4 +1,4 @@
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { relayToHost } from './relay';
 
 /** Tells each host to stop the named replicas, wherever (on which coordinator) it is connected. */

@@ -1,4 +1,4 @@
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { relayToHost } from './relay';
 import type { Verdict } from '../queue/record-verdicts';
 

@@ -1,5 +1,5 @@
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import type { ClaimedReplica } from '../queue/claim-work';
 import type { AgentSession } from './agent-session';
 

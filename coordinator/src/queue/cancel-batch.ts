@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { sendCancels } from '../gateway/send-cancels';
 import { movableTo, REPLICA, WU } from './states';
 

@@ -5,7 +5,7 @@ import { findKernel, latestKernel } from '@nfl-grid/shared/kernels/registry';
 import type { Kernel } from '@nfl-grid/shared/kernels/types';
 import { batches, events } from '../db/schema/index';
 import { BadRequest } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { expandBatch } from './expand-batch';
 
 const INSERT_CHUNK = 5000;

@@ -8,7 +8,7 @@ import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
 import { type Kernel, kernelRef } from '@nfl-grid/shared/kernels/types';
 import { requireAuth } from '../auth/access';
 import { BadRequest } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { submitBatch } from '../queue/submit-batch';
 import { badRequestFromZod } from './http/validate';

@@ -8,7 +8,7 @@ import { banditView, recordedRewards } from '../bandit/report';
 import { type BanditState, setLimits, setStrategy } from '../bandit/state';
 import { banditDecisions } from '../db/schema/index';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 

@@ -10,7 +10,7 @@ import type { AuthUser } from '../auth/api-keys';
 import { combinedBatch } from '../combine/combined-batch';
 import type { Db } from '../db/index';
 import { batches, scienceResults, users, workUnits } from '../db/schema/index';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../queue/cancel-batch';
 import { submitBatch } from '../queue/submit-batch';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { verifyActiveHost } from '../auth/host-credentials';
 import { bearerToken } from '../auth/api-keys';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { LeaderboardQuery } from '@nfl-grid/shared/api/credit';
 import type { CreditLeaderboard, LeaderRow } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { racNow } from './hosts';
 import { zv } from './http/validate';

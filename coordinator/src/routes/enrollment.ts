@@ -8,7 +8,7 @@ import { consumeEnrollmentToken, createEnrollmentToken } from '../auth/host-cred
 import { requireAuth } from '../auth/access';
 import { hosts, users } from '../db/schema/index';
 import { BadRequest, Forbidden, NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from './events';
 import { zv } from './http/validate';

@@ -5,7 +5,7 @@ import { EventsQuery } from '@nfl-grid/shared/api/events';
 import { requireAuth } from '../auth/access';
 import type { Tx } from '../db/index';
 import { events } from '../db/schema/index';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 

@@ -10,7 +10,7 @@ import { updateRac } from '../credit/credit-math';
 import { hosts, users } from '../db/schema/index';
 import { Forbidden, NotFound } from '../errors';
 import { relayToHost } from '../gateway/relay';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from './events';
 import { zv } from './http/validate';

@@ -7,7 +7,7 @@ import { Sha256Hex } from '@nfl-grid/shared/protocol/refs';
 import { requireHostOrKey } from '../auth/access';
 import { inputs } from '../db/schema/index';
 import { NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 

@@ -8,7 +8,7 @@ import {
 import { batchFor, requireAuth } from '../auth/access';
 import { performanceModels } from '../db/schema/index';
 import { NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { backfillPerformance } from '../tracker/track-results';
 import { compare } from '../tracker/compare';

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { WuTotals } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { visibleHosts } from './hosts';
 

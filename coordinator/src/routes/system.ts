@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { requireAuth } from '../auth/access';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { buildOpenApi, type RouteEntry } from '../openapi/document';
 import { describeRoute } from '../openapi/registry';
 

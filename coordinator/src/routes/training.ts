@@ -6,7 +6,7 @@ import { IdParam } from '@nfl-grid/shared/api/ids';
 import { TrainingSubmitBody, trainingToBatchSpec } from '@nfl-grid/shared/api/training';
 import { batchFor, requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../queue/cancel-batch';
 import { submitBatch } from '../queue/submit-batch';

@@ -7,7 +7,7 @@ import { requireAuth } from '../auth/access';
 import { createUserWithKey, insertApiKey, revokeApiKey } from '../auth/api-keys';
 import { apiKeys, users } from '../db/schema/index';
 import { NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from './events';
 import { zv } from './http/validate';

@@ -5,7 +5,7 @@ import type { ReplicaView, WorkUnitView } from '@nfl-grid/shared/api/console-typ
 import { canSee, requireAuth } from '../auth/access';
 import { batches, hosts, replicas, workUnits } from '../db/schema/index';
 import { NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
 

@@ -4,7 +4,7 @@ import { StatsError } from '@nfl-grid/shared/stats/index';
 import type { AuthUser } from '../auth/api-keys';
 import { performanceModels, performancePoints } from '../db/schema/index';
 import { BadRequest, NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { batchFor } from '../auth/access';
 
 /*

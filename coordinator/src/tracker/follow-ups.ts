@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/api-keys';
 import type { Db } from '../db/index';
 import { batches, events, performanceFollowUps, performanceSettings } from '../db/schema/index';
 import { Conflict, NotFound } from '../errors';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { submitBatch } from '../queue/submit-batch';
 
 /*

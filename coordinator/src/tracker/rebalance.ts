@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { priorityFromEv } from '@nfl-grid/shared/performance/ev';
 import { MIN_HOURS } from '@nfl-grid/shared/performance/reward';
 import type { PriorityChange } from '@nfl-grid/shared/api/console-types';
-import type { Grid } from '../coordinator';
+import type { Grid } from '../grid';
 import { reprioritiseBatches } from '../queue/reprioritise';
 import { pendingMatrix } from './matrix';
 

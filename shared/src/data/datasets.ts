@@ -1,4 +1,5 @@
 import { parseElo538, type EloGameRow } from './elo538';
+import type { DatasetDef } from './dataset-def';
 import { gamestateDatasetDefs, type GamestateDatasetRows } from './gamestate/datasets';
 import { parseObdItems, parseObdLog, type ObdItem, type ObdLog } from './obd';
 import { parseOddsportal, type OddsGameRow } from './oddsportal';
@@ -11,16 +12,6 @@ import { parseCrosswalk, type CrosswalkRow } from './teams';
  * agent fetches exactly those files by sha256. A dataset may need another to parse (the games
  * need the team crosswalk), so `needs` is part of the contract: datasetClosure() adds them.
  */
-
-export interface DatasetDef<T = unknown> {
-  name: string;
-  /** Path relative to data/, with forward slashes. */
-  file: string;
-  title: string;
-  /** Other datasets the parser reads. */
-  needs: string[];
-  parse(bytes: Uint8Array, need: <U>(name: string) => U): T;
-}
 
 /** Row types by dataset name, so callers can write `data.dataset<DatasetRows['spreadspoke.games']>(…)`. */
 export interface DatasetRows extends GamestateDatasetRows {

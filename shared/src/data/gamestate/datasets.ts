@@ -1,4 +1,4 @@
-import type { DatasetDef } from '../datasets';
+import type { DatasetDef } from '../dataset-def';
 import { GAMES_DATASET, parseStateGames, type StateGame } from './games';
 import { parseCoverPlays, playsDataset, type ParsedPlays } from './plays';
 
