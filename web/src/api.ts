@@ -4,7 +4,7 @@
  * header the coordinator requires of cookie requests that change state.
  */
 
-export const CSRF_HEADER = 'x-nfl-grid-csrf';
+const CSRF_HEADER = 'x-nfl-grid-csrf';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {

@@ -34,4 +34,3 @@ export interface View {
 
 export type ViewFactory = (ctx: Ctx, render: () => void) => View;
 
-export type { Snapshot };

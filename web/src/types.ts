@@ -5,13 +5,13 @@
  */
 import type {
   AuthUser, BatchDetail as BatchDetailOf, BatchSummary, Dispatch, GridEvent as GridEventOf, HostDetail, Intensity, KeyRow as KeyRowOf,
-  LeaderRow, LiveMessage, ReplicaDetail as ReplicaDetailOf, ReplicaView, UserRow as UserRowOf, WorkUnitDetail as WorkUnitDetailOf,
+  LeaderRow, LiveMessage, ReplicaDetail as ReplicaDetailOf, UserRow as UserRowOf, WorkUnitDetail as WorkUnitDetailOf,
   WorkUnitView, Wire,
 } from '@nfl-grid/shared/api/console-types';
 
 export type { HostErrorTrend, LiveHello, LiveMessage, ProblemReplica, Snapshot, Wire } from '@nfl-grid/shared/api/console-types';
 /** The performance tracker's views. */
-export type { FollowUp, MatrixCell, ModelLeaderboard, ModelType, PriorityChange, Trending } from '@nfl-grid/shared/api/console-types';
+export type { FollowUp, MatrixCell, ModelLeaderboard, ModelType, Trending } from '@nfl-grid/shared/api/console-types';
 /** Answers of the endpoints the console calls (wrap them in Wire: their Dates arrive as strings). */
 export type {
   AcceptedFollowUp, BatchList, CancelledBatch, ConsoleHosts, CreatedEnrollmentToken, CreatedKey, CreatedUser, CreditLeaderboard, EventList, FollowUpList,
@@ -22,7 +22,6 @@ export type Host = Wire<HostDetail>;
 export type Batch = Wire<BatchSummary>;
 export type BatchDetail = Wire<BatchDetailOf>;
 export type WorkUnit = Wire<WorkUnitView>;
-export type Replica = Wire<ReplicaView>;
 export type WorkUnitDetail = Wire<WorkUnitDetailOf>;
 export type ReplicaDetail = Wire<ReplicaDetailOf>;
 export type Leader = LeaderRow;

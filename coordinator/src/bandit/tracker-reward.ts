@@ -25,8 +25,3 @@ export async function trackerRewards(db: Pick<Tx, 'rows'>, wuIds: number[]): Pro
   }
   return out;
 }
-
-/** One WU's tracker reward; 0 when the tracker has no point for it. */
-export async function rewardForWu(db: Pick<Tx, 'rows'>, wuId: number): Promise<number> {
-  return (await trackerRewards(db, [wuId])).get(wuId) ?? 0;
-}

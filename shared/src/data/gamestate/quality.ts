@@ -8,13 +8,14 @@
 export const DROP_REASONS = ['unknown_game', 'game_not_validated', 'no_clock', 'pickem', 'push'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
-export const DROP_REASON_TEXT: Record<DropReason, string> = {
-  unknown_game: 'game_id is not in the games file',
-  game_not_validated: 'the game failed the line-score check (score_validated = 0)',
-  no_clock: 'game_seconds_remaining is blank (end-of-quarter, timeout or PAT rows without a clock)',
-  pickem: "the closing line is 0: no favourite, so no cover label",
-  push: "the favourite's final margin equals the line: a push has no 1/0 label",
-};
+/*
+ * Why a play is dropped:
+ *   unknown_game — game_id is not in the games file
+ *   game_not_validated — the game failed the line-score check (score_validated = 0)
+ *   no_clock — game_seconds_remaining is blank (end-of-quarter, timeout or PAT rows without a clock)
+ *   pickem — the closing line is 0: no favourite, so no cover label
+ *   push — the favourite's final margin equals the line: a push has no 1/0 label
+ */
 
 export interface QualityReport {
   /** Dataset names that went into the report. */

@@ -41,7 +41,6 @@ export const StrategySchema = z.strictObject({
   /** Bet only when the expected profit per unit staked exceeds this (−1: always). */
   minEdge: z.number().min(-1).max(1).default(0),
 });
-export type StrategyParams = z.output<typeof StrategySchema>;
 
 export const BacktestCommonFields = {
   seasonFrom: z.number().int().min(1979).max(2025).default(2010),
