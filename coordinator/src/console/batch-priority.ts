@@ -7,7 +7,7 @@ import { Conflict, NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { reprioritiseBatches } from '../queue/reprioritise';
-import { recordEvent } from '../routes/events';
+import { recordEvent } from '../auth/audit-log';
 import { zv } from '../routes/http/validate';
 
 /** The same bounds as BatchSpec.priority. */

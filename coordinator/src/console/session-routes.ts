@@ -5,7 +5,7 @@ import type { AuthUser, SessionAnswer } from '@nfl-grid/shared/api/console-types
 import { Unauthorized } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from '../routes/events';
+import { recordEvent } from '../auth/audit-log';
 import { zv } from '../routes/http/validate';
 import { csrfGuard, keyForLogin, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userForSession } from './session-token';
 

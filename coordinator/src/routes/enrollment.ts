@@ -10,7 +10,7 @@ import { hosts, users } from '../db/schema/index';
 import { BadRequest, Forbidden, NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from './events';
+import { recordEvent } from '../auth/audit-log';
 import { zv } from './http/validate';
 
 /** Volunteers mint enrollment tokens; agents trade one (and their public key) for a host credential. */

@@ -3,16 +3,10 @@ import { Hono } from 'hono';
 import type { EventList, GridEvent } from '@nfl-grid/shared/api/console-types';
 import { EventsQuery } from '@nfl-grid/shared/api/events';
 import { requireAuth } from '../auth/access';
-import type { Tx } from '../db/index';
 import { events } from '../db/schema/index';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
-
-/** One row in the audit/event feed for an action taken through the API. */
-export async function recordEvent(db: Tx, kind: string, subject: string | null, actor: string | null, data?: Record<string, unknown>): Promise<void> {
-  await db.orm.insert(events).values({ kind, subject, actor, data: data ?? null });
-}
 
 export function eventsRoutes(grid: Grid) {
   return new Hono()

@@ -12,7 +12,7 @@ import { Forbidden, NotFound } from '../errors';
 import { relayToHost } from '../gateway/relay';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from './events';
+import { recordEvent } from '../auth/audit-log';
 import { zv } from './http/validate';
 
 /** A stored recent average credit, decayed (no new credit) from when it was last updated to `now`. */

@@ -9,7 +9,7 @@ import { apiKeys, users } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { recordEvent } from './events';
+import { recordEvent } from '../auth/audit-log';
 import { zv } from './http/validate';
 
 /** Users and their API keys (admin), and `GET /me` for anyone. */
