@@ -17,15 +17,18 @@ import { batchesRoutes } from './routes/batches';
 import { creditRoutes } from './routes/credit';
 import { enrollmentRoutes } from './routes/enrollment';
 import { eventsRoutes } from './routes/events';
+import { gameInferenceRoutes } from './routes/game-inference';
 import { hostsRoutes } from './routes/hosts';
 import { errorHandler, notFoundHandler } from './routes/http/on-error';
 import { inputsRoutes } from './routes/inputs';
 import { keysRoutes } from './routes/keys';
 import { kernelsRoutes } from './routes/kernels';
+import { modelsRoutes } from './routes/models';
 import { openapiRoutes } from './routes/openapi';
 import { performanceRoutes } from './routes/performance';
 import { queueRoutes } from './routes/queue';
 import { replicasRoutes } from './routes/replicas';
+import { sportFeaturesRoutes } from './routes/sport-features';
 import { statusPageRoutes } from './routes/status-page';
 import { systemRoutes } from './routes/system';
 import { trainingRoutes } from './routes/training';
@@ -59,6 +62,7 @@ function restApi(grid: Grid, hub: LiveHub, routes: () => { method: string; path:
     .route('/', inputsRoutes(grid))
     .route('/', eventsRoutes(grid))
     .route('/', banditRoutes(grid))
+    .route('/', modelsRoutes(grid))
     .route('/', liveRoutes(grid, hub))
     .route('/', consoleApiRoutes(grid, hub))
     .route('/', openapiRoutes(grid, routes));
@@ -66,8 +70,9 @@ function restApi(grid: Grid, hub: LiveHub, routes: () => { method: string; path:
 
 /**
  * The coordinator's HTTP app: REST API under /api/v1 (with the console's session, live feed and
- * reads), the training-queue API under /api/training, the agent websocket at /agent, keys,
- * health, the admin console at / and the public status page at /status.
+ * reads), the training-queue API under /api/training, the cover-probability service under /game,
+ * the agent websocket at /agent, keys, health, the admin console at / and the public status page
+ * at /status.
  */
 export function createApp(grid: Grid, opts: AppOptions = {}) {
   const app = new Hono();
@@ -81,6 +86,8 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
     .route('/api/training', trainingRoutes(grid))
     .route('/api', performanceRoutes(grid))
     .route('/api', backtestRoutes(grid))
+    .route('/api', sportFeaturesRoutes(grid))
+    .route('/game', gameInferenceRoutes(grid))
     .route('/', systemRoutes(grid))
     .route('/', consoleRoutes(grid))
     .route('/status', statusPageRoutes(grid));

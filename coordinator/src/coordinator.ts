@@ -13,6 +13,7 @@ import { validatorPass } from './daemons/validator';
 import { createAgentGateway } from './gateway/agent-gateway';
 import { createHostCpuFlusher } from './gateway/host-cpu-flusher';
 import { RELAY_CHANNEL, WORK_CHANNEL } from './gateway/relay';
+import { coverServerOf } from './models/cover-server';
 import { openGrid, type OpenedGrid } from './open-grid';
 
 /** Largest websocket frame accepted from an agent: a result packet of MAX_RESULT_JWS_CHARS and its envelope. */
@@ -36,6 +37,8 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
   const config = resolveCoordinatorConfig(overrides);
   const grid = await openGrid(config, { db: opts.db });
   const adminKey = await ensureAdminKey(grid);
+  const coverServer = coverServerOf(grid);
+  await coverServer.start();
   const scheduler = createScheduler(grid);
   const validator = createDaemonLoop('validator', config.daemons.validatorIntervalMs, () => validatorPass(grid), grid.log);
   const transitioner = createDaemonLoop('transitioner', config.daemons.transitionerIntervalMs, () => transitionerPass(grid), grid.log);
@@ -94,7 +97,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
-        await Promise.all([validator.stop(), transitioner.stop(), hostCpu.stop()]);
+        await Promise.all([validator.stop(), transitioner.stop(), hostCpu.stop(), coverServer.stop()]);
         if (notifyTimer) clearTimeout(notifyTimer);
         for (const u of unlisten) await u();
         await grid.close();
