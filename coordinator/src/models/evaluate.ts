@@ -6,7 +6,8 @@ import type { CoverPredictor } from './cover-predictor';
 /*
  * Scores two cover models on the same evaluation plays (the kept plays of the held-out seasons,
  * data/nfl_gamestate) as they are served: from lead, line and time left alone. Returns each
- * model's mean log loss and the per-game differences the promotion test reads.
+ * model's mean log loss and the per-game differences the promotion test reads: a game's plays
+ * share its label, so the game, not the play, is the unit the test permutes.
  */
 
 export interface PairedScores {
@@ -14,7 +15,10 @@ export interface PairedScores {
   plays: number;
   production: { logLoss: number };
   candidate: { logLoss: number };
-  /** Per game: mean over its plays of production loss − candidate loss. */
+  /**
+   * Per game: the sum over its plays of production loss − candidate loss, times games / plays, so
+   * that the mean over games is the mean difference per play.
+   */
   gameDiffs: number[];
 }
 
@@ -43,6 +47,6 @@ export function scorePaired(plays: readonly CoverPlay[], production: CoverPredic
     seasons, plays: n,
     production: { logLoss: n ? lp / n : NaN },
     candidate: { logLoss: n ? lc / n : NaN },
-    gameDiffs: [...byGame.values()].map((g) => g.d / g.n),
+    gameDiffs: [...byGame.values()].map((g) => (g.d * byGame.size) / n),
   };
 }

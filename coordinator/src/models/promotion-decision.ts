@@ -3,11 +3,11 @@ import { signFlipTest } from '@nfl-grid/shared/stats/paired-permutation';
 /*
  * The promotion decision. Both models score the same evaluation plays; a play's loss is its clipped
  * log loss. Plays of one game share the game's label, so they are not independent: the unit of the
- * test is the game, and a game's difference is the mean over its plays of
- * (production loss − candidate loss), positive when the candidate is better.
+ * test is the game. A game's difference is the sum over its plays of (production loss − candidate
+ * loss), scaled by games / plays so that the mean over games is Δ, the mean difference per play
+ * (positive when the candidate is better); the scaling does not change the test.
  *
- * A paired permutation (sign-flip) test of those differences, two-sided, gives p. With the mean
- * difference Δ (the mean over games):
+ * A paired permutation (sign-flip) test of the games' differences, two-sided, gives p. Then:
  *   ship     Δ > 0 and p < α            the candidate is better, beyond chance
  *   kill     Δ < 0 and p < α            the candidate is worse, beyond chance
  *   iterate  otherwise, or fewer than MIN_GAMES games    no evidence either way
@@ -29,7 +29,7 @@ export interface DecisionNumbers {
   decision: Decision;
   reason: string;
   games: number;
-  /** Mean over games of (production − candidate) mean log loss per play; > 0: candidate better. */
+  /** Mean over games of the scaled differences: production − candidate log loss per play; > 0: candidate better. */
   meanImprovement: number;
   pValue: number | null;
   alpha: number;
