@@ -64,7 +64,7 @@ export class CoverModelServer {
           : baselineModel();
         this.model = next;
         this.grid.log.info('cover model loaded', { model: next.name, version: next.version, loadMs: Number(next.loadMs.toFixed(2)) });
-        if (row) this.writeCache(row.id).catch((e) => this.grid.log.warn('cannot write the served model file', { error: e as Error }));
+        if (row) await this.writeCache(row.id).catch((e) => this.grid.log.warn('cannot write the served model file', { error: e as Error }));
         return next;
       } catch (e) {
         if (!this.model) throw e;

@@ -22,10 +22,10 @@ export const servedFile = (dataDir: string) => join(dataDir, 'models', 'cover', 
 export interface ModelFile { path: string; body: RegisterModelBody; version?: number }
 
 export function readModelFile(path: string): ModelFile {
-  const raw = JSON.parse(readFileSync(path, 'utf8'));
+  const { version, ...raw } = JSON.parse(readFileSync(path, 'utf8'));
   const body = RegisterModelBody.parse(raw);
   parseCoverArtifact(body.artifact);
-  return { path, body, version: typeof raw.version === 'number' ? raw.version : undefined };
+  return { path, body, version: typeof version === 'number' ? version : undefined };
 }
 
 /** Shipped model files in name order; unreadable ones are reported through `warn` and skipped. */
