@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { GLOBAL_OPTIONS, type Command, type OptionSpec, type Values } from './command';
 import { UsageError } from './errors';
+import { joinNegativeValues } from './negative-values';
 
 export type Parsed =
   /** `asked`: --help was given (exit 0); otherwise the command line was incomplete (exit 2). */
@@ -47,7 +48,7 @@ export function parseCli(argv: string[], commands: Command[]): Parsed {
   const options: OptionSpec = { ...GLOBAL_OPTIONS, ...command.options };
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command.path.join(' '));
   }

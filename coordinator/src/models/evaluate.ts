@@ -28,10 +28,16 @@ export function evaluationPlays(dataDir: string, seasons: readonly number[]): Co
   return names.flatMap((n) => data.dataset<ParsedPlays>(n).rows);
 }
 
-export function scorePaired(plays: readonly CoverPlay[], production: CoverPredictor, candidate: CoverPredictor, seasons: number[]): PairedScores {
+/** Plays scored between two turns of the event loop, so that served requests wait at most a few ms. */
+const CHUNK = 256;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function scorePaired(plays: readonly CoverPlay[], production: CoverPredictor, candidate: CoverPredictor, seasons: number[]): Promise<PairedScores> {
   const byGame = new Map<string, { n: number; d: number }>();
   let lp = 0, lc = 0;
-  for (const p of plays) {
+  for (let i = 0; i < plays.length; i++) {
+    if (i > 0 && i % CHUNK === 0) await nextTurn();
+    const p = plays[i]!;
     const s = { lead: p.lead, line: p.line, secondsLeft: p.secondsLeft };
     const a = clippedLogLoss(production.predict(s), p.covered);
     const b = clippedLogLoss(candidate.predict(s), p.covered);

@@ -35,7 +35,7 @@ export async function promoteModel(grid: Grid, id: string, actor: AuthUser, opts
   if (seasons.length > 0 && (prod || fallback)) {
     const candPred = coverPredictor(await loadArtifact(grid.db, cand.artifactSha256));
     const prodPred = prod ? coverPredictor(await loadArtifact(grid.db, prod.artifactSha256)) : fallback!.predictor;
-    const scores = scorePaired(evaluationPlays(grid.config.inputsDir, seasons), prodPred, candPred, seasons);
+    const scores = await scorePaired(evaluationPlays(grid.config.inputsDir, seasons), prodPred, candPred, seasons);
     numbers = {
       ...decidePromotion(scores.gameDiffs, { alpha: opts.alpha }),
       seasons, plays: scores.plays, candidateLogLoss: scores.candidate.logLoss, productionLogLoss: scores.production.logLoss,

@@ -47,6 +47,19 @@ describe.each(dbKinds())('POST /game/inference (%s)', (kind) => {
     expect(r.body.error).toMatchObject({ code: 'invalid_field', field });
   });
 
+  it('is in the OpenAPI document, public, with its request schema', async () => {
+    const doc = (await t.call('GET', '/api/v1/openapi.json', { key: null })).body;
+    const op = doc.paths['/game/inference'].post;
+    expect(op.security).toEqual([]);
+    expect(Object.keys(op.requestBody.content['application/json'].schema.properties)).toEqual(['time_sec', 'hspread', 'favorite_points', 'underdog_points', 'final']);
+    expect(doc.paths['/game/inference/batch'].post.security).toEqual([]);
+    for (const [path, method] of [['/api/v1/models', 'get'], ['/api/v1/models', 'post'], ['/api/v1/models/{id}', 'get'], ['/api/v1/models/{id}/promote', 'post'],
+      ['/api/v1/models/{id}/rollback', 'post'], ['/api/models/sport-features/{sport}/{model_type}', 'get'], ['/game/model', 'get']] as const) {
+      expect(doc.paths[path]?.[method]?.summary, `${method} ${path}`).toBeTruthy();
+    }
+    expect(doc.paths['/api/v1/models/{id}/promote'].post['x-roles']).toEqual(['admin']);
+  });
+
   it('refuses a body that is not JSON', async () => {
     const r = await t.call('POST', '/game/inference', { key: null, body: '{"time_sec": 1', headers: { 'content-type': 'application/json' } });
     expect(r.status).toBe(400);

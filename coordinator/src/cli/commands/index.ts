@@ -3,6 +3,7 @@ import { createUserCommand, enrollTokenCommand } from './admin';
 import { banditCommand } from './bandit';
 import { batchesCommand, cancelCommand } from './batches';
 import { combinedCommand } from './combined';
+import { coverCommand } from './cover';
 import { hostsCommand } from './hosts';
 import { initCommand } from './init';
 import { rebalanceCommand } from './rebalance';
@@ -18,5 +19,5 @@ import { submitCommand } from './submit';
 export const COMMANDS: Command[] = [
   coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
   cancelCommand, batchesCommand, hostsCommand, resultsCommand, combinedCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
-  banditCommand, runKernelCommand,
+  banditCommand, runKernelCommand, coverCommand,
 ];
