@@ -1,5 +1,5 @@
 import type { AuthUser } from '../auth/api-keys';
-import { BadRequest, Conflict } from '../errors';
+import { AppError, BadRequest, Conflict } from '../errors';
 import type { Grid } from '../grid';
 import { recordEvent } from '../routes/http/record-event';
 import { coverPredictor } from './cover-predictor';
@@ -35,11 +35,20 @@ export async function promoteModel(grid: Grid, id: string, actor: AuthUser, opts
   if (seasons.length > 0 && (prod || fallback)) {
     const candPred = coverPredictor(await loadArtifact(grid.db, cand.artifactSha256));
     const prodPred = prod ? coverPredictor(await loadArtifact(grid.db, prod.artifactSha256)) : fallback!.predictor;
-    const scores = await scorePaired(evaluationPlays(grid.config.inputsDir, seasons), prodPred, candPred, seasons);
-    numbers = {
-      ...decidePromotion(scores.gameDiffs, { alpha: opts.alpha }),
-      seasons, plays: scores.plays, candidateLogLoss: scores.candidate.logLoss, productionLogLoss: scores.production.logLoss,
-    };
+    let plays;
+    try {
+      plays = evaluationPlays(grid.config.inputsDir, seasons);
+    } catch (e) {
+      grid.log.warn('evaluation plays unavailable', { inputsDir: grid.config.inputsDir, error: e as Error });
+      if (!opts.override) throw new AppError(503, 'no_evaluation_data', `the plays of ${seasons.join(', ')} cannot be read from ${grid.config.inputsDir}`);
+    }
+    if (plays) {
+      const scores = await scorePaired(plays, prodPred, candPred, seasons);
+      numbers = {
+        ...decidePromotion(scores.gameDiffs, { alpha: opts.alpha }),
+        seasons, plays: scores.plays, candidateLogLoss: scores.candidate.logLoss, productionLogLoss: scores.production.logLoss,
+      };
+    }
   } else if (!opts.override) {
     throw new Conflict(
       `no evaluation seasons: ${cand.name} v${cand.version} and the production version share no held-out season; pass seasons, or an override with a reason`,

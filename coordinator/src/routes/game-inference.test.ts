@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coverProbability } from '@nfl-grid/shared/kernels/cover/baseline';
 import { dbKinds, openTestDb, type TestDb } from '../../../test/support/test-db';
 import { createApp } from '../app';
+import { createUserWithKey } from '../auth/users';
+import { openPostgres } from '../db/index';
 import { resolveCoordinatorConfig } from '../config';
 import { coverServerOf } from '../models/cover-server';
 import { localCoverModel, servedFile } from '../models/model-files';
@@ -132,5 +134,21 @@ describe.each(dbKinds())('cover model start (%s)', (kind) => {
     const local = localCoverModel(grid.config.dataDir, grid.config.inputsDir);
     expect(local.path).toBe(servedFile(grid.config.dataDir));
     expect(local.model.predictor.predict({ lead: 2, line: 5, secondsLeft: 1600 })).toBe(m.predictor.predict({ lead: 2, line: 5, secondsLeft: 1600 }));
+  });
+
+  it.runIf(kind === 'postgres')('tells a second coordinator on the database to swap', async () => {
+    const other = await openGrid(grid.config, { db: await openPostgres(tdb.url!), log: recordingLogger() });
+    try {
+      const theirs = coverServerOf(other);
+      expect((await theirs.start()).version).toBe('1');
+      const admin = await createUserWithKey(grid.db, { name: 'swapper', role: 'admin' });
+      const call = (path: string, body: unknown) => createApp(grid).request(path, { method: 'POST', headers: { authorization: `Bearer ${admin.key}` }, body: JSON.stringify(body) });
+      const reg = await (await call('/api/v1/models', coverModelBody(handMadeNet([8])))).json() as { id: string };
+      expect((await call(`/api/v1/models/${reg.id}/promote`, { override: { reason: 'swap drill' } })).status).toBe(200);
+      await expect.poll(() => theirs.loaded?.id, { timeout: 5000 }).toBe(reg.id);
+    } finally {
+      await coverServerOf(other).stop();
+      await other.db.close();
+    }
   });
 });
