@@ -31,10 +31,7 @@ export type CoverArtifact = MlpArtifact | NormalArtifact;
 
 /** Features a request provides. */
 export const SERVED_FEATURES = ['t', 'lead', 'line', 'leadVsLine', 'coverZ'] as const;
-/** Features a request leaves missing. */
-export const MISSING_FEATURES = FEATURE_NAMES.filter((f) => !(SERVED_FEATURES as readonly string[]).includes(f));
-
-export interface ServedState { lead: number; line: number; secondsLeft: number }
+interface ServedState { lead: number; line: number; secondsLeft: number }
 
 export interface CoverPredictor {
   readonly format: string;

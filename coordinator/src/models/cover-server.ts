@@ -14,7 +14,7 @@ import { baselineModel, COVER_MODEL_NAME, servedModel, type ServedModel } from '
  * model. A failed load keeps the model being served and logs why.
  */
 
-export const MODELS_CHANNEL = 'nfl_grid_models';
+const MODELS_CHANNEL = 'nfl_grid_models';
 
 export class CoverModelServer {
   private model: ServedModel | null = null;

@@ -16,8 +16,8 @@
  * `final: false`) starts a fresh clock. Regulation is 3600 − time_sec.
  */
 
-export const REGULATION_SECONDS = 3600;
-export const OVERTIME_SECONDS = 600;
+const REGULATION_SECONDS = 3600;
+const OVERTIME_SECONDS = 600;
 /** Largest elapsed time accepted: regulation and four playoff-length overtime periods. */
 export const MAX_ELAPSED_SECONDS = REGULATION_SECONDS + 4 * 900;
 

@@ -15,13 +15,13 @@ import { baselineModel, servedModel, type ServedModel } from './served-model';
  * The CLI serves the data folder's file, else the first shipped file, else the analytic baseline.
  */
 
-export const SERVED_FILE = 'production.json';
-export const shippedDir = (inputsDir: string) => join(inputsDir, 'models', 'cover');
+const SERVED_FILE = 'production.json';
+const shippedDir = (inputsDir: string) => join(inputsDir, 'models', 'cover');
 export const servedFile = (dataDir: string) => join(dataDir, 'models', 'cover', SERVED_FILE);
 
 export interface ModelFile { path: string; body: RegisterModelBody; version?: number }
 
-export function readModelFile(path: string): ModelFile {
+function readModelFile(path: string): ModelFile {
   const { version, ...raw } = JSON.parse(readFileSync(path, 'utf8'));
   const body = RegisterModelBody.parse(raw);
   parseCoverArtifact(body.artifact);

@@ -17,7 +17,7 @@ import { baselineModel, COVER_MODEL_NAME } from './served-model';
  */
 
 /** Seasons with play-by-play data. */
-export const DATA_SEASONS = { first: 2009, last: 2019 };
+const DATA_SEASONS = { first: 2009, last: 2019 };
 
 export interface PromoteOptions { alpha?: number; seasons?: number[]; override?: { reason: string } }
 

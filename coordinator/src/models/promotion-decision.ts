@@ -13,10 +13,10 @@ import { signFlipTest } from '@nfl-grid/shared/stats/paired-permutation';
  *   iterate  otherwise, or fewer than MIN_GAMES games    no evidence either way
  */
 
-export type Decision = 'ship' | 'iterate' | 'kill';
+type Decision = 'ship' | 'iterate' | 'kill';
 
-export const DEFAULT_ALPHA = 0.05;
-export const DEFAULT_PERMUTATIONS = 10_000;
+const DEFAULT_ALPHA = 0.05;
+const DEFAULT_PERMUTATIONS = 10_000;
 export const MIN_GAMES = 20;
 
 export interface DecisionOptions {

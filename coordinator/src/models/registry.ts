@@ -28,7 +28,7 @@ export function modelView(m: ModelRow) {
 }
 
 /** Parses the artifact (400 naming the field when it cannot be served) and stores it by hash. */
-export async function storeArtifact(db: Db | Tx, raw: unknown): Promise<{ sha256: string; artifact: CoverArtifact }> {
+async function storeArtifact(db: Db | Tx, raw: unknown): Promise<{ sha256: string; artifact: CoverArtifact }> {
   let artifact: CoverArtifact;
   try {
     artifact = parseCoverArtifact(raw);

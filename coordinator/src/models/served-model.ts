@@ -5,10 +5,10 @@ import { gameState, ruledProbability, type CoverRequest, type GamePhase } from '
 
 /** Registry name of the served cover model. */
 export const COVER_MODEL_NAME = 'cover';
-export const BASELINE_NAME = 'cover-baseline';
-export const BASELINE_VERSION = 'analytic';
+const BASELINE_NAME = 'cover-baseline';
+const BASELINE_VERSION = 'analytic';
 /** Seasons the fallback's σ was not fitted on: its evaluation plays in a promotion. */
-export const BASELINE_HELD_OUT = [2019];
+const BASELINE_HELD_OUT = [2019];
 
 export interface ServedModel {
   /** Registry id, or null for the analytic fallback. */

@@ -7,14 +7,14 @@ import { SERVED_FEATURES } from './cover-predictor';
  * coordinator serves; the others describe the season-level models of seed 001.
  */
 
-export const SPORT_FEATURES: Record<string, string[]> = {
+const SPORT_FEATURES: Record<string, string[]> = {
   NFL: ['yards_for', 'yards_against', 'points_for', 'points_against', 'turnovers', 'sacks', 'temperature', 'humidity', 'wind', 'precipitation'],
   NBA: ['points', 'pace', 'offensive_rating', 'defensive_rating', 'rebounds', 'field_goal_pct', 'three_point_pct', 'free_throw_pct'],
 };
 
 const WEATHER = ['temperature', 'humidity', 'wind', 'precipitation'];
 
-export interface ModelTypeInfo {
+interface ModelTypeInfo {
   description: string;
   defaults: Record<string, unknown>;
   /** Features beyond the sport's own (or instead of them, with `only`). */
@@ -23,7 +23,7 @@ export interface ModelTypeInfo {
   sports?: string[];
 }
 
-export const MODEL_TYPES: Record<string, ModelTypeInfo> = {
+const MODEL_TYPES: Record<string, ModelTypeInfo> = {
   lstm_weather: {
     description: 'LSTM over a sequence of each team\'s recent games, with the weather of each game',
     defaults: { units: 64, layers: 2, dropout: 0.3, sequence_length: 10 },
