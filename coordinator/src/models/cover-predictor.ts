@@ -19,7 +19,7 @@ import { MLP_FORMAT, MlpArtifact, mlpForward } from '@nfl-grid/shared/models/mlp
  */
 
 export const NORMAL_FORMAT = 'nfl-grid.cover-normal/1';
-/** σ of the analytic fallback: the leave-one-season-out fits on 2009–2018 all lie near 18. */
+/** σ of the analytic fallback: the fit on 2009–2018 (18.07, docs/cover-probability.md), rounded; 2019 is held out. */
 export const BASELINE_SIGMA = 18.0;
 
 export const NormalArtifact = z.strictObject({
