@@ -50,6 +50,7 @@ export async function promoteModel(grid: Grid, id: string, actor: AuthUser, opts
       };
     }
   } else if (!opts.override) {
+    if (!prod && !fallback) throw new Conflict(`${cand.name} has no production version to test against: promote the first one with an override and a reason`, 'no_production', 'override');
     throw new Conflict(
       `no evaluation seasons: ${cand.name} v${cand.version} and the production version share no held-out season; pass seasons, or an override with a reason`,
       'no_common_holdout', 'seasons',

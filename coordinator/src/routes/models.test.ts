@@ -98,6 +98,11 @@ describe.each(dbKinds())('model registry routes (%s)', (kind) => {
     const bad = await t.call('POST', `/api/v1/models/${none.body.id}/promote`, { body: { seasons: [2019, 2024] } });
     expect(bad.body.error).toMatchObject({ code: 'invalid_field', field: 'seasons.1' });
     expect((await t.call('POST', `/api/v1/models/${none.body.id}/promote`, { key: res.key, body: {} })).status).toBe(403);
+    // the first version of another name has nothing to be tested against
+    const first = await t.call('POST', '/api/v1/models', { body: coverModelBody(normalArtifact(18), { name: 'nba.win' }) });
+    expect((await t.call('POST', `/api/v1/models/${first.body.id}/promote`, { body: {} })).body.error).toMatchObject({ code: 'no_production', field: 'override' });
+    const forced = await t.call('POST', `/api/v1/models/${first.body.id}/promote`, { body: { override: { reason: 'first version' } } });
+    expect(forced.body).toMatchObject({ promoted: true, decision: null, numbers: null, against: null });
   });
 
   it('answers seed 001\'s sport features', async () => {
