@@ -5,6 +5,7 @@ CREATE TYPE "public"."batch_state" AS ENUM('open', 'done', 'cancelled');--> stat
 CREATE TYPE "public"."replica_state" AS ENUM('unsent', 'in_progress', 'reported', 'errored', 'timed_out', 'abandoned', 'cancelled');--> statement-breakpoint
 CREATE TYPE "public"."validate_state" AS ENUM('pending', 'valid', 'invalid', 'inconclusive');--> statement-breakpoint
 CREATE TYPE "public"."wu_state" AS ENUM('pending', 'running', 'validating', 'done', 'failed', 'cancelled');--> statement-breakpoint
+CREATE TYPE "public"."model_state" AS ENUM('candidate', 'production', 'archived');--> statement-breakpoint
 CREATE TABLE "api_keys" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -385,6 +386,35 @@ CREATE TABLE "bandit_state" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "model_artifacts" (
+	"sha256" text PRIMARY KEY NOT NULL,
+	"format" text NOT NULL,
+	"body" text NOT NULL,
+	"bytes" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "models" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"name" text NOT NULL,
+	"version" integer NOT NULL,
+	"kernel" text NOT NULL,
+	"params" jsonb NOT NULL,
+	"data_hashes" jsonb NOT NULL,
+	"batch_id" uuid,
+	"wu_ids" bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+	"metrics" jsonb NOT NULL,
+	"held_out_seasons" integer[] DEFAULT '{}'::integer[] NOT NULL,
+	"artifact_sha256" text NOT NULL,
+	"state" "model_state" DEFAULT 'candidate' NOT NULL,
+	"replaces_id" uuid,
+	"decision" jsonb,
+	"created_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"promoted_at" timestamp with time zone,
+	"archived_at" timestamp with time zone
+);
+--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "enrollment_tokens" ADD CONSTRAINT "enrollment_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hosts" ADD CONSTRAINT "hosts_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -402,6 +432,9 @@ ALTER TABLE "science_results" ADD CONSTRAINT "science_results_batch_id_batches_i
 ALTER TABLE "performance_follow_ups" ADD CONSTRAINT "performance_follow_ups_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "performance_milestones" ADD CONSTRAINT "performance_milestones_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "performance_points" ADD CONSTRAINT "performance_points_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "models" ADD CONSTRAINT "models_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "models" ADD CONSTRAINT "models_artifact_sha256_model_artifacts_sha256_fk" FOREIGN KEY ("artifact_sha256") REFERENCES "public"."model_artifacts"("sha256") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "models" ADD CONSTRAINT "models_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_user_idx" ON "api_keys" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "hosts_owner_idx" ON "hosts" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "batches_owner_idx" ON "batches" USING btree ("owner_id","created_at");--> statement-breakpoint
@@ -429,4 +462,7 @@ CREATE INDEX "performance_models_kernel_idx" ON "performance_models" USING btree
 CREATE UNIQUE INDEX "performance_points_model_ordinal_uq" ON "performance_points" USING btree ("model_key","ordinal");--> statement-breakpoint
 CREATE INDEX "bandit_decisions_created_idx" ON "bandit_decisions" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "bandit_decisions_arm_idx" ON "bandit_decisions" USING btree ("arm","id");--> statement-breakpoint
-CREATE INDEX "bandit_rewards_arm_idx" ON "bandit_rewards" USING btree ("arm","id");
+CREATE INDEX "bandit_rewards_arm_idx" ON "bandit_rewards" USING btree ("arm","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "models_name_version_idx" ON "models" USING btree ("name","version");--> statement-breakpoint
+CREATE UNIQUE INDEX "models_one_production_idx" ON "models" USING btree ("name") WHERE state = 'production';--> statement-breakpoint
+CREATE INDEX "models_created_idx" ON "models" USING btree ("created_at");

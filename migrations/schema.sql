@@ -3,6 +3,7 @@
 CREATE TYPE batch_state AS ENUM ('open', 'done', 'cancelled');
 CREATE TYPE host_status AS ENUM ('active', 'paused', 'banned');
 CREATE TYPE intensity AS ENUM ('low', 'medium', 'high', 'inferno');
+CREATE TYPE model_state AS ENUM ('candidate', 'production', 'archived');
 CREATE TYPE replica_state AS ENUM ('unsent', 'in_progress', 'reported', 'errored', 'timed_out', 'abandoned', 'cancelled');
 CREATE TYPE role AS ENUM ('admin', 'researcher', 'volunteer');
 CREATE TYPE validate_state AS ENUM ('pending', 'valid', 'invalid', 'inconclusive');
@@ -241,6 +242,43 @@ CREATE TABLE kernels (
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT kernels_name_version_pk PRIMARY KEY (name, version)
 );
+
+CREATE TABLE model_artifacts (
+  sha256 text NOT NULL,
+  format text NOT NULL,
+  body text NOT NULL,
+  bytes integer NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT model_artifacts_pkey PRIMARY KEY (sha256)
+);
+
+CREATE TABLE models (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  name text NOT NULL,
+  version integer NOT NULL,
+  kernel text NOT NULL,
+  params jsonb NOT NULL,
+  data_hashes jsonb NOT NULL,
+  batch_id uuid,
+  wu_ids bigint[] NOT NULL DEFAULT '{}'::bigint[],
+  metrics jsonb NOT NULL,
+  held_out_seasons integer[] NOT NULL DEFAULT '{}'::integer[],
+  artifact_sha256 text NOT NULL,
+  state model_state NOT NULL DEFAULT 'candidate'::model_state,
+  replaces_id uuid,
+  decision jsonb,
+  created_by uuid,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  promoted_at timestamp with time zone,
+  archived_at timestamp with time zone,
+  CONSTRAINT models_artifact_sha256_model_artifacts_sha256_fk FOREIGN KEY (artifact_sha256) REFERENCES model_artifacts(sha256),
+  CONSTRAINT models_batch_id_batches_id_fk FOREIGN KEY (batch_id) REFERENCES batches(id) ON DELETE SET NULL,
+  CONSTRAINT models_created_by_users_id_fk FOREIGN KEY (created_by) REFERENCES users(id),
+  CONSTRAINT models_pkey PRIMARY KEY (id)
+);
+CREATE INDEX models_created_idx ON public.models USING btree (created_at);
+CREATE UNIQUE INDEX models_name_version_idx ON public.models USING btree (name, version);
+CREATE UNIQUE INDEX models_one_production_idx ON public.models USING btree (name) WHERE (state = 'production'::model_state);
 
 CREATE TABLE performance_follow_ups (
   id uuid NOT NULL DEFAULT gen_random_uuid(),

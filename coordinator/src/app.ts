@@ -8,6 +8,7 @@ import { liveRoutes } from './console/live-routes';
 import { sessionRoutes } from './console/session-routes';
 import { AppError } from './errors';
 import type { Grid } from './grid';
+import { CoverModelServer } from './models/cover-server';
 import { describeRoute } from './openapi/registry';
 import { backtestRoutes } from './routes/backtest';
 import { banditRoutes } from './routes/bandit';
@@ -16,6 +17,7 @@ import { combinedRoutes, batchesRoutes } from './routes/batches';
 import { creditRoutes } from './routes/credit';
 import { enrollmentRoutes } from './routes/enrollment';
 import { eventsRoutes } from './routes/events';
+import { gameInferenceRoutes } from './routes/game-inference';
 import { hostsRoutes } from './routes/hosts';
 import { errorHandler, notFoundHandler } from './routes/http/on-error';
 import { inputsRoutes } from './routes/inputs';
@@ -24,6 +26,8 @@ import { kernelsRoutes, systemRoutes, openapiRoutes } from './routes/system';
 import { performanceRoutes } from './routes/performance';
 import { queueRoutes } from './routes/queue';
 import { replicasRoutes, workUnitsRoutes } from './routes/workunits';
+import { modelsRoutes } from './routes/models';
+import { sportFeaturesRoutes } from './routes/sport-features';
 import { statusPageRoutes } from './routes/status-page';
 import { trainingRoutes } from './routes/training';
 
@@ -33,9 +37,11 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 export interface AppOptions {
   /** The agent websocket upgrade handler, mounted at `GET /agent`. */
   agentGateway?: MiddlewareHandler;
+  /** The cover model served at /game (started by the composition root); tests may omit it. */
+  coverServer?: CoverModelServer;
 }
 
-function restApi(grid: Grid, hub: LiveHub, routes: () => { method: string; path: string; handler: unknown }[]) {
+function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes: () => { method: string; path: string; handler: unknown }[]) {
   return new Hono()
     .route('/', sessionRoutes(grid))
     .route('/', usersRoutes(grid))
@@ -54,6 +60,7 @@ function restApi(grid: Grid, hub: LiveHub, routes: () => { method: string; path:
     .route('/', inputsRoutes(grid))
     .route('/', eventsRoutes(grid))
     .route('/', banditRoutes(grid))
+    .route('/', modelsRoutes(grid, coverServer))
     .route('/', liveRoutes(grid, hub))
     .route('/', consoleApiRoutes(grid, hub))
     .route('/', openapiRoutes(grid, routes));
@@ -61,8 +68,9 @@ function restApi(grid: Grid, hub: LiveHub, routes: () => { method: string; path:
 
 /**
  * The coordinator's HTTP app: REST API under /api/v1 (with the console's session, live feed and
- * reads), the training-queue API under /api/training, the agent websocket at /agent, keys,
- * health, the admin console at / and the public status page at /status.
+ * reads), the training-queue API under /api/training, the cover-probability service under /game,
+ * the agent websocket at /agent, keys, health, the admin console at / and the public status page
+ * at /status.
  */
 export function createApp(grid: Grid, opts: AppOptions = {}) {
   const app = new Hono();
@@ -71,11 +79,14 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
     onError: () => { throw new AppError(413, 'too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`); },
   }));
   if (opts.agentGateway) app.get('/agent', describeRoute({ summary: 'Agent websocket (upgrade; see the wire protocol in shared/src/protocol)', responses: { 101: 'Switching protocols' } }), opts.agentGateway);
+  const coverServer = opts.coverServer ?? new CoverModelServer(grid);
   const routed = app
-    .route('/api/v1', restApi(grid, createLiveHub(grid), () => app.routes))
+    .route('/api/v1', restApi(grid, createLiveHub(grid), coverServer, () => app.routes))
     .route('/api/training', trainingRoutes(grid))
     .route('/api', performanceRoutes(grid))
     .route('/api', backtestRoutes(grid))
+    .route('/api', sportFeaturesRoutes(grid))
+    .route('/game', gameInferenceRoutes(grid, coverServer))
     .route('/', systemRoutes(grid))
     .route('/', consoleRoutes(grid))
     .route('/status', statusPageRoutes(grid));

@@ -25,6 +25,7 @@ import { createHostCpuFlusher } from './gateway/host-cpu-flusher';
 import { createInputStore } from './gateway/input-store';
 import { RELAY_CHANNEL, WORK_CHANNEL } from './gateway/relay';
 import type { Grid } from './grid';
+import { CoverModelServer } from './models/cover-server';
 
 /*
  * The composition root. openGrid builds the parts every role shares (database, signing keys,
@@ -99,6 +100,8 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
   const config = resolveCoordinatorConfig(overrides);
   const grid = await openGrid(config, { db: opts.db });
   const adminKey = await ensureAdminKey(grid);
+  const coverServer = new CoverModelServer(grid);
+  await coverServer.start();
   const scheduler = createScheduler(grid);
   const validator = createDaemonLoop('validator', config.daemons.validatorIntervalMs, () => validatorPass(grid), grid.log);
   const assimilator = createDaemonLoop('assimilator', config.daemons.assimilatorIntervalMs, () => assimilatorPass(grid), grid.log);
@@ -135,7 +138,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
 
   const hostCpu = createHostCpuFlusher(grid);
   const gateway = createAgentGateway({ grid, agents: grid.agents, scheduler, hostCpu, wakeTransitioner: () => transitioner.wake() });
-  const app = createApp(grid, { agentGateway: gateway });
+  const app = createApp(grid, { agentGateway: gateway, coverServer });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
   await new Promise<void>((resolve, reject) => {
@@ -160,7 +163,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
-        await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), hostCpu.stop()]);
+        await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), hostCpu.stop(), coverServer.stop()]);
         await grid.bandit.settled();
         if (notifyTimer) clearTimeout(notifyTimer);
         for (const u of unlisten) await u();

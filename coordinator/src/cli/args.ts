@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Command, GLOBAL_OPTIONS, type OptionSpec, UsageError, type Values } from './command';
+import { joinNegativeValues } from './negative-values';
 
 export type Parsed =
   /** `asked`: --help was given (exit 0); otherwise the command line was incomplete (exit 2). */
@@ -46,7 +47,7 @@ export function parseCli(argv: string[], commands: Command[]): Parsed {
   const options: OptionSpec = { ...GLOBAL_OPTIONS, ...command.options };
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command.path.join(' '));
   }

@@ -7,6 +7,7 @@ import { banditCommand } from './commands/bandit';
 import { batchesCommand, cancelCommand, combinedCommand, reportCommand, resultsCommand, submitCommand } from './commands/batches';
 import { rebalanceCommand, scoreboardCommand } from './commands/tracker';
 import { runKernelCommand } from './commands/run-kernel';
+import { coverCommand } from './commands/cover';
 
 /*
  * `nfl-grid`: the coordinator's command line. Client commands talk to a coordinator's REST API
@@ -105,5 +106,5 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 export const COMMANDS: Command[] = [
   coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
   cancelCommand, batchesCommand, hostsCommand, resultsCommand, combinedCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
-  banditCommand, runKernelCommand,
+  banditCommand, runKernelCommand, coverCommand,
 ];

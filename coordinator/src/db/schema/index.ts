@@ -7,3 +7,4 @@ export * from './events';
 export * from './keys';
 export * from './performance';
 export * from './bandit';
+export * from './models';

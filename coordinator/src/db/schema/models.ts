@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, ts } from './columns';
+import { users } from './users';
+import { batches } from './work';
+
+export const modelStateEnum = pgEnum('model_state', ['candidate', 'production', 'archived']);
+
+/**
+ * Model weights by content: the canonical JSON of an artifact (shared/src/models) and its sha256.
+ * Kept in the database, not the data folder, so that every coordinator on one database can load
+ * the same bytes; the body is re-hashed on load.
+ */
+export const modelArtifacts = pgTable('model_artifacts', {
+  sha256: text('sha256').primaryKey(),
+  format: text('format').notNull(),
+  body: text('body').notNull(),
+  bytes: integer('bytes').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * The model registry: one row per trained model version, with where it came from (kernel, params,
+ * data hashes, batch and WUs), its metrics and its state. At most one production version per name,
+ * enforced by a partial unique index; `replaces_id` is the production version it replaced, which a
+ * rollback puts back.
+ */
+export const models = pgTable('models', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  version: integer('version').notNull(),
+  kernel: text('kernel').notNull(),
+  params: jsonb('params').notNull(),
+  /** Dataset name → sha256 of the file it was trained on. */
+  dataHashes: jsonb('data_hashes').notNull(),
+  batchId: uuid('batch_id').references(() => batches.id, { onDelete: 'set null' }),
+  wuIds: bigint('wu_ids', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
+  /** `{ overall: {...}, seasons: { "2019": {...} } }` as the training reported them. */
+  metrics: jsonb('metrics').notNull(),
+  heldOutSeasons: integer('held_out_seasons').array().notNull().default(sql`'{}'::integer[]`),
+  artifactSha256: text('artifact_sha256').notNull().references(() => modelArtifacts.sha256),
+  state: modelStateEnum('state').notNull().default('candidate'),
+  replacesId: uuid('replaces_id'),
+  /** The last promotion decision with its numbers. */
+  decision: jsonb('decision'),
+  createdBy: uuid('created_by').references(() => users.id),
+  createdAt: createdAt(),
+  promotedAt: ts('promoted_at'),
+  archivedAt: ts('archived_at'),
+}, (t) => [
+  uniqueIndex('models_name_version_idx').on(t.name, t.version),
+  uniqueIndex('models_one_production_idx').on(t.name).where(sql`state = 'production'`),
+  index('models_created_idx').on(t.createdAt),
+]);
