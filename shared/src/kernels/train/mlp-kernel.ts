@@ -31,12 +31,13 @@ const RNG_STREAM = 0x6d6c70;
 /** Plays per season (the gamestate seasons hold 42.8k–45.1k kept plays) for cost estimates. */
 const PLAYS_PER_SEASON = 44_500;
 /**
- * Measured on the cpu backend on a 2-core VM with batches of 512 (scripts/bench-train.ts): one
- * training example costs about 0.012 µs per parameter, counted as 1,000 flops per µs, plus about
- * 2 µs of per-example overhead. Reading and parsing the ten seasons takes about 1 s.
+ * Measured with scripts/bench-train.ts on the cpu backend of a 2-core VM, batches of 512: a
+ * training example costs about 0.015 µs per parameter plus 3 µs of per-batch overhead shared out
+ * (97 to 9,729 parameters), counted as 1,000 flops per µs like the other kernels. The wasm
+ * backend is 1.3–6× faster (more for bigger networks). Reading and parsing ten seasons: about 1 s.
  */
-const FLOPS_PER_EXAMPLE_PARAM = 12;
-const FLOPS_PER_EXAMPLE = 2_000;
+const FLOPS_PER_EXAMPLE_PARAM = 15;
+const FLOPS_PER_EXAMPLE = 3_000;
 const FLOPS_SETUP = 1e9;
 
 export const shapeOf = (p: TrainMlpParams): MlpShape =>
