@@ -31,8 +31,8 @@ export interface TrainMlpOutput {
 }
 
 /**
- * Two replicas of one WU on different backends (same seed, same rows) end with slightly different
- * weights; their validation scores differ far less than these (measured cpu vs wasm: see
- * docs/cover-training.md), while a model trained on other rows, or not trained, differs more.
+ * Two replicas of one WU (same seed, same rows) on different backends end with slightly different
+ * weights: cpu and wasm differed by ≤ 2e-7 after 6 epochs on 100k rows, with claims equal to 8
+ * decimals (docs/cover-training.md). The bounds leave room for GPU backends, not measured here.
  */
 export const REPLICA_TOLERANCE: ClaimTolerance = { logLoss: 0.003, brier: 0.001, calibrationError: 0.01 };
