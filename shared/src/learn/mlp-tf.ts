@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
 import type { Rng } from '../kernels/rng';
+import { tfjs } from './tfjs';
 
 /*
  * A small feed-forward binary classifier trained with TensorFlow.js ops, one epoch per call, its
@@ -60,16 +61,18 @@ export function glorotInit(shape: MlpShape, rng: Rng): Float32Array[] {
 export const zeroMoments = (params: readonly Float32Array[]): AdamMoments =>
   ({ t: 0, m: params.map((p) => new Float32Array(p.length)), v: params.map((p) => new Float32Array(p.length)) });
 
-function tensorsOf(shape: MlpShape, params: readonly Float32Array[]): tf.Tensor[] {
+function tensorsOf(shape: MlpShape, params: readonly Float32Array[]): TF.Tensor[] {
+  const tf = tfjs();
   return layerSizes(shape).flatMap(([i, u], l) => [tf.tensor2d(params[2 * l].slice(), [i, u]), tf.tensor1d(params[2 * l + 1].slice())]);
 }
 
 /** The logits of a batch x (rows × inputs). */
-function logits(shape: MlpShape, p: readonly tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D {
+function logits(shape: MlpShape, p: readonly TF.Tensor[], x: TF.Tensor2D): TF.Tensor2D {
+  const tf = tfjs();
   let h = x;
   const layers = layerSizes(shape).length;
   for (let l = 0; l < layers; l++) {
-    const z = tf.add(tf.matMul(h, p[2 * l] as tf.Tensor2D), p[2 * l + 1]) as tf.Tensor2D;
+    const z = tf.add(tf.matMul(h, p[2 * l] as TF.Tensor2D), p[2 * l + 1]) as TF.Tensor2D;
     h = l === layers - 1 ? z : shape.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
   }
   return h;
@@ -94,7 +97,7 @@ export function trainEpoch(
   shape: MlpShape, params: readonly Float32Array[], adam: AdamMoments, cfg: AdamConfig,
   data: EpochData, order: Uint32Array, batchSize: number,
 ): EpochResult {
-  const k = shape.inputs;
+  const tf = tfjs(), k = shape.inputs;
   const shapes = layerSizes(shape).flatMap(([i, u]) => [[i, u], [u]]);
   const vars = (arrays: readonly Float32Array[], trainable: boolean) =>
     arrays.map((a, j) => tf.tidy(() => tf.variable(tf.tensor(a.slice(), shapes[j]), trainable)));
@@ -114,7 +117,7 @@ export function trainEpoch(
       const c1 = 1 / (1 - cfg.beta1 ** t), c2 = 1 / (1 - cfg.beta2 ** t);
       tf.tidy(() => {
         const x = tf.tensor2d(bx.slice(0, rows * k), [rows, k]), y = tf.tensor2d(by.slice(0, rows), [rows, 1]);
-        const { value, grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(y, logits(shape, w, x)) as tf.Scalar, w);
+        const { value, grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(y, logits(shape, w, x)) as TF.Scalar, w);
         w.forEach((wi, j) => {
           const g = grads[wi.name];
           const mj = tf.add(tf.mul(m[j], cfg.beta1), tf.mul(g, 1 - cfg.beta1));
@@ -127,7 +130,7 @@ export function trainEpoch(
         lossSum.assign(tf.add(lossSum, tf.mul(value, rows)));
       });
     }
-    const read = (x: tf.Tensor) => Float32Array.from(x.dataSync());
+    const read = (x: TF.Tensor) => Float32Array.from(x.dataSync());
     return {
       params: w.map(read),
       adam: { t, m: m.map(read), v: v.map(read) },
@@ -140,7 +143,7 @@ export function trainEpoch(
 
 /** P(y = 1) for each row of x (n × inputs), computed in chunks. */
 export function predict(shape: MlpShape, params: readonly Float32Array[], x: Float32Array, n: number, chunk = 16384): Float32Array {
-  const k = shape.inputs, out = new Float32Array(n);
+  const tf = tfjs(), k = shape.inputs, out = new Float32Array(n);
   const p = tensorsOf(shape, params);
   try {
     for (let s = 0; s < n; s += chunk) {

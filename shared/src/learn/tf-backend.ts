@@ -1,19 +1,19 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type * as Wasm from '@tensorflow/tfjs-backend-wasm';
+import { requirePackage, tfjs, TfjsMissingError } from './tfjs';
 
 /*
  * Picks the TensorFlow.js backend neural kernels train on, the fastest that loads in this thread
  * (tfjs keeps its engine per thread, so every worker thread that trains calls loadTfBackend):
  *   tfjs-node-gpu  @tensorflow/tfjs-node-gpu, an optional dependency: present only where its
- *                  install step fetched the native TensorFlow library; imported by a name in a
- *                  variable so a bundler leaves it out and a missing package is just a miss
+ *                  install step fetched the native TensorFlow library; a missing one is a miss
+ *                  (packages are required at run time, by name: ./tfjs.ts)
  *   wasm           @tensorflow/tfjs-backend-wasm; its .wasm binaries come from the package's
  *                  dist/ folder, found at run time, or from `wasmDir` (the packaged agent writes
  *                  its assets there); SIMD when the runtime has it, threads only where the
  *                  runtime allows them (Node 20 does not: one thread per training worker)
- *   cpu            tfjs's plain JavaScript backend, always there
+ *   cpu            tfjs's plain JavaScript backend, there wherever tfjs is
  * The backend names are the ones the wire protocol reports (shared/src/protocol/common.ts).
  */
 
@@ -37,11 +37,6 @@ export interface TfBackendChoice {
 /** tfjs's registry name of each backend. */
 const TF_NAME: Record<TfBackend, string> = { 'tfjs-node-gpu': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
-/** import() of a package that may be absent; the name is a variable so bundlers do not follow it. */
-async function importOptional(name: string): Promise<unknown> {
-  return import(name);
-}
-
 /** The installed wasm package's dist/ folder, or null where there is no node_modules (a bundle). */
 export function wasmDistDir(): string | null {
   try {
@@ -52,8 +47,10 @@ export function wasmDistDir(): string | null {
 }
 
 async function tryBackend(backend: TfBackend, opts: TfBackendOptions): Promise<void> {
-  if (backend === 'tfjs-node-gpu') await importOptional('@tensorflow/tfjs-node-gpu');
+  const tf = tfjs();
+  if (backend === 'tfjs-node-gpu') requirePackage('@tensorflow/tfjs-node-gpu');
   if (backend === 'wasm' && !tf.findBackend('wasm')) {
+    const { setWasmPaths } = requirePackage<typeof Wasm>('@tensorflow/tfjs-backend-wasm');
     const dir = opts.wasmDir ?? wasmDistDir();
     if (!dir) throw new Error('no folder with the .wasm files');
     // Only before the first initialisation: the wasm package refuses a second call after it.
@@ -65,7 +62,7 @@ async function tryBackend(backend: TfBackend, opts: TfBackendOptions): Promise<v
 
 /** Loads the first backend in `order` that works and makes it tfjs's current one. */
 export async function loadTfBackend(opts: TfBackendOptions = {}): Promise<TfBackendChoice> {
-  tf.enableProdMode();
+  tfjs().enableProdMode();
   const skipped: string[] = [];
   for (const backend of opts.order ?? TF_BACKENDS) {
     try {
@@ -83,6 +80,7 @@ export async function loadTfBackend(opts: TfBackendOptions = {}): Promise<TfBack
  * backend is set, which needs no waiting (kernel steps are synchronous).
  */
 export function ensureTfBackend(): TfBackend {
+  const tf = tfjs();
   if (!tf.getBackend()) {
     tf.enableProdMode();
     void tf.setBackend('cpu');
@@ -94,7 +92,6 @@ export function ensureTfBackend(): TfBackend {
 }
 
 function brief(e: unknown): string {
-  const code = (e as { code?: string } | null)?.code;
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
+  if (e instanceof TfjsMissingError && e.notInstalled) return 'not installed';
   return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
 }
