@@ -17,7 +17,7 @@ import { tfjs } from './tfjs';
  * from tf.train.adam because that optimiser reads and restores its moments only asynchronously.
  */
 
-export type HiddenActivation = 'relu' | 'tanh';
+type HiddenActivation = 'relu' | 'tanh';
 
 export interface MlpShape {
   inputs: number;

@@ -39,7 +39,7 @@ export interface ClaimCheck {
 }
 
 /** Forecasts of the model for each row (the rows' features must be the model's, in order). */
-export function forecasts(model: MlpArtifact, rows: CoverRows): Float64Array {
+function forecasts(model: MlpArtifact, rows: CoverRows): Float64Array {
   if (rows.features.join() !== model.features.join()) {
     throw new Error(`rescore: rows have features [${rows.features.join(', ')}], the model [${model.features.join(', ')}]`);
   }

@@ -19,7 +19,7 @@ import { requirePackage, tfjs, TfjsMissingError } from './tfjs';
 
 export type TfBackend = 'tfjs-node-gpu' | 'wasm' | 'cpu';
 
-export const TF_BACKENDS: readonly TfBackend[] = ['tfjs-node-gpu', 'wasm', 'cpu'];
+const TF_BACKENDS: readonly TfBackend[] = ['tfjs-node-gpu', 'wasm', 'cpu'];
 
 export interface TfBackendOptions {
   /** Backends to try, best first; default TF_BACKENDS. */

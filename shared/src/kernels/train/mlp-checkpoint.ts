@@ -22,9 +22,9 @@ import type { TrainMlpParams } from './mlp-params';
  * Every float32 array is base64 of its little-endian bytes, so values come back bit for bit.
  */
 
-export const CHECKPOINT_FORMAT = 'nfl-grid.train.mlp-checkpoint/1';
+const CHECKPOINT_FORMAT = 'nfl-grid.train.mlp-checkpoint/1';
 
-export interface EpochRecord {
+interface EpochRecord {
   epoch: number;
   trainLoss: number;
   validation: CoverMetrics;

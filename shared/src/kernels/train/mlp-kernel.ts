@@ -40,7 +40,7 @@ const FLOPS_PER_EXAMPLE_PARAM = 15;
 const FLOPS_PER_EXAMPLE = 3_000;
 const FLOPS_SETUP = 1e9;
 
-export const shapeOf = (p: TrainMlpParams): MlpShape =>
+const shapeOf = (p: TrainMlpParams): MlpShape =>
   ({ inputs: FEATURE_SETS[p.featureSet].length, hidden: p.hidden, activation: p.activation });
 
 const arrayLengths = (shape: MlpShape): number[] => layerSizes(shape).flatMap(([i, u]) => [i * u, u]);

@@ -15,7 +15,7 @@ import { MlpArtifact } from '../../models/mlp-artifact';
 
 const SEASON = z.number().int().min(GAMESTATE_SEASONS[0]).max(GAMESTATE_SEASONS[GAMESTATE_SEASONS.length - 1]);
 
-export const Adam = z.strictObject({
+const Adam = z.strictObject({
   name: z.literal('adam'),
   learningRate: z.number().gt(0).max(1).default(1e-3),
   beta1: z.number().min(0).lt(1).default(0.9),
