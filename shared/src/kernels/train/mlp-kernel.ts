@@ -65,6 +65,17 @@ function artifactOf(p: TrainMlpParams, scaler: MlpArtifact['scaler'], weights: r
 
 const r8 = (x: number) => round(x, 8);
 
+/** 0 … n−1 in a Fisher–Yates order drawn from rng. */
+function shuffledOrder(n: number, rng: Rng): Uint32Array {
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1), t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
 export const trainMlp: Kernel<TrainMlpParams, TrainMlpState, TrainMlpOutput> = {
   name: 'train.mlp',
   version: 1,
@@ -91,13 +102,7 @@ export const trainMlp: Kernel<TrainMlpParams, TrainMlpState, TrainMlpOutput> = {
     if (!s.stopped) {
       const backend = ensureTfBackend(), rows = trainRows(data, p), shape = shapeOf(p);
       if (!s.backends.includes(backend)) s.backends.push(backend);
-      const rng = Rng.fromState(s.rng), order = new Uint32Array(rows.fit.n);
-      for (let i = 0; i < order.length; i++) order[i] = i;
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.int(i + 1), t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+      const rng = Rng.fromState(s.rng), order = shuffledOrder(rows.fit.n, rng);
       const r = trainEpoch(shape, s.weights, s.adam, p.optimizer, rows.fit, order, p.batchSize);
       const validation = coverMetrics(predict(shape, r.params, rows.validation.x, rows.validation.n), rows.validation.y);
       const epoch = s.step + 1;
