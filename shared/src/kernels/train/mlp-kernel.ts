@@ -34,7 +34,8 @@ const PLAYS_PER_SEASON = 44_500;
  * Measured with scripts/bench-train.ts on the cpu backend of a 2-core VM, batches of 512: a
  * training example costs about 0.015 µs per parameter plus 3 µs of per-batch overhead shared out
  * (97 to 9,729 parameters), counted as 1,000 flops per µs like the other kernels. The wasm
- * backend is 1.3–6× faster (more for bigger networks). Reading and parsing ten seasons: about 1 s.
+ * backend is 1.3× faster at 97 parameters and 4–7× from about 900 (docs/cover-training.md).
+ * Reading and parsing ten seasons: about 1 s.
  */
 const FLOPS_PER_EXAMPLE_PARAM = 15;
 const FLOPS_PER_EXAMPLE = 3_000;
