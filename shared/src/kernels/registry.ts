@@ -12,12 +12,14 @@ import { copulaFit } from './copula/fit';
 import { copulaGof } from './copula/gof';
 import { opeEstimate } from './ope/estimate';
 import { coverBaseline } from './cover/baseline-kernel';
+import { trainMlp } from './train/mlp-kernel';
 
 /** Every kernel this build can run, keyed by `name@version`. */
 const all: Kernel[] = [benchHash, mcSeason, mcBankroll];
 all.push(stateSpace, marginKeyNumbers, calibrationFit, calibrationAblation);
 all.push(copulaFit, copulaGof, opeEstimate, backtestRun, backtestCompare);
 all.push(coverBaseline);
+all.push(trainMlp);
 
 const byRef = new Map(all.map((k) => [kernelRef(k), k]));
 

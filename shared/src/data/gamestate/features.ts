@@ -28,6 +28,8 @@ export const COVER_Z_LIMIT = 100;
 
 export const FEATURE_NAMES = ['t', 'lead', 'line', 'leadVsLine', 'coverZ', 'favoriteBall', 'yardline100', 'down', 'ydstogo', 'hasDown'] as const;
 
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
 export type CoverState = Pick<CoverPlay, 'secondsLeft' | 'lead' | 'line' | 'favoriteHasBall' | 'yardline100' | 'down' | 'ydstogo'>;
 
 export interface CoverFeatures {
