@@ -11,7 +11,8 @@ import { zv } from '../routes/http/validate';
 import type { LiveHub } from './live-hub';
 
 /*
- * The console's validation view: replicas that disagreed with their quorum (invalid), that have
+ * The console's validation view: replicas that disagreed with their quorum or failed the
+ * coordinator's check of their output (invalid, with the check's reason), that have
  * not been settled yet (inconclusive), or that errored, newest first; and the hosts whose error
  * rate is high or rising (their share of bad replicas in the last hour against their lifetime).
  */
@@ -27,7 +28,9 @@ async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemReplica[
     output_sha256: string | null; reported_at: Date | string | null;
   }>(sql`
     SELECT r.id, r.wu_id, w.seq, b.id AS batch_id, b.name AS batch_name, w.kernel, w.kernel_version, w.state AS wu_state,
-           h.id AS host_id, h.name AS host_name, u.name AS owner, r.state, r.validate_state, r.error_code, r.error_message,
+           h.id AS host_id, h.name AS host_name, u.name AS owner, r.state, r.validate_state, r.error_code,
+           -- an output that failed the coordinator's check shows why
+           coalesce(r.error_message, r."check"->>'reason') AS error_message,
            r.output_sha256, r.reported_at
       FROM replicas r
       JOIN work_units w ON w.id = r.wu_id

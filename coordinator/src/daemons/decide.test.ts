@@ -22,7 +22,7 @@ function wu(o: Partial<WorkUnitForValidation> = {}): WorkUnitForValidation {
 function rep(id: number, value: number, o: Partial<ReportedReplica> = {}): ReportedReplica {
   return {
     id, hostId: `host-${id}`, validateState: 'pending', output: { value, rounds: 1000 }, outputSha256: `sha-of-${value}`,
-    claimedCredit: 100, hostTrusted: false, ...o,
+    claimedCredit: 100, hostTrusted: false, check: null, ...o,
   };
 }
 
