@@ -21,7 +21,7 @@ const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOS
 /** A new host starts at this error rate (the hosts table default). */
 const PRIOR_ERROR_RATE = 0.1;
 
-async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemReplica[]> {
+export async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemReplica[]> {
   const rows = await grid.db.rows<{
     id: number; wu_id: number; seq: number; batch_id: string; batch_name: string; kernel: string; kernel_version: number; wu_state: string;
     host_id: string; host_name: string; owner: string; state: string; validate_state: string; error_code: string | null; error_message: string | null;

@@ -14,6 +14,7 @@ import { dbKinds } from '../../../test/support/test-db';
 import { cobblestones } from '../credit/credit-math';
 import { submitBatch } from '../queue/submit-batch';
 import { stopCheckThread } from '../checks/check-threads';
+import { problemReplicas } from '../console/console-api';
 import { assimilatorPass } from './assimilator';
 import { validatorPass } from './validator';
 
@@ -143,9 +144,8 @@ describe.each(dbKinds())('train.mlp results validated by re-scoring on %s', (kin
     // the WU goes back out to two hosts, as a replicated WU
     const [w] = await q<{ state: string; min_quorum: number; replicas_needed: number }>(t.db, sql`SELECT state, min_quorum, replicas_needed FROM work_units`);
     expect(w).toEqual({ state: 'running', min_quorum: 2, replicas_needed: 2 });
-    // the reason shows where invalid results are listed
-    const problems = await q<{ error_message: string }>(t.db, sql`SELECT coalesce(error_message, "check"->>'reason') AS error_message FROM replicas WHERE validate_state = 'invalid'`);
-    expect(problems[0]!.error_message).toBe(r!.check.reason);
+    // the reason shows in the console's validation view
+    expect(await problemReplicas(t.grid)).toEqual([expect.objectContaining({ id: r!.id, validateState: 'invalid', errorMessage: r!.check.reason })]);
     expect(await assimilatorPass(t.grid)).toBe(0);
     expect(await models()).toEqual([]);
   });
