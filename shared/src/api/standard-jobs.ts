@@ -129,8 +129,9 @@ export function standardJobSet(): BatchSpecInput[] {
     },
     {
       // train.mlp@1: the `full` network of docs/cover-training.md, capped at 100k fit rows and 12
-      // epochs (about 27 s on the reference core, a few seconds on the wasm backend). Each result is
-      // re-scored on its held-out season by the coordinator and offered to the model registry.
+      // epochs: 23 s on the reference core by the estimate; one fold took 6 s on the wasm backend
+      // of a 2-core VM (docs/cover-training.md). The coordinator re-scores each result on its
+      // held-out season and offers it to the model registry.
       name: 'Cover probability networks, held-out seasons 2017–2019 (tanh [32, 16], 100k rows)',
       kernel: 'train.mlp@1',
       priority: 90,
