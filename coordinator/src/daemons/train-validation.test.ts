@@ -12,6 +12,7 @@ import { hostRow, makeHost, makeUser, openTestGrid, q, resetData, type TestGrid,
 import { simulateHost } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { cobblestones } from '../credit/credit-math';
+import { recordChecks } from '../queue/record-checks';
 import { submitBatch } from '../queue/submit-batch';
 import { stopCheckThread } from '../checks/check-threads';
 import { problemReplicas } from '../console/console-api';
@@ -170,6 +171,24 @@ describe.each(dbKinds())('train.mlp results validated by re-scoring on %s', (kin
     expect((await ledger()).map((l) => l.replica_id)).toEqual([reps[0]!.id, reps[1]!.id]);
     expect(await assimilatorPass(t.grid)).toBe(1);
     expect((await models()).map((m) => m.version)).toEqual([1]);
+  });
+
+  it('replicas are compared on the figures the coordinator found, not on their claims', async () => {
+    await submit({ minQuorum: 2, adaptive: false });
+    const [a, b] = [await trainer(), await trainer()];
+    await run(a, honest);
+    await run(b, otherBackend);
+    const reps = await replicas();
+    const seed = (await q<{ seed: number }>(t.db, sql`SELECT seed FROM work_units`))[0]!.seed;
+    expect(trainMlp.compare(honest(seed), otherBackend(seed))).toBe(true); // the claims agree
+    // Had the coordinator re-scored them 0.01 apart in log loss (beyond REPLICA_TOLERANCE), they would not.
+    const figures = (logLoss: number) => ({ validation: { ...honest(seed).claimed, logLoss }, heldOut: { ...honest(seed).claimed, season: 2019 } });
+    await recordChecks(t.db, [
+      { replicaId: reps[0]!.id, ok: true, reason: null, rescored: figures(0.48), workFlops: null },
+      { replicaId: reps[1]!.id, ok: true, reason: null, rescored: figures(0.49), workFlops: null },
+    ]);
+    await validatorPass(t.grid);
+    expect((await replicas()).map((r) => r.validate_state)).toEqual(['inconclusive', 'inconclusive']);
   });
 
   it('an inflated work count is refused by the check', async () => {
