@@ -28,8 +28,9 @@ export async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemR
     output_sha256: string | null; reported_at: Date | string | null;
   }>(sql`
     SELECT r.id, r.wu_id, w.seq, b.id AS batch_id, b.name AS batch_name, w.kernel, w.kernel_version, w.state AS wu_state,
-           h.id AS host_id, h.name AS host_name, u.name AS owner, r.state, r.validate_state, r.error_code,
-           -- an output that failed the coordinator's check shows why
+           h.id AS host_id, h.name AS host_name, u.name AS owner, r.state, r.validate_state,
+           -- an output that failed the coordinator's check shows as such, with why
+           coalesce(r.error_code, CASE WHEN r."check"->>'ok' = 'false' THEN 'failed_check' END) AS error_code,
            coalesce(r.error_message, r."check"->>'reason') AS error_message,
            r.output_sha256, r.reported_at
       FROM replicas r

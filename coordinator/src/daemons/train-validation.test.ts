@@ -146,7 +146,7 @@ describe.each(dbKinds())('train.mlp results validated by re-scoring on %s', (kin
     const [w] = await q<{ state: string; min_quorum: number; replicas_needed: number }>(t.db, sql`SELECT state, min_quorum, replicas_needed FROM work_units`);
     expect(w).toEqual({ state: 'running', min_quorum: 2, replicas_needed: 2 });
     // the reason shows in the console's validation view
-    expect(await problemReplicas(t.grid)).toEqual([expect.objectContaining({ id: r!.id, validateState: 'invalid', errorMessage: r!.check.reason })]);
+    expect(await problemReplicas(t.grid)).toEqual([expect.objectContaining({ id: r!.id, validateState: 'invalid', errorCode: 'failed_check', errorMessage: r!.check.reason })]);
     expect(await assimilatorPass(t.grid)).toBe(0);
     expect(await models()).toEqual([]);
   });
