@@ -129,6 +129,7 @@ CREATE TABLE "replicas" (
 	"spot_check" boolean DEFAULT false NOT NULL,
 	"error_code" text,
 	"error_message" text,
+	"check" jsonb,
 	"progress" double precision DEFAULT 0 NOT NULL,
 	"resumed_from" bigint
 );
@@ -148,6 +149,7 @@ CREATE TABLE "work_units" (
 	"priority" integer DEFAULT 0 NOT NULL,
 	"state" "wu_state" DEFAULT 'pending' NOT NULL,
 	"needs_gpu" boolean DEFAULT false NOT NULL,
+	"prefers_gpu" boolean DEFAULT false NOT NULL,
 	"min_memory_mb" integer DEFAULT 0 NOT NULL,
 	"min_quorum" integer DEFAULT 2 NOT NULL,
 	"base_quorum" integer DEFAULT 2 NOT NULL,

@@ -15,6 +15,7 @@ import { createDaemonLoop } from './daemons/daemon-loop';
 import { createScheduler } from './daemons/scheduler';
 import { transitionerPass } from './daemons/transitioner';
 import { validatorPass } from './daemons/validator';
+import { stopCheckThread } from './checks/check-threads';
 import { openPglite, openPostgres, type Db } from './db/index';
 import { migrateEmbedded, migrateServer } from './db/migrate';
 import { createGridEvents } from './events';
@@ -164,6 +165,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
         await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), hostCpu.stop(), coverServer.stop()]);
+        await stopCheckThread();
         await grid.bandit.settled();
         if (notifyTimer) clearTimeout(notifyTimer);
         for (const u of unlisten) await u();

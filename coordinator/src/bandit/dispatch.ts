@@ -5,7 +5,7 @@ import type { Choice } from '@nfl-grid/shared/bandit/strategy';
 import { Rng } from '@nfl-grid/shared/math/rng';
 import { textArray } from '../db/arrays';
 import type { Db } from '../db/index';
-import { claimWork, type ClaimedReplica, type ClaimingHost, type ClaimPolicy } from '../queue/claim-work';
+import { claimWork, gpuFirstSql, type ClaimedReplica, type ClaimingHost, type ClaimPolicy } from '../queue/claim-work';
 
 /*
  * One bandit decision per work packet:
@@ -70,6 +70,7 @@ async function readCandidateArms(db: Db, host: ClaimingHost): Promise<Candidate[
         WHERE w.replicas_needed > 0
           AND w.kernel_ref = k.arm
           AND (NOT w.needs_gpu OR ${host.gpu})
+          ${gpuFirstSql(host)}
           AND w.min_memory_mb <= ${host.memoryMb})
      ORDER BY k.arm`);
   return rows.map((r) => ({

@@ -11,7 +11,8 @@ import { zv } from '../routes/http/validate';
 import type { LiveHub } from './live-hub';
 
 /*
- * The console's validation view: replicas that disagreed with their quorum (invalid), that have
+ * The console's validation view: replicas that disagreed with their quorum or failed the
+ * coordinator's check of their output (invalid, with the check's reason), that have
  * not been settled yet (inconclusive), or that errored, newest first; and the hosts whose error
  * rate is high or rising (their share of bad replicas in the last hour against their lifetime).
  */
@@ -20,14 +21,17 @@ const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOS
 /** A new host starts at this error rate (the hosts table default). */
 const PRIOR_ERROR_RATE = 0.1;
 
-async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemReplica[]> {
+export async function problemReplicas(grid: Grid, limit = 100): Promise<ProblemReplica[]> {
   const rows = await grid.db.rows<{
     id: number; wu_id: number; seq: number; batch_id: string; batch_name: string; kernel: string; kernel_version: number; wu_state: string;
     host_id: string; host_name: string; owner: string; state: string; validate_state: string; error_code: string | null; error_message: string | null;
     output_sha256: string | null; reported_at: Date | string | null;
   }>(sql`
     SELECT r.id, r.wu_id, w.seq, b.id AS batch_id, b.name AS batch_name, w.kernel, w.kernel_version, w.state AS wu_state,
-           h.id AS host_id, h.name AS host_name, u.name AS owner, r.state, r.validate_state, r.error_code, r.error_message,
+           h.id AS host_id, h.name AS host_name, u.name AS owner, r.state, r.validate_state,
+           -- an output that failed the coordinator's check shows as such, with why
+           coalesce(r.error_code, CASE WHEN r."check"->>'ok' = 'false' THEN 'failed_check' END) AS error_code,
+           coalesce(r.error_message, r."check"->>'reason') AS error_message,
            r.output_sha256, r.reported_at
       FROM replicas r
       JOIN work_units w ON w.id = r.wu_id

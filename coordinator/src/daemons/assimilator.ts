@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Grid } from '../grid';
 import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
+import { coverDataHashes, offerCandidatesIn } from '../models/offer-candidate';
 import { trackPerformance } from '../tracker/track-results';
 import { lockUnassimilated, markAssimilated } from '../queue/assimilation';
 import { finishBatches } from '../queue/finish-batches';
@@ -15,7 +16,8 @@ export interface AssimilatorHooks {
 
 /*
  * The assimilator takes in what the validator finished, in a transaction of its own: each done
- * WU's canonical output becomes a science result and a point for the performance tracker, each
+ * WU's canonical output becomes a science result and a point for the performance tracker, a
+ * cover model's (cover.baseline, train.mlp) also a candidate in the model registry, each
  * done or failed WU's reward goes to its bandit arm, and batches with no active WU left are
  * finished. The WUs are marked assimilated in the same transaction, so a pass that fails or a
  * coordinator that dies leaves them for the next pass, and none is taken in twice. The validator
@@ -24,6 +26,8 @@ export interface AssimilatorHooks {
 export async function assimilatorPass(grid: Grid, hooks: AssimilatorHooks = {}): Promise<number> {
   // This process's decision rows go in before their WUs' rewards are recorded.
   await grid.bandit.settled();
+  // Hashed once per process, before any lock is held; a data folder without them offers nothing.
+  const dataHashes = await coverDataHashes(grid).catch(() => null);
   const result = await grid.db.transaction(async (tx) => {
     const wus = await lockUnassimilated(tx, PASS_SIZE);
     if (wus.length === 0) return null;
@@ -31,13 +35,15 @@ export async function assimilatorPass(grid: Grid, hooks: AssimilatorHooks = {}):
     const done = wus.filter((w) => w.state === 'done').map((w) => w.id);
     await storeScienceResults(tx, done);
     await trackPerformance(tx, done);
+    const offered = dataHashes ? await offerCandidatesIn(tx, done, dataHashes) : [];
     const rewards = await grid.bandit.rewardsIn(tx, ids);
     const finishedBatches = await finishBatches(tx, wus.map((w) => w.batchId));
     await markAssimilated(tx, ids);
     await hooks.inTransaction?.(tx, ids);
-    return { handled: wus.length, done: done.length, rewards, finishedBatches };
+    return { handled: wus.length, done: done.length, rewards, finishedBatches, offered };
   });
   if (!result) return 0;
+  for (const m of result.offered) grid.log.info('cover candidate registered', { id: m.id, version: m.version, kernel: m.kernel, wuIds: m.wuIds });
   for (const batchId of result.finishedBatches) grid.events.emit('batch.finished', { batchId, state: 'done' });
   if (result.finishedBatches.length) grid.log.info('assimilator pass', { assimilated: result.handled, batchesDone: result.finishedBatches.length });
   return result.handled;

@@ -22,7 +22,7 @@ function wu(o: Partial<WorkUnitForValidation> = {}): WorkUnitForValidation {
 function rep(id: number, value: number, o: Partial<ReportedReplica> = {}): ReportedReplica {
   return {
     id, hostId: `host-${id}`, validateState: 'pending', output: { value, rounds: 1000 }, outputSha256: `sha-of-${value}`,
-    claimedCredit: 100, hostTrusted: false, ...o,
+    claimedCredit: 100, hostTrusted: false, check: null, ...o,
   };
 }
 
@@ -158,5 +158,29 @@ describe('decide: adaptive replication (minQuorum 1 of baseQuorum 2)', () => {
   it('a batch whose quorum is 1 is never raised', () => {
     expect(decide(wu({ minQuorum: 1, baseQuorum: 1, replicasSent: 1 }), [rep(1, 5, { claimedCredit: 90 })], compare))
       .toEqual({ kind: 'valid', canonicalId: 1, valid: [1], invalid: [], granted: 90 });
+  });
+});
+
+describe('decide: outputs that failed the coordinator\'s check', () => {
+  const failed = { check: { ok: false, reason: 're-scored worse', rescored: null } };
+  const passed = { check: { ok: true, reason: null, rescored: {} } };
+
+  it('are rejected before comparing, even when they agree with the rest', () => {
+    expect(decide(wu({ replicasSent: 3 }), [rep(1, 5, passed), rep(2, 5, failed), rep(3, 5, passed)], compare))
+      .toEqual({ kind: 'valid', canonicalId: 1, valid: [1, 3], invalid: [], granted: 100, rejected: [{ id: 2, reason: 're-scored worse' }] });
+  });
+
+  it('a trusted host alone that failed: rejected, and the WU goes back out at its base quorum', () => {
+    expect(decide(wu({ minQuorum: 1, baseQuorum: 2, replicasSent: 1 }), [rep(1, 5, { ...failed, hostTrusted: true })], compare))
+      .toEqual({ kind: 'raise_quorum', quorum: 2, more: 2, rejected: [{ id: 1, reason: 're-scored worse' }] });
+  });
+
+  it('with one good result left and one out: waits for it as inconclusive', () => {
+    expect(decide(wu({ replicasSent: 3, inProgress: 1 }), [rep(1, 5, passed), rep(2, 5, failed)], compare))
+      .toEqual({ kind: 'inconclusive', inconclusive: [1], more: 0, rejected: [{ id: 2, reason: 're-scored worse' }] });
+  });
+
+  it('no consensus when the replica limit is used up', () => {
+    expect(decide(wu({ minQuorum: 1, baseQuorum: 1, replicasSent: 8 }), [rep(1, 5, failed)], compare)).toMatchObject({ kind: 'no_consensus', rejected: [{ id: 1 }] });
   });
 });

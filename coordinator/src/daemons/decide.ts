@@ -14,6 +14,8 @@ export interface ReportedReplica {
   claimedCredit: number;
   /** Whether the host is trusted now (for a WU that went out unreplicated). */
   hostTrusted: boolean;
+  /** The coordinator's check of the output (kernels with Kernel.verify), or null. */
+  check: { ok: boolean; reason: string | null; rescored: Record<string, unknown> | null } | null;
 }
 
 export interface WorkUnitForValidation {
@@ -31,7 +33,10 @@ export interface WorkUnitForValidation {
   canonicalGranted: number | null;
 }
 
-export type Decision =
+/** Every decision may also reject replicas whose output failed the coordinator's check. */
+export type Decision = Judgement & { rejected?: { id: number; reason: string }[] };
+
+type Judgement =
   | { kind: 'wait' }
   | { kind: 'valid'; canonicalId: number; valid: number[]; invalid: number[]; granted: number }
   | { kind: 'late'; valid: number[]; invalid: number[]; granted: number }
@@ -51,7 +56,32 @@ function agrees(a: { output: unknown; outputSha256: string }, b: { output: unkno
   }
 }
 
+/**
+ * Outputs that failed the coordinator's check (Kernel.verify) are invalid before anything is
+ * compared, whatever the quorum: the rest are decided as usual. When that leaves too few results,
+ * replacements go out, at the WU's base quorum if it had gone to a trusted host alone.
+ */
 export function decide(wu: WorkUnitForValidation, reported: ReportedReplica[], compare: Compare): Decision {
+  const open = (r: ReportedReplica) => r.validateState === 'pending' || r.validateState === 'inconclusive';
+  const rejected = reported.filter((r) => open(r) && r.check !== null && !r.check.ok).map((r) => ({ id: r.id, reason: r.check!.reason ?? 'failed the check' }));
+  if (rejected.length === 0) return decideChecked(wu, reported, compare);
+  const gone = new Set(rejected.map((r) => r.id));
+  const rest = reported.filter((r) => !gone.has(r.id));
+  const d = decideChecked(wu, rest, compare);
+  if (d.kind !== 'wait' || wu.canonicalReplicaId !== null) return { ...d, rejected };
+  // Too few results left and perhaps none coming: send replacements.
+  const candidates = rest.filter((r) => r.validateState !== 'invalid');
+  const quorum = Math.max(wu.minQuorum, wu.baseQuorum);
+  const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded);
+  const more = Math.max(0, Math.min(quorum - candidates.length - wu.inProgress - wu.replicasNeeded, room));
+  if (more === 0 && wu.inProgress === 0 && wu.replicasNeeded === 0) {
+    return { kind: 'no_consensus', invalid: [], reason: `results failed the coordinator's check and the limit of ${wu.maxTotalReplicas} replicas is reached`, rejected };
+  }
+  if (quorum !== wu.minQuorum) return { kind: 'raise_quorum', quorum, more, rejected };
+  return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more, rejected };
+}
+
+function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], compare: Compare): Judgement {
   // A canonical output exists: later replicas are checked against it alone.
   if (wu.canonicalReplicaId !== null) {
     const pending = reported.filter((r) => r.validateState === 'pending' || r.validateState === 'inconclusive');

@@ -1,24 +1,46 @@
-import { findKernel } from '@nfl-grid/shared/kernels/registry';
+import { findKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
+import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
+import { checkOnThread } from '../checks/check-threads';
 import type { Grid } from '../grid';
 import { grantCredit } from '../credit/grant-credit';
 import { sendCancels } from '../gateway/send-cancels';
 import { sendVerdicts } from '../gateway/send-verdicts';
 import { lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for-validation';
+import { listUnchecked, recordChecks } from '../queue/record-checks';
 import { recordVerdicts } from '../queue/record-verdicts';
 import { decide, type Decision } from './decide';
 
 const PASS_SIZE = 500;
+/** Outputs checked per pass: a train.mlp check re-scores two seasons (about a second each). */
+const CHECKS_PER_PASS = 20;
+
+/** Kernels whose outputs the coordinator checks before comparing them (Kernel.verify). */
+const CHECKED_KERNELS = listKernels().filter((k) => k.verify).map(kernelRef);
+
+/** What replicas are compared on: the output, or for a checked kernel the output as re-scored. */
+function comparable(kernel: Kernel, output: unknown, check: { rescored: Record<string, unknown> | null } | null): unknown {
+  return kernel.verify && check?.rescored ? kernel.verify.asRescored(output, check.rescored) : output;
+}
 
 /**
- * One validator pass over up to PASS_SIZE WUs in one transaction: decide each with its kernel's
- * comparator (decide.ts), record the verdicts and WU transitions (queue/), grant credit
- * (credit/). What validated or failed is the assimilator's next. Returns the number of WUs
- * handled so the loop knows whether to go again.
+ * One validator pass, in two steps.
+ *   1. Checks, outside any transaction: reported outputs of kernels with Kernel.verify (re-scoring
+ *      a returned model on the held-out season) are checked on the check thread, up to
+ *      CHECKS_PER_PASS, and the findings written to their replicas (queue/record-checks.ts).
+ *   2. Decisions, in one short transaction over up to PASS_SIZE WUs: WUs with an output still
+ *      unchecked are skipped (the next pass has them); an output that failed its check is invalid
+ *      whatever the quorum; the rest are compared with the kernel's comparator (decide.ts), on the
+ *      re-scored figures where there are some; verdicts and WU transitions are recorded (queue/)
+ *      and credit granted (credit/).
+ * What validated or failed is the assimilator's next. Returns the number of WUs handled and
+ * outputs checked, so the loop knows whether to go again.
  */
 export async function validatorPass(grid: Grid): Promise<number> {
   const { reliability } = grid.config;
+  const unchecked = await listUnchecked(grid.db, CHECKED_KERNELS, CHECKS_PER_PASS);
+  if (unchecked.length) await recordChecks(grid.db, await checkOnThread(grid.config.inputsDir, unchecked));
   const result = await grid.db.transaction(async (tx) => {
-    const wus = await lockWorkUnitsToValidate(tx, PASS_SIZE);
+    const wus = await lockWorkUnitsToValidate(tx, PASS_SIZE, CHECKED_KERNELS);
     if (wus.length === 0) return null;
     const replicas = await loadReportedReplicas(tx, wus.map((w) => w.id), { streak: reliability.trustStreak, maxErrorRate: reliability.trustMaxErrorRate });
     const byWu = new Map<number, typeof replicas>();
@@ -33,17 +55,18 @@ export async function validatorPass(grid: Grid): Promise<number> {
       }
       if (wu.canonicalReplicaId !== null) {
         const canon = reported.find((r) => r.id === wu.canonicalReplicaId);
-        wu.canonicalOutput = canon?.output ?? null;
+        wu.canonicalOutput = canon ? comparable(kernel, canon.output, canon.check) : null;
         wu.canonicalSha256 = canon?.outputSha256 ?? null;
         wu.canonicalGranted = canon?.grantedCredit ?? 0;
       }
-      decisions.set(wu.id, decide(wu, reported.filter((r) => r.id !== wu.canonicalReplicaId), kernel.compare));
+      const others = reported.filter((r) => r.id !== wu.canonicalReplicaId).map((r) => ({ ...r, output: comparable(kernel, r.output, r.check) }));
+      decisions.set(wu.id, decide(wu, others, kernel.compare));
     }
     const recorded = await recordVerdicts(tx, wus, replicas, decisions);
     await grantCredit(tx, recorded.verdicts);
     return { ...recorded, handled: wus.length };
   });
-  if (!result) return 0;
+  if (!result) return unchecked.length;
   if (result.validated.length || result.failed.length) grid.wakeAssimilator();
   if (result.cancelled.length) await sendCancels(grid, result.cancelled, 'quorum reached');
   if (result.verdicts.length) await sendVerdicts(grid, result.verdicts);
@@ -52,5 +75,5 @@ export async function validatorPass(grid: Grid): Promise<number> {
   if (result.failed.length) grid.log.info('validator pass', { validated: result.validated.length, failed: result.failed.length });
   // Inconclusive WUs may need more replicas now.
   if (result.handled > result.validated.length + result.failed.length) grid.wakeScheduler();
-  return result.handled;
+  return result.handled + unchecked.length;
 }

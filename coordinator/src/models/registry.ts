@@ -55,15 +55,7 @@ export async function registerModel(db: Db, body: RegisterModelBody, createdBy: 
   const { sha256 } = await storeArtifact(db, body.artifact);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction(async (tx) => {
-        const [{ next } = { next: 1 }] = await tx.rows<{ next: number }>(sql`SELECT coalesce(max(version), 0) + 1 AS next FROM models WHERE name = ${body.name}`);
-        const [row] = await tx.orm.insert(models).values({
-          name: body.name, version: Number(next), kernel: body.kernel, params: body.params, dataHashes: body.dataHashes,
-          batchId: body.batchId, wuIds: body.wuIds, metrics: body.metrics, heldOutSeasons: body.heldOutSeasons,
-          artifactSha256: sha256, state, createdBy, promotedAt: state === 'production' ? new Date() : null,
-        }).returning();
-        return row!;
-      });
+      return await db.transaction((tx) => insertModel(tx, body, sha256, createdBy, state));
     } catch (e) {
       // two registrations of one name took the same version number (or, seeding, a production one existed): try again
       if (sqlState(e) === '23505' && attempt < 3) continue;
@@ -72,6 +64,24 @@ export async function registerModel(db: Db, body: RegisterModelBody, createdBy: 
       throw e;
     }
   }
+}
+
+/** The next version of the name; registrations of one name take turns on a lock held to their commit. */
+async function insertModel(tx: Tx, body: RegisterModelBody, sha256: string, createdBy: string | null, state: ModelState): Promise<ModelRow> {
+  await tx.rows(sql`SELECT pg_advisory_xact_lock(hashtext(${`nfl-grid.models:${body.name}`}))`);
+  const [{ next } = { next: 1 }] = await tx.rows<{ next: number }>(sql`SELECT coalesce(max(version), 0) + 1 AS next FROM models WHERE name = ${body.name}`);
+  const [row] = await tx.orm.insert(models).values({
+    name: body.name, version: Number(next), kernel: body.kernel, params: body.params, dataHashes: body.dataHashes,
+    batchId: body.batchId, wuIds: body.wuIds, metrics: body.metrics, heldOutSeasons: body.heldOutSeasons,
+    artifactSha256: sha256, state, createdBy, promotedAt: state === 'production' ? new Date() : null,
+  }).returning();
+  return row!;
+}
+
+/** Registers a candidate inside the caller's transaction (the assimilator's), so it commits with what produced it. */
+export async function registerModelIn(tx: Tx, body: RegisterModelBody): Promise<ModelRow> {
+  const { sha256 } = await storeArtifact(tx, body.artifact);
+  return insertModel(tx, body, sha256, null, 'candidate');
 }
 
 export async function listModels(db: Db, q: { name?: string; state?: ModelState }): Promise<ModelRow[]> {

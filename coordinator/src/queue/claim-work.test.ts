@@ -9,7 +9,9 @@ import { openPostgres, type Db } from '../db/index';
 import { dbKinds } from '../../../test/support/test-db';
 import type { AgentSession } from '../gateway/agent-session';
 import { handleCheckpoint } from '../gateway/handle-progress';
-import { claimWork, type ClaimPolicy } from './claim-work';
+import { BatchSpec } from '@nfl-grid/shared/api/batch';
+import { claimWork, GPU_FIRST_SECONDS, type ClaimPolicy } from './claim-work';
+import { submitBatch } from './submit-batch';
 import { recordReplicaFailures } from './record-replica-errors';
 import { reportResults } from './report-results';
 import { timeOutReplicas } from './time-out-replicas';
@@ -99,6 +101,30 @@ describe.each(dbKinds())('claimWork on %s', (kind) => {
     const big = await makeHost(t.db, { gpu: false, memoryMb: 8192 });
     expect(wuIdsOf(await claim(big))).toEqual([3, 4]);
     expect(await claim(await makeHost(t.db, { gpu: true, memoryMb: 65536 }))).toEqual([]);
+  });
+
+  it('GPU first: work that prefers a GPU waits a while for an online GPU host, never longer, and not at all with none about', async () => {
+    const { batchId } = await submitBatch(t.grid, researcher, BatchSpec.parse({
+      name: 'nets', kernel: 'train.mlp@1', params: { fold: { testSeason: 2019 }, maxRows: 1000, epochs: 1 }, replicates: 2, policy: { minQuorum: 1, adaptive: false },
+    }));
+    expect(await q(t.db, sql`SELECT prefers_gpu, needs_gpu FROM work_units WHERE batch_id = ${batchId}`)).toEqual([
+      { prefers_gpu: true, needs_gpu: false }, { prefers_gpu: true, needs_gpu: false }]);
+    const cpuHost = () => makeHost(t.db, { kernels: ['train.mlp@1'], gpu: false });
+    // no GPU host online: a CPU host takes it at once
+    expect(await claim(await cpuHost(), 1)).toHaveLength(1);
+    // a GPU host online: CPU hosts wait GPU_FIRST_SECONDS, the GPU host does not
+    const gpu = await makeHost(t.db, { kernels: ['train.mlp@1'], gpu: true });
+    await t.db.rows(sql`UPDATE hosts SET online = true WHERE id = ${gpu.id}`);
+    const slow = await cpuHost();
+    expect(await claim(slow)).toEqual([]);
+    await t.db.rows(sql`UPDATE work_units SET created_at = now() - make_interval(secs => ${GPU_FIRST_SECONDS + 1})`);
+    expect(await claim(slow)).toHaveLength(1);
+    await t.db.rows(sql`UPDATE work_units SET created_at = now(), replicas_needed = 1`);
+    expect(await claim(await cpuHost())).toEqual([]);
+    expect(await claim(gpu)).toHaveLength(2);
+    // bench.hash says gpu: 'none': nobody waits for it
+    await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 1, adaptive: false } });
+    expect(await claim(await makeHost(t.db, { gpu: false }))).toHaveLength(1);
   });
 
   it('takes higher priority first, then older WUs', async () => {

@@ -30,6 +30,22 @@ export interface ClaimedReplica {
   checkpoint_sha256: string | null;
 }
 
+/**
+ * GPU first. A WU of a kernel that runs faster on a GPU (capabilities.gpu 'optional') is held
+ * back from hosts without a GPU backend for its first GPU_FIRST_SECONDS, but only while some
+ * active GPU host is online to take it; after that, or with no GPU host about, any host may. So
+ * GPU hosts get the first pick of training work and CPU hosts are never starved of it. A host
+ * counts as a GPU host by the backend it reported loading (handle-hello.ts), not by its hardware.
+ */
+export const GPU_FIRST_SECONDS = 120;
+
+/** The GPU-first condition on `w` (a work_units row) for this host, shared with the bandit's arm list. */
+export function gpuFirstSql(host: Pick<ClaimingHost, 'gpu'>): SQL {
+  if (host.gpu) return sql``;
+  return sql`AND (NOT w.prefers_gpu OR w.created_at < now() - make_interval(secs => ${GPU_FIRST_SECONDS})
+                  OR NOT EXISTS (SELECT 1 FROM hosts g WHERE g.gpu AND g.online AND g.status = 'active'))`;
+}
+
 /** Narrows a claim: `kernel` (`name@version`) takes only that kernel's WUs (the bandit's arm). */
 export interface ClaimFilter {
   kernel?: string;
@@ -68,6 +84,7 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
          AND w.kernel_ref = ANY(${textArray(host.kernels)})
          ${filter.kernel ? sql`AND w.kernel_ref = ${filter.kernel}` : sql``}
          AND (NOT w.needs_gpu OR ${host.gpu})
+         ${gpuFirstSql(host)}
          AND w.min_memory_mb <= ${host.memoryMb}
          -- Two probes, each exactly one of the unique indexes (wu_id, host_id) and (wu_id, owner_id).
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.host_id = ${host.hostId} OFFSET 0)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { int8Array } from '../db/arrays';
+import { int8Array, textArray } from '../db/arrays';
 import type { Tx } from '../db/index';
 import type { ReportedReplica, WorkUnitForValidation } from '../daemons/decide';
 
@@ -16,8 +16,12 @@ export interface ReplicaRow extends ReportedReplica {
   grantedCredit: number | null;
 }
 
-/** Locks up to `limit` WUs that need validation (skipping ones another validator holds). */
-export async function lockWorkUnitsToValidate(tx: Tx, limit: number): Promise<WuRow[]> {
+/**
+ * Locks up to `limit` WUs that need validation (skipping ones another validator holds). A WU of a
+ * kernel in `checked` (kernels with Kernel.verify) waits until each of its reported replicas has
+ * been checked (queue/record-checks.ts).
+ */
+export async function lockWorkUnitsToValidate(tx: Tx, limit: number, checked: string[] = []): Promise<WuRow[]> {
   const rows = await tx.rows<Record<string, any>>(sql`
     SELECT w.id, w.kernel || '@' || w.kernel_version AS kernel_ref, w.batch_id, w.seq, w.params,
            w.min_quorum, w.base_quorum, w.replicas_sent, w.replicas_needed, w.max_total_replicas,
@@ -26,6 +30,8 @@ export async function lockWorkUnitsToValidate(tx: Tx, limit: number): Promise<Wu
            (SELECT (count(*) FILTER (WHERE r.state = 'in_progress'))::int FROM replicas r WHERE r.wu_id = w.id) AS in_progress
       FROM work_units w
      WHERE w.needs_validation
+       AND NOT (w.kernel_ref = ANY(${textArray(checked)})
+                AND EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.state = 'reported' AND r."check" IS NULL))
      ORDER BY w.id
      LIMIT ${limit}
      FOR UPDATE OF w SKIP LOCKED`);
@@ -40,7 +46,7 @@ export async function lockWorkUnitsToValidate(tx: Tx, limit: number): Promise<Wu
 /** Reported replicas of these WUs, with whether each host is trusted now. */
 export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { streak: number; maxErrorRate: number }): Promise<ReplicaRow[]> {
   const rows = await tx.rows<Record<string, any>>(sql`
-    SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit,
+    SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit, r."check",
            (h.consecutive_valid >= ${trust.streak} AND h.error_rate <= ${trust.maxErrorRate} AND h.status = 'active') AS trusted
       FROM replicas r JOIN hosts h ON h.id = r.host_id
      WHERE r.wu_id = ANY(${int8Array(wuIds)})
@@ -48,5 +54,6 @@ export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { str
   return rows.map((r) => ({
     id: r.id, wuId: r.wu_id, hostId: r.host_id, ownerId: r.owner_id, validateState: r.validate_state, output: r.output,
     outputSha256: r.output_sha256, claimedCredit: r.claimed_credit ?? 0, grantedCredit: r.granted_credit, hostTrusted: r.trusted,
+    check: r.check ?? null,
   }));
 }

@@ -50,6 +50,8 @@ export async function recordVerdicts(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
 
   for (const wu of wus) {
     const d = decisions.get(wu.id)!;
+    // Outputs that failed the coordinator's check: invalid, with the reason kept in their check.
+    judge((d.rejected ?? []).map((r) => r.id), false, 0, wu.id);
     switch (d.kind) {
       case 'wait':
         wuUpdates.push(keep(wu.id));

@@ -46,10 +46,11 @@ export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec):
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await tx.rows(sql`
         INSERT INTO work_units (batch_id, seq, kernel, kernel_version, kernel_ref, params, seed, inputs, cost_estimate, total_steps,
-                                priority, needs_gpu, min_memory_mb, min_quorum, base_quorum, target_replicas, max_error_replicas,
+                                priority, needs_gpu, prefers_gpu, min_memory_mb, min_quorum, base_quorum, target_replicas, max_error_replicas,
                                 max_total_replicas, delay_bound_seconds, adaptive, replicas_needed)
         SELECT ${batch!.id}::uuid, d.seq, ${kernel.name}, ${kernel.version}::int, ${`${kernel.name}@${kernel.version}`}, d.params, d.seed, d.inputs,
-               d.cost, d.steps, ${spec.priority}::int, ${kernel.capabilities.gpu === 'required'}::boolean, ${kernel.capabilities.minMemoryMb}::int,
+               d.cost, d.steps, ${spec.priority}::int, ${kernel.capabilities.gpu === 'required'}::boolean,
+               ${kernel.capabilities.gpu === 'optional'}::boolean, ${kernel.capabilities.minMemoryMb}::int,
                ${p.minQuorum}::int, ${p.minQuorum}::int, ${target}::int, ${p.maxErrorReplicas}::int, ${p.maxTotalReplicas}::int,
                ${p.delayBoundSeconds}::int, ${p.adaptive}::boolean, ${target}::int
           FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + INSERT_CHUNK))}::jsonb)

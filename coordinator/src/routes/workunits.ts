@@ -60,6 +60,7 @@ function replicaView(r: ReplicaRow, hostName: string): ReplicaView {
     spotCheck: r.spotCheck,
     errorCode: r.errorCode,
     errorMessage: r.errorMessage,
+    check: (r.check ?? null) as ReplicaView['check'],
     sentAt: r.sentAt,
     deadline: r.deadline,
     reportedAt: r.reportedAt,

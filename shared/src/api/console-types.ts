@@ -132,6 +132,8 @@ export interface ReplicaView {
   spotCheck: boolean;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The coordinator's check of the output, for kernels that have one (train.mlp: the re-scored figures). */
+  check: { ok: boolean; reason: string | null; rescored: Record<string, unknown> | null } | null;
   sentAt: Date;
   deadline: Date;
   reportedAt: Date | null;

@@ -19,9 +19,9 @@ describe('standard job set', () => {
 
   it('keeps every WU between a second and a minute on the reference core, with priorities', () => {
     const est = standardJobSet().map(estimateBatch);
-    expect(est.map((e) => e.wus)).toEqual([120, 32, 90, 25, 9, 24, 15, 3, 40, 20, 4]);
+    expect(est.map((e) => e.wus)).toEqual([120, 32, 90, 25, 9, 24, 15, 3, 40, 20, 3, 4]);
     expect(new Set(est.map((e) => e.kernel))).toEqual(new Set([
-      'mc.season@1', 'mc.bankroll@1', 'ratings.state_space@1', 'margins.key_numbers@1', 'calibration.fit@1', 'copula.gof@1', 'ope.estimate@1', 'backtest.compare@1',
+      'mc.season@1', 'mc.bankroll@1', 'ratings.state_space@1', 'margins.key_numbers@1', 'calibration.fit@1', 'copula.gof@1', 'ope.estimate@1', 'backtest.compare@1', 'train.mlp@1',
     ]));
     for (const e of est) {
       expect(e.maxWuSeconds).toBeGreaterThan(1);

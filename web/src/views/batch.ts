@@ -52,7 +52,8 @@ export const batchView: ViewFactory = (ctx, render) => {
       return h('tr', { 'data-key': `r${r.id}` },
         td('Replica', `#${r.id}`, r.spotCheck ? h('span', { class: 'muted small' }, ' spot check') : null),
         td('Host', r.host.name),
-        td('State', badge(r.state), r.errorCode ? h('div', { class: 'bad small' }, `${r.errorCode}: ${r.errorMessage ?? ''}`) : null),
+        td('State', badge(r.state), r.errorCode ? h('div', { class: 'bad small' }, `${r.errorCode}: ${r.errorMessage ?? ''}`)
+          : r.check && !r.check.ok ? h('div', { class: 'bad small' }, `failed_check: ${r.check.reason ?? ''}`) : null),
         td('Validation', badge(r.validateState), d.canonicalReplicaId === r.id ? h('span', { class: 'small' }, ' canonical') : null),
         td('Progress', r.state === 'in_progress' ? bar(r.progress, `replica ${r.id} progress`) : '–'),
         td('CPU s', fmt(r.cpuSeconds, 1)),

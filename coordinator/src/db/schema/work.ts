@@ -69,6 +69,8 @@ export const workUnits = pgTable('work_units', {
   priority: integer('priority').notNull().default(0),
   state: wuStateEnum('state').notNull().default('pending'),
   needsGpu: boolean('needs_gpu').notNull().default(false),
+  /** The kernel runs faster on a GPU backend: GPU hosts get the first claim (queue/claim-work.ts). */
+  prefersGpu: boolean('prefers_gpu').notNull().default(false),
   minMemoryMb: integer('min_memory_mb').notNull().default(0),
   // Quorum policy.
   minQuorum: integer('min_quorum').notNull().default(2),
@@ -128,6 +130,11 @@ export const replicas = pgTable('replicas', {
   spotCheck: boolean('spot_check').notNull().default(false),
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
+  /**
+   * The coordinator's check of the output, for kernels with one (Kernel.verify): `{ ok, reason,
+   * rescored }`, written before the validator compares replicas; null until checked.
+   */
+  check: jsonb('check'),
   progress: doublePrecision('progress').notNull().default(0),
   /**
    * The replica whose uploaded checkpoint this one was given to resume from. A checkpoint is

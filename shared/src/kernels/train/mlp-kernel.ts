@@ -1,4 +1,3 @@
-import { GAMESTATE_SEASONS } from '../../data/gamestate/datasets';
 import { FEATURE_SETS } from '../../learn/cover-rows';
 import { glorotInit, layerSizes, parameterCount, predict, trainEpoch, zeroMoments, type MlpShape } from '../../learn/mlp-tf';
 import { checkClaim } from '../../learn/rescore';
@@ -10,9 +9,11 @@ import { Rng } from '../../math/rng';
 import { round } from '../../math/round';
 import type { Kernel } from '../types';
 import { fromCheckpoint, toCheckpoint, type TrainMlpState } from './mlp-checkpoint';
+import { costEstimateOf, shapeOf } from './mlp-cost';
 import { trainRows } from './mlp-data';
 import { fitSeasons, TrainMlpParams, validationSeason } from './mlp-params';
 import { REPLICA_TOLERANCE, type TrainMlpOutput } from './mlp-output';
+import { trainMlpVerifier } from './mlp-validate';
 
 /*
  * train.mlp@1: a feed-forward network for the in-game cover probability, trained with
@@ -28,28 +29,7 @@ import { REPLICA_TOLERANCE, type TrainMlpOutput } from './mlp-output';
 
 const RNG_STREAM = 0x6d6c70;
 
-/** Plays per season (the gamestate seasons hold 42.8k–45.1k kept plays) for cost estimates. */
-const PLAYS_PER_SEASON = 44_500;
-/**
- * Measured with scripts/bench-train.ts on the cpu backend of a 2-core VM, batches of 512: a
- * training example costs about 0.015 µs per parameter plus 3 µs of per-batch overhead shared out
- * (97 to 9,729 parameters), counted as 1,000 flops per µs like the other kernels. The wasm
- * backend is 1.3× faster at 97 parameters and 4–7× from about 900 (docs/cover-training.md).
- * Reading and parsing ten seasons: about 1 s.
- */
-const FLOPS_PER_EXAMPLE_PARAM = 15;
-const FLOPS_PER_EXAMPLE = 3_000;
-const FLOPS_SETUP = 1e9;
-
-const shapeOf = (p: TrainMlpParams): MlpShape =>
-  ({ inputs: FEATURE_SETS[p.featureSet].length, hidden: p.hidden, activation: p.activation });
-
 const arrayLengths = (shape: MlpShape): number[] => layerSizes(shape).flatMap(([i, u]) => [i * u, u]);
-
-function rowsEstimate(p: TrainMlpParams): { fit: number; validation: number } {
-  const fit = (GAMESTATE_SEASONS.length - 2) * PLAYS_PER_SEASON;
-  return { fit: Math.min(fit, p.maxRows ?? fit), validation: Math.min(PLAYS_PER_SEASON, p.maxRows ?? PLAYS_PER_SEASON) };
-}
 
 function initialWeights(p: TrainMlpParams, rng: Rng): Float32Array[] {
   if (!p.init) return glorotInit(shapeOf(p), rng);
@@ -84,11 +64,7 @@ export const trainMlp: Kernel<TrainMlpParams, TrainMlpState, TrainMlpOutput> = {
   paramsSchema: TrainMlpParams,
   capabilities: { gpu: 'optional', minMemoryMb: 1024 },
   datasets: (p) => seasonPlaysDatasets([...fitSeasons(p.fold.testSeason), validationSeason(p.fold.testSeason)]),
-  costEstimate(p) {
-    const rows = rowsEstimate(p), params = parameterCount(shapeOf(p));
-    const examples = p.epochs * rows.fit, scored = p.epochs * rows.validation;
-    return FLOPS_SETUP + examples * (params * FLOPS_PER_EXAMPLE_PARAM + FLOPS_PER_EXAMPLE) + scored * (params * 2 + FLOPS_PER_EXAMPLE);
-  },
+  costEstimate: costEstimateOf,
   totalSteps: (p) => p.epochs,
   init(p, seed) {
     const rng = Rng.create(seed, RNG_STREAM);
@@ -151,10 +127,12 @@ export const trainMlp: Kernel<TrainMlpParams, TrainMlpState, TrainMlpOutput> = {
   /**
    * Replicas agree when they trained the same network on the same rows and their claimed
    * validation scores are within REPLICA_TOLERANCE (backends differ in float rounding, so weights
-   * are never compared); each claim is itself re-scored by the coordinator (mlp-validate.ts).
+   * are never compared). The coordinator re-scores each claim first (mlp-validate.ts) and compares
+   * replicas on the re-scored figures.
    */
   compare: (a, b) => a.model.features.join() === b.model.features.join()
     && a.model.layers.map((l) => `${l.inputs}x${l.units}:${l.activation}`).join() === b.model.layers.map((l) => `${l.inputs}x${l.units}:${l.activation}`).join()
     && a.testSeason === b.testSeason && a.rows.fit === b.rows.fit && a.rows.validation === b.rows.validation
     && checkClaim(a.claimed, b.claimed, REPLICA_TOLERANCE).ok,
+  verify: trainMlpVerifier,
 };
