@@ -10,6 +10,7 @@ import { CheckpointStore } from './disk/checkpoint-store';
 import { lockDataDir } from './disk/data-lock';
 import { WorkStore } from './disk/work-store';
 import { chooseBackend } from './heat/backend';
+import { tfLoadFor } from './heat/tf-load';
 import { measureFlops } from './heat/benchmark';
 import { readHardware, SensorReader } from './heat/hardware';
 import { HeatControl, stepIntensity } from './heat/heat';
@@ -71,7 +72,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
   const hostId = identity.hostId;
   const hostKey = await importPrivate(identity.privateJwk);
   const benchmarkFlops = measureFlops(settings.timing.benchmarkMs);
-  const { backend } = await chooseBackend(settings.dataDir, log);
+  const { backend, wasmDir } = await chooseBackend(settings.dataDir, settings.intensity, log);
   log.info(`host=${hostId} ${hardware.cores} cores, ${hardware.memoryMb} MB, benchmark ${(benchmarkFlops / 1e9).toFixed(2)} GFLOPS/core, backend ${backend}`, {
     hostId, cpu: hardware.cpuModel, gpus: hardware.gpus.length, benchmarkFlops, backend, dataDir: settings.dataDir,
   });
@@ -106,6 +107,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
     onFinished: (item) => credit.onFinished(item),
     runner: {
       inputs, pool, fault: settings.fault, log, upload: send,
+      tf: () => tfLoadFor(wasmDir, heat.chosen),
       fetchCheckpoint: (item) => fetchCheckpoint({ coordinator: settings.coordinator, credential: identity.credential }, item),
     },
   });

@@ -58,6 +58,7 @@ const deps = (o: Partial<Omit<ItemRunnerDeps, 'throttle'>> & { fault?: Fault; du
   upload: (m) => (uploads.push(m), true),
   throttle: () => o.duty ?? { duty: 1, suspended: false },
   checkpointEveryMs: () => o.everyMs ?? 0,
+  tf: () => ({ wasmDir: null, gpu: false }),
   fault: o.fault ?? null,
   log,
   ...(o.inputs ? { inputs: o.inputs } : {}),
