@@ -12,7 +12,7 @@ import type { FromWorker, RunRequest, ToWorker } from './worker-protocol';
 /*
  * A kernel worker thread: runs one item at a time with the shared kernel runner
  * (shared/src/kernels/runner.ts), and in the runner's step hook
- *   - reports progress (at most every PROGRESS_MS),
+ *   - reports progress (at most every PROGRESS_MS; after every epoch of a kernel that trains),
  *   - posts a checkpoint after every `checkpointEveryMs` of busy time, and after every step of a
  *     kernel that trains (its steps are epochs, long and few),
  *   - sleeps as the duty cycle asks, or waits while suspended;
@@ -150,9 +150,9 @@ async function execute(run: ActiveRun): Promise<void> {
 
 /**
  * The runner's hooks: `started` once the state is made (checking a restored one is at the step
- * its snapshot claims); after each step progress (at most every PROGRESS_MS), a checkpoint after
- * every `checkpointEveryMs` of busy time (after every step when training), then the throttle — a suspended item waits, the duty
- * cycle sleeps off its debt. A stop request cuts the waits short; the runner then stops before
+ * its snapshot claims); after each step progress (at most every PROGRESS_MS) and a checkpoint
+ * after every `checkpointEveryMs` of busy time (both after every step when training), then the
+ * throttle — a suspended item waits, the duty cycle sleeps off its debt. A stop request cuts the waits short; the runner then stops before
  * the next step and returns a snapshot.
  */
 function stepHooks(run: ActiveRun, meter: Meter, resumeError: string | null, backend: TfBackend | null): Pick<RunOptions, 'onStart' | 'afterStep'> {
@@ -177,7 +177,7 @@ function stepHooks(run: ActiveRun, meter: Meter, resumeError: string | null, bac
       const busy = now - mark;
       meter.busyMs += busy;
       sinceCheckpoint += busy;
-      if (now - lastProgress >= PROGRESS_MS || step >= totalSteps) {
+      if (backend !== null || now - lastProgress >= PROGRESS_MS || step >= totalSteps) {
         lastProgress = now;
         post({ type: 'progress', runId, step, totalSteps });
       }
