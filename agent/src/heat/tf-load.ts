@@ -6,6 +6,12 @@ import type { Intensity } from '@nfl-grid/shared/protocol/host-report';
  * options the main thread sends a kernel worker with every item, since the heat may change.
  */
 
+/** The main thread's side: how workers load tfjs now, and what one reports it loaded. */
+export interface TfSource {
+  load(): TfLoad;
+  loaded(backend: TfBackend): void;
+}
+
 /** What a kernel worker needs to load the backend (sent with every item: the heat may change). */
 export interface TfLoad {
   /** Folder of the .wasm files; null: the installed package's. */

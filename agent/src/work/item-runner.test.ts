@@ -59,7 +59,7 @@ const deps = (o: Partial<Omit<ItemRunnerDeps, 'throttle'>> & { fault?: Fault; du
   upload: (m) => (uploads.push(m), true),
   throttle: () => o.duty ?? { duty: 1, suspended: false },
   checkpointEveryMs: () => o.everyMs ?? 0,
-  tf: () => ({ wasmDir: null, gpu: false }),
+  tf: { load: () => ({ wasmDir: null, gpu: false }), loaded: () => undefined },
   fault: o.fault ?? null,
   log,
   ...(o.inputs ? { inputs: o.inputs } : {}),
