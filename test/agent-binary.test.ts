@@ -11,7 +11,7 @@ import { AGENT_BINARY, binaryVolunteer, ensureAgentBinary, runBinary, startBinar
 import { eventually } from './support/api-client';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 import { tempDir } from './support/processes';
-import { reportedTraining, settledWuState, submitTraining, uninterruptedTraining } from './support/train-wu';
+import { reportedTraining, submitTraining, uninterruptedTraining, validatedTraining } from './support/train-wu';
 
 /*
  * The packaged agent (dist/nfl-agent, a Node single executable) as a volunteer runs it: from an
@@ -137,6 +137,6 @@ describe('dist/nfl-agent (single executable)', () => {
     expect(got).toMatchObject({ replicaId, hostId: agent.hostId, hostBackend: 'wasm' });
     expect(got.output.backends).toEqual(['wasm']);
     expect(got.output).toEqual(await uninterruptedTraining(got.seed));
-    expect(['done', 'validating']).toContain(await settledWuState(grid, batchId));
+    expect(await validatedTraining(grid, batchId)).toEqual({ canonical: replicaId, validateState: 'valid' });
   }, 300_000);
 });

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Watched } from './support/processes';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
-import { reportedTraining, settledWuState, submitTraining, uninterruptedTraining } from './support/train-wu';
+import { reportedTraining, submitTraining, uninterruptedTraining, validatedTraining } from './support/train-wu';
 
 /*
  * A real agent process (bin/nfl-agent.mjs) trains a small train.mlp@1 WU against a real
  * coordinator on 127.0.0.1 (in-process, PGlite): its kernel worker loads the TensorFlow.js
  * backend itself and says which; it checkpoints after every epoch, is killed with SIGKILL after
  * one, and a restart on the same data folder resumes from it. The result equals an uninterrupted
- * run on the same backend, and the backend in `hello`, the worker's and the output's agree.
+ * run on the same backend and validates; the backend in `hello`, the worker's and the output's agree.
  */
 
 let grid: TestGrid | null = null;
@@ -45,7 +45,6 @@ describe('training through the grid (agent from source)', () => {
     expect(got.hostBackend).toBe('wasm');
     expect(got.output.backends).toEqual(['wasm']);
     expect(got.output).toEqual(await uninterruptedTraining(got.seed));
-    // Valid where the coordinator re-scores training claims; otherwise it is still being validated.
-    expect(['done', 'validating']).toContain(await settledWuState(grid, batchId));
+    expect(await validatedTraining(grid, batchId)).toEqual({ canonical: replicaId, validateState: 'valid' });
   }, 360_000);
 });

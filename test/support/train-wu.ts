@@ -44,26 +44,28 @@ export interface ReportedTraining {
   hostBackend: string | null;
   output: { backends: string[]; epochsRun: number } & Record<string, unknown>;
   seed: number;
-  wuState: string;
-  validateState: string;
 }
 
-/** Waits until the batch's WU has a reported replica; returns it with its WU's state. */
+/** Waits until the batch's WU has a reported replica; returns it. */
 export async function reportedTraining(g: TestGrid, batchId: string, timeoutMs = 240_000): Promise<ReportedTraining> {
   const db = g.testDb.db;
   const row = await eventually(async () => {
-    const [r] = await db.rows<{ id: number; host_id: string; backend: string | null; output: ReportedTraining['output']; seed: number; wu_state: string; validate_state: string }>(sql`
-      SELECT r.id, r.host_id, h.backend, r.output, w.seed, w.state AS wu_state, r.validate_state
+    const [r] = await db.rows<{ id: number; host_id: string; backend: string | null; output: ReportedTraining['output']; seed: number }>(sql`
+      SELECT r.id, r.host_id, h.backend, r.output, w.seed
       FROM work_units w JOIN replicas r ON r.wu_id = w.id JOIN hosts h ON h.id = r.host_id
       WHERE w.batch_id = ${batchId} AND r.state = 'reported'`);
     return r ?? null;
   }, timeoutMs, 'a reported train.mlp replica');
-  return { replicaId: row.id, hostId: row.host_id, hostBackend: row.backend, output: row.output, seed: Number(row.seed), wuState: row.wu_state, validateState: row.validate_state };
+  return { replicaId: row.id, hostId: row.host_id, hostBackend: row.backend, output: row.output, seed: Number(row.seed), };
 }
 
-/** The WU's state once the validator has had its go (done, or still validating when it cannot judge training). */
-export async function settledWuState(g: TestGrid, batchId: string, waitMs = 20_000): Promise<string> {
+/** Waits until the batch's WU is done (validated); returns its canonical replica's id and verdict. */
+export async function validatedTraining(g: TestGrid, batchId: string, timeoutMs = 60_000): Promise<{ canonical: number; validateState: string }> {
   const db = g.testDb.db;
-  const state = async () => (await db.rows<{ state: string }>(sql`SELECT state FROM work_units WHERE batch_id = ${batchId}`))[0]!.state;
-  return eventually(async () => ((await state()) === 'done' ? 'done' : null), waitMs, 'WU done').catch(state);
+  return eventually(async () => {
+    const [r] = await db.rows<{ id: number; validate_state: string }>(sql`
+      SELECT r.id, r.validate_state FROM work_units w JOIN replicas r ON r.id = w.canonical_replica_id
+      WHERE w.batch_id = ${batchId} AND w.state = 'done'`);
+    return r ? { canonical: r.id, validateState: r.validate_state } : null;
+  }, timeoutMs, 'the train.mlp WU validated');
 }
