@@ -128,10 +128,12 @@ describe('dist/nfl-agent (single executable)', () => {
     await agent.kill('SIGKILL');
     expect(agent.lines.join('\n')).not.toMatch(new RegExp(`finished replica=${replicaId}`));
 
-    const again = startBinaryAgent({ coordinator: grid.url, dataDir: agent.dataDir, intensity: 'high', name: 'packed-trainer-again', binary });
+    const again = startBinaryAgent({ coordinator: grid.url, dataDir: agent.dataDir, intensity: 'inferno', name: 'packed-trainer-again', binary });
     agents.push(again);
     const m = await again.waitFor(new RegExp(`resumed replica=${replicaId} from step=(\\d+)`), 120_000);
     expect(Number(m[1])).toBeGreaterThanOrEqual(Number(saved[1]));
+    // At inferno the binary, which carries no tfjs-node-gpu, trains on wasm again.
+    await again.waitFor(new RegExp(`replica=${replicaId} trains on the TensorFlow\\.js backend wasm`), 10_000);
 
     const got = await reportedTraining(grid, batchId);
     expect(got).toMatchObject({ replicaId, hostId: agent.hostId, hostBackend: 'wasm' });

@@ -33,10 +33,11 @@ describe('training through the grid (agent from source)', () => {
     await agent.kill('SIGKILL');
     expect(agent.lines.join('\n')).not.toMatch(new RegExp(`finished replica=${replicaId}`));
 
-    const again = startAgent({ coordinator: grid.url, dataDir: agent.dataDir, intensity: 'high', name: 'trainer-again' });
+    const again = startAgent({ coordinator: grid.url, dataDir: agent.dataDir, intensity: 'inferno', name: 'trainer-again' });
     agents.push(again);
     const m = await again.waitFor(new RegExp(`resumed replica=${replicaId} from step=(\\d+)`), 120_000);
     expect(Number(m[1])).toBeGreaterThanOrEqual(Number(saved[1]));
+    // At inferno tfjs-node-gpu is tried first; it is not installed here, so wasm again.
     await again.waitFor(new RegExp(`replica=${replicaId} trains on the TensorFlow\\.js backend wasm`), 10_000);
 
     const got = await reportedTraining(grid, batchId);
