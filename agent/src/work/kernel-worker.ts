@@ -19,8 +19,8 @@ import type { FromWorker, RunRequest, ToWorker } from './worker-protocol';
  * a `stop` aborts the runner's signal, so it stops between steps with a snapshot.
  * Parsed input data is kept for the next item with the same inputs (items of one batch share them).
  * A kernel that trains (one that can use a GPU: capabilities.gpu is not 'none') runs on the
- * TensorFlow.js backend this thread loads before its first step (heat/backend.ts); other kernels
- * never load tfjs.
+ * TensorFlow.js backend this thread loads before its first step, with the options the main
+ * thread sends (heat/tf-load.ts, heat/backend.ts); other kernels never load tfjs.
  */
 
 const PROGRESS_MS = 250;
@@ -152,8 +152,8 @@ async function execute(run: ActiveRun): Promise<void> {
  * The runner's hooks: `started` once the state is made (checking a restored one is at the step
  * its snapshot claims); after each step progress (at most every PROGRESS_MS) and a checkpoint
  * after every `checkpointEveryMs` of busy time (both after every step when training), then the
- * throttle — a suspended item waits, the duty cycle sleeps off its debt. A stop request cuts the waits short; the runner then stops before
- * the next step and returns a snapshot.
+ * throttle — a suspended item waits, the duty cycle sleeps off its debt. A stop request cuts the
+ * waits short; the runner then stops before the next step and returns a snapshot.
  */
 function stepHooks(run: ActiveRun, meter: Meter, resumeError: string | null, backend: TfBackend | null): Pick<RunOptions, 'onStart' | 'afterStep'> {
   const { req } = run;
