@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { copyFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { datasetClosure, listDatasets } from '@nfl-grid/shared/data/datasets';
@@ -6,14 +7,17 @@ import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/loc
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
 import { AGENT_VERSION } from '../agent/src/config';
-import { binaryVolunteer, ensureAgentBinary, runBinary, type BinaryAgent } from './agent-harness';
+import { AGENT_BINARY, binaryVolunteer, ensureAgentBinary, runBinary, startBinaryAgent, type BinaryAgent } from './agent-harness';
 import { eventually } from './support/api-client';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
+import { tempDir } from './support/processes';
+import { reportedTraining, submitTraining, uninterruptedTraining, validatedTraining } from './support/train-wu';
 
 /*
  * The packaged agent (dist/nfl-agent, a Node single executable) as a volunteer runs it: from an
  * empty folder with no Node on PATH and no node_modules, against a real coordinator on 127.0.0.1
- * (in-process, PGlite), doing real kernels on real data with worker threads.
+ * (in-process, PGlite), doing real kernels on real data with worker threads, and training a
+ * network with the TensorFlow.js it carries (bundled, with its .wasm files as assets).
  */
 
 const season = getKernel('mc.season@1');
@@ -106,5 +110,35 @@ describe('dist/nfl-agent (single executable)', () => {
     const after = await runBinary(['status', '--data-dir', agent.dataDir]);
     expect(after.stdout).toMatch(/not running \(last seen pid \d+\)/);
     expect(after.stdout).toMatch(/credit +\d+\.\d+ granted for \d+ valid results \(0 invalid\) · \d+\.\d+ claimed for 3 accepted/);
+  }, 300_000);
+
+  it('trains train.mlp on the wasm backend it carries, is killed after an epoch, resumes and reports the uninterrupted output', async () => {
+    // A copy in a folder of its own: no node_modules anywhere above it to fall back on.
+    const binary = join(tempDir('bin'), 'nfl-agent');
+    await copyFile(AGENT_BINARY, binary);
+    grid = await startTestGrid('pglite');
+    const batchId = await submitTraining(grid, 11);
+    const agent = await binaryVolunteer(grid, 'packed-trainer', { intensity: 'low', binary });
+    agents.push(agent);
+    expect((await readdir(join(agent.dataDir, 'wasm'))).sort()).toEqual(['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm.wasm']);
+    const trains = await agent.waitFor(/replica=(\d+) trains on the TensorFlow\.js backend (\S+)/, 120_000);
+    const replicaId = Number(trains[1]);
+    expect(trains[2]).toBe('wasm');
+    const saved = await agent.waitFor(new RegExp(`checkpoint saved replica=${replicaId} step=([1-9]\\d*)`), 120_000);
+    await agent.kill('SIGKILL');
+    expect(agent.lines.join('\n')).not.toMatch(new RegExp(`finished replica=${replicaId}`));
+
+    const again = startBinaryAgent({ coordinator: grid.url, dataDir: agent.dataDir, intensity: 'inferno', name: 'packed-trainer-again', binary });
+    agents.push(again);
+    const m = await again.waitFor(new RegExp(`resumed replica=${replicaId} from step=(\\d+)`), 120_000);
+    expect(Number(m[1])).toBeGreaterThanOrEqual(Number(saved[1]));
+    // At inferno the binary, which carries no tfjs-node-gpu, trains on wasm again.
+    await again.waitFor(new RegExp(`replica=${replicaId} trains on the TensorFlow\\.js backend wasm`), 10_000);
+
+    const got = await reportedTraining(grid, batchId);
+    expect(got).toMatchObject({ replicaId, hostId: agent.hostId, hostBackend: 'wasm' });
+    expect(got.output.backends).toEqual(['wasm']);
+    expect(got.output).toEqual(await uninterruptedTraining(got.seed));
+    expect(await validatedTraining(grid, batchId)).toEqual({ canonical: replicaId, validateState: 'valid' });
   }, 300_000);
 });

@@ -48,18 +48,18 @@ export function bareEnv(extra: Record<string, string> = {}): Record<string, stri
 
 export type BinaryAgent = Watched & { dataDir: string };
 
-/** Runs the packaged agent from an empty working folder. */
-export function startBinaryAgent(o: AgentOptions & { args?: string[] }): BinaryAgent {
+/** Runs the packaged agent (dist/nfl-agent, or `binary`) from an empty working folder. */
+export function startBinaryAgent(o: AgentOptions & { args?: string[]; binary?: string }): BinaryAgent {
   const dataDir = o.dataDir ?? tempDir('agent');
   const args = ['--coordinator', o.coordinator, '--data-dir', dataDir, '--intensity', o.intensity ?? 'high', ...(o.args ?? [])];
   if (o.token) args.push('--token', o.token);
   if (o.name) args.push('--name', o.name);
-  const proc = spawn(AGENT_BINARY, args, { cwd: tempDir('cwd'), stdio: ['ignore', 'pipe', 'pipe'], env: bareEnv(o.env) });
+  const proc = spawn(o.binary ?? AGENT_BINARY, args, { cwd: tempDir('cwd'), stdio: ['ignore', 'pipe', 'pipe'], env: bareEnv(o.env) });
   return { ...watch(proc, o.name ?? 'agent'), dataDir };
 }
 
 /** A new volunteer with an enrollment token and a packaged agent enrolled with it. */
-export async function binaryVolunteer(grid: TestGrid, name: string, o: Partial<AgentOptions> & { args?: string[] } = {}): Promise<BinaryAgent & { hostId: string; userId: string; api: Awaited<ReturnType<TestGrid['createUser']>>['api'] }> {
+export async function binaryVolunteer(grid: TestGrid, name: string, o: Partial<AgentOptions> & { args?: string[]; binary?: string } = {}): Promise<BinaryAgent & { hostId: string; userId: string; api: Awaited<ReturnType<TestGrid['createUser']>>['api'] }> {
   const user = await grid.createUser(name, 'volunteer');
   const tok = await user.api.post('/api/v1/enrollment-tokens', {});
   if (tok.status !== 201) throw new Error(`enrollment token failed: ${tok.status} ${tok.text}`);

@@ -4,12 +4,14 @@ import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { importPrivate } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
+import type { Backend } from '@nfl-grid/shared/protocol/host-report';
 import { handleIntensitySignals } from './cli/signals';
 import type { AgentSettings } from './config';
 import { CheckpointStore } from './disk/checkpoint-store';
 import { lockDataDir } from './disk/data-lock';
 import { WorkStore } from './disk/work-store';
 import { chooseBackend } from './heat/backend';
+import { tfLoadFor } from './heat/tf-load';
 import { measureFlops } from './heat/benchmark';
 import { readHardware, SensorReader } from './heat/hardware';
 import { HeatControl, stepIntensity } from './heat/heat';
@@ -71,7 +73,10 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
   const hostId = identity.hostId;
   const hostKey = await importPrivate(identity.privateJwk);
   const benchmarkFlops = measureFlops(settings.timing.benchmarkMs);
-  const { backend } = await chooseBackend(settings.dataDir, log);
+  const start = await chooseBackend(settings.dataDir, settings.intensity, log);
+  const wasmDir = start.wasmDir;
+  // What hello and the status report: the start-up choice, then what a worker last trained on.
+  let backend: Backend = start.backend;
   log.info(`host=${hostId} ${hardware.cores} cores, ${hardware.memoryMb} MB, benchmark ${(benchmarkFlops / 1e9).toFixed(2)} GFLOPS/core, backend ${backend}`, {
     hostId, cpu: hardware.cpuModel, gpus: hardware.gpus.length, benchmarkFlops, backend, dataDir: settings.dataDir,
   });
@@ -106,6 +111,13 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
     onFinished: (item) => credit.onFinished(item),
     runner: {
       inputs, pool, fault: settings.fault, log, upload: send,
+      tf: {
+        load: () => tfLoadFor(wasmDir, heat.chosen),
+        loaded: (b) => {
+          if (b !== backend) log.info(`TensorFlow.js backend now ${b} (was ${backend}); reported from the next connection`);
+          backend = b;
+        },
+      },
       fetchCheckpoint: (item) => fetchCheckpoint({ coordinator: settings.coordinator, credential: identity.credential }, item),
     },
   });
@@ -128,7 +140,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
     heat.setIntensity(next);
   });
 
-  const statusSources = { settings, hostId, backend, startedAt, connected: () => connection.ready, loop: workLoop, heat, monitor, outbox, credit };
+  const statusSources = { settings, hostId, backend: () => backend, startedAt, connected: () => connection.ready, loop: workLoop, heat, monitor, outbox, credit };
   const background = new AbortController();
   const loops = Promise.all([
     monitor.run(background.signal),

@@ -12,9 +12,10 @@ import { WORKER_ASSET } from '../../agent/src/work/worker-source';
 
 /*
  * Builds dist/nfl-agent, a Node single executable application (SEA):
- *   1. esbuild bundles the CLI (sea-main.ts) and, separately, the kernel worker into CommonJS;
- *   2. the assets: the worker bundle, the data index, and tfjs-backend-wasm's .wasm files when
- *      that package is installed (it is optional; skipped with a note otherwise);
+ *   1. esbuild bundles the CLI (sea-main.ts) and, separately, the kernel worker (sea-worker.ts)
+ *      into CommonJS, each with TensorFlow.js and its wasm backend inside (tfjs-bundled.ts);
+ *   2. the assets: the worker bundle, the data index, and tfjs-backend-wasm's three .wasm files
+ *      (plain, SIMD, threaded SIMD), which the agent writes to <data-dir>/wasm at start;
  *   3. `node --experimental-sea-config` makes the preparation blob;
  *   4. a copy of this Node binary (stripped of debug symbols when `strip` exists) gets the blob
  *      injected with postject, and replaces the output atomically.
@@ -72,8 +73,8 @@ const common: BuildOptions = {
   // A CommonJS bundle has no import.meta; the only users of it are source-checkout code paths.
   define: { 'import.meta.url': '__nfl_import_meta_url' },
   banner: { js: 'var __nfl_import_meta_url = require("url").pathToFileURL(__filename).href;' },
-  // tsx only serves source checkouts; TensorFlow.js packages are looked up at run time (backend.ts).
-  external: ['@tensorflow/*', 'tsx', 'tsx/*'],
+  // tsx only serves source checkouts; tfjs-node-gpu is native (required by name, never bundled).
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'tsx', 'tsx/*'],
   plugins: [missingOptional(['bufferutil', 'utf-8-validate', 'osx-temperature-sensor'])],
 };
 
@@ -101,16 +102,12 @@ async function bundle(entry: string): Promise<string> {
   return r.outputFiles![0]!.text;
 }
 
-/** tfjs-backend-wasm's .wasm files, when that optional package is installed. */
-function wasmFiles(): { found: Array<[string, string]>; note: string | null } {
-  let dir: string;
-  try {
-    dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-  } catch {
-    return { found: [], note: '@tensorflow/tfjs-backend-wasm is not installed: no wasm files embedded (the binary reports backend cpu)' };
-  }
-  const found = WASM_FILES.map((f) => [f, join(dir, 'dist', f)] as [string, string]);
-  return { found, note: null };
+/** tfjs-backend-wasm's .wasm files: asset name → file. */
+async function wasmFiles(): Promise<Array<[string, string]>> {
+  const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  const found = WASM_FILES.map((f) => [f, join(dir, f)] as [string, string]);
+  for (const [, file] of found) await stat(file);
+  return found;
 }
 
 export async function buildAgentBinary(o: BuildAgentOptions = {}): Promise<BuildAgentResult> {
@@ -140,14 +137,12 @@ export async function buildAgentBinary(o: BuildAgentOptions = {}): Promise<Build
   const notes: string[] = [];
   try {
     log('bundling the agent and the kernel worker (esbuild)');
-    const [mainJs, workerJs] = await Promise.all([bundle('scripts/package-agent/sea-main.ts'), bundle('agent/src/work/kernel-worker.ts')]);
+    const [mainJs, workerJs] = await Promise.all([bundle('scripts/package-agent/sea-main.ts'), bundle('scripts/package-agent/sea-worker.ts')]);
     await writeFile(join(work, 'main.cjs'), mainJs);
     await writeFile(join(work, WORKER_ASSET), workerJs);
     await writeFile(join(work, DATA_INDEX_ASSET), JSON.stringify(await buildDataIndex(join(ROOT, 'data'))));
     const assets: Record<string, string> = { [WORKER_ASSET]: join(work, WORKER_ASSET), [DATA_INDEX_ASSET]: join(work, DATA_INDEX_ASSET) };
-    const wasm = wasmFiles();
-    if (wasm.note) notes.push(wasm.note);
-    for (const [name, file] of wasm.found) assets[name] = file;
+    for (const [name, file] of await wasmFiles()) assets[name] = file;
 
     const config = { main: join(work, 'main.cjs'), output: join(work, 'sea.blob'), disableExperimentalSEAWarning: true, useCodeCache: true, assets };
     await writeFile(join(work, 'sea-config.json'), JSON.stringify(config, null, 2));

@@ -1,3 +1,4 @@
+import './tfjs-bundled';
 import { main } from '../../agent/src/cli/cli';
 
 /*

@@ -22,7 +22,8 @@ import type { TtyView } from './tty-view';
 export interface StatusSources {
   settings: AgentSettings;
   hostId: string;
-  backend: Backend;
+  /** The TensorFlow.js backend reported (heat/backend.ts). */
+  backend(): Backend;
   startedAt: string;
   connected(): boolean;
   loop: WorkLoop;
@@ -51,7 +52,7 @@ export function buildStatus(s: StatusSources): AgentStatus {
       chosen: plan.chosen, effective: plan.effective, threads: plan.threads, duty: plan.workerDuty, target: plan.target,
       stepDown: plan.stepDown, pausedBy: plan.pausedBy,
     },
-    backend: s.backend,
+    backend: s.backend(),
     finishing: s.loop.finishing,
     readings: m.readings,
     onBattery: m.onBattery,

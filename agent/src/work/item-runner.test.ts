@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { datasetPath, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
@@ -58,6 +59,7 @@ const deps = (o: Partial<Omit<ItemRunnerDeps, 'throttle'>> & { fault?: Fault; du
   upload: (m) => (uploads.push(m), true),
   throttle: () => o.duty ?? { duty: 1, suspended: false },
   checkpointEveryMs: () => o.everyMs ?? 0,
+  tf: { load: () => ({ wasmDir: null, gpu: false }), loaded: () => undefined },
   fault: o.fault ?? null,
   log,
   ...(o.inputs ? { inputs: o.inputs } : {}),
@@ -236,5 +238,50 @@ describe('runItem with a kernel that reads data sets', () => {
   it('reports a data set the item did not send as a kernel error', async () => {
     const outcome = await runItem(newRunningItem(seasonItem(['spreadspoke.games'])), dataDeps());
     expect(outcome).toMatchObject({ status: 'failed', code: 'kernel_error', message: expect.stringContaining("dataset 'teams.crosswalk'") });
+  }, 60_000);
+});
+
+describe('runItem with a kernel that trains', () => {
+  const trainMlp = getKernel('train.mlp@1');
+  const params = { fold: { testSeason: 2019 }, hidden: [4], maxRows: 600, epochs: 4, batchSize: 64 };
+  const names = datasetClosure(trainMlp.datasets(trainMlp.paramsSchema.parse(params)));
+  const bySha = new Map<string, Uint8Array>();
+  const inputs: WorkItem['inputs'] = [];
+  let server: Server;
+  beforeAll(async () => {
+    for (const name of names) {
+      const bytes = new Uint8Array(await readFile(datasetPath(name)));
+      const sha256 = await sha256Hex(bytes);
+      bySha.set(sha256, bytes);
+      inputs.push({ name, sha256 });
+    }
+    server = createServer((req, res) => {
+      const bytes = bySha.get((req.url ?? '').replace('/api/v1/inputs/', ''));
+      if (!bytes) return void res.writeHead(404).end();
+      res.writeHead(200).end(bytes);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('loads the wasm backend in its worker, checkpoints after every epoch, and says what it trained on', async () => {
+    const coordinator = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const d = deps({ everyMs: 3_600_000, inputs: new InputStore({ dataDir, coordinator, credential: 'x'.repeat(20), log }) });
+    const outcome = await runItem(newRunningItem(item({ kernel: 'train.mlp@1', params, inputs })), d);
+    expect(outcome.status).toBe('finished');
+    if (outcome.status !== 'finished') return;
+    expect((outcome.result.output as { backends: string[] }).backends).toEqual(['wasm']);
+    expect(log.text()).toMatch(/replica=11 trains on the TensorFlow\.js backend wasm/);
+    // An hour between checkpoints, yet one after every epoch but the last (the saver may skip
+    // one that a newer one overtakes while the first is written: never the first or the newest).
+    const steps = uploads.map((m) => (m.type === 'checkpoint' ? m.step : null));
+    expect(steps[0]).toBe(1);
+    expect(steps.at(-1)).toBe(3);
+    expect([...steps].sort()).toEqual(steps);
+  }, 120_000);
+
+  it('a kernel that does not train loads no backend', async () => {
+    expect((await runItem(newRunningItem(item()), deps())).status).toBe('finished');
+    expect(log.text()).not.toMatch(/trains on/);
   }, 60_000);
 });

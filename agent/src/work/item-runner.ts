@@ -12,6 +12,7 @@ import type { RemoteCheckpoint } from '../link/checkpoint-fetch';
 import { applyFault, type Fault } from './fault';
 import type { InputStore } from './inputs';
 import type { KernelThread, WorkerPool } from './worker-pool';
+import type { TfSource } from '../heat/tf-load';
 
 /*
  * Runs one work item from its verified claims to a ResultItem: check the deadline, look up the
@@ -55,6 +56,8 @@ export interface ItemRunnerDeps {
   throttle(run: RunningItem): Throttle;
   /** Busy milliseconds between checkpoints. */
   checkpointEveryMs(): number;
+  /** How a worker loads TensorFlow.js for a kernel that trains, and where it says what it got. */
+  tf: TfSource;
   fault: Fault;
   log: Logger;
 }
@@ -106,10 +109,15 @@ export async function runItem(run: RunningItem, deps: ItemRunnerDeps, now = Date
       resume: resume ? { step: resume.step, snapshot: new TextDecoder().decode(resume.payload) } : null,
       throttle: deps.throttle(run),
       checkpointEveryMs: deps.checkpointEveryMs(),
+      tf: deps.tf.load(),
     }, {
       started(m) {
         run.step = m.step;
         run.totalSteps = m.totalSteps;
+        if (m.backend) {
+          log.info(`replica=${item.replicaId} trains on the TensorFlow.js backend ${m.backend}`, { replicaId: item.replicaId, backend: m.backend });
+          deps.tf.loaded(m.backend);
+        }
         if (m.resumed) {
           run.resumedFrom = m.step;
           log.info(`resumed replica=${item.replicaId} from step=${m.step} of ${m.totalSteps} (${resume?.source})`, { replicaId: item.replicaId, step: m.step });

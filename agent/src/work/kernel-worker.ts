@@ -3,6 +3,8 @@ import { createKernelData } from '@nfl-grid/shared/data/kernel-data';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernel, type RunOptions, type RunOutcome } from '@nfl-grid/shared/kernels/runner';
 import type { Kernel, KernelData } from '@nfl-grid/shared/kernels/types';
+import { loadTfBackend, type TfBackend } from '@nfl-grid/shared/learn/tf-backend';
+import { tfOrder, type TfLoad } from '../heat/tf-load';
 import { DutyCycle } from '../heat/duty-cycle';
 import type { Throttle } from '../heat/heat';
 import type { FromWorker, RunRequest, ToWorker } from './worker-protocol';
@@ -10,11 +12,15 @@ import type { FromWorker, RunRequest, ToWorker } from './worker-protocol';
 /*
  * A kernel worker thread: runs one item at a time with the shared kernel runner
  * (shared/src/kernels/runner.ts), and in the runner's step hook
- *   - reports progress (at most every PROGRESS_MS),
- *   - posts a checkpoint after every `checkpointEveryMs` of busy time,
+ *   - reports progress (at most every PROGRESS_MS; after every epoch of a kernel that trains),
+ *   - posts a checkpoint after every `checkpointEveryMs` of busy time, and after every step of a
+ *     kernel that trains (its steps are epochs, long and few),
  *   - sleeps as the duty cycle asks, or waits while suspended;
  * a `stop` aborts the runner's signal, so it stops between steps with a snapshot.
  * Parsed input data is kept for the next item with the same inputs (items of one batch share them).
+ * A kernel that trains (one that can use a GPU: capabilities.gpu is not 'none') runs on the
+ * TensorFlow.js backend this thread loads before its first step, with the options the main
+ * thread sends (heat/tf-load.ts, heat/backend.ts); other kernels never load tfjs.
  */
 
 const PROGRESS_MS = 250;
@@ -25,6 +31,8 @@ if (!port) throw new Error('kernel-worker.ts must run in a worker thread');
 
 const dataCache = new Map<string, KernelData>();
 let active: ActiveRun | null = null;
+/** The backend loaded in this thread and the options it was loaded with. */
+let loaded: { key: string; backend: TfBackend } | null = null;
 
 interface ActiveRun {
   req: RunRequest;
@@ -72,6 +80,15 @@ function dataFor(req: RunRequest): KernelData {
   return data;
 }
 
+const trains = (kernel: Kernel) => kernel.capabilities.gpu !== 'none';
+
+/** Loads the TensorFlow.js backend in this thread; again only when the options change (the heat). */
+async function tfBackend(load: TfLoad): Promise<TfBackend> {
+  const key = JSON.stringify(load);
+  if (loaded?.key !== key) loaded = { key, backend: (await loadTfBackend({ wasmDir: load.wasmDir ?? undefined, order: tfOrder(load) })).backend };
+  return loaded.backend;
+}
+
 /** Waits `ms`, or until woken; returns the time actually waited. */
 function pause(run: ActiveRun, ms: number): Promise<number> {
   const t0 = performance.now();
@@ -109,8 +126,9 @@ async function execute(run: ActiveRun): Promise<void> {
     const kernel: Kernel = getKernel(req.kernel);
     const params = kernel.paramsSchema.parse(req.params);
     const data = dataFor(req);
+    const backend = trains(kernel) ? await tfBackend(req.tf) : null;
     const attempt = (resumeFrom: unknown, resumeError: string | null) => runKernel(kernel, params, req.seed, data, {
-      resumeFrom, signal: run.stop.signal, ...stepHooks(run, meter, resumeError),
+      resumeFrom, signal: run.stop.signal, ...stepHooks(run, meter, resumeError, backend),
     });
     let outcome: RunOutcome<unknown>;
     if (!req.resume) {
@@ -132,12 +150,12 @@ async function execute(run: ActiveRun): Promise<void> {
 
 /**
  * The runner's hooks: `started` once the state is made (checking a restored one is at the step
- * its snapshot claims); after each step progress (at most every PROGRESS_MS), a checkpoint after
- * every `checkpointEveryMs` of busy time, then the throttle — a suspended item waits, the duty
- * cycle sleeps off its debt. A stop request cuts the waits short; the runner then stops before
- * the next step and returns a snapshot.
+ * its snapshot claims); after each step progress (at most every PROGRESS_MS) and a checkpoint
+ * after every `checkpointEveryMs` of busy time (both after every step when training), then the
+ * throttle — a suspended item waits, the duty cycle sleeps off its debt. A stop request cuts the
+ * waits short; the runner then stops before the next step and returns a snapshot.
  */
-function stepHooks(run: ActiveRun, meter: Meter, resumeError: string | null): Pick<RunOptions, 'onStart' | 'afterStep'> {
+function stepHooks(run: ActiveRun, meter: Meter, resumeError: string | null, backend: TfBackend | null): Pick<RunOptions, 'onStart' | 'afterStep'> {
   const { req } = run;
   const runId = req.runId;
   const resuming = req.resume !== null && resumeError === null;
@@ -150,7 +168,7 @@ function stepHooks(run: ActiveRun, meter: Meter, resumeError: string | null): Pi
       if (resuming && step !== req.resume!.step) throw new Error(`snapshot is at step ${step}, not ${req.resume!.step}`);
       meter.started = true;
       meter.step = step;
-      post({ type: 'started', runId, step, totalSteps, resumed: resuming, resumeError });
+      post({ type: 'started', runId, step, totalSteps, resumed: resuming, resumeError, backend });
       mark = performance.now();
     },
     async afterStep({ step, totalSteps, state, kernel }) {
@@ -159,11 +177,12 @@ function stepHooks(run: ActiveRun, meter: Meter, resumeError: string | null): Pi
       const busy = now - mark;
       meter.busyMs += busy;
       sinceCheckpoint += busy;
-      if (now - lastProgress >= PROGRESS_MS || step >= totalSteps) {
+      if (backend !== null || now - lastProgress >= PROGRESS_MS || step >= totalSteps) {
         lastProgress = now;
         post({ type: 'progress', runId, step, totalSteps });
       }
-      if (run.checkpointEveryMs > 0 && sinceCheckpoint >= run.checkpointEveryMs && step < totalSteps) {
+      const due = backend !== null || sinceCheckpoint >= run.checkpointEveryMs;
+      if (run.checkpointEveryMs > 0 && due && step < totalSteps) {
         sinceCheckpoint = 0;
         post({ type: 'checkpoint', runId, step, snapshot: JSON.stringify(kernel.checkpoint(state)) });
       }

@@ -91,6 +91,7 @@ async function build(o: { onFinishedExit?: () => void } = {}): Promise<{ loop: W
     runner: {
       inputs: new InputStore({ dataDir, coordinator: settings.coordinator, credential: 'c'.repeat(20), log }),
       pool, fault: null, log, upload: send,
+      tf: { load: () => ({ wasmDir: null, gpu: false }), loaded: () => undefined },
       fetchCheckpoint: async () => ({ status: 'unavailable', reason: 'test' }),
     },
   });

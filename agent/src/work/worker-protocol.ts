@@ -1,3 +1,5 @@
+import type { TfBackend } from '@nfl-grid/shared/learn/tf-backend';
+import type { TfLoad } from '../heat/tf-load';
 import type { Throttle } from '../heat/heat';
 
 /*
@@ -21,6 +23,8 @@ export interface RunRequest {
   throttle: Throttle;
   /** Post a checkpoint after this much busy (not sleeping) time; 0 = never. */
   checkpointEveryMs: number;
+  /** How to load TensorFlow.js, for kernels that train with it (heat/backend.ts). */
+  tf: TfLoad;
 }
 
 export type ToWorker =
@@ -32,8 +36,11 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
-  /** The kernel is initialised (or restored); `resumeError` when a snapshot would not restore. */
-  | { type: 'started'; runId: number; step: number; totalSteps: number; resumed: boolean; resumeError: string | null }
+  /**
+   * The kernel is initialised (or restored); `resumeError` when a snapshot would not restore;
+   * `backend` the TensorFlow.js backend this thread loaded for it (null: the kernel needs none).
+   */
+  | { type: 'started'; runId: number; step: number; totalSteps: number; resumed: boolean; resumeError: string | null; backend: TfBackend | null }
   | { type: 'progress'; runId: number; step: number; totalSteps: number }
   | { type: 'checkpoint'; runId: number; step: number; snapshot: string }
   | { type: 'finished'; runId: number; output: unknown; steps: number; busyMs: number }

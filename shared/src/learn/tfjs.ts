@@ -3,10 +3,11 @@ import type * as TF from '@tensorflow/tfjs';
 
 /*
  * TensorFlow.js, loaded when a neural kernel first needs it rather than when the kernel registry
- * is imported: every process that lists kernels (coordinator, agent, CLI) would otherwise load it,
- * and the packaged agent, which leaves @tensorflow/* out of its bundle, would fail at start-up
- * where the packages are absent. Loaded with require so that tfjs and its backends share one
- * tfjs-core (the engine and backend registry live in it).
+ * is imported: every process that lists kernels (coordinator, agent, CLI) would otherwise pay for
+ * it at start-up. Loaded with require so that tfjs and its backends share one tfjs-core (the
+ * engine and backend registry live in it). A bundle that carries the packages itself (the
+ * packaged agent: scripts/package-agent/tfjs-bundled.ts) registers a loader for each with
+ * provideTfPackages; the others are required by name from node_modules.
  */
 
 export class TfjsMissingError extends Error {
@@ -21,12 +22,18 @@ export class TfjsMissingError extends Error {
 }
 
 const cache = new Map<string, unknown>();
+const provided = new Map<string, () => unknown>();
 
-/** A package by name, from the node_modules this file resolves from; cached. */
+/** Loaders of packages a bundle carries, used instead of node_modules; each runs on first use. */
+export function provideTfPackages(loaders: Record<string, () => unknown>): void {
+  for (const [name, load] of Object.entries(loaders)) provided.set(name, load);
+}
+
+/** A package by name, from a provided loader or the node_modules this file resolves from; cached. */
 export function requirePackage<T>(name: string): T {
   if (!cache.has(name)) {
     try {
-      cache.set(name, createRequire(import.meta.url)(name));
+      cache.set(name, (provided.get(name) ?? (() => createRequire(import.meta.url)(name)))());
     } catch (e) {
       throw new TfjsMissingError(name, e);
     }
