@@ -6,7 +6,7 @@ import { coverMetrics } from '../kernels/cover/metrics';
 import { Rng } from '../math/rng';
 import { MLP_FORMAT, type MlpArtifact } from '../models/mlp-artifact';
 import { coverRows, evenlySpaced, fitColumnScaler, type CoverRows } from './cover-rows';
-import { checkClaim, HELD_OUT_TOLERANCE, rescorePlays, rescoreRows, SAME_ROWS_TOLERANCE } from './rescore';
+import { baselineScores, checkClaim, checkNotWorse, HELD_OUT_MARGIN, rescorePlays, rescoreRows, SAME_ROWS_TOLERANCE } from './rescore';
 
 const data = loadLocalKernelData(DEFAULT_DATA_DIR, gamestateDatasets([2018, 2019]));
 const plays = (s: number) => data.dataset<ParsedPlays>(playsDataset(s)).rows;
@@ -62,24 +62,33 @@ describe('re-scoring a returned model', () => {
     const pooled = rescorePlays(good, plays(2019));
     expect(pooled.n).toBe(plays(2019).length);
     expect(checkClaim(claim, rescoreRows(good, train), SAME_ROWS_TOLERANCE)).toEqual({ ok: true, failures: [] });
-    expect(checkClaim(claim, pooled, HELD_OUT_TOLERANCE).ok).toBe(true);
+    expect(checkNotWorse(pooled, baselineScores(plays(2019)), HELD_OUT_MARGIN).ok).toBe(true);
   });
 
   it('fails random and poisoned weights that claim the good model’s scores', () => {
     for (const bad of [randomModel(1), randomModel(2)]) {
-      const c = checkClaim(claim, rescorePlays(bad, plays(2019)), HELD_OUT_TOLERANCE);
+      const c = checkNotWorse(rescorePlays(bad, plays(2019)), baselineScores(plays(2019)), HELD_OUT_MARGIN);
       expect(c.ok).toBe(false);
       expect(c.failures.some((f) => f.startsWith('logLoss'))).toBe(true);
     }
     const flipped: MlpArtifact = { ...good, layers: [{ ...good.layers[0], weights: [-good.layers[0].weights[0]] }] };
-    expect(checkClaim(claim, rescorePlays(flipped, plays(2019)), HELD_OUT_TOLERANCE).ok).toBe(false);
+    expect(checkNotWorse(rescorePlays(flipped, plays(2019)), baselineScores(plays(2019)), HELD_OUT_MARGIN).ok).toBe(false);
     const shrunk: MlpArtifact = { ...good, layers: [{ ...good.layers[0], weights: [good.layers[0].weights[0] * 0.8] }] };
     expect(checkClaim(claim, rescoreRows(shrunk, train), SAME_ROWS_TOLERANCE).ok).toBe(false);
   });
 
+  it('judges a held-out season against the baseline on the same plays, within the margin and not past it', () => {
+    const base = baselineScores(plays(2019));
+    expect(base.logLoss).toBeCloseTo(0.4763, 3); // σ 18 on 2019: the cover.baseline@1 fold (σ 18.07) gives 0.4763
+    const at = { logLoss: base.logLoss + HELD_OUT_MARGIN.logLoss - 1e-9, brier: base.brier, calibrationError: base.calibrationError };
+    expect(checkNotWorse(at, base, HELD_OUT_MARGIN).ok).toBe(true);
+    expect(checkNotWorse({ ...at, logLoss: at.logLoss + 2e-9 }, base, HELD_OUT_MARGIN).failures).toEqual([expect.stringMatching(/^logLoss/)]);
+  });
+
   it('refuses rows of other features and never passes NaN', () => {
     expect(() => rescoreRows(good, coverRows(plays(2019), ['t']))).toThrow(/features/);
-    expect(checkClaim({ ...claim, brier: NaN }, claim, HELD_OUT_TOLERANCE).failures).toEqual([expect.stringMatching(/^brier/)]);
+    expect(checkClaim({ ...claim, brier: NaN }, claim, SAME_ROWS_TOLERANCE).failures).toEqual([expect.stringMatching(/^brier/)]);
+    expect(checkNotWorse({ ...claim, brier: NaN }, claim, HELD_OUT_MARGIN).failures).toEqual([expect.stringMatching(/^brier/)]);
     const constant = coverMetrics(new Array(train.n).fill(train.y.reduce((s, y) => s + y, 0) / train.n), train.y);
     expect(claim.logLoss).toBeLessThan(constant.logLoss);
   });
