@@ -4,6 +4,7 @@ import { banditView } from './views/bandit';
 import { batchView } from './views/batch';
 import { batchesView } from './views/batches';
 import { hostsView } from './views/hosts';
+import { modelsView } from './views/models';
 import { overviewView } from './views/overview';
 import { scoreboardView } from './views/scoreboard';
 import { usersView } from './views/users';
@@ -18,6 +19,7 @@ export const NAV: Route[] = [
   { path: 'hosts', label: 'Hosts', make: hostsView },
   { path: 'batches', label: 'Batches', make: batchesView },
   { path: 'validation', label: 'Validation', make: validationView },
+  { path: 'models', label: 'Models', make: modelsView },
   { path: 'scoreboard', label: 'Scoreboard', make: scoreboardView },
   { path: 'bandit', label: 'Bandit', make: banditView },
   { path: 'volunteers', label: 'Volunteers & credit', make: volunteersView },
@@ -27,7 +29,7 @@ export const NAV: Route[] = [
 
 const BATCH: Route = { path: 'batches', label: 'Batch', make: batchView };
 
-/** `#/batches/<id>?wu=5` → the batch view with params [id] and its query. */
+/** `#/batches/<id>?wu=5` → the batch view with params [id] and its query; `#/models/<id>` → the models view with that one open. */
 export function resolveRoute(hash: string, _isAdmin: boolean): { key: string; route: Route; params: string[]; query: URLSearchParams } {
   const raw = hash.replace(/^#\/?/, '');
   const [path = '', qs = ''] = raw.split('?');
@@ -35,5 +37,6 @@ export function resolveRoute(hash: string, _isAdmin: boolean): { key: string; ro
   const query = new URLSearchParams(qs);
   if (parts[0] === 'batches' && parts[1]) return { key: `batch:${parts[1]}`, route: BATCH, params: [parts[1]], query };
   const route = NAV.find((r) => r.path === parts[0]) ?? NAV[0]!;
-  return { key: `${route.path}?${qs}`, route, params: [], query };
+  const params = route.path === 'models' && parts[1] ? [parts[1]] : [];
+  return { key: `${route.path}/${params.join('/')}?${qs}`, route, params, query };
 }

@@ -5,7 +5,7 @@
  */
 import type {
   AuthUser, BatchDetail as BatchDetailOf, BatchSummary, Dispatch, GridEvent as GridEventOf, HostDetail, Intensity, KeyRow as KeyRowOf,
-  LeaderRow, LiveMessage, ReplicaDetail as ReplicaDetailOf, UserRow as UserRowOf, WorkUnitDetail as WorkUnitDetailOf,
+  LeaderRow, LiveMessage, ModelView, ReplicaDetail as ReplicaDetailOf, UserRow as UserRowOf, WorkUnitDetail as WorkUnitDetailOf,
   WorkUnitView, Wire,
 } from '@nfl-grid/shared/api/console-types';
 
@@ -17,7 +17,10 @@ export type {
   AcceptedFollowUp, BatchList, CancelledBatch, ConsoleHosts, CreatedEnrollmentToken, CreatedKey, CreatedUser, CreditLeaderboard, EventList, FollowUpList,
   KeyList, ModelTypeList, RebalanceAnswer, Reprioritised, SessionAnswer, UserList, ValidationProblems, ValueMatrix, WorkUnitList,
 } from '@nfl-grid/shared/api/console-types';
+/** The model registry. */
+export type { ModelList, PromoteAnswer, PromotionDecision, RollbackAnswer } from '@nfl-grid/shared/api/console-types';
 export type User = AuthUser;
+export type Model = Wire<ModelView>;
 export type Host = Wire<HostDetail>;
 export type Batch = Wire<BatchSummary>;
 export type BatchDetail = Wire<BatchDetailOf>;

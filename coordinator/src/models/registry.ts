@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import type { ModelMetrics, ModelView, PromotionDecision } from '@nfl-grid/shared/api/console-types';
 import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import type { Db, Tx } from '../db/index';
@@ -17,12 +18,13 @@ import { ArtifactError, parseCoverArtifact, type CoverArtifact } from './cover-p
 export type ModelRow = typeof models.$inferSelect;
 export type ModelState = ModelRow['state'];
 
-export function modelView(m: ModelRow) {
+/** A row as the API answers it; the jsonb columns hold what registration and promotion wrote. */
+export function modelView(m: ModelRow): ModelView {
   return {
     id: m.id, name: m.name, version: m.version, state: m.state, kernel: m.kernel, params: m.params,
-    dataHashes: m.dataHashes, lineage: { batchId: m.batchId, wuIds: m.wuIds },
-    metrics: m.metrics, heldOutSeasons: m.heldOutSeasons, artifactSha256: m.artifactSha256,
-    replacesId: m.replacesId, decision: m.decision,
+    dataHashes: m.dataHashes as Record<string, string>, lineage: { batchId: m.batchId, wuIds: m.wuIds },
+    metrics: m.metrics as ModelMetrics, heldOutSeasons: m.heldOutSeasons, artifactSha256: m.artifactSha256,
+    replacesId: m.replacesId, decision: m.decision as PromotionDecision | null,
     createdAt: m.createdAt, promotedAt: m.promotedAt, archivedAt: m.archivedAt,
   };
 }

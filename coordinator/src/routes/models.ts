@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { ModelList, ModelView, PromoteAnswer, RollbackAnswer } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { Grid } from '../grid';
 import type { CoverModelServer } from '../models/cover-server';
@@ -19,7 +20,7 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
       readers, zv('query', ListModelsQuery),
       async (c) => {
         const rows = await listModels(grid.db, c.req.valid('query'));
-        return c.json({ models: rows.map(modelView), total: rows.length });
+        return c.json({ models: rows.map(modelView), total: rows.length } satisfies ModelList);
       })
     .post('/models',
       describeRoute({
@@ -31,12 +32,12 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
       async (c) => {
         const row = await registerModel(grid.db, c.req.valid('json'), c.get('user').id);
         await recordEvent(grid.db, 'model.registered', row.id, c.get('user').id, { name: row.name, version: row.version, artifactSha256: row.artifactSha256 });
-        return c.json(modelView(row), 201);
+        return c.json(modelView(row) satisfies ModelView, 201);
       })
     .get('/models/:id',
       describeRoute({ summary: 'One model: lineage, metrics, state and its last promotion decision' }),
       readers, zv('param', ModelIdParam),
-      async (c) => c.json(modelView(await getModel(grid.db, c.req.valid('param').id))))
+      async (c) => c.json(modelView(await getModel(grid.db, c.req.valid('param').id)) satisfies ModelView))
     .get('/models/:id/artifact',
       describeRoute({ summary: "A model's artifact (weights) as JSON" }),
       readers, zv('param', ModelIdParam),
@@ -51,9 +52,9 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
         description: 'Both models score the plays of the evaluation seasons (default: the held-out seasons they share); per game, the mean difference in log loss; a two-sided sign-flip permutation test (10,000 permutations, seed 1). Ship when the candidate is better and p < alpha (default 0.05), kill when it is worse and p < alpha, else iterate. Only ship promotes, unless `override.reason` is given (audit log). The production version is archived.',
       }),
       admin, zv('param', ModelIdParam), zv('json', PromoteBody),
-      async (c) => c.json(await promoteModel(grid, server, c.req.valid('param').id, c.get('user'), c.req.valid('json'))))
+      async (c) => c.json(await promoteModel(grid, server, c.req.valid('param').id, c.get('user'), c.req.valid('json')) satisfies PromoteAnswer))
     .post('/models/:id/rollback',
       describeRoute({ summary: 'Roll a production version back: the version it replaced is production again, this one archived' }),
       admin, zv('param', ModelIdParam), zv('json', RollbackBody),
-      async (c) => c.json(await rollback(grid, server, c.req.valid('param').id, c.get('user'), c.req.valid('json').reason)));
+      async (c) => c.json(await rollback(grid, server, c.req.valid('param').id, c.get('user'), c.req.valid('json').reason) satisfies RollbackAnswer));
 }

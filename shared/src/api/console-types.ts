@@ -214,6 +214,64 @@ export type LiveMessage =
   | { event: 'wu.failed'; data: { wuIds: number[]; count: number; reason: string } }
   | { event: 'host.changed'; data: { hostId: string } };
 
+/* ---------- the model registry ---------- */
+
+export type ModelState = 'candidate' | 'production' | 'archived';
+export type PromotionVerdict = 'ship' | 'iterate' | 'kill';
+
+/** Metric name → value, as the training reported them (logLoss, brier, calibrationError, plays, ...). */
+export type MetricMap = Record<string, number>;
+export interface ModelMetrics { overall: MetricMap; seasons: Record<string, MetricMap> }
+
+/** The paired test behind a promotion: Δ is production − candidate log loss per play (> 0: candidate better). */
+export interface PromotionNumbers {
+  decision: PromotionVerdict;
+  reason: string;
+  games: number;
+  meanImprovement: number;
+  pValue: number | null;
+  alpha: number;
+  permutations: number;
+  method: 'exact' | 'monte-carlo' | null;
+  seasons: number[];
+  plays: number;
+  candidateLogLoss: number | null;
+  productionLogLoss: number | null;
+}
+
+/** What a candidate was tested against: a registry version, or the analytic baseline (id null). */
+export interface PromotionAgainst { id: string | null; name: string; version: string }
+export interface PromotionOverride { reason: string; by: string }
+
+/** A model's last promotion decision, as stored with it. */
+export interface PromotionDecision {
+  decision: PromotionVerdict | null;
+  against: PromotionAgainst | null;
+  numbers: PromotionNumbers | null;
+  override: PromotionOverride | null;
+  decidedAt: string;
+}
+
+export interface ModelView {
+  id: string;
+  name: string;
+  version: number;
+  state: ModelState;
+  kernel: string;
+  params: unknown;
+  /** Dataset name → sha256 of the file it was trained on. */
+  dataHashes: Record<string, string>;
+  lineage: { batchId: string | null; wuIds: number[] };
+  metrics: ModelMetrics;
+  heldOutSeasons: number[];
+  artifactSha256: string;
+  replacesId: string | null;
+  decision: PromotionDecision | null;
+  createdAt: Date;
+  promotedAt: Date | null;
+  archivedAt: Date | null;
+}
+
 /* ---------- the performance tracker ---------- */
 
 export interface TrackedModel {
@@ -351,3 +409,22 @@ export interface FollowUpList { followUps: FollowUp[] }
 export type AcceptedFollowUp = FollowUp & { wuCount: number; estimatedHours: number };
 /** `POST /performance/rebalance`. */
 export interface RebalanceAnswer { dryRun: boolean; changes: PriorityChange[] }
+
+export interface ModelList { models: ModelView[]; total: number }
+
+/** `POST /models/:id/promote`: the decision with its numbers, and the model after it. */
+export interface PromoteAnswer {
+  promoted: boolean;
+  decision: PromotionVerdict | null;
+  override: PromotionOverride | null;
+  against: PromotionAgainst | null;
+  numbers: PromotionNumbers | null;
+  model: ModelView;
+}
+
+/** `POST /models/:id/rollback`: the archived version, the one production again (if any), what is served. */
+export interface RollbackAnswer {
+  archived: ModelView;
+  production: ModelView | null;
+  served: { model: string; version: string } | null;
+}
