@@ -91,6 +91,8 @@ describe.each(dbKinds())('data pipeline routes (%s)', (kind) => {
   });
 
   it('refuses a run while another is going', async () => {
+    const both = await Promise.all([t.call('POST', '/api/data/pipeline/run'), t.call('POST', '/api/data/pipeline/run')]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
     const [going] = await t.grid.db.orm.insert(pipelineRuns).values({ config: {} }).returning();
     try {
       expect((await t.call('GET', '/api/data/pipeline/status')).body.running).toBe(true);
