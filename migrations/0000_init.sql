@@ -417,6 +417,26 @@ CREATE TABLE "models" (
 	"archived_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "pipeline_runs" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"state" text DEFAULT 'running' NOT NULL,
+	"config" jsonb NOT NULL,
+	"data_hashes" jsonb,
+	"report" jsonb,
+	"error" text,
+	"duration_ms" integer,
+	"started_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "preprocessing_configs" (
+	"name" text PRIMARY KEY NOT NULL,
+	"config" jsonb NOT NULL,
+	"updated_by" uuid,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "enrollment_tokens" ADD CONSTRAINT "enrollment_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hosts" ADD CONSTRAINT "hosts_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -437,6 +457,8 @@ ALTER TABLE "performance_points" ADD CONSTRAINT "performance_points_model_key_pe
 ALTER TABLE "models" ADD CONSTRAINT "models_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "models" ADD CONSTRAINT "models_artifact_sha256_model_artifacts_sha256_fk" FOREIGN KEY ("artifact_sha256") REFERENCES "public"."model_artifacts"("sha256") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "models" ADD CONSTRAINT "models_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pipeline_runs" ADD CONSTRAINT "pipeline_runs_started_by_users_id_fk" FOREIGN KEY ("started_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "preprocessing_configs" ADD CONSTRAINT "preprocessing_configs_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_user_idx" ON "api_keys" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "hosts_owner_idx" ON "hosts" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "batches_owner_idx" ON "batches" USING btree ("owner_id","created_at");--> statement-breakpoint
@@ -467,4 +489,6 @@ CREATE INDEX "bandit_decisions_arm_idx" ON "bandit_decisions" USING btree ("arm"
 CREATE INDEX "bandit_rewards_arm_idx" ON "bandit_rewards" USING btree ("arm","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "models_name_version_idx" ON "models" USING btree ("name","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "models_one_production_idx" ON "models" USING btree ("name") WHERE state = 'production';--> statement-breakpoint
-CREATE INDEX "models_created_idx" ON "models" USING btree ("created_at");
+CREATE INDEX "models_created_idx" ON "models" USING btree ("created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "pipeline_runs_one_running_idx" ON "pipeline_runs" USING btree ("state") WHERE state = 'running';--> statement-breakpoint
+CREATE INDEX "pipeline_runs_created_idx" ON "pipeline_runs" USING btree ("created_at");

@@ -376,6 +376,32 @@ CREATE TABLE performance_settings (
   CONSTRAINT performance_settings_pkey PRIMARY KEY (key)
 );
 
+CREATE TABLE pipeline_runs (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  state text NOT NULL DEFAULT 'running'::text,
+  config jsonb NOT NULL,
+  data_hashes jsonb,
+  report jsonb,
+  error text,
+  duration_ms integer,
+  started_by uuid,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  finished_at timestamp with time zone,
+  CONSTRAINT pipeline_runs_pkey PRIMARY KEY (id),
+  CONSTRAINT pipeline_runs_started_by_users_id_fk FOREIGN KEY (started_by) REFERENCES users(id)
+);
+CREATE INDEX pipeline_runs_created_idx ON public.pipeline_runs USING btree (created_at);
+CREATE UNIQUE INDEX pipeline_runs_one_running_idx ON public.pipeline_runs USING btree (state) WHERE (state = 'running'::text);
+
+CREATE TABLE preprocessing_configs (
+  name text NOT NULL,
+  config jsonb NOT NULL,
+  updated_by uuid,
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT preprocessing_configs_pkey PRIMARY KEY (name),
+  CONSTRAINT preprocessing_configs_updated_by_users_id_fk FOREIGN KEY (updated_by) REFERENCES users(id)
+);
+
 CREATE TABLE replicas (
   id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
   wu_id bigint NOT NULL,

@@ -15,6 +15,7 @@ import { banditRoutes } from './routes/bandit';
 import { checkpointsRoutes } from './routes/checkpoints';
 import { combinedRoutes, batchesRoutes } from './routes/batches';
 import { creditRoutes } from './routes/credit';
+import { dataPipelineRoutes } from './routes/data-pipeline';
 import { enrollmentRoutes } from './routes/enrollment';
 import { eventsRoutes } from './routes/events';
 import { gameInferenceRoutes } from './routes/game-inference';
@@ -86,6 +87,7 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
     .route('/api', performanceRoutes(grid))
     .route('/api', backtestRoutes(grid))
     .route('/api', sportFeaturesRoutes(grid))
+    .route('/api', dataPipelineRoutes(grid, coverServer))
     .route('/game', gameInferenceRoutes(grid, coverServer))
     .route('/', systemRoutes(grid))
     .route('/', consoleRoutes(grid))

@@ -37,6 +37,8 @@ export interface CoverPredictor {
   readonly format: string;
   readonly features: readonly string[];
   predict(s: ServedState): number;
+  /** The model on a vector of raw values in `features` order (NaN: missing), as permutation importance reads it. */
+  predictFeatures(x: ArrayLike<number>): number;
 }
 
 export class ArtifactError extends Error {
@@ -78,6 +80,7 @@ export function coverPredictor(a: CoverArtifact): CoverPredictor {
     return {
       format: a.format, features: ['lead', 'line', 't'],
       predict: (s) => coverProbability(s.lead, s.line, s.secondsLeft / SECONDS_PER_GAME, a.sigma),
+      predictFeatures: (v) => coverProbability(v[0]!, v[1]!, v[2]!, a.sigma),
     };
   }
   const pick = a.features.map((f) => EXTRACT[f] ?? (() => NaN));
@@ -90,6 +93,7 @@ export function coverPredictor(a: CoverArtifact): CoverPredictor {
       const p = mlpForward(a, x);
       return Math.min(1, Math.max(0, p));
     },
+    predictFeatures: (v) => Math.min(1, Math.max(0, mlpForward(a, Array.from(v)))),
   };
 }
 

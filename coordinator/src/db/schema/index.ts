@@ -8,3 +8,4 @@ export * from './keys';
 export * from './performance';
 export * from './bandit';
 export * from './models';
+export * from './data-pipeline';
