@@ -74,11 +74,16 @@ export async function runStandalone(o: { port?: number; dataDir?: string; intens
     const { token } = await createEnrollmentToken(c.grid.db, volunteer.id, { uses: 1 });
     args.push('--token', token);
   }
-  let agent: ChildProcess | null = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  // The agent runs in a process group of its own, so a Ctrl+C at the terminal reaches this
+  // process only; the agent then gets exactly one SIGTERM from here and stops gracefully (it
+  // would take a second signal, the terminal's SIGINT plus ours, as "force").
+  let agent: ChildProcess | null = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   agent.on('exit', (code) => {
     agent = null;
     if (code) process.stderr.write(`local agent exited with code ${code}\n`);
   });
+  // A forced exit of this process (a second Ctrl+C) forces the agent too: its second signal.
+  process.on('exit', () => agent?.kill('SIGTERM'));
   process.stdout.write(`Local agent started (intensity ${o.intensity ?? 'medium'}). Console: ${c.url}\n`);
   const stopAgent = () => new Promise<void>((resolve) => {
     if (!agent) return resolve();
