@@ -59,6 +59,19 @@ describe('resolveSettings', () => {
     expect((await run({})).coordinator).toBe('http://enrolled:9');
   });
 
+  it('takes the websocket URL the coordinator prints as its http(s) base URL, and says which to give', async () => {
+    const notes: string[] = [];
+    const take = (coordinator: string) => resolveSettings({ dataDir: dir, coordinator }, {}, (m) => notes.push(m)).then((s) => s.coordinator);
+    expect(await take('ws://127.0.0.1:8787/agent')).toBe('http://127.0.0.1:8787');
+    expect(await take('wss://grid.example.org/agent/')).toBe('https://grid.example.org');
+    expect(await take('wss://grid.example.org/nfl/agent')).toBe('https://grid.example.org/nfl');
+    expect(await take('ws://c:1')).toBe('http://c:1');
+    expect(notes[0]).toBe("coordinator from --coordinator is the agents' websocket URL; using http://127.0.0.1:8787 (give that next time)");
+    expect(notes).toHaveLength(4);
+    expect(await take('http://c:1/agent')).toBe('http://c:1/agent'); // an http path is the user's own prefix
+    expect(notes).toHaveLength(4);
+  });
+
   it('refuses bad values with clear messages', async () => {
     await rejectsWith(run({ coordinator: 'http://c:1', intensity: 'hot' }), 'bad_value', /intensity must be one of low, medium, high, inferno, got "hot"/);
     await rejectsWith(run({ coordinator: 'ftp://c' }), 'bad_value', /must be http:\/\/ or https:\/\//);

@@ -116,20 +116,32 @@ function number(what: string, fallback: number, min: number, max: number, ...sou
   return n;
 }
 
-/** Validates a coordinator URL and drops trailing slashes. */
-export function normalizeCoordinator(raw: string, source: string): string {
+/**
+ * Validates a coordinator URL and drops trailing slashes. The websocket URL the coordinator's
+ * banner prints (`ws://host:port/agent`, or wss://) is taken too, as the http(s) base URL it
+ * belongs to; `note` is told which URL to give next time.
+ */
+export function normalizeCoordinator(raw: string, source: string, note: (msg: string) => void = () => undefined): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError('bad_value', `coordinator from ${source} is not a URL: ${raw}`);
   }
+  const websocket = url.protocol === 'ws:' || url.protocol === 'wss:';
+  if (websocket) {
+    // new URL() keeps special schemes apart: rebuild from the text rather than assign protocol.
+    url = new URL(raw.trim().replace(/^ws(s?):/i, 'http$1:'));
+    url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/agent$/, '');
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError('bad_value', `coordinator from ${source} must be http:// or https://, got ${url.protocol}`);
   }
   url.search = '';
   url.hash = '';
-  return url.toString().replace(/\/+$/, '');
+  const base = url.toString().replace(/\/+$/, '');
+  if (websocket) note(`coordinator from ${source} is the agents' websocket URL; using ${base} (give that next time)`);
+  return base;
 }
 
 /** An HTTP endpoint under the coordinator's base URL (which may carry a path prefix). */
@@ -145,7 +157,8 @@ export function resolveDataDir(flag: string | undefined, processEnv: NodeJS.Proc
   return resolve(pick('data dir', ['--data-dir', flag], ['NFL_AGENT_DATA_DIR', nonEmpty(processEnv).NFL_AGENT_DATA_DIR]) ?? join(homedir(), '.nfl-agent'));
 }
 
-export async function resolveSettings(flags: Flags, processEnv: NodeJS.ProcessEnv = process.env): Promise<AgentSettings> {
+/** `note` hears about settings taken in a corrected form (a websocket coordinator URL). */
+export async function resolveSettings(flags: Flags, processEnv: NodeJS.ProcessEnv = process.env, note?: (msg: string) => void): Promise<AgentSettings> {
   const env = nonEmpty(processEnv);
   const dataDir = resolveDataDir(flags.dataDir, env);
   const file = await readFileConfig(dataDir);
@@ -185,7 +198,7 @@ export async function resolveSettings(flags: Flags, processEnv: NodeJS.ProcessEn
   const checkpoint = pickFrom('checkpoint interval', ...src('--checkpoint-interval', flags.checkpointInterval, 'NFL_AGENT_CHECKPOINT_INTERVAL', file.checkpointInterval));
 
   return {
-    coordinator: normalizeCoordinator(rawCoordinator, explicit?.[0] ?? join(dataDir, 'identity.json')),
+    coordinator: normalizeCoordinator(rawCoordinator, explicit?.[0] ?? join(dataDir, 'identity.json'), note),
     token: pick('token', ...src('--token', flags.token, 'NFL_AGENT_TOKEN', file.token)) ?? null,
     intensity: intensity.data,
     dataDir,

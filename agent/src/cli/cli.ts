@@ -40,7 +40,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'finish':
         return await finish(resolveDataDir(request.dataDir, env), request);
       case 'run':
-        settings = await resolveSettings(request.flags, env);
+        settings = await resolveSettings(request.flags, env, (msg) => process.stderr.write(`nfl-agent: ${msg}\n`));
     }
   } catch (e) {
     return fail(e);
