@@ -17,6 +17,10 @@ import { loadIdentity } from './identity-file';
 const HOST = '3d0c8a52-7f6b-4b8e-9a51-2c4d6e8f0a1b';
 const hardware: Hardware = { platform: 'linux', arch: 'x64', cpuModel: 'test', cores: 4, memoryMb: 8192, gpus: [] };
 const enrollments: Array<Record<string, unknown>> = [];
+const GOOD_TOKEN = 'nfl_enroll_' + 'G'.repeat(32);
+const UNKNOWN_TOKEN = 'nfl_enroll_' + 'U'.repeat(32);
+/** Well formed here, but the coordinator's request schema refuses it (as it does a cut-off token). */
+const SCHEMA_REFUSED_TOKEN = 'nfl_enroll_' + 'S'.repeat(32);
 
 let server: Server;
 let coordinator: string;
@@ -27,7 +31,11 @@ beforeAll(async () => {
     if (req.method !== 'POST' || req.url !== '/api/v1/hosts/enroll') return void res.writeHead(404).end();
     const json = JSON.parse(body) as Record<string, unknown>;
     enrollments.push(json);
-    if (json.token !== 'good-token') {
+    if (json.token === SCHEMA_REFUSED_TOKEN) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'bad_request', message: 'Too small: expected string to have >=19 characters', field: 'token' } }));
+      return;
+    }
+    if (json.token !== GOOD_TOKEN) {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'bad_enrollment_token', message: 'token unknown or used up', field: 'token' } }));
       return;
     }
@@ -48,7 +56,7 @@ afterEach(async () => {
 });
 
 const settings = (o: Partial<AgentSettings> = {}): AgentSettings => testSettings({
-  coordinator, token: 'good-token', intensity: 'low', dataDir, name: 'test-host', agentVersion: '0.0.0', ...o,
+  coordinator, token: GOOD_TOKEN, intensity: 'low', dataDir, name: 'test-host', agentVersion: '0.0.0', ...o,
 });
 
 describe('ensureIdentity', () => {
@@ -56,7 +64,7 @@ describe('ensureIdentity', () => {
     const id = await ensureIdentity(settings(), hardware, captureLog());
     expect(id).toMatchObject({ hostId: HOST, ownerId: 'owner-1', credential: 'credential-for-' + HOST, coordinator });
     expect(enrollments).toHaveLength(1);
-    expect(enrollments[0]).toMatchObject({ token: 'good-token', name: 'test-host', hardware, publicKey: { kty: 'OKP', crv: 'Ed25519' } });
+    expect(enrollments[0]).toMatchObject({ token: GOOD_TOKEN, name: 'test-host', hardware, publicKey: { kty: 'OKP', crv: 'Ed25519' } });
     expect(enrollments[0]!.publicKey).not.toHaveProperty('d');
     expect((await stat(join(dataDir, 'identity.json'))).mode & 0o777).toBe(0o600);
     expect(await loadIdentity(dataDir)).toEqual(id);
@@ -81,12 +89,30 @@ describe('ensureIdentity', () => {
   });
 
   it('reports a refused token with the coordinator error code and stores nothing', async () => {
-    const e = await ensureIdentity(settings({ token: 'bad-token' }), hardware, captureLog()).catch((err: unknown) => err);
+    const e = await ensureIdentity(settings({ token: UNKNOWN_TOKEN }), hardware, captureLog()).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(IdentityError);
     expect((e as IdentityError).code).toBe('enroll_refused');
     expect((e as IdentityError).status).toBe(401);
     expect((e as IdentityError).message).toContain('bad_enrollment_token: token unknown or used up (field token)');
     expect(await loadIdentity(dataDir)).toBeNull();
+  });
+
+  it('says a cut-off token is invalid or incomplete, and sends nothing', async () => {
+    for (const token of [GOOD_TOKEN.slice(0, 30), 'nfl_enroll', 'good-token', GOOD_TOKEN.slice(0, -1) + '!']) {
+      const e = await ensureIdentity(settings({ token }), hardware, captureLog()).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).message).toMatch(/^this enrollment token is invalid or incomplete/);
+    }
+    expect(enrollments).toEqual([]);
+    expect(await loadIdentity(dataDir)).toBeNull();
+  });
+
+  it("says the same when the coordinator's request schema refuses the token, not the schema's words", async () => {
+    const e = await ensureIdentity(settings({ token: SCHEMA_REFUSED_TOKEN }), hardware, captureLog()).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(IdentityError);
+    expect((e as IdentityError).code).toBe('enroll_refused');
+    expect((e as IdentityError).message).toMatch(/this enrollment token is invalid or incomplete/);
+    expect((e as IdentityError).message).not.toMatch(/Too small/);
   });
 
   it('refuses a damaged identity.json instead of enrolling again', async () => {

@@ -1,6 +1,7 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ENROLL_TOKEN_PREFIX } from '@nfl-grid/shared/api/enrollment';
 import type { Hardware } from '@nfl-grid/shared/protocol/host-report';
 import { newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
@@ -20,13 +21,23 @@ const ErrorReply = z.object({ error: z.object({ code: z.string(), message: z.str
 
 const ENROLL_ATTEMPTS = 5;
 
+/** What a volunteer with a cut-off or mistyped token is told, whether the agent or the coordinator finds out. */
+export const INCOMPLETE_TOKEN = 'this enrollment token is invalid or incomplete: copy the whole token (it starts with nfl_enroll_) from the console again';
+/** The coordinator's tokens are the prefix and the base64url of 24 random bytes (32 characters). */
+const TOKEN_SHAPE = new RegExp(`^${ENROLL_TOKEN_PREFIX}[A-Za-z0-9_-]{32,}$`);
+
+/** Refuses a token that cannot be one the coordinator made, before anything is sent. */
+export function checkEnrollmentToken(token: string): void {
+  if (!TOKEN_SHAPE.test(token.trim())) throw new ConfigError('bad_value', INCOMPLETE_TOKEN);
+}
+
 /** Posts the public key with an enrollment token; retries only when the coordinator is unreachable or failing. */
 export async function enroll(
   o: { coordinator: string; token: string; name: string; hardware: Hardware }, log: Logger,
 ): Promise<Identity> {
   const pair = await newEd25519KeyPair();
   const url = endpoint(o.coordinator, 'api/v1/hosts/enroll');
-  const body = JSON.stringify({ token: o.token, publicKey: pair.publicJwk, name: o.name, hardware: o.hardware });
+  const body = JSON.stringify({ token: o.token.trim(), publicKey: pair.publicJwk, name: o.name, hardware: o.hardware });
   let last: IdentityError | null = null;
   for (let attempt = 0; attempt < ENROLL_ATTEMPTS; attempt++) {
     if (attempt > 0) {
@@ -49,6 +60,8 @@ export async function enroll(
     }
     const err = parseJson(ErrorReply, text)?.error;
     const why = err ? `${err.code}: ${err.message}${err.field ? ` (field ${err.field})` : ''}` : `HTTP ${res.status} ${text.slice(0, 200)}`;
+    // A token the request schema refuses (too short, too long) is a cut-off one: say so, not the schema's words.
+    if (res.status === 400 && err?.field === 'token') throw new IdentityError('enroll_refused', `coordinator refused enrollment: ${INCOMPLETE_TOKEN}`, res.status);
     if (res.status >= 400 && res.status < 500) throw new IdentityError('enroll_refused', `coordinator refused enrollment: ${why}`, res.status);
     last = new IdentityError('enroll_failed', `enrollment failed: ${why}`, res.status);
   }
@@ -67,6 +80,7 @@ export async function ensureIdentity(settings: AgentSettings, hardware: Hardware
       ? `${settings.dataDir} is enrolled with ${existing.coordinator}, not ${settings.coordinator}: pass --token to enroll with it, or use another --data-dir`
       : `not enrolled yet: pass --token ENROLL_TOKEN (from the coordinator's console) on the first run`);
   }
+  checkEnrollmentToken(settings.token);
   log.info(`enrolling with ${settings.coordinator} as "${settings.name}"`);
   const identity = await enroll({ coordinator: settings.coordinator, token: settings.token, name: settings.name, hardware }, log);
   if (existing) {
