@@ -51,7 +51,7 @@ export function parseCli(argv: string[], commands: Command[]): Parsed {
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command.path.join(' '));
   }
-  const expected = command.args ?? [];
+  const expected = command.argsNotWith && parsed.values[command.argsNotWith] ? [] : command.args ?? [];
   if (parsed.positionals.length < expected.length) {
     throw new UsageError(`missing ${expected.slice(parsed.positionals.length).join(' ')}`, command.path.join(' '));
   }

@@ -42,8 +42,10 @@ export interface Command {
   /** Lines explaining the options. */
   help?: string[];
   options?: OptionSpec;
-  /** Names of the positional arguments, all required. */
+  /** Names of the positional arguments, all required (none when `argsNotWith` is given). */
   args?: string[];
+  /** A boolean option that takes the place of the positional arguments (`run-kernel --list`). */
+  argsNotWith?: string;
   run(ctx: Ctx): Promise<number | void>;
 }
 

@@ -21,6 +21,24 @@ function cli(...args: string[]) {
 }
 
 describe('nfl-grid run-kernel', () => {
+  it('--list names every kernel with its version and a one-line description', () => {
+    const r = cli('--list');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^kernel\s+version\s+description$/);
+    expect(r.out).toMatch(/^bench\.hash\s+1\s+Integer hash chain \(load testing\)$/m);
+    expect(r.out).toMatch(/^margins\.key_numbers\s+1\s+\S.*$/m);
+    const listed = JSON.parse(cli('--list', '--json').out) as Array<{ ref: string; version: number; description: string }>;
+    expect(lines).toHaveLength(listed.length + 1);
+    expect(listed.map((k) => k.ref)).toContain('train.mlp@1');
+    for (const k of listed) expect(k.description).toMatch(/^[^\n]+$/);
+  });
+
+  it('--list takes no kernel options, and NAME is still required without it', () => {
+    expect(cli('--list', '--seed', '3')).toMatchObject({ code: 2, err: expect.stringContaining('--list takes no --seed') });
+    expect(cli()).toMatchObject({ code: 2, err: expect.stringContaining('missing NAME') });
+  });
+
   it('runs bench.hash with progress on stderr and the JSON output on stdout', () => {
     const r = cli('bench.hash', '--params', file('bench.json', { rounds: 500, steps: 2 }), '--seed', '7');
     expect(r.code).toBe(0);

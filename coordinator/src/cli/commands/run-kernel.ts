@@ -5,7 +5,7 @@ import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/loc
 import { findKernel, latestKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
 import { runKernel } from '@nfl-grid/shared/kernels/runner';
 import { type Kernel, kernelRef } from '@nfl-grid/shared/kernels/types';
-import { CliError, type Command, UsageError } from '../command';
+import { CliError, type Command, type Ctx, table, UsageError } from '../command';
 
 /** `name` (newest version) or `name@version`; unknown → UsageError listing the known kernels. */
 function resolveLocalKernel(ref: string): Kernel {
@@ -38,11 +38,24 @@ function summarize(output: unknown): string {
   return parts.join(' ');
 }
 
+/** `--list`: every kernel version in the registry, with its one-line title. */
+function listLocalKernels(ctx: Ctx): void {
+  const given = ['params', 'seed', 'out', 'inputs'].filter((o) => ctx.values[o] !== undefined);
+  if (given.length) throw new UsageError(`--list takes no --${given[0]}`);
+  const kernels = listKernels();
+  if (ctx.json) {
+    ctx.io.out(JSON.stringify(kernels.map((k) => ({ name: k.name, version: k.version, ref: kernelRef(k), description: k.title })), null, 2));
+    return;
+  }
+  ctx.io.out(table(['kernel', 'version', 'description'], kernels.map((k) => [k.name, k.version, k.title])));
+}
+
 export const runKernelCommand: Command = {
   path: ['run-kernel'],
   summary: 'run a kernel locally on the data/ folder (no coordinator)',
-  usage: 'NAME --params FILE [--seed N] [--out FILE] [--json]',
+  usage: 'NAME --params FILE [--seed N] [--out FILE] [--json]  |  --list [--json]',
   help: [
+    '--list          the kernels this build has, each with its version and what it computes',
     'NAME            kernel name (newest version) or name@version, e.g. margins.key_numbers or backtest.run@1',
     '--params FILE   JSON object of the kernel params (defaults fill in the rest)',
     '--seed N        seed (default 1)',
@@ -50,9 +63,11 @@ export const runKernelCommand: Command = {
     '--inputs DIR    data folder with the datasets (default: the repository data/)',
     'Progress goes to stderr. Exit 2 for usage errors (unknown kernel, bad options), 1 for bad params.',
   ],
-  options: { params: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, inputs: { type: 'string' } },
+  options: { params: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, inputs: { type: 'string' }, list: { type: 'boolean' } },
   args: ['NAME'],
+  argsNotWith: 'list',
   async run(ctx) {
+    if (ctx.values.list) return void listLocalKernels(ctx);
     const kernel = resolveLocalKernel(ctx.args[0]!);
     const paramsPath = ctx.values.params as string | undefined;
     if (!paramsPath) throw new UsageError('--params FILE is required');
