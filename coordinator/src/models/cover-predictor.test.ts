@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { coverZ } from '@nfl-grid/shared/data/gamestate/features';
 import { coverProbability } from '@nfl-grid/shared/kernels/cover/baseline';
 import { MLP_FORMAT, type MlpArtifact } from '@nfl-grid/shared/models/mlp-artifact';
-import { ArtifactError, BASELINE_SIGMA, baselineArtifact, coverPredictor, parseCoverArtifact } from './cover-predictor';
+import { BASELINE_SIGMA } from '@nfl-grid/shared/kernels/cover/baseline';
+import { ArtifactError, baselineArtifact, coverPredictor, parseCoverArtifact } from './cover-predictor';
 
 // one sigmoid unit on coverZ with the other inputs' weights 0: p = σ(w·(coverZ − mean)/sd + b)
 const net: MlpArtifact = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { coverZ, FEATURE_NAMES, leadVsLine, SECONDS_PER_GAME } from '@nfl-grid/shared/data/gamestate/features';
-import { coverProbability } from '@nfl-grid/shared/kernels/cover/baseline';
+import { BASELINE_SIGMA, coverProbability } from '@nfl-grid/shared/kernels/cover/baseline';
 import { MLP_FORMAT, MlpArtifact, mlpForward } from '@nfl-grid/shared/models/mlp-artifact';
 
 /*
@@ -19,8 +19,6 @@ import { MLP_FORMAT, MlpArtifact, mlpForward } from '@nfl-grid/shared/models/mlp
  */
 
 export const NORMAL_FORMAT = 'nfl-grid.cover-normal/1';
-/** σ of the analytic fallback: the fit on 2009–2018 (18.07, docs/cover-probability.md), rounded; 2019 is held out. */
-export const BASELINE_SIGMA = 18.0;
 
 export const NormalArtifact = z.strictObject({
   format: z.literal(NORMAL_FORMAT),

@@ -5,7 +5,8 @@ import { recordEvent } from '../auth/audit-log';
 import { coverPredictor } from './cover-predictor';
 import type { CoverModelServer } from './cover-server';
 import { evaluationPlays, scorePaired } from './evaluate';
-import { decidePromotion, type DecisionNumbers } from './promotion-decision';
+import type { PromotionNumbers } from '@nfl-grid/shared/api/console-types';
+import { decidePromotion } from './promotion-decision';
 import { getModel, loadArtifact, makeProduction, modelView, productionModel, recordDecision, rollbackModel } from './registry';
 import { baselineModel, COVER_MODEL_NAME } from './served-model';
 
@@ -31,7 +32,7 @@ export async function promoteModel(grid: Grid, server: CoverModelServer, id: str
   for (const [i, s] of seasons.entries()) {
     if (s < DATA_SEASONS.first || s > DATA_SEASONS.last) throw new BadRequest(`season ${s} has no play-by-play data (${DATA_SEASONS.first}–${DATA_SEASONS.last})`, `seasons.${i}`, 'invalid_field');
   }
-  let numbers: (DecisionNumbers & { seasons: number[]; plays: number; candidateLogLoss: number | null; productionLogLoss: number | null }) | null = null;
+  let numbers: PromotionNumbers | null = null;
   if (seasons.length > 0 && (prod || fallback)) {
     const candPred = coverPredictor(await loadArtifact(grid.db, cand.artifactSha256));
     const prodPred = prod ? coverPredictor(await loadArtifact(grid.db, prod.artifactSha256)) : fallback!.predictor;

@@ -1,3 +1,4 @@
+import type { PromotionNumbers, PromotionVerdict } from '@nfl-grid/shared/api/console-types';
 import { signFlipTest } from '@nfl-grid/shared/stats/paired-permutation';
 
 /*
@@ -13,8 +14,6 @@ import { signFlipTest } from '@nfl-grid/shared/stats/paired-permutation';
  *   iterate  otherwise, or fewer than MIN_GAMES games    no evidence either way
  */
 
-type Decision = 'ship' | 'iterate' | 'kill';
-
 const DEFAULT_ALPHA = 0.05;
 const DEFAULT_PERMUTATIONS = 10_000;
 export const MIN_GAMES = 20;
@@ -25,17 +24,8 @@ export interface DecisionOptions {
   seed?: number;
 }
 
-export interface DecisionNumbers {
-  decision: Decision;
-  reason: string;
-  games: number;
-  /** Mean over games of the scaled differences: production − candidate log loss per play; > 0: candidate better. */
-  meanImprovement: number;
-  pValue: number | null;
-  alpha: number;
-  permutations: number;
-  method: 'exact' | 'monte-carlo' | null;
-}
+/** The test's part of a promotion's answer (the rest says which plays and seasons were scored). */
+export type DecisionNumbers = Pick<PromotionNumbers, 'decision' | 'reason' | 'games' | 'meanImprovement' | 'pValue' | 'alpha' | 'permutations' | 'method'>;
 
 /** Decides from per-game loss differences (production − candidate). */
 export function decidePromotion(diffs: readonly number[], opts: DecisionOptions = {}): DecisionNumbers {
@@ -53,7 +43,7 @@ export function decidePromotion(diffs: readonly number[], opts: DecisionOptions 
   const test = signFlipTest(diffs, { permutations, alternative: 'two-sided', seed: opts.seed ?? 1 });
   const p = test.pValue;
   const significant = p < alpha;
-  const decision: Decision = significant && meanImprovement > 0 ? 'ship' : significant && meanImprovement < 0 ? 'kill' : 'iterate';
+  const decision: PromotionVerdict = significant && meanImprovement > 0 ? 'ship' : significant && meanImprovement < 0 ? 'kill' : 'iterate';
   const reason = decision === 'ship' ? `the candidate's log loss is lower by ${meanImprovement.toPrecision(3)} per play (p = ${p.toPrecision(3)} < ${alpha})`
     : decision === 'kill' ? `the candidate's log loss is higher by ${(-meanImprovement).toPrecision(3)} per play (p = ${p.toPrecision(3)} < ${alpha})`
       : `no significant difference (mean improvement ${meanImprovement.toPrecision(3)}, p = ${p.toPrecision(3)} ≥ ${alpha})`;

@@ -3,7 +3,7 @@ import { mlpForward, type MlpArtifact } from '../models/mlp-artifact';
 import { coverRows, type CoverRows } from './cover-rows';
 import type { CoverPlay } from '../data/gamestate/plays';
 import { timeShare } from '../data/gamestate/features';
-import { coverProbability } from '../kernels/cover/baseline';
+import { BASELINE_SIGMA, coverProbability } from '../kernels/cover/baseline';
 
 /*
  * Re-scoring a returned cover model, the check a training result has to pass (training is not
@@ -34,8 +34,6 @@ export interface ClaimTolerance {
 
 export const SAME_ROWS_TOLERANCE: ClaimTolerance = { logLoss: 2e-5, brier: 2e-5, calibrationError: 5e-4 };
 export const HELD_OUT_MARGIN: ClaimTolerance = { logLoss: 0.02, brier: 0.008, calibrationError: 0.03 };
-/** σ of the yardstick: the leave-one-season-out fits of the baseline span 17.6–18.1. */
-export const BASELINE_SIGMA = 18;
 
 export type ClaimedMetrics = Pick<CoverMetrics, 'logLoss' | 'brier' | 'calibrationError'>;
 

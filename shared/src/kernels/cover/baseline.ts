@@ -24,6 +24,13 @@ import type { SeasonPlays } from './plays';
  * found by the Illinois variant of regula falsi on [1/SIGMA_MAX, 1/SIGMA_MIN].
  */
 
+/**
+ * σ of the fixed baseline: the fit on 2009–2018 (18.07, docs/cover-probability.md), rounded; the
+ * leave-one-season-out fits span 17.6–18.1. The coordinator serves it when no model is registered
+ * and judges a trained network's held-out season against it.
+ */
+export const BASELINE_SIGMA = 18;
+
 export const SIGMA_MIN = 5;
 export const SIGMA_MAX = 40;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
