@@ -15,7 +15,7 @@ import { createDaemonLoop } from './daemons/daemon-loop';
 import { createScheduler } from './daemons/scheduler';
 import { transitionerPass } from './daemons/transitioner';
 import { validatorPass } from './daemons/validator';
-import { stopCheckThread } from './checks/check-threads';
+import { createCheckThread } from './checks/check-threads';
 import { openPglite, openPostgres, type Db } from './db/index';
 import { migrateEmbedded, migrateServer } from './db/migrate';
 import { createGridEvents } from './events';
@@ -66,6 +66,7 @@ export async function openGrid(config: CoordinatorConfig, opts: { db?: Db; log?:
   let wakers: Wakers = { scheduler: () => {}, validator: () => {}, assimilator: () => {} };
   const ownsDb = !opts.db;
   const theDb = db;
+  const checks = createCheckThread(config.inputsDir);
   return {
     config,
     db,
@@ -75,11 +76,15 @@ export async function openGrid(config: CoordinatorConfig, opts: { db?: Db; log?:
     events,
     inputs: createInputStore(db, config.inputsDir, datasetFile),
     bandit: createBandit({ db, log, events }, opts.bandit),
+    checks,
     wakeScheduler: () => wakers.scheduler(),
     wakeValidator: () => wakers.validator(),
     wakeAssimilator: () => wakers.assimilator(),
     setWakers: (w) => { wakers = w; },
-    close: async () => { if (ownsDb) await theDb.close(); },
+    close: async () => {
+      await checks.stop();
+      if (ownsDb) await theDb.close();
+    },
   };
 }
 
@@ -165,7 +170,6 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
         await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), hostCpu.stop(), coverServer.stop()]);
-        await stopCheckThread();
         await grid.bandit.settled();
         if (notifyTimer) clearTimeout(notifyTimer);
         for (const u of unlisten) await u();

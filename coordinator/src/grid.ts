@@ -3,6 +3,7 @@ import type { AgentConfig, CoordinatorMessage } from '@nfl-grid/shared/protocol/
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { Bandit } from './bandit/bandit';
+import type { CheckThread } from './checks/check-threads';
 import type { CoordinatorConfig } from './config';
 import type { Db } from './db/index';
 import type { GridEvents } from './events';
@@ -52,6 +53,8 @@ export interface Grid {
   readonly inputs: InputStore;
   /** This process's bandit scheduler (arms, rewards, caps, guardrails). */
   readonly bandit: Bandit;
+  /** The thread that checks reported outputs whose kernel verifies them (re-scoring). */
+  readonly checks: CheckThread;
   /** New work exists: hand it to idle agents now (and tell other coordinators). */
   wakeScheduler(): void;
   /** Reported results are waiting: validate soon. */

@@ -14,7 +14,6 @@ import { dbKinds } from '../../../test/support/test-db';
 import { cobblestones } from '../credit/credit-math';
 import { recordChecks } from '../queue/record-checks';
 import { submitBatch } from '../queue/submit-batch';
-import { stopCheckThread } from '../checks/check-threads';
 import { problemReplicas } from '../console/console-api';
 import { assimilatorPass } from './assimilator';
 import { validatorPass } from './validator';
@@ -71,7 +70,6 @@ describe.each(dbKinds())('train.mlp results validated by re-scoring on %s', (kin
   let researcher: string;
   beforeAll(async () => { t = await openTestGrid(kind); });
   afterAll(async () => {
-    await stopCheckThread();
     await t?.close();
   });
   beforeEach(async () => {

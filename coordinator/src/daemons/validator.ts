@@ -1,6 +1,5 @@
 import { findKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
-import { checkOnThread } from '../checks/check-threads';
 import type { Grid } from '../grid';
 import { grantCredit } from '../credit/grant-credit';
 import { sendCancels } from '../gateway/send-cancels';
@@ -38,7 +37,7 @@ function comparable(kernel: Kernel, output: unknown, check: { rescored: Record<s
 export async function validatorPass(grid: Grid): Promise<number> {
   const { reliability } = grid.config;
   const unchecked = await listUnchecked(grid.db, CHECKED_KERNELS, CHECKS_PER_PASS);
-  if (unchecked.length) await recordChecks(grid.db, await checkOnThread(grid.config.inputsDir, unchecked));
+  if (unchecked.length) await recordChecks(grid.db, await grid.checks.check(unchecked));
   const result = await grid.db.transaction(async (tx) => {
     const wus = await lockWorkUnitsToValidate(tx, PASS_SIZE, CHECKED_KERNELS);
     if (wus.length === 0) return null;
