@@ -47,17 +47,6 @@ export function featureTable(plays: readonly CoverPlay[], names: readonly string
   return { x, y, n: plays.length, names };
 }
 
-/** Kept plays of a season, parsed once per process (the data files do not change while it runs). */
-const seasonCache = new Map<string, CoverPlay[]>();
-function seasonPlays(dataDir: string, season: number): CoverPlay[] {
-  const key = `${dataDir}\0${season}`;
-  let plays = seasonCache.get(key);
-  if (!plays) {
-    plays = evaluationPlays(dataDir, [season]);
-    seasonCache.set(key, plays);
-  }
-  return plays;
-}
 
 export async function explainServedModel(dataDir: string, model: ServedModel, q: ExplainQuery) {
   const season = q.season ?? model.heldOutSeasons[model.heldOutSeasons.length - 1];
@@ -66,7 +55,7 @@ export async function explainServedModel(dataDir: string, model: ServedModel, q:
     throw new BadRequest(`season ${season} is not held out by ${model.name} v${model.version} (held out: ${model.heldOutSeasons.join(', ') || 'none'})`, 'season', 'not_held_out');
   }
   const started = performance.now();
-  const all = seasonPlays(dataDir, season);
+  const all = evaluationPlays(dataDir, [season]);
   const plays = samplePlays(all, q.rows, q.seed);
   const table = featureTable(plays, model.predictor.features);
   const r = await permutationImportance(table, (row) => model.predictor.predictFeatures(row), q.repeats, q.seed);

@@ -22,10 +22,21 @@ export interface PairedScores {
   gameDiffs: number[];
 }
 
+/** Kept plays of a season, parsed once per process (the data files do not change while it runs). */
+const seasonCache = new Map<string, CoverPlay[]>();
+
+/** The kept plays of these seasons (promotions and feature explanations score on them). */
 export function evaluationPlays(dataDir: string, seasons: readonly number[]): CoverPlay[] {
-  const names = seasons.map(playsDataset);
-  const data = loadLocalKernelData(dataDir, names);
-  return names.flatMap((n) => data.dataset<ParsedPlays>(n).rows);
+  return seasons.flatMap((season) => {
+    const key = `${dataDir}\0${season}`;
+    let plays = seasonCache.get(key);
+    if (!plays) {
+      const name = playsDataset(season);
+      plays = loadLocalKernelData(dataDir, [name]).dataset<ParsedPlays>(name).rows;
+      seasonCache.set(key, plays);
+    }
+    return plays;
+  });
 }
 
 /** Plays scored between two turns of the event loop, so that served requests wait at most a few ms. */
