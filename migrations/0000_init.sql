@@ -122,6 +122,7 @@ CREATE TABLE "replicas" (
 	"output" jsonb,
 	"output_sha256" text,
 	"cpu_seconds" double precision,
+	"cpu_seconds_claimed" double precision,
 	"elapsed_seconds" double precision,
 	"steps" integer,
 	"claimed_credit" double precision,

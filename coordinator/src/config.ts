@@ -48,6 +48,27 @@ export interface CoordinatorConfig {
    * several coordinators behind one address; null: `<dataDir>/session-secret`, made on first use.
    */
   sessionSecret: Uint8Array | null;
+  /** What a host may claim for its work (see queue/report-results.ts). */
+  claims: {
+    /**
+     * Most CPU seconds a result may claim, as a multiple of the WU's estimate on the host's
+     * benchmark (cost estimate / benchmark FLOPS); wall time since dispatch x cores bounds it too.
+     */
+    cpuEstimateMultiple: number;
+  };
+  /** Limits of the HTTP server against slow or oversized requests. */
+  http: {
+    /** Largest request body of an authenticated caller (a batch of 100k explicit units fits). */
+    maxBodyBytes: number;
+    /** Largest request body read before the caller is known (signing in, enrolling a host). */
+    anonymousBodyBytes: number;
+    /** A request (headers and body) must arrive within this, or its socket is closed. */
+    requestTimeoutMs: number;
+    /** The headers must arrive within this. */
+    headersTimeoutMs: number;
+    /** An idle kept-alive connection is closed after this. */
+    keepAliveTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -73,6 +94,9 @@ export interface ConfigOverrides {
   dataDir?: string;
   databaseUrl?: string | null;
 }
+
+/** A result may claim at most this many times its WU's estimate on the host (config claims.cpuEstimateMultiple). */
+export const DEFAULT_CPU_ESTIMATE_MULTIPLE = 10;
 
 const num = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number(v));
 
@@ -110,5 +134,13 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
     // every core but none beyond 4: a merge is short, and the event loop keeps running beside it
     combine: { threads: Math.max(1, Math.round(num(env.NFL_GRID_COMBINE_THREADS, Math.min(4, availableParallelism())))) },
     sessionSecret: parseSessionSecret(env.NFL_GRID_SESSION_SECRET),
+    claims: { cpuEstimateMultiple: num(env.NFL_GRID_CPU_ESTIMATE_MULTIPLE, DEFAULT_CPU_ESTIMATE_MULTIPLE) },
+    http: {
+      maxBodyBytes: num(env.NFL_GRID_MAX_BODY_BYTES, 32 * 1024 * 1024),
+      anonymousBodyBytes: num(env.NFL_GRID_ANONYMOUS_BODY_BYTES, 64 * 1024),
+      requestTimeoutMs: num(env.NFL_GRID_REQUEST_TIMEOUT_MS, 120_000),
+      headersTimeoutMs: num(env.NFL_GRID_HEADERS_TIMEOUT_MS, 20_000),
+      keepAliveTimeoutMs: num(env.NFL_GRID_KEEP_ALIVE_TIMEOUT_MS, 5_000),
+    },
   };
 }

@@ -22,7 +22,6 @@ import { createGridEvents } from './events';
 import { createAgentGateway } from './gateway/agent-gateway';
 import { createAgentRegistry, type LocalAgentRegistry } from './gateway/agent-registry';
 import { openCoordinatorKeys } from './gateway/coordinator-keys';
-import { createHostCpuFlusher } from './gateway/host-cpu-flusher';
 import { createInputStore } from './gateway/input-store';
 import { RELAY_CHANNEL, WORK_CHANNEL } from './gateway/relay';
 import type { Grid } from './grid';
@@ -142,8 +141,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
     }),
   ];
 
-  const hostCpu = createHostCpuFlusher(grid);
-  const gateway = createAgentGateway({ grid, agents: grid.agents, scheduler, hostCpu, wakeTransitioner: () => transitioner.wake() });
+  const gateway = createAgentGateway({ grid, agents: grid.agents, scheduler, wakeTransitioner: () => transitioner.wake() });
   const app = createApp(grid, { agentGateway: gateway, coverServer });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
@@ -169,7 +167,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
-        await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), hostCpu.stop(), coverServer.stop()]);
+        await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), coverServer.stop()]);
         await grid.bandit.settled();
         if (notifyTimer) clearTimeout(notifyTimer);
         for (const u of unlisten) await u();

@@ -6,7 +6,8 @@ import { applyHostOutcomes, applyUserCredit, type HostOutcome } from './host-rel
 /**
  * Credit and reliability for a validator pass's verdicts, in its transaction: a ledger row per
  * valid replica (once: the ledger is keyed by replica), the hosts' valid/invalid counts, streaks,
- * error rates, totals and recent average credit, and each volunteer's totals.
+ * error rates, totals and recent average credit, and each volunteer's totals. A host's CPU total
+ * takes in valid replicas only, as its credit does.
  */
 export async function grantCredit(tx: Tx, verdicts: Verdict[]): Promise<void> {
   const hosts = new Map<string, HostOutcome>();
@@ -21,6 +22,7 @@ export async function grantCredit(tx: Tx, verdicts: Verdict[]): Promise<void> {
     }
     o.valid++;
     o.credit += v.granted;
+    o.cpuSeconds = (o.cpuSeconds ?? 0) + v.cpuSeconds;
     userCredit.set(v.ownerId, (userCredit.get(v.ownerId) ?? 0) + v.granted);
     ledger.push({ host: v.hostId, user: v.ownerId, replica: v.replicaId, wu: v.wuId, claimed: v.claimed, granted: v.granted });
   }

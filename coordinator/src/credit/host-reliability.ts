@@ -9,6 +9,8 @@ export interface HostOutcome {
   /** Errors and timeouts: they count against the error rate but are not invalid results. */
   errors: number;
   credit: number;
+  /** CPU seconds of valid work, added to the host's total (a negative value takes some back). */
+  cpuSeconds?: number;
 }
 
 /*
@@ -23,7 +25,7 @@ const DT_DAYS = (col: string) => `coalesce(extract(epoch from (now() - ${col})) 
 export async function applyHostOutcomes(tx: Tx, outcomes: HostOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   const sorted = [...outcomes].sort((a, b) => (a.hostId < b.hostId ? -1 : 1));
-  const payload = JSON.stringify(sorted.map((o) => ({ id: o.hostId, v: o.valid, i: o.invalid, e: o.errors, c: o.credit })));
+  const payload = JSON.stringify(sorted.map((o) => ({ id: o.hostId, v: o.valid, i: o.invalid, e: o.errors, c: o.credit, s: o.cpuSeconds ?? 0 })));
   await tx.rows(sql`SELECT id FROM hosts WHERE id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(${payload}::jsonb) x) ORDER BY id FOR NO KEY UPDATE`);
   await tx.rows(sql`
     UPDATE hosts h SET
@@ -33,9 +35,10 @@ export async function applyHostOutcomes(tx: Tx, outcomes: HostOutcome[]): Promis
       consecutive_valid = CASE WHEN d.i + d.e > 0 THEN 0 ELSE h.consecutive_valid + d.v END,
       error_rate = h.error_rate * power(0.95, d.v + d.i + d.e) + (1 - power(0.95, d.i + d.e)),
       total_credit = h.total_credit + d.c,
+      cpu_seconds = h.cpu_seconds + d.s,
       rac = CASE WHEN d.c > 0 THEN ${sql.raw(RAC_SQL('h.rac', 'd.c', DT_DAYS('h.rac_time')))} ELSE h.rac END,
       rac_time = CASE WHEN d.c > 0 THEN now() ELSE h.rac_time END
-    FROM jsonb_to_recordset(${payload}::jsonb) AS d(id uuid, v int, i int, e int, c float8)
+    FROM jsonb_to_recordset(${payload}::jsonb) AS d(id uuid, v int, i int, e int, c float8, s float8)
     WHERE h.id = d.id`);
 }
 

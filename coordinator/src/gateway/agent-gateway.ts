@@ -13,13 +13,11 @@ import type { AgentSession } from './agent-session';
 import { handleHello } from './handle-hello';
 import { handleCheckpoint, handleProgress } from './handle-progress';
 import { handleResult } from './handle-result';
-import type { HostCpuFlusher } from './host-cpu-flusher';
 
 const HELLO_TIMEOUT_MS = 15_000;
 
 export interface GatewayDeps {
   grid: Grid;
-  hostCpu: HostCpuFlusher;
   agents: LocalAgentRegistry;
   scheduler: Scheduler;
   wakeTransitioner(): void;
@@ -82,7 +80,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
           return;
         }
         case 'result':
-          send(ws, await handleResult(grid, s, msg, deps.hostCpu));
+          send(ws, await handleResult(grid, s, msg));
           return;
         case 'error':
           if (msg.replicaId === null) {

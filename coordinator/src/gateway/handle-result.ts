@@ -5,7 +5,6 @@ import { ResultPacketRejected, verifyResultPacket } from '@nfl-grid/shared/signi
 import type { Grid } from '../grid';
 import { reportResults, type ReportedResult } from '../queue/report-results';
 import type { AgentSession } from './agent-session';
-import type { HostCpuFlusher } from './host-cpu-flusher';
 
 type Ack = MessageOf<CoordinatorMessage, 'result_ack'>;
 
@@ -24,7 +23,7 @@ function hashMatches(output: unknown, sha: string): boolean {
  * names, and each replica must be one this host holds. The rest are refused by replica id.
  */
 export async function handleResult(
-  grid: Grid, session: AgentSession, msg: MessageOf<AgentMessage, 'result'>, cpu: HostCpuFlusher,
+  grid: Grid, session: AgentSession, msg: MessageOf<AgentMessage, 'result'>,
 ): Promise<Ack | MessageOf<CoordinatorMessage, 'error'>> {
   let claims;
   try {
@@ -44,9 +43,8 @@ export async function handleResult(
     }
     good.push({ replicaId: r.replicaId, output: r.output, outputSha256: r.outputSha256, cpuSeconds: r.cpuSeconds, elapsedSeconds: r.elapsedSeconds, steps: r.steps });
   }
-  const accepted = good.length ? await reportResults(grid.db, session.hostId, session.benchmarkFlops, good) : [];
+  const accepted = good.length ? await reportResults(grid.db, session.hostId, session.benchmarkFlops, good, grid.config.claims.cpuEstimateMultiple) : [];
   const ok = new Set(accepted.map((a) => a.replicaId));
-  cpu.add(session.hostId, good.filter((r) => ok.has(r.replicaId)).reduce((sum, r) => sum + r.cpuSeconds, 0));
   for (const r of good) {
     if (!ok.has(r.replicaId)) rejected.push({ replicaId: r.replicaId, code: 'not_held', message: 'this host does not hold that replica (unknown, finished, cancelled or reassigned)' });
   }

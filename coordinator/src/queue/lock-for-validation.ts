@@ -14,6 +14,8 @@ export interface ReplicaRow extends ReportedReplica {
   wuId: number;
   ownerId: string;
   grantedCredit: number | null;
+  /** CPU time as counted (the bounded claim), added to the host's total when the replica is valid. */
+  cpuSeconds: number;
 }
 
 /**
@@ -46,14 +48,14 @@ export async function lockWorkUnitsToValidate(tx: Tx, limit: number, checked: st
 /** Reported replicas of these WUs, with whether each host is trusted now. */
 export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { streak: number; maxErrorRate: number }): Promise<ReplicaRow[]> {
   const rows = await tx.rows<Record<string, any>>(sql`
-    SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit, r."check",
+    SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit, r.cpu_seconds, r."check",
            (h.consecutive_valid >= ${trust.streak} AND h.error_rate <= ${trust.maxErrorRate} AND h.status = 'active') AS trusted
       FROM replicas r JOIN hosts h ON h.id = r.host_id
      WHERE r.wu_id = ANY(${int8Array(wuIds)})
        AND r.state = 'reported'`);
   return rows.map((r) => ({
     id: r.id, wuId: r.wu_id, hostId: r.host_id, ownerId: r.owner_id, validateState: r.validate_state, output: r.output,
-    outputSha256: r.output_sha256, claimedCredit: r.claimed_credit ?? 0, grantedCredit: r.granted_credit, hostTrusted: r.trusted,
+    outputSha256: r.output_sha256, claimedCredit: r.claimed_credit ?? 0, grantedCredit: r.granted_credit, cpuSeconds: r.cpu_seconds ?? 0, hostTrusted: r.trusted,
     check: r.check ?? null,
   }));
 }

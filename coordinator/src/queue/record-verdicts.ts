@@ -15,6 +15,8 @@ export interface Verdict {
   claimed: number;
   /** Credit granted (0 for an invalid result). */
   granted: number;
+  /** CPU seconds the host's total takes in (0 for an invalid result). */
+  cpuSeconds: number;
 }
 
 export interface RecordedVerdicts {
@@ -43,7 +45,7 @@ export async function recordVerdicts(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
     for (const id of ids) {
       const r = byId.get(id)!;
       repUpdates.push({ id, vs: valid ? 'valid' : 'invalid', granted: valid ? granted : 0 });
-      verdicts.push({ hostId: r.hostId, ownerId: r.ownerId, replicaId: id, wuId, valid, claimed: r.claimedCredit, granted: valid ? granted : 0 });
+      verdicts.push({ hostId: r.hostId, ownerId: r.ownerId, replicaId: id, wuId, valid, claimed: r.claimedCredit, granted: valid ? granted : 0, cpuSeconds: valid ? r.cpuSeconds : 0 });
     }
   };
   const keep = (id: number) => ({ id, state: null, canonical: null, quorum: null, add: 0, reason: null, done: false });

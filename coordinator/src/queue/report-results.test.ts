@@ -57,7 +57,7 @@ describe.each(dbKinds())('reportResults on %s', (kind) => {
       cpu += r.cpu_seconds;
     }
     expect(reps.map((r) => r.claimed_credit / claimedCredit(8000 / 3e9, 3e9, 8000))).toEqual([0.5, 1, 1.7, 2].map((x) => expect.closeTo(x, 12)));
-    // The host's CPU total is added by the gateway's batched flusher, not on the report path.
+    // The host's CPU total takes in valid work only, when the validator judges it.
     expect(cpu).toBeGreaterThan(0);
     expect((await hostRow(t.db, a.id)).cpu_seconds).toBe(0);
     // One result of a quorum of two: flagged for the validator, not yet validating.
@@ -65,6 +65,36 @@ describe.each(dbKinds())('reportResults on %s', (kind) => {
     const b = await makeHost(t.db);
     await report(b, await claim(b, 1));
     expect((await wuRows(t.db))[0]).toMatchObject({ state: 'validating', replicas_reported: 2 });
+  });
+
+  it('bounds a CPU-time claim by wall time since dispatch x cores and by the estimate, keeping the raw claim', async () => {
+    await submitBenchBatch(t.grid, researcher, { n: 3, rounds: 800, policy: { minQuorum: 2, adaptive: false } });
+    const a = await makeHost(t.db, { benchmarkFlops: 3e9 });
+    await t.db.rows(sql`UPDATE hosts SET hardware = ${JSON.stringify({ cores: 4 })}::jsonb WHERE id = ${a.id}`);
+    const [byWall, byEstimate, honest] = (await claim(a)).sort((x, y) => x.wu_id - y.wu_id);
+    // Sent 100 s ago: four cores can have done at most (100 + 1 s grace) x 4 CPU seconds since.
+    await t.db.rows(sql`UPDATE replicas SET sent_at = now() - interval '100 seconds' WHERE id = ${byWall!.replica_id}`);
+    const inflate = async (c: ClaimedReplica) => (await computeResults(a, [c])).map((r) => ({ ...r, cpuSeconds: 1e9 }));
+    // A huge estimate multiple leaves the wall-time bound alone in force.
+    expect(await reportResults(t.db, a.id, a.benchmarkFlops, await inflate(byWall!), 1e12)).toHaveLength(1);
+    expect(await reportResults(t.db, a.id, a.benchmarkFlops, [...(await inflate(byEstimate!)), ...(await computeResults(a, [honest!]))])).toHaveLength(2);
+
+    const rows = await q<{ id: number; cpu_seconds: number; cpu_seconds_claimed: number; claimed_credit: number }>(t.db, sql`
+      SELECT id, cpu_seconds, cpu_seconds_claimed, claimed_credit FROM replicas ORDER BY wu_id`);
+    expect(rows.map((r) => r.cpu_seconds_claimed)).toEqual([1e9, 1e9, 8000 / 3e9]);
+    expect(rows[0]!.cpu_seconds).toBeGreaterThanOrEqual(404);
+    expect(rows[0]!.cpu_seconds).toBeLessThan(404 + 4 * 30);
+    // The default bound: ten times the estimate on the host's benchmark, plus the grace second.
+    expect(rows[1]!.cpu_seconds).toBeCloseTo((10 * 8000) / 3e9 + 1, 12);
+    expect(rows[2]!.cpu_seconds).toBe(8000 / 3e9);
+    expect(rows[1]!.claimed_credit).toBe(claimedCredit(rows[1]!.cpu_seconds, 3e9, 8000));
+    // One event per packet with cut claims, naming the replicas; the honest packet part is not in it.
+    const events = await q<{ subject: string; data: { replicas: number[]; claimedSeconds: number; countedSeconds: number } }>(t.db, sql`
+      SELECT subject, data FROM events WHERE kind = 'host.cpu_claim_cut' ORDER BY id`);
+    expect(events.map((e) => [e.subject, e.data.replicas, e.data.claimedSeconds])).toEqual([
+      [a.id, [rows[0]!.id], 1e9], [a.id, [rows[1]!.id], 1e9],
+    ]);
+    expect(events[1]!.data.countedSeconds).toBeCloseTo(rows[1]!.cpu_seconds, 9);
   });
 
   it("refuses another host's replicas, unknown replicas and repeats", async () => {

@@ -72,12 +72,12 @@ export async function listBatches(db: Db, user: AuthUser, q: { state?: BatchRow[
   return { total: Number(total), batches: rows.map((r) => batchSummary(r.b, r.ownerName, counts.get(r.b.id))) };
 }
 
-/** Credit granted and compute spent on a batch's replicas. */
+/** Credit granted and compute spent on a batch's replicas: CPU hours of its valid ones only. */
 export async function batchUsage(db: Db, batchId: string): Promise<BatchUsage> {
   const [r] = await db.rows<{ credit: number; cpu: number; gpu: number; n: number }>(sql`
     SELECT coalesce(sum(r.granted_credit), 0)::float8 AS credit,
-           (coalesce(sum(r.cpu_seconds), 0) / 3600)::float8 AS cpu,
-           (coalesce(sum(r.cpu_seconds) FILTER (WHERE h.gpu), 0) / 3600)::float8 AS gpu,
+           (coalesce(sum(r.cpu_seconds) FILTER (WHERE r.validate_state = 'valid'), 0) / 3600)::float8 AS cpu,
+           (coalesce(sum(r.cpu_seconds) FILTER (WHERE r.validate_state = 'valid' AND h.gpu), 0) / 3600)::float8 AS gpu,
            count(r.id)::int AS n
       FROM work_units w
       JOIN replicas r ON r.wu_id = w.id

@@ -19,13 +19,16 @@ export async function wuTotals(grid: Grid): Promise<WuTotals> {
   return t;
 }
 
-/** CPU hours of every replica that reported, and the share of them on GPU hosts. */
+/**
+ * CPU hours of valid replicas (their bounded claims), and the share of them on GPU hosts. Work
+ * not (yet) judged valid is left out, so an invalid or unchecked claim never moves the totals.
+ */
 export async function computeHours(grid: Grid): Promise<{ cpuHours: number; gpuHours: number }> {
   const [r] = await grid.db.rows<{ cpu: number; gpu: number }>(sql`
     SELECT (coalesce(sum(r.cpu_seconds), 0) / 3600)::float8 AS cpu,
            (coalesce(sum(r.cpu_seconds) FILTER (WHERE h.gpu), 0) / 3600)::float8 AS gpu
       FROM replicas r JOIN hosts h ON h.id = r.host_id
-     WHERE r.cpu_seconds IS NOT NULL`);
+     WHERE r.validate_state = 'valid' AND r.cpu_seconds IS NOT NULL`);
   return { cpuHours: Number(r?.cpu ?? 0), gpuHours: Number(r?.gpu ?? 0) };
 }
 

@@ -44,7 +44,8 @@ async function loadNew(tx: Tx, wuIds: number[]): Promise<NewResult[]> {
   const kernels = metricSpecs().map((s) => s.kernel);
   const rows = await tx.rows<{ wu_id: number; batch_id: string; kernel: string; params: Record<string, unknown>; output: unknown; seed: number; created_at: string | Date; cpu: (number | null)[] }>(sql`
     SELECT s.wu_id, s.batch_id, s.kernel, s.params, s.output, w.seed, s.created_at,
-           COALESCE((SELECT jsonb_agg(r.cpu_seconds) FROM replicas r WHERE r.wu_id = s.wu_id), '[]'::jsonb) AS cpu
+           -- compute hours of a point: its valid replicas' (bounded) CPU time; invalid claims are not counted
+           COALESCE((SELECT jsonb_agg(r.cpu_seconds) FROM replicas r WHERE r.wu_id = s.wu_id AND r.validate_state = 'valid'), '[]'::jsonb) AS cpu
       FROM science_results s JOIN work_units w ON w.id = s.wu_id
      WHERE s.wu_id = ANY(${int8Array(wuIds)})
        AND s.kernel = ANY(${textArray(kernels)})

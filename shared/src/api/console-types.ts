@@ -44,6 +44,7 @@ export interface HostView {
     consecutiveValid: number; validCount: number; invalidCount: number; errorCount: number; timeoutCount: number; errorRate: number;
   };
   credit: { total: number; rac: number };
+  /** CPU hours of the host's valid replicas. */
   cpuHours: number;
   readings: unknown;
   progress: unknown;
@@ -84,7 +85,7 @@ export interface BatchSummary {
   progress: { finished: number; percent: number };
 }
 
-/** What a batch's replicas used and earned. */
+/** What a batch's replicas used and earned (CPU and GPU hours: valid replicas only). */
 export interface BatchUsage { creditGranted: number; cpuHours: number; gpuHours: number; replicas: number }
 
 /** `GET /batches/:id`. */

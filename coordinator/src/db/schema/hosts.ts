@@ -37,6 +37,7 @@ export const hosts = pgTable('hosts', {
   lastContact: ts('last_contact'),
   readings: jsonb('readings'),
   progress: jsonb('progress'),
+  /** CPU time of this host's valid replicas (added when the validator grants their credit). */
   cpuSeconds: doublePrecision('cpu_seconds').notNull().default(0),
   createdAt: createdAt(),
 }, (t) => [index('hosts_owner_idx').on(t.ownerId)]);

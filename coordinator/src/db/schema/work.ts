@@ -121,7 +121,10 @@ export const replicas = pgTable('replicas', {
   reportedAt: ts('reported_at'),
   output: jsonb('output'),
   outputSha256: text('output_sha256'),
+  /** CPU time as counted: the host's claim, bounded by wall time since dispatch x cores and by the estimate. */
   cpuSeconds: doublePrecision('cpu_seconds'),
+  /** CPU time as the host claimed it, kept for audit (above cpu_seconds when the claim was cut). */
+  cpuSecondsClaimed: doublePrecision('cpu_seconds_claimed'),
   elapsedSeconds: doublePrecision('elapsed_seconds'),
   steps: integer('steps'),
   claimedCredit: doublePrecision('claimed_credit'),
