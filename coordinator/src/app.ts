@@ -1,12 +1,10 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { batchPriorityRoutes } from './console/batch-priority';
 import { consoleApiRoutes } from './console/console-api';
 import { consoleRoutes } from './console/console-routes';
 import { createLiveHub, type LiveHub } from './console/live-hub';
 import { liveRoutes } from './console/live-routes';
 import { sessionRoutes } from './console/session-routes';
-import { AppError } from './errors';
 import type { Grid } from './grid';
 import { CoverModelServer } from './models/cover-server';
 import { describeRoute } from './openapi/registry';
@@ -20,6 +18,7 @@ import { enrollmentRoutes } from './routes/enrollment';
 import { eventsRoutes } from './routes/events';
 import { gameInferenceRoutes } from './routes/game-inference';
 import { hostsRoutes } from './routes/hosts';
+import { limitBodies } from './routes/http/limit-bodies';
 import { errorHandler, notFoundHandler } from './routes/http/on-error';
 import { inputsRoutes } from './routes/inputs';
 import { keysRoutes, usersRoutes } from './routes/users';
@@ -31,9 +30,6 @@ import { modelsRoutes } from './routes/models';
 import { sportFeaturesRoutes } from './routes/sport-features';
 import { statusPageRoutes } from './routes/status-page';
 import { trainingRoutes } from './routes/training';
-
-/** Largest request body: a batch of 100k explicit units fits. */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export interface AppOptions {
   /** The agent websocket upgrade handler, mounted at `GET /agent`. */
@@ -75,10 +71,8 @@ function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes
  */
 export function createApp(grid: Grid, opts: AppOptions = {}) {
   const app = new Hono();
-  app.use('/api/*', bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => { throw new AppError(413, 'too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`); },
-  }));
+  // Bodies are read after authentication, streamed under a limit (routes/http/limit-bodies.ts).
+  app.use('/api/*', limitBodies({ maxBytes: grid.config.http.maxBodyBytes, anonymousBytes: grid.config.http.anonymousBodyBytes }));
   if (opts.agentGateway) app.get('/agent', describeRoute({ summary: 'Agent websocket (upgrade; see the wire protocol in shared/src/protocol)', responses: { 101: 'Switching protocols' } }), opts.agentGateway);
   const coverServer = opts.coverServer ?? new CoverModelServer(grid);
   const routed = app

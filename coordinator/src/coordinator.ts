@@ -1,3 +1,4 @@
+import type { ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { JWK } from 'jose';
@@ -33,6 +34,21 @@ import { CoverModelServer } from './models/cover-server';
  * daemons (scheduler, transitioner, validator, assimilator), the agent gateway and the HTTP API
  * on one port. Nothing else in the coordinator builds a part or keeps one in a module.
  */
+
+/**
+ * Node's own limits on slow requests, from config: a request must arrive whole within
+ * requestTimeout (its headers within headersTimeout), or Node answers 408 and closes the socket;
+ * an idle kept-alive socket closes after keepAliveTimeout. Node checks the first two on a timer,
+ * every 30 s by default: every quarter of the shorter one here.
+ */
+function httpServerOptions(config: CoordinatorConfig): ServerOptions {
+  const request = config.http.requestTimeoutMs;
+  const headers = Math.min(config.http.headersTimeoutMs, request);
+  return {
+    requestTimeout: request, headersTimeout: headers, keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.round(headers / 4))),
+  };
+}
 
 type Wakers = { scheduler: () => void; validator: () => void; assimilator: () => void };
 
@@ -144,7 +160,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
   const gateway = createAgentGateway({ grid, agents: grid.agents, scheduler, wakeTransitioner: () => transitioner.wake() });
   const app = createApp(grid, { agentGateway: gateway, coverServer });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss }, serverOptions: httpServerOptions(config) });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);

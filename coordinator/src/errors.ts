@@ -24,3 +24,6 @@ export class NotFound extends AppError {
 export class Conflict extends AppError {
   constructor(message: string, code = 'conflict', field?: string) { super(409, code, message, field); }
 }
+export class TooLarge extends AppError {
+  constructor(readonly limitBytes: number) { super(413, 'too_large', `request body is larger than ${limitBytes} bytes`, 'body'); }
+}

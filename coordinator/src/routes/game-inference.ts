@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../errors';
 import type { Grid } from '../grid';
 import { CoverBatchBody, CoverInferenceBody, MAX_BATCH_ITEMS } from '../models/api-schemas';
 import type { CoverModelServer } from '../models/cover-server';
 import { answerCover } from '../models/served-model';
 import { describeRoute } from '../openapi/registry';
+import { limitBodies } from './http/limit-bodies';
 import { badRequestFromZod, zv } from './http/validate';
 
 const PUBLIC = { kind: 'none' } as const;
@@ -18,7 +17,7 @@ const MAX_BYTES = 256 * 1024;
 export function gameInferenceRoutes(grid: Grid, server: CoverModelServer) {
   const model = async () => server.loaded ?? server.current();
   return new Hono()
-    .use('*', bodyLimit({ maxSize: MAX_BYTES, onError: () => { throw new AppError(413, 'too_large', `request body is larger than ${MAX_BYTES} bytes`); } }))
+    .use('*', limitBodies({ maxBytes: MAX_BYTES, anonymousBytes: MAX_BYTES }))
     .post('/inference',
       describeRoute({
         summary: 'Probability that the favourite covers, from clock, spread and score',
