@@ -88,8 +88,8 @@ describe.each(dbKinds())('performance tracker on real results (%s)', (kind) => {
     const [m] = await q(t.db, sql`SELECT * FROM performance_models`);
     expect(m).toMatchObject({ key, kernel: SS, metric: 'logLoss', lower_is_better: true, results: 5, baseline: values[0], best: values[4], current: values[4], trend: 'improving' });
     expect(m!.improvement).toBeCloseTo(values[0]! - values[4]!, 12);
-    // Compute hours: two replicas per WU, each reporting cost / benchmark CPU seconds.
-    const [cpu] = await q<{ s: number }>(t.db, sql`SELECT sum(cpu_seconds)::float8 AS s FROM replicas WHERE state = 'reported'`);
+    // Compute hours: two valid replicas per WU, each reporting cost / benchmark CPU seconds.
+    const [cpu] = await q<{ s: number }>(t.db, sql`SELECT sum(cpu_seconds)::float8 AS s FROM replicas WHERE validate_state = 'valid'`);
     expect(m!.compute_hours).toBeCloseTo(cpu!.s / 3600, 12);
     expect(m!.roi).toBeCloseTo(m!.improvement / m!.compute_hours, 6);
     // Gains sum to the improvement; a breakthrough where one beat the best by ≥ 0.001.

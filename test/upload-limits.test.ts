@@ -48,6 +48,9 @@ describe.each(dbKinds())('request bodies on %s', (kind) => {
     const enroll = await unfinishedUpload(grid.url, '/api/v1/hosts/enroll', { maxBytes: 3 * MB, giveUpMs: 10_000 });
     expect([enroll.status, errorCode(enroll).code]).toEqual([413, 'too_large']);
     expect(errorCode(enroll).field).toBe('body');
+    // The public cover service keeps its own larger anonymous limit, streamed the same way.
+    const game = await unfinishedUpload(grid.url, '/game/inference/batch', { maxBytes: 3 * MB, giveUpMs: 10_000 });
+    expect([game.status, errorCode(game).message]).toEqual([413, `request body is larger than ${256 * 1024} bytes`]);
 
     // Bodies within the limits still work: a batch, and a malformed one is still a 400 naming its field.
     const researcher = await grid.createUser('rhea', 'researcher');

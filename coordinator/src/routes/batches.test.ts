@@ -148,7 +148,10 @@ describe.each(dbKinds())('batch routes (%s)', (kind) => {
     expect(r.body).toMatchObject({ id: rep!.id, wuId: wu!.id, output: { value: 7 }, batchId: sub.body.batchId });
     expect((await t.call('GET', `/api/v1/replicas/${rep!.id}`, { key: bob.key })).status).toBe(404);
     expect((await t.call('GET', '/api/v1/replicas/abc', { key: alice.key })).body.error.field).toBe('id');
-    const detail = await t.call('GET', `/api/v1/batches/${sub.body.batchId}`, { key: alice.key });
-    expect(detail.body.cpuHours).toBe(2);
+    // Its CPU time counts in the batch's usage once it is valid, not before.
+    const usage = async () => (await t.call('GET', `/api/v1/batches/${sub.body.batchId}`, { key: alice.key })).body.cpuHours;
+    expect(await usage()).toBe(0);
+    await t.grid.db.rows(sql`UPDATE replicas SET validate_state = 'valid' WHERE id = ${rep!.id}`);
+    expect(await usage()).toBe(2);
   });
 });

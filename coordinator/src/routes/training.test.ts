@@ -68,7 +68,7 @@ describe.each(dbKinds())('training-queue routes (%s)', (kind) => {
     });
     await t.host(other.id, { name: 'cpu-only' });
     const [wu] = await t.grid.db.rows<{ id: number }>(sql`SELECT id FROM work_units LIMIT 1`);
-    await t.grid.db.rows(sql`INSERT INTO replicas (wu_id, host_id, owner_id, state, deadline, cpu_seconds) VALUES (${wu!.id}, ${gpuHost}, ${res.id}, 'reported', now(), 7200)`);
+    await t.grid.db.rows(sql`INSERT INTO replicas (wu_id, host_id, owner_id, state, validate_state, deadline, cpu_seconds) VALUES (${wu!.id}, ${gpuHost}, ${res.id}, 'reported', 'valid', now(), 7200)`);
     const g = await t.call('GET', '/api/training/gpu-stats', { key: res.key });
     expect(g.body).toMatchObject({ total_gpu_hosts: 1, gpu_hosts_online: 1, average_load: 80, average_temperature: 66, gpu_hours: 2 });
     expect(g.body.gpus).toEqual([expect.objectContaining({ host_name: 'rig', models: ['RTX 3090'], memory_mb: 24576, load: 80, temperature: 66, online: true })]);
