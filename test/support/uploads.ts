@@ -51,11 +51,12 @@ export function unfinishedUpload(url: string, path: string, o: UploadOptions): P
       resolve({ status, body, closed, sent, ms: Date.now() - started });
     };
     const timer = setTimeout(() => finish(false), o.giveUpMs);
+    // One chunk per turn of the event loop, so the answer is read as soon as it comes.
     const pump = () => {
-      while (!settled && sent < o.maxBytes) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', pump);
-      }
+      if (settled || sent >= o.maxBytes) return;
+      sent += chunk.length;
+      if (req.write(chunk)) setImmediate(pump);
+      else req.once('drain', pump);
     };
     req.on('response', (res) => {
       status = res.statusCode ?? null;
