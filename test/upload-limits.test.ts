@@ -26,7 +26,7 @@ afterEach(async () => {
   testDb = null;
 });
 
-const errorCode = (o: UploadOutcome) => (JSON.parse(o.body) as { error: { code: string; field?: string } }).error;
+const errorCode = (o: UploadOutcome) => (JSON.parse(o.body) as { error: { code: string; message: string; field?: string } }).error;
 
 describe.each(dbKinds())('request bodies on %s', (kind) => {
   it('with a key, a body over the limit is 413 with a JSON body, chunked or declared; without one, 401 before it is read', async () => {
