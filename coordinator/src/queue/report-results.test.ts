@@ -95,6 +95,14 @@ describe.each(dbKinds())('reportResults on %s', (kind) => {
       [a.id, [rows[0]!.id], 1e9], [a.id, [rows[1]!.id], 1e9],
     ]);
     expect(events[1]!.data.countedSeconds).toBeCloseTo(rows[1]!.cpu_seconds, 9);
+
+    // A host reporting a tiny benchmark is held to the estimate on a 1e8 FLOPS core, not on its own.
+    const slow = await makeHost(t.db, { benchmarkFlops: 1 });
+    await t.db.rows(sql`UPDATE hosts SET hardware = ${JSON.stringify({ cores: 8 })}::jsonb WHERE id = ${slow.id}`);
+    const [mine] = await claim(slow, 1);
+    expect(await reportResults(t.db, slow.id, slow.benchmarkFlops, (await computeResults(slow, [mine!])).map((r) => ({ ...r, cpuSeconds: 1e9 })))).toHaveLength(1);
+    const [held] = await q<{ cpu_seconds: number }>(t.db, sql`SELECT cpu_seconds FROM replicas WHERE id = ${mine!.replica_id}`);
+    expect(held!.cpu_seconds).toBeCloseTo((10 * 8000) / 1e8 + 1, 12);
   });
 
   it("refuses another host's replicas, unknown replicas and repeats", async () => {

@@ -21,6 +21,12 @@ export interface ReportedResult {
 const CPU_GRACE_SECONDS = 1;
 
 /**
+ * The benchmark the estimate bound assumes at least, FLOPS: a host that reports a tiny benchmark
+ * would otherwise stretch its bound at will (real cores measure 1e8–1e10 in the agent's benchmark).
+ */
+const MIN_BENCHMARK_FLOPS = 1e8;
+
+/**
  * Records a packet of results from one host in one transaction. Only replicas this host holds
  * (in progress, or timed out, and not handed on to a replica resuming from their checkpoint)
  * are accepted; each accepted result marks its WU for validation. Returns the accepted replica
@@ -28,8 +34,8 @@ const CPU_GRACE_SECONDS = 1;
  *
  * A CPU-time claim is stored bounded: no more than the wall time since the replica was sent
  * times the host's cores (from its hello), and no more than `cpuEstimateMultiple` times the WU's
- * cost estimate on the host's benchmark. The raw claim is kept beside it, and a packet with cut
- * claims leaves one `host.cpu_claim_cut` event for the admin.
+ * cost estimate on the host's benchmark (taken as at least MIN_BENCHMARK_FLOPS). The raw claim
+ * is kept beside it, and a packet with cut claims leaves one `host.cpu_claim_cut` event.
  */
 export async function reportResults(
   db: Db, hostId: string, benchmarkFlops: number, results: ReportedResult[], cpuEstimateMultiple = DEFAULT_CPU_ESTIMATE_MULTIPLE,
@@ -54,7 +60,7 @@ export async function reportResults(
       SELECT d.*, r.id AS replica_id,
              LEAST(d.cpu,
                    (GREATEST(extract(epoch FROM now() - r.sent_at), 0) + ${CPU_GRACE_SECONDS}) * host.cores,
-                   ${cpuEstimateMultiple}::float8 * w.cost_estimate / ${benchmarkFlops}::float8 + ${CPU_GRACE_SECONDS}) AS cpu_bounded
+                   ${cpuEstimateMultiple}::float8 * w.cost_estimate / ${Math.max(benchmarkFlops, MIN_BENCHMARK_FLOPS)}::float8 + ${CPU_GRACE_SECONDS}) AS cpu_bounded
         FROM d JOIN replicas r ON r.id = d.id JOIN work_units w ON w.id = r.wu_id CROSS JOIN host
     ), upd AS (
       UPDATE replicas r
