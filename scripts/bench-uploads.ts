@@ -1,12 +1,13 @@
 /*
- * npm run bench:uploads — a coordinator's memory under 40 unfinished 31 MB uploads without a key.
+ * npm run bench:uploads — a coordinator's memory under 40 unfinished 31 MB uploads without a key,
+ * then under 40 agent websockets that trickle a 31 MB frame and never say hello.
  *
  * Starts `nfl-grid coordinator` in a child process (PGlite in a temporary data folder, or the
  * DATABASE_URL server, which it migrates), then opens 40 uploads to eight /api routes that take
  * a body, half declaring 31 MB and half chunked, each written as fast as its socket takes it and
- * never finished. Prints one JSON line: the child's RSS (/proc VmRSS) before, at its peak (sampled
- * every 50 ms) and after, and how the uploads ended (answered, cut off, or still open when the
- * client gave up after 20 s).
+ * never finished. Prints one JSON line per phase: the child's RSS (/proc VmRSS) before, at its
+ * peak (sampled every 50 ms) and after, and how the uploads ended (answered, cut off, or still
+ * open when the client gave up after 20 s).
  * Options: --repo DIR (another checkout's bin/nfl-grid.mjs, e.g. an older commit's, to compare).
  */
 import { spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { rssMb, unfinishedUpload } from '../test/support/uploads';
+import { rssMb, unfinishedFrame, unfinishedUpload } from '../test/support/uploads';
 
 const { values } = parseArgs({ options: { repo: { type: 'string' } } });
 const repo = values.repo ? resolve(values.repo) : fileURLToPath(new URL('..', import.meta.url));
@@ -53,11 +54,22 @@ const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => {
 clearInterval(sampler);
 const count = (f: (o: (typeof outcomes)[number]) => boolean) => outcomes.filter(f).length;
 process.stdout.write(`${JSON.stringify({
-  repo, database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+  phase: 'uploads without a key', repo, database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
   rssBeforeMb: +before.toFixed(1), rssPeakMb: +peak.toFixed(1), rssAfterMb: +rssMb(pid).toFixed(1),
   answered: Object.fromEntries([...new Set(outcomes.map((o) => o.status).filter((s) => s !== null))].map((s) => [s, count((o) => o.status === s)])),
   cutOff: count((o) => o.status === null && o.closed), openWhenGivenUp: count((o) => o.status === null && !o.closed),
   slowestMs: Math.max(...outcomes.map((o) => o.ms)), mostWrittenMb: +(Math.max(...outcomes.map((o) => o.sent)) / MB).toFixed(1),
+})}\n`);
+
+const wsBefore = rssMb(pid);
+let wsPeak = wsBefore;
+const wsSampler = setInterval(() => { wsPeak = Math.max(wsPeak, rssMb(pid)); }, 50);
+const frames = await Promise.all(Array.from({ length: 40 }, () => unfinishedFrame(url, { declaredBytes: 31 * MB, giveUpMs: 20_000 })));
+clearInterval(wsSampler);
+process.stdout.write(`${JSON.stringify({
+  phase: 'websocket frames before hello', rssBeforeMb: +wsBefore.toFixed(1), rssPeakMb: +wsPeak.toFixed(1), rssAfterMb: +rssMb(pid).toFixed(1),
+  upgraded: frames.filter((f) => f.upgraded).length, closed: frames.filter((f) => f.closed).length,
+  slowestMs: Math.max(...frames.map((f) => f.ms)), mostWrittenMb: +(Math.max(...frames.map((f) => f.sent)) / MB).toFixed(1),
 })}\n`);
 
 const exited = new Promise((r) => child.once('exit', r));

@@ -5,12 +5,13 @@ import { apiClient } from './support/api-client';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 import { startCoordinatorProcess, type Watched } from './support/processes';
 import { openTestDb, dbKinds, type TestDb } from './support/test-db';
-import { rssMb, unfinishedHeaders, unfinishedUpload, type UploadOutcome } from './support/uploads';
+import { rssMb, unfinishedFrame, unfinishedHeaders, unfinishedUpload, type UploadOutcome } from './support/uploads';
 
 /*
  * Bodies are read only after the caller is known, streamed under a limit, and slow requests are
  * cut off by the server's timeouts: a coordinator (in a child process, its RSS read from /proc)
- * holds its memory under 40 unfinished 31 MB uploads without a key.
+ * holds its memory under 40 unfinished 31 MB uploads without a key, and under 40 agent sockets
+ * that trickle a 31 MB frame without saying hello.
  */
 
 const MB = 1024 * 1024;
@@ -60,7 +61,7 @@ describe.each(dbKinds())('request bodies on %s', (kind) => {
     expect((await apiClient(grid.url).post('/api/v1/hosts/enroll', { token: 'x' })).status).toBe(400);
   }, 120_000);
 
-  it('40 unfinished 31 MB uploads without a key to /api paths leave the RSS bounded; slow requests are cut off', async () => {
+  it('40 unfinished 31 MB uploads without a key to /api paths, or to the agent socket before hello, leave the RSS bounded; slow requests are cut off', async () => {
     let databaseUrl: string | null = null;
     if (kind === 'postgres') {
       testDb = await openTestDb('postgres');
@@ -102,6 +103,18 @@ describe.each(dbKinds())('request bodies on %s', (kind) => {
     process.stdout.write(`upload-limits (${kind}): RSS ${before.toFixed(1)} MB before, peak ${peak.toFixed(1)} MB, after ${after.toFixed(1)} MB; ` +
       `${outcomes.filter((o) => o.status === 401).length} answered 401, ${outcomes.filter((o) => o.status === null).length} cut off; ` +
       `at most ${(Math.max(...outcomes.map((o) => o.sent)) / MB).toFixed(1)} MB written by one client before its answer or close\n`);
+
+    // The agent websocket likewise: 40 connections that never say hello, each trickling a 31 MB frame.
+    let wsPeak = rssMb(pid);
+    const wsBefore = wsPeak;
+    const wsSampler = setInterval(() => { wsPeak = Math.max(wsPeak, rssMb(pid)); }, 50);
+    const frames = await Promise.all(Array.from({ length: 40 }, () => unfinishedFrame(c.url, { declaredBytes: 31 * MB, giveUpMs: 15_000 })));
+    clearInterval(wsSampler);
+    expect(frames.every((f) => f.upgraded && f.closed), JSON.stringify(frames)).toBe(true);
+    expect(Math.max(...frames.map((f) => f.ms))).toBeLessThan(5_000);
+    expect(wsPeak - wsBefore, `RSS ${wsBefore.toFixed(0)} MB before the frames, peak ${wsPeak.toFixed(0)} MB`).toBeLessThan(64);
+    process.stdout.write(`upload-limits (${kind}): websocket frames without hello: RSS ${wsBefore.toFixed(1)} MB before, peak ${wsPeak.toFixed(1)} MB; ` +
+      `all 40 closed within ${Math.max(...frames.map((f) => f.ms))} ms\n`);
 
     // Headers that never end are closed by the headers timeout; a keyed upload that never ends, by the request timeout.
     const slowHeaders = await unfinishedHeaders(c.url, 10_000);

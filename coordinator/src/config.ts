@@ -60,7 +60,10 @@ export interface CoordinatorConfig {
   http: {
     /** Largest request body of an authenticated caller (a batch of 100k explicit units fits). */
     maxBodyBytes: number;
-    /** Largest request body read before the caller is known (signing in, enrolling a host). */
+    /**
+     * Largest request body read before the caller is known (signing in, enrolling a host), and
+     * most bytes an agent connection may send before its hello is accepted.
+     */
     anonymousBodyBytes: number;
     /** A request (headers and body) must arrive within this, or its socket is closed. */
     requestTimeoutMs: number;

@@ -87,6 +87,53 @@ export function unfinishedHeaders(url: string, giveUpMs: number): Promise<{ clos
   });
 }
 
+/**
+ * A websocket to /agent that never says hello: one text frame declaring `declaredBytes`, its
+ * payload written as fast as the socket takes it and never finished. Settles when the server
+ * closes the connection, or on giving up.
+ */
+export function unfinishedFrame(url: string, o: { declaredBytes: number; giveUpMs: number; chunkBytes?: number }): Promise<{ closed: boolean; upgraded: boolean; sent: number; ms: number }> {
+  const { hostname, port } = new URL(url);
+  const started = Date.now();
+  const chunk = Buffer.alloc(o.chunkBytes ?? 256 * 1024, 0x20);
+  return new Promise((resolve) => {
+    let sent = 0;
+    let upgraded = false;
+    let settled = false;
+    const finish = (closed: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ closed, upgraded, sent, ms: Date.now() - started });
+    };
+    const timer = setTimeout(() => finish(false), o.giveUpMs);
+    const pump = () => {
+      if (settled || sent >= o.declaredBytes) return;
+      sent += chunk.length;
+      if (socket.write(chunk)) setImmediate(pump);
+      else socket.once('drain', pump);
+    };
+    const socket = connect(Number(port), hostname, () => socket.write([
+      'GET /agent HTTP/1.1', `Host: ${hostname}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${Buffer.alloc(16, 7).toString('base64')}`, 'Sec-WebSocket-Version: 13', '', '',
+    ].join('\r\n')));
+    socket.once('data', (d: Buffer) => {
+      upgraded = d.toString('latin1').startsWith('HTTP/1.1 101');
+      if (!upgraded) return finish(true);
+      // FIN + text, masked (with a zero key, so the payload goes as written), 64-bit length.
+      const header = Buffer.alloc(14);
+      header[0] = 0x81;
+      header[1] = 0x80 | 127;
+      header.writeBigUInt64BE(BigInt(o.declaredBytes), 2);
+      socket.write(header);
+      pump();
+    });
+    socket.on('error', () => finish(true));
+    socket.on('close', () => finish(true));
+  });
+}
+
 /** Resident set size of a process, MB (Linux /proc). */
 export function rssMb(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);

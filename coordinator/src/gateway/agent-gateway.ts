@@ -13,6 +13,7 @@ import type { AgentSession } from './agent-session';
 import { handleHello } from './handle-hello';
 import { handleCheckpoint, handleProgress } from './handle-progress';
 import { handleResult } from './handle-result';
+import { limitBytesBeforeHello, socketOf } from './pre-hello-limit';
 
 const HELLO_TIMEOUT_MS = 15_000;
 
@@ -30,12 +31,13 @@ export interface GatewayDeps {
  */
 export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
   const { grid, agents, scheduler } = deps;
-  return upgradeWebSocket(() => {
+  return upgradeWebSocket((c) => {
     let session: AgentSession | null = null;
     let conn: AgentConnection | null = null;
     let closed = false;
     let chain: Promise<void> = Promise.resolve();
     let helloTimer: NodeJS.Timeout | null = null;
+    let stopCounting = () => {};
     const send = (ws: WSContext, msg: CoordinatorMessage) => {
       if (!closed) ws.send(JSON.stringify(msg));
     };
@@ -52,6 +54,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
         if (msg.type !== 'hello') return fail(ws, 'hello_required', 'the first message must be hello');
         const h = await handleHello(grid, msg);
         if (helloTimer) clearTimeout(helloTimer);
+        stopCounting();
         session = {
           ...h, paused: h.config.paused, lastProgressWrite: 0,
           send: (m) => send(ws, m),
@@ -104,6 +107,9 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
 
     return {
       onOpen(_evt, ws) {
+        stopCounting = limitBytesBeforeHello(socketOf(c.env), grid.config.http.anonymousBodyBytes, (bytes) => {
+          grid.log.warn('agent connection sent too much before hello', { bytes, limit: grid.config.http.anonymousBodyBytes });
+        });
         helloTimer = setTimeout(() => {
           if (!session) {
             fail(ws, 'hello_timeout', 'no hello received in time');
