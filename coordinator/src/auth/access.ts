@@ -59,6 +59,7 @@ export function requireHostOrKey(grid: Grid): MiddlewareHandler {
       const user = await userForApiKey(grid.db, token);
       if (!user) throw new Unauthorized('unknown or revoked API key', 'bad_api_key');
       c.set('user', user);
+      c.set('scope', scopeOf(user));
     } else {
       await verifyActiveHost(grid, token);
     }
