@@ -24,7 +24,8 @@ declare module 'hono' {
 /**
  * Requires `Authorization: Bearer <API key>` of a live key, or else the console's session cookie
  * (401 otherwise; a cookie request that changes state must also pass the CSRF check, 403), whose
- * user has one of `roles` when given (403 otherwise), and sets the context variable `user`.
+ * user has one of `roles` when given (403 otherwise), and sets the context variables `user` and
+ * `scope` (what the caller may read: every read filters by it).
  */
 export function requireAuth(grid: Grid, roles?: readonly Role[]): MiddlewareHandler {
   return annotate(async function requireAuth(c, next) {

@@ -8,7 +8,7 @@ import { batchIn, type Scope } from '../auth/access';
 import type { Db } from '../db/index';
 import { performanceMilestones, performanceModels, performancePoints } from '../db/schema/index';
 import { NotFound } from '../errors';
-import { type ModelRow, scopedMilestones, scopedModels } from './scoped-models';
+import { type ModelRow, ownMilestones, scopedMilestones, scopedModels } from './scoped-models';
 
 /*
  * Read models of the tracker for the API: leaderboard, model types, parameters, trending. Each
@@ -82,25 +82,16 @@ export async function parameters(db: Db, scope: Scope, q: { model?: string; kern
   });
 }
 
-/** The scope's own result WUs among `wuIds` (all of them for an admin). */
-async function ownWuIds(db: Db, scope: Scope, wuIds: number[]): Promise<Set<number>> {
-  if (scope.all || wuIds.length === 0) return new Set(wuIds);
-  const rows = await db.orm.select({ wuId: performancePoints.wuId }).from(performancePoints)
-    .where(and(inArray(performancePoints.wuId, wuIds), batchIn(scope, performancePoints.batchId)));
-  return new Set(rows.map((r) => r.wuId));
-}
-
 export async function trending(db: Db, scope: Scope, limit: number): Promise<Trending> {
   const scoped = await scopedModels(db, scope);
   const models = scoped.map((m) => m.row);
   const by = (t: string) => models.filter((m) => m.trend === t);
   const steep = (a: ModelRow, b: ModelRow) => Math.abs(b.trendSlope ?? 0) - Math.abs(a.trendSlope ?? 0);
   const byKey = new Map(scoped.map((m) => [m.row.key, m]));
-  const latest = byKey.size === 0 ? [] : await db.orm.select().from(performanceMilestones)
-    .where(and(inArray(performanceMilestones.kind, ['breakthrough', 'regression']), scope.all ? undefined : inArray(performanceMilestones.modelKey, [...byKey.keys()])))
-    .orderBy(desc(performanceMilestones.createdAt), desc(performanceMilestones.id)).limit(scope.all ? limit : 10 * limit);
-  const own = await ownWuIds(db, scope, latest.map((r) => r.wuId));
-  const milestones = latest.flatMap((r) => scopedMilestones(byKey.get(r.modelKey)!, [r], own)).slice(0, limit);
+  const latest = await db.orm.select().from(performanceMilestones)
+    .where(and(inArray(performanceMilestones.kind, ['breakthrough', 'regression']), ownMilestones(scope)))
+    .orderBy(desc(performanceMilestones.createdAt), desc(performanceMilestones.id)).limit(limit);
+  const milestones = latest.flatMap((r) => { const m = byKey.get(r.modelKey); return m ? scopedMilestones(m, [r]) : []; });
   return {
     improving: by('improving').sort(steep).slice(0, limit).map(modelView),
     regressing: by('regressing').sort(steep).slice(0, limit).map(modelView),
@@ -116,15 +107,14 @@ export async function modelDetail(db: Db, scope: Scope, key: string, historyLimi
   const [history, milestones] = await Promise.all([
     db.orm.select().from(performancePoints).where(and(eq(performancePoints.modelKey, key), batchIn(scope, performancePoints.batchId)))
       .orderBy(desc(performancePoints.ordinal)).limit(historyLimit),
-    db.orm.select().from(performanceMilestones).where(eq(performanceMilestones.modelKey, key)).orderBy(asc(performanceMilestones.id)),
+    db.orm.select().from(performanceMilestones).where(and(eq(performanceMilestones.modelKey, key), ownMilestones(scope))).orderBy(asc(performanceMilestones.id)),
   ]);
-  const own = await ownWuIds(db, scope, milestones.map((r) => r.wuId));
   return {
     model: modelView(m),
     history: history.reverse().map((p) => ({
       ordinal: p.ordinal, wuId: p.wuId, batchId: p.batchId, value: p.value, gain: scoped.gains?.get(p.wuId) ?? p.gain, computeHours: p.computeHours, seed: p.seed,
       tuned: tunedParams(metricSpec(m.kernel) ?? { tuned: [] }, p.params as Record<string, unknown>), samples: p.samples, at: p.createdAt,
     })),
-    milestones: scopedMilestones(scoped, milestones, own).map(milestoneView),
+    milestones: scopedMilestones(scoped, milestones).map(milestoneView),
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, inArray, sql, type SQL } from 'drizzle-orm';
 import { applyPoint, type ModelRecord } from '@nfl-grid/shared/performance/record';
 import { classifyTrend } from '@nfl-grid/shared/performance/trend';
 import { batchIn, type Scope } from '../auth/access';
@@ -69,11 +69,16 @@ export async function scopedModels(db: Db, scope: Scope, where?: SQL): Promise<S
   });
 }
 
+/** SQL: a milestone of one of the scope's own results (undefined: every milestone). */
+export function ownMilestones(scope: Scope): SQL | undefined {
+  if (scope.all) return undefined;
+  return sql`${performanceMilestones.wuId} IN (SELECT p.wu_id FROM performance_points p WHERE ${batchIn(scope, sql`p.batch_id`)})`;
+}
+
 /**
- * A scope's milestones of a model: those of its own results; of a refolded model, without the
- * previous best and the test figures, which may come from another tenant's results.
+ * Milestones (already limited to the scope's own results) as the scope sees them: of a refolded
+ * model, without the previous best and the test figures, which may come from another tenant.
  */
-export function scopedMilestones(m: ScopedModel, rows: MilestoneRow[], ownWuIds: ReadonlySet<number>): MilestoneRow[] {
-  if (m.whole) return rows;
-  return rows.filter((r) => ownWuIds.has(r.wuId)).map((r) => ({ ...r, previous: null, pValue: null, adjustedP: null, detail: null }));
+export function scopedMilestones(m: ScopedModel, rows: MilestoneRow[]): MilestoneRow[] {
+  return m.whole ? rows : rows.map((r) => ({ ...r, previous: null, pValue: null, adjustedP: null, detail: null }));
 }
