@@ -10,6 +10,7 @@ import { validatorPass } from '../coordinator/src/daemons/validator';
 import { submitBatch } from '../coordinator/src/queue/submit-batch';
 import { makeHost, openTestApp, q, type TestApp, type TestHost } from './support/grid-fixtures';
 import { coverModelBody, normalArtifact } from './support/models';
+import { type Op, operations, urlOf } from './support/openapi-walk';
 import { benchOutput, simulateHost } from './support/volunteers';
 import { dbKinds } from './support/test-db';
 
@@ -56,7 +57,6 @@ const PUBLIC: Record<string, string> = {
   'GET /game/model': 'which cover model is served',
 };
 
-/** Path parameters that name no tenant's object: the value used, and any caller may be answered. */
 /** Operations that may name another volunteer's hosts, and why. */
 const HOSTS_PUBLIC: Record<string, string> = {
   'GET /api/v1/credit/leaderboard': "the volunteers' scoreboard, public among signed-in users as BOINC's is",
@@ -64,51 +64,24 @@ const HOSTS_PUBLIC: Record<string, string> = {
   'GET /api/v1/replicas/{id}': "which host (id and name, as on the scoreboard) computed the caller's own replica",
 };
 
+/** Path parameters that name no tenant's object, with the value the walk uses; any caller may be answered. */
 const PUBLIC_PARAMS: Record<string, string> = {
   sport: 'nfl', model_type: 'cover', arm: 'bench.hash@1', file: 'favicon.svg',
   sha256: '0'.repeat(64),
 };
 
-/** Path parameters that name a tenant's object, by the segment before them: the value to use for a tenant. */
-function tenantParams(x: { batch: string; wuId: number; replicaId: number; sharedModel?: string; soloModel?: string } & Partial<Tenant>, otherHost?: string): Record<string, string | number | undefined> {
+/**
+ * Path parameters that name someone's object, by the segment before them, filled with a tenant's
+ * objects (undefined: the tenant has none). Hosts are another volunteer's.
+ */
+function tenantParams(
+  x: { batch: string; wuId: number; replicaId: number; sharedModel?: string; soloModel?: string } & Partial<Tenant>, otherHost?: string,
+): Record<string, string | number | undefined> {
   return {
     'batches/{id}': x.batch, 'job/{id}': x.batch, 'workunits/{id}': x.wuId, 'replicas/{id}': x.replicaId, 'checkpoints/{wuId}': x.wuId,
     'models/{key}': x.soloModel ?? x.sharedModel, 'models/{id}': x.registryModel, 'follow-ups/{id}': x.followUp,
     'users/{id}': x.userId, 'keys/{id}': x.keyId, 'hosts/{id}': otherHost,
   };
-}
-
-interface Op { key: string; method: string; path: string; query: string[]; body: boolean }
-
-function operations(doc: { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>> }): Op[] {
-  return Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => ({
-    key: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path,
-    query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name), body: op.requestBody !== undefined,
-  })));
-}
-
-/**
- * The URL of an operation with its path parameters filled: a tenant's object where the parameter
- * names one (`tenant` true), a public value otherwise. A parameter the walk does not know fails
- * the test, so whoever adds a route decides which it is.
- */
-function urlOf(op: Op, tenant: Record<string, string | number | undefined>, query: Record<string, string>): { url: string | null; tenant: boolean } {
-  let named = false;
-  let missing = false;
-  const segments = op.path.split('/').map((seg, i, all) => {
-    const m = /^\{(.+)\}$/.exec(seg);
-    if (!m) return seg;
-    const slot = `${all[i - 1]}/${seg}`;
-    if (slot in tenant) {
-      named = true;
-      if (tenant[slot] === undefined) missing = true;
-      return encodeURIComponent(String(tenant[slot]));
-    }
-    if (m[1]! in PUBLIC_PARAMS) return encodeURIComponent(PUBLIC_PARAMS[m[1]!]!);
-    throw new Error(`${op.key}: the walk has no value for {${m[1]}}; add it to tenantParams (it names a tenant's object) or PUBLIC_PARAMS`);
-  });
-  const qs = op.query.filter((n) => n in query).map((n) => `${n}=${encodeURIComponent(query[n]!)}`).join('&');
-  return { url: missing ? null : segments.join('/') + (qs ? `?${qs}` : ''), tenant: named };
 }
 
 /** Query values that keep the slow reads (feature importance) short. */
@@ -269,10 +242,10 @@ describe.each(dbKinds())('tenancy walk over every OpenAPI operation (%s)', (kind
     let calls = 0;
     const tenant = tenantParams(a, workHosts[0]!.id);
     for (const op of ops) {
-      const { url, tenant: namesTenant } = urlOf(op, tenant, CHEAP);
+      const { url, owned: namesTenant } = urlOf(op, tenant, PUBLIC_PARAMS, CHEAP);
       if (!url) { problems.push(`${op.key}: A has no object for its path`); continue; }
       // Once as is, once with A's model and batch in the query where the operation takes them.
-      const named = urlOf(op, tenant, { ...CHEAP, model: a.soloModel, batch: a.batch }).url!;
+      const named = urlOf(op, tenant, PUBLIC_PARAMS, { ...CHEAP, model: a.soloModel, batch: a.batch }).url!;
       for (const caller of callers) {
         for (const [u, body] of [...bodiesOf(op).map((x) => [url, x] as const), ...(named === url ? [] : [[named, undefined] as const])]) {
           const r = await send(op.method, u, caller, body);
@@ -298,7 +271,7 @@ describe.each(dbKinds())('tenancy walk over every OpenAPI operation (%s)', (kind
     const problems: string[] = [];
     let answered = 0;
     for (const op of operations(doc).filter((o) => o.method === 'GET')) {
-      const { url, tenant: namesTenant } = urlOf(op, own, { model: a.sharedModel });
+      const { url, owned: namesTenant } = urlOf(op, own, PUBLIC_PARAMS, { model: a.sharedModel });
       if (!url || !namesTenant) continue;
       for (const caller of callers.slice(0, 2)) {
         const r = await send('GET', url, caller);
@@ -331,7 +304,7 @@ describe.each(dbKinds())('tenancy walk over every OpenAPI operation (%s)', (kind
     const ops = operations(JSON.parse((await send('GET', '/api/v1/openapi.json', {})).text));
     const problems: string[] = [];
     for (const op of ops) {
-      const { url } = urlOf(op, tenantParams(a, workHosts[0]!.id), {});
+      const { url } = urlOf(op, tenantParams(a, workHosts[0]!.id), PUBLIC_PARAMS, {});
       for (const body of bodiesOf(op)) {
         const r = await send(op.method, url!, {}, body);
         if (op.key in PUBLIC) {
