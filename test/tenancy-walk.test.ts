@@ -233,6 +233,19 @@ describe.each(dbKinds())('tenancy walk over every OpenAPI operation (%s)', (kind
   };
   const namesA = (op: Op) => ['POST /api/performance/compare', 'POST /api/v1/enrollment-tokens'].includes(op.key);
 
+  it("finds A's strings where an admin reads them, so the walk's search can fail", async () => {
+    const admin = { key: t.adminKey };
+    for (const url of [
+      '/api/performance/matrix', '/api/performance/trending', '/api/performance/leaderboard/nfl', '/api/performance/parameters',
+      `/api/performance/models/${encodeURIComponent(a.soloModel)}`, '/api/performance/follow-ups', '/api/v1/models', '/api/v1/batches',
+      '/api/data/pipeline/status', `/api/v1/batches/${a.batch}/results`,
+    ]) {
+      const r = await send('GET', url, admin);
+      expect(r.status, url).toBe(200);
+      expect(leaked(r.text), url).not.toEqual([]);
+    }
+  });
+
   it('walks every operation as B, as B\'s console session and as a volunteer: A\'s objects are refused, nothing of A is answered, nothing changes', async () => {
     const doc = await send('GET', '/api/v1/openapi.json', {});
     const ops = operations(JSON.parse(doc.text));
