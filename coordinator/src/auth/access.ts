@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Role } from '@nfl-grid/shared/api/users';
@@ -16,13 +16,16 @@ declare module 'hono' {
     user: AuthUser;
     /** How the caller proved who they are: an API key, or the console's session cookie. */
     authVia: 'api-key' | 'session';
+    /** What the caller may read (see Scope), set by requireAuth. */
+    scope: Scope;
   }
 }
 
 /**
  * Requires `Authorization: Bearer <API key>` of a live key, or else the console's session cookie
  * (401 otherwise; a cookie request that changes state must also pass the CSRF check, 403), whose
- * user has one of `roles` when given (403 otherwise), and sets the context variable `user`.
+ * user has one of `roles` when given (403 otherwise), and sets the context variables `user` and
+ * `scope` (what the caller may read: every read filters by it).
  */
 export function requireAuth(grid: Grid, roles?: readonly Role[]): MiddlewareHandler {
   return annotate(async function requireAuth(c, next) {
@@ -43,6 +46,7 @@ export function requireAuth(grid: Grid, roles?: readonly Role[]): MiddlewareHand
     }
     if (roles && !roles.includes(user.role)) throw new Forbidden(`this needs the role ${roles.join(' or ')}; you are ${user.role}`);
     c.set('user', user);
+    c.set('scope', scopeOf(user));
     await next();
   }, { auth: { kind: 'api-key', roles } });
 }
@@ -56,6 +60,7 @@ export function requireHostOrKey(grid: Grid): MiddlewareHandler {
       const user = await userForApiKey(grid.db, token);
       if (!user) throw new Unauthorized('unknown or revoked API key', 'bad_api_key');
       c.set('user', user);
+      c.set('scope', scopeOf(user));
     } else {
       await verifyActiveHost(grid, token);
     }
@@ -65,9 +70,36 @@ export function requireHostOrKey(grid: Grid): MiddlewareHandler {
 
 export type BatchRow = typeof batches.$inferSelect;
 
-/** Admins see every batch; anyone else only their own. */
+/*
+ * The one access rule behind every read. A tenant's rows are the batches and hosts it owns;
+ * everything else derives from one of them (work units, replicas, results, tracker points and the
+ * models folded from them, reports, combined merges, registry models trained from a batch). Admins
+ * (and the grid's own daemons) read everything; anyone else only their own rows and what derives
+ * from them. Rows of others are "not found", never "forbidden", so ids do not reveal what exists.
+ */
+export type Scope = { all: true } | { all: false; userId: string };
+
+/** Every tenant's rows: for admins and the coordinator's own passes. */
+export const EVERYTHING: Scope = { all: true };
+
+export function scopeOf(user: AuthUser): Scope {
+  return user.role === 'admin' ? EVERYTHING : { all: false, userId: user.id };
+}
+
+/** SQL: a row whose owner column is `ownerId` is in scope. */
+export function ownedIn(scope: Scope, ownerId: SQLWrapper): SQL {
+  return scope.all ? sql`true` : sql`${ownerId} = ${scope.userId}`;
+}
+
+/** SQL: a row derived from the batch `batchId` is in scope. */
+export function batchIn(scope: Scope, batchId: SQLWrapper): SQL {
+  return scope.all ? sql`true` : sql`${batchId} IN (SELECT vb.id FROM batches vb WHERE vb.owner_id = ${scope.userId})`;
+}
+
+/** The same rule for one row already read: admins see every batch and host; anyone else only their own. */
 export function canSee(user: AuthUser, ownerId: string): boolean {
-  return user.role === 'admin' || user.id === ownerId;
+  const scope = scopeOf(user);
+  return scope.all || scope.userId === ownerId;
 }
 
 /**

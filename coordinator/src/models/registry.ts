@@ -1,7 +1,8 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { ModelMetrics, ModelView, PromotionDecision } from '@nfl-grid/shared/api/console-types';
 import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
+import { batchIn, EVERYTHING, type Scope } from '../auth/access';
 import type { Db, Tx } from '../db/index';
 import { sqlState } from '../db/index';
 import { modelArtifacts, models } from '../db/schema/index';
@@ -86,13 +87,18 @@ export async function registerModelIn(tx: Tx, body: RegisterModelBody): Promise<
   return insertModel(tx, body, sha256, null, 'candidate');
 }
 
-export async function listModels(db: Db, q: { name?: string; state?: ModelState }): Promise<ModelRow[]> {
-  const where = and(q.name ? eq(models.name, q.name) : undefined, q.state ? eq(models.state, q.state) : undefined);
+/** SQL: a registry model the scope may read: one trained from its batches, or the grid's own (no batch). */
+function readableIn(scope: Scope): SQL | undefined {
+  return scope.all ? undefined : sql`(${models.batchId} IS NULL OR ${batchIn(scope, models.batchId)})`;
+}
+
+export async function listModels(db: Db, q: { name?: string; state?: ModelState }, scope: Scope = EVERYTHING): Promise<ModelRow[]> {
+  const where = and(q.name ? eq(models.name, q.name) : undefined, q.state ? eq(models.state, q.state) : undefined, readableIn(scope));
   return db.orm.select().from(models).where(where).orderBy(models.name, desc(models.version)).limit(1000);
 }
 
-export async function getModel(db: Db, id: string): Promise<ModelRow> {
-  const [row] = await db.orm.select().from(models).where(eq(models.id, id));
+export async function getModel(db: Db, id: string, scope: Scope = EVERYTHING): Promise<ModelRow> {
+  const [row] = await db.orm.select().from(models).where(and(eq(models.id, id), readableIn(scope)));
   if (!row) throw new NotFound('model', 'id');
   return row;
 }

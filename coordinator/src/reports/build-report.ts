@@ -3,7 +3,9 @@ import { findKernel } from '@nfl-grid/shared/kernels/registry';
 import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { tunedParams } from '@nfl-grid/shared/performance/model-key';
 import { bootstrapCi, holm, mean, permutationTest, signFlipTest, StatsError } from '@nfl-grid/shared/stats/index';
+import type { Scope } from '../auth/access';
 import type { Db } from '../db/index';
+import { scopedModels } from '../tracker/scoped-models';
 import { batches, performanceModels, performancePoints, scienceResults, users, workUnits } from '../db/schema/index';
 import { type Block, type ReportDoc, toLatex, toMarkdown } from './document';
 import { equityFigure, type Figure, metricFigure, reliabilityFigures } from './report-figures';
@@ -22,7 +24,8 @@ const MAX_ROWS = 500;
 
 const compact = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ');
 
-export async function buildReport(db: Db, batch: BatchRow, format: 'md' | 'tex'): Promise<ReportBundle> {
+/** A batch's report; its models as the reader's scope sees them (tracker/scoped-models.ts). */
+export async function buildReport(db: Db, scope: Scope, batch: BatchRow, format: 'md' | 'tex'): Promise<ReportBundle> {
   const kernelRef = `${batch.kernel}@${batch.kernelVersion}`;
   const kernel = findKernel(kernelRef);
   const spec = metricSpec(kernelRef);
@@ -34,7 +37,7 @@ export async function buildReport(db: Db, batch: BatchRow, format: 'md' | 'tex')
   const points = await db.orm.select().from(performancePoints).where(eq(performancePoints.batchId, batch.id));
   const pointOf = new Map(points.map((p) => [p.wuId, p]));
   const modelKeys = [...new Set(points.map((p) => p.modelKey))].sort();
-  const models = modelKeys.length ? await db.orm.select().from(performanceModels).where(inArray(performanceModels.key, modelKeys)).orderBy(asc(performanceModels.key)) : [];
+  const models = modelKeys.length ? (await scopedModels(db, scope, inArray(performanceModels.key, modelKeys))).map((m) => m.row) : [];
   const seedOf = new Map(wus.map((w) => [w.id, w.seed]));
 
   // Data versions: every distinct input of the batch's WUs.
@@ -98,7 +101,7 @@ export async function buildReport(db: Db, batch: BatchRow, format: 'md' | 'tex')
   if (kt) results_.push(kt);
   if (models.length) {
     results_.push({
-      kind: 'table', caption: 'Models these results belong to (performance tracker, all batches)',
+      kind: 'table', caption: 'Models these results belong to (performance tracker, all batches you may read)',
       headers: ['model', 'results', 'baseline', 'best', 'current', 'trend', 'ROI / CPU h'], align: ['l', 'r', 'r', 'r', 'r', 'l', 'r'],
       rows: models.map((m) => [m.key, m.results, fmt(m.baseline), fmt(m.best), fmt(m.current), m.trend, fmt(m.roi, 4)]),
     });

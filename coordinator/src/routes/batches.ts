@@ -5,7 +5,7 @@ import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/sh
 import { CombinedQuery } from '@nfl-grid/shared/api/combined';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { BatchList, BatchSummary, BatchUsage, CancelledBatch, WorkUnitList, WuCounts } from '@nfl-grid/shared/api/console-types';
-import { batchFor, type BatchRow, requireAuth } from '../auth/access';
+import { batchFor, type BatchRow, ownedIn, requireAuth, scopeOf } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import { combinedBatch } from '../combine/combined-batch';
 import type { Db } from '../db/index';
@@ -61,7 +61,7 @@ export function batchSummary(b: BatchRow, ownerName: string, c: WuCounts = ZERO)
 /** The user's batches (an admin's: everyone's, unless `ownOnly`), newest first. */
 export async function listBatches(db: Db, user: AuthUser, q: { state?: BatchRow['state']; limit: number; offset: number }, opts: { ownOnly?: boolean } = {}) {
   const conds: SQL[] = [];
-  if (user.role !== 'admin' || opts.ownOnly) conds.push(eq(batches.ownerId, user.id));
+  conds.push(opts.ownOnly ? eq(batches.ownerId, user.id) : ownedIn(scopeOf(user), batches.ownerId));
   if (q.state) conds.push(eq(batches.state, q.state));
   const where = conds.length ? and(...conds) : undefined;
   const rows = await db.orm.select({ b: batches, ownerName: users.name }).from(batches)

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { requireAuth } from '../auth/access';
+import { canSee, requireAuth } from '../auth/access';
 import { explainServedModel, ExplainQuery, MAX_EXPLAIN_REPEATS, MAX_EXPLAIN_ROWS } from '../data/explain-features';
 import { lastRun, pipelineRunning, runPipeline, runView } from '../data/pipeline-run';
 import { playDatasets } from '../data/play-datasets';
@@ -19,7 +19,9 @@ export function dataPipelineRoutes(grid: Grid, server: CoverModelServer) {
       readers,
       async (c) => {
         const [datasets, config, last, running] = await Promise.all([playDatasets(grid), readPreprocessingConfig(grid.db), lastRun(grid), pipelineRunning(grid)]);
-        return c.json({ datasets, config: config.config, running, lastRun: last ? runView(last) : null });
+        // The data are the grid's; who started the run is not, unless it was the caller.
+        const run = last ? { ...runView(last), startedBy: last.startedBy && canSee(c.get('user'), last.startedBy) ? last.startedBy : null } : null;
+        return c.json({ datasets, config: config.config, running, lastRun: run });
       })
     .post('/data/pipeline/run',
       describeRoute({

@@ -4,7 +4,7 @@ import { PatchHostBody } from '@nfl-grid/shared/api/hosts';
 import { IdParam, Paging } from '@nfl-grid/shared/api/ids';
 import type { AgentConfig } from '@nfl-grid/shared/protocol/messages';
 import type { HostView } from '@nfl-grid/shared/api/console-types';
-import { requireAuth } from '../auth/access';
+import { canSee, ownedIn, requireAuth, scopeOf } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import { updateRac } from '../credit/credit-math';
 import { hosts, users } from '../db/schema/index';
@@ -63,8 +63,8 @@ export type { HostView };
 
 /** Hosts the user may see (an admin: all; anyone else: their own), most recently heard from first. */
 export async function visibleHosts(grid: Grid, user: AuthUser, opts: { limit?: number; offset?: number; where?: SQL } = {}): Promise<HostView[]> {
-  const mine = user.role === 'admin' ? undefined : eq(hosts.ownerId, user.id);
-  const where = mine && opts.where ? sql`${mine} AND ${opts.where}` : (mine ?? opts.where);
+  const mine = ownedIn(scopeOf(user), hosts.ownerId);
+  const where = opts.where ? sql`${mine} AND ${opts.where}` : mine;
   const rows = await grid.db.orm.select({ h: hosts, ownerName: users.name }).from(hosts)
     .innerJoin(users, eq(users.id, hosts.ownerId)).where(where)
     .orderBy(sql`${hosts.lastContact} DESC NULLS LAST`, desc(hosts.createdAt))
@@ -81,7 +81,7 @@ async function hostWithOwner(grid: Grid, id: string): Promise<{ h: HostRow; owne
 
 async function hostFor(grid: Grid, user: AuthUser, id: string) {
   const row = await hostWithOwner(grid, id);
-  if (!row || (user.role !== 'admin' && row.h.ownerId !== user.id)) throw new NotFound('host', 'id');
+  if (!row || !canSee(user, row.h.ownerId)) throw new NotFound('host', 'id');
   return row;
 }
 

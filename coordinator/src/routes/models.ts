@@ -10,7 +10,10 @@ import { describeRoute } from '../openapi/registry';
 import { recordEvent } from '../auth/audit-log';
 import { zv } from './http/validate';
 
-/** The model registry: researchers and admins read it; admins register, promote and roll back. */
+/**
+ * The model registry: researchers read the models trained from their batches and the grid's own
+ * (no batch), admins all; admins register, promote and roll back.
+ */
 export function modelsRoutes(grid: Grid, server: CoverModelServer) {
   const readers = requireAuth(grid, ['researcher', 'admin']);
   const admin = requireAuth(grid, ['admin']);
@@ -19,7 +22,7 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
       describeRoute({ summary: 'Registered models, by name and newest version first (filter by name, state)' }),
       readers, zv('query', ListModelsQuery),
       async (c) => {
-        const rows = await listModels(grid.db, c.req.valid('query'));
+        const rows = await listModels(grid.db, c.req.valid('query'), c.get('scope'));
         return c.json({ models: rows.map(modelView), total: rows.length } satisfies ModelList);
       })
     .post('/models',
@@ -37,12 +40,12 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
     .get('/models/:id',
       describeRoute({ summary: 'One model: lineage, metrics, state and its last promotion decision' }),
       readers, zv('param', ModelIdParam),
-      async (c) => c.json(modelView(await getModel(grid.db, c.req.valid('param').id)) satisfies ModelView))
+      async (c) => c.json(modelView(await getModel(grid.db, c.req.valid('param').id, c.get('scope'))) satisfies ModelView))
     .get('/models/:id/artifact',
       describeRoute({ summary: "A model's artifact (weights) as JSON" }),
       readers, zv('param', ModelIdParam),
       async (c) => {
-        const m = await getModel(grid.db, c.req.valid('param').id);
+        const m = await getModel(grid.db, c.req.valid('param').id, c.get('scope'));
         c.header('x-artifact-sha256', m.artifactSha256);
         return c.json(await loadArtifact(grid.db, m.artifactSha256));
       })

@@ -22,7 +22,7 @@ import { zv } from './http/validate';
 /**
  * The performance tracker's API, mounted at `/api`: `/api/performance/*` (models, the task value
  * matrix, comparisons, follow-ups, rebalancing) and `GET /api/v1/batches/:id/report`. Reads need
- * any API key; decisions (follow-ups, settings, importance, rebalance, backfill) need an admin.
+ * any API key and show the caller's scope only (auth/access.ts; admins: everything); decisions (follow-ups, settings, importance, rebalance, backfill) need an admin.
  * Also starts auto-queueing follow-ups after validator passes when the setting is on.
  */
 export function performanceRoutes(grid: Grid) {
@@ -34,7 +34,7 @@ export function performanceRoutes(grid: Grid) {
       describeRoute({ summary: 'Task value matrix: pending work by batch and model, ranked by expected value (EV = expected improvement × importance / estimated hours)' }),
       anyone,
       async (c) => {
-        const cells = await pendingMatrix(grid.db);
+        const cells = await pendingMatrix(grid.db, c.get('scope'));
         return c.json({ generatedAt: new Date().toISOString(), cells } satisfies ValueMatrix);
       })
     .post('/performance/compare',
@@ -44,23 +44,23 @@ export function performanceRoutes(grid: Grid) {
     .get('/performance/leaderboard/:sport',
       describeRoute({ summary: 'Models of a sport by kernel, ranked by best metric, with current, baseline, ROI and trend' }),
       anyone, zv('param', SportParam), zv('query', LimitQuery),
-      async (c) => c.json(await leaderboard(grid.db, c.req.valid('param').sport, c.req.valid('query').limit)))
+      async (c) => c.json(await leaderboard(grid.db, c.get('scope'), c.req.valid('param').sport, c.req.valid('query').limit)))
     .get('/performance/model-types',
       describeRoute({ summary: 'Kernels and their model metric (direction, unit, tuned parameters), with model counts' }),
       anyone,
-      async (c) => c.json({ modelTypes: await modelTypes(grid.db) } satisfies ModelTypeList))
+      async (c) => c.json({ modelTypes: await modelTypes(grid.db, c.get('scope')) } satisfies ModelTypeList))
     .get('/performance/parameters',
       describeRoute({ summary: 'Per model and tuned parameter: the values tried, their result count, mean and best metric' }),
       anyone, zv('query', ParametersQuery),
-      async (c) => c.json({ models: await parameters(grid.db, c.req.valid('query')) }))
+      async (c) => c.json({ models: await parameters(grid.db, c.get('scope'), c.req.valid('query')) }))
     .get('/performance/trending',
       describeRoute({ summary: 'Improving and regressing models (bootstrap trend of recent results) and recent breakthroughs and regressions' }),
       anyone, zv('query', LimitQuery),
-      async (c) => c.json(await trending(grid.db, c.req.valid('query').limit)))
+      async (c) => c.json(await trending(grid.db, c.get('scope'), c.req.valid('query').limit)))
     .get('/performance/models/:key',
       describeRoute({ summary: 'One model: its record, history and milestones' }),
       anyone, zv('param', ModelKeyParam), zv('query', LimitQuery),
-      async (c) => c.json(await modelDetail(grid.db, c.req.valid('param').key, c.req.valid('query').limit)))
+      async (c) => c.json(await modelDetail(grid.db, c.get('scope'), c.req.valid('param').key, c.req.valid('query').limit)))
     .patch('/performance/models/:key',
       describeRoute({ summary: "Set a model's importance (its weight in EV)" }),
       admin, zv('param', ModelKeyParam), zv('json', ModelPatchBody),
@@ -73,7 +73,7 @@ export function performanceRoutes(grid: Grid) {
     .get('/performance/follow-ups',
       describeRoute({ summary: 'Follow-up work suggested for improving models (neighbouring configurations, more seeds)' }),
       anyone, zv('query', FollowUpsQuery),
-      async (c) => c.json({ followUps: await listFollowUps(grid, c.req.valid('query')) } satisfies FollowUpList))
+      async (c) => c.json({ followUps: await listFollowUps(grid, c.get('scope'), c.req.valid('query')) } satisfies FollowUpList))
     .post('/performance/follow-ups/:id/accept',
       describeRoute({ summary: 'Accept a suggestion: submits its batch in your name', responses: { 201: 'The follow-up with its new batch id' } }),
       admin, zv('param', IdParam),
@@ -110,6 +110,6 @@ export function performanceRoutes(grid: Grid) {
       anyone, zv('param', IdParam), zv('query', ReportQuery),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
-        return c.json(await buildReport(grid.db, b, c.req.valid('query').format));
+        return c.json(await buildReport(grid.db, c.get('scope'), b, c.req.valid('query').format));
       });
 }

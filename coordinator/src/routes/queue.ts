@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { WuTotals } from '@nfl-grid/shared/api/console-types';
-import { requireAuth } from '../auth/access';
+import { ownedIn, requireAuth, scopeOf } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
@@ -38,9 +38,9 @@ export async function hostCounts(grid: Grid): Promise<{ total: number; online: n
   return { total: rows.length, online: rows.filter((h) => h.online || local.has(h.id)).length, gpu: rows.filter((h) => h.gpu).length };
 }
 
-/** Open batches with WUs out on hosts right now, with their share finished. */
+/** Open batches with WUs out on hosts right now, with their share finished: the user's scope, or (null) all for public counts. */
 export async function runningNow(grid: Grid, user: AuthUser | null, limit = 10) {
-  const mine = user && user.role !== 'admin' ? sql`AND b.owner_id = ${user.id}` : sql``;
+  const mine = user ? sql`AND ${ownedIn(scopeOf(user), sql`b.owner_id`)}` : sql``;
   const rows = await grid.db.rows<{ id: string; name: string; kernel: string; kernel_version: number; priority: number; wu_count: number; owner: string; finished: number; active: number }>(sql`
     SELECT b.id, b.name, b.kernel, b.kernel_version, b.priority, b.wu_count, u.name AS owner,
            count(*) FILTER (WHERE w.state IN ('done', 'failed', 'cancelled'))::int AS finished,

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { CreatedKey, CreatedUser, KeyList, SessionAnswer, UserList } from '@nfl-grid/shared/api/console-types';
 import { CreateKeyBody, CreateUserBody } from '@nfl-grid/shared/api/users';
-import { requireAuth } from '../auth/access';
+import { canSee, requireAuth } from '../auth/access';
 import { createUserWithKey, insertApiKey, revokeApiKey } from '../auth/api-keys';
 import { apiKeys, users } from '../db/schema/index';
 import { NotFound } from '../errors';
@@ -70,7 +70,7 @@ export function keysRoutes(grid: Grid) {
         const { id } = c.req.valid('param');
         const me = c.get('user');
         const [key] = await grid.db.orm.select({ userId: apiKeys.userId }).from(apiKeys).where(eq(apiKeys.id, id));
-        if (!key || (me.role !== 'admin' && key.userId !== me.id)) throw new NotFound('API key', 'id');
+        if (!key || !canSee(me, key.userId)) throw new NotFound('API key', 'id');
         const revoked = await revokeApiKey(grid.db, id);
         if (revoked) await recordEvent(grid.db, 'key.revoked', id, me.id, { userId: key.userId });
         return c.json({ id, revoked: true, alreadyRevoked: !revoked });

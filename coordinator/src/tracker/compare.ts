@@ -1,17 +1,17 @@
-import { desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { compareSamples, type CompareTest } from '@nfl-grid/shared/performance/compare';
 import { StatsError } from '@nfl-grid/shared/stats/index';
 import type { AuthUser } from '../auth/api-keys';
 import { performanceModels, performancePoints } from '../db/schema/index';
 import { BadRequest, NotFound } from '../errors';
 import type { Grid } from '../grid';
-import { batchFor } from '../auth/access';
+import { batchFor, batchIn, scopeOf } from '../auth/access';
 
 /*
  * Compares two models or two batches on their metric. A side's sample is its results' metric
  * values (up to MAX_RESULTS, newest); a side with fewer than two results uses the per-season /
  * per-fold samples of its best result instead. Both sides must measure the same metric of one
- * kernel.
+ * kernel. A model side counts only the caller's own results (another tenant's model is not found).
  */
 
 const MAX_RESULTS = 1000;
@@ -24,7 +24,7 @@ async function load(grid: Grid, user: AuthUser, side: Side, name: string): Promi
   let where;
   let label: string;
   if ('model' in side) {
-    where = eq(performancePoints.modelKey, side.model);
+    where = and(eq(performancePoints.modelKey, side.model), batchIn(scopeOf(user), performancePoints.batchId));
     label = side.model;
   } else {
     const b = await batchFor(grid, user, side.batch);

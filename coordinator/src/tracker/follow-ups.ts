@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import type { FollowUp } from '@nfl-grid/shared/api/console-types';
+import { batchIn, type Scope } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import type { Db } from '../db/index';
 import { batches, events, performanceFollowUps, performanceSettings } from '../db/schema/index';
@@ -26,8 +27,12 @@ function followUpView(f: FollowUpRow): FollowUp {
   };
 }
 
-export async function listFollowUps(grid: Grid, q: { state?: string; model?: string; limit: number }) {
-  const where = and(q.state ? eq(performanceFollowUps.state, q.state) : undefined, q.model ? eq(performanceFollowUps.modelKey, q.model) : undefined);
+/** Suggestions drawn from the scope's own batches (an admin's: all), newest first. */
+export async function listFollowUps(grid: Grid, scope: Scope, q: { state?: string; model?: string; limit: number }) {
+  const where = and(
+    q.state ? eq(performanceFollowUps.state, q.state) : undefined, q.model ? eq(performanceFollowUps.modelKey, q.model) : undefined,
+    batchIn(scope, performanceFollowUps.sourceBatchId),
+  );
   const rows = await grid.db.orm.select().from(performanceFollowUps).where(where).orderBy(desc(performanceFollowUps.createdAt)).limit(q.limit);
   return rows.map(followUpView);
 }

@@ -1,16 +1,19 @@
-import { asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { tunedParams } from '@nfl-grid/shared/performance/model-key';
 import type { Milestone, ModelLeaderboard, ModelType, TrackedModel, Trending } from '@nfl-grid/shared/api/console-types';
+import { batchIn, type Scope } from '../auth/access';
 import type { Db } from '../db/index';
 import { performanceMilestones, performanceModels, performancePoints } from '../db/schema/index';
 import { NotFound } from '../errors';
+import { type ModelRow, ownMilestones, scopedMilestones, scopedModels } from './scoped-models';
 
-/* Read models of the tracker for the API: leaderboard, model types, parameters, trending. */
-
-type ModelRow = typeof performanceModels.$inferSelect;
+/*
+ * Read models of the tracker for the API: leaderboard, model types, parameters, trending. Each
+ * reads the models and points of one scope only (scoped-models.ts).
+ */
 
 function modelView(m: ModelRow): TrackedModel {
   return {
@@ -27,8 +30,8 @@ function milestoneView(r: typeof performanceMilestones.$inferSelect): Milestone 
 }
 
 /** Models of a sport grouped by kernel, each board ranked by best metric. */
-export async function leaderboard(db: Db, sport: string, limit: number): Promise<ModelLeaderboard> {
-  const models = await db.orm.select().from(performanceModels).where(eq(performanceModels.sport, sport));
+export async function leaderboard(db: Db, scope: Scope, sport: string, limit: number): Promise<ModelLeaderboard> {
+  const models = (await scopedModels(db, scope, eq(performanceModels.sport, sport))).map((m) => m.row);
   const byKernel = new Map<string, ModelRow[]>();
   for (const m of models) byKernel.set(m.kernel, [...(byKernel.get(m.kernel) ?? []), m]);
   const boards = [...byKernel.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([kernel, ms]) => {
@@ -39,9 +42,9 @@ export async function leaderboard(db: Db, sport: string, limit: number): Promise
   return { sport, boards };
 }
 
-export async function modelTypes(db: Db): Promise<ModelType[]> {
-  const counts = await db.orm.select({ kernel: performanceModels.kernel, models: count() }).from(performanceModels).groupBy(performanceModels.kernel);
-  const n = new Map(counts.map((c) => [c.kernel, Number(c.models)]));
+export async function modelTypes(db: Db, scope: Scope): Promise<ModelType[]> {
+  const n = new Map<string, number>();
+  for (const { row } of await scopedModels(db, scope)) n.set(row.kernel, (n.get(row.kernel) ?? 0) + 1);
   return listKernels().map((k) => {
     const ref = kernelRef(k), spec = metricSpec(ref);
     return spec
@@ -51,12 +54,12 @@ export async function modelTypes(db: Db): Promise<ModelType[]> {
 }
 
 /** For each model and tuned param: the values tried, with result count, mean and best metric. */
-export async function parameters(db: Db, q: { model?: string; kernel?: string }) {
+export async function parameters(db: Db, scope: Scope, q: { model?: string; kernel?: string }) {
   const where = q.model ? eq(performanceModels.key, q.model) : q.kernel ? eq(performanceModels.kernel, q.kernel) : undefined;
-  const models = await db.orm.select().from(performanceModels).where(where).orderBy(asc(performanceModels.key));
+  const models = (await scopedModels(db, scope, where)).map((m) => m.row);
   if (!models.length) return [];
   const points = await db.orm.select({ modelKey: performancePoints.modelKey, params: performancePoints.params, value: performancePoints.value })
-    .from(performancePoints).where(inArray(performancePoints.modelKey, models.map((m) => m.key)));
+    .from(performancePoints).where(and(inArray(performancePoints.modelKey, models.map((m) => m.key)), batchIn(scope, performancePoints.batchId)));
   return models.map((m) => {
     const spec = metricSpec(m.kernel);
     const mine = points.filter((p) => p.modelKey === m.key);
@@ -79,12 +82,16 @@ export async function parameters(db: Db, q: { model?: string; kernel?: string })
   });
 }
 
-export async function trending(db: Db, limit: number): Promise<Trending> {
-  const models = await db.orm.select().from(performanceModels);
+export async function trending(db: Db, scope: Scope, limit: number): Promise<Trending> {
+  const scoped = await scopedModels(db, scope);
+  const models = scoped.map((m) => m.row);
   const by = (t: string) => models.filter((m) => m.trend === t);
   const steep = (a: ModelRow, b: ModelRow) => Math.abs(b.trendSlope ?? 0) - Math.abs(a.trendSlope ?? 0);
-  const milestones = await db.orm.select().from(performanceMilestones).where(inArray(performanceMilestones.kind, ['breakthrough', 'regression']))
+  const byKey = new Map(scoped.map((m) => [m.row.key, m]));
+  const latest = await db.orm.select().from(performanceMilestones)
+    .where(and(inArray(performanceMilestones.kind, ['breakthrough', 'regression']), ownMilestones(scope)))
     .orderBy(desc(performanceMilestones.createdAt), desc(performanceMilestones.id)).limit(limit);
+  const milestones = latest.flatMap((r) => { const m = byKey.get(r.modelKey); return m ? scopedMilestones(m, [r]) : []; });
   return {
     improving: by('improving').sort(steep).slice(0, limit).map(modelView),
     regressing: by('regressing').sort(steep).slice(0, limit).map(modelView),
@@ -93,19 +100,21 @@ export async function trending(db: Db, limit: number): Promise<Trending> {
   };
 }
 
-export async function modelDetail(db: Db, key: string, historyLimit: number) {
-  const [m] = await db.orm.select().from(performanceModels).where(eq(performanceModels.key, key));
-  if (!m) throw new NotFound('model', 'key');
+export async function modelDetail(db: Db, scope: Scope, key: string, historyLimit: number) {
+  const [scoped] = await scopedModels(db, scope, eq(performanceModels.key, key));
+  if (!scoped) throw new NotFound('model', 'key');
+  const m = scoped.row;
   const [history, milestones] = await Promise.all([
-    db.orm.select().from(performancePoints).where(eq(performancePoints.modelKey, key)).orderBy(desc(performancePoints.ordinal)).limit(historyLimit),
-    db.orm.select().from(performanceMilestones).where(eq(performanceMilestones.modelKey, key)).orderBy(asc(performanceMilestones.id)),
+    db.orm.select().from(performancePoints).where(and(eq(performancePoints.modelKey, key), batchIn(scope, performancePoints.batchId)))
+      .orderBy(desc(performancePoints.ordinal)).limit(historyLimit),
+    db.orm.select().from(performanceMilestones).where(and(eq(performanceMilestones.modelKey, key), ownMilestones(scope))).orderBy(asc(performanceMilestones.id)),
   ]);
   return {
     model: modelView(m),
     history: history.reverse().map((p) => ({
-      ordinal: p.ordinal, wuId: p.wuId, batchId: p.batchId, value: p.value, gain: p.gain, computeHours: p.computeHours, seed: p.seed,
+      ordinal: p.ordinal, wuId: p.wuId, batchId: p.batchId, value: p.value, gain: scoped.gains?.get(p.wuId) ?? p.gain, computeHours: p.computeHours, seed: p.seed,
       tuned: tunedParams(metricSpec(m.kernel) ?? { tuned: [] }, p.params as Record<string, unknown>), samples: p.samples, at: p.createdAt,
     })),
-    milestones: milestones.map(milestoneView),
+    milestones: scopedMilestones(scoped, milestones).map(milestoneView),
   };
 }

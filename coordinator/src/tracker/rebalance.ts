@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { priorityFromEv } from '@nfl-grid/shared/performance/ev';
 import { MIN_HOURS } from '@nfl-grid/shared/performance/reward';
 import type { PriorityChange } from '@nfl-grid/shared/api/console-types';
+import { EVERYTHING } from '../auth/access';
 import type { Grid } from '../grid';
 import { reprioritiseBatches } from '../queue/reprioritise';
 import { pendingMatrix } from './matrix';
@@ -17,7 +18,7 @@ import { pendingMatrix } from './matrix';
 export type { PriorityChange };
 
 async function batchEvs(grid: Grid): Promise<{ batchId: string; name: string; priority: number; ev: number | null }[]> {
-  const cells = await pendingMatrix(grid.db);
+  const cells = await pendingMatrix(grid.db, EVERYTHING);
   const byBatch = new Map<string, { batchId: string; name: string; priority: number; value: number; hours: number; tracked: boolean }>();
   for (const c of cells) {
     const b = byBatch.get(c.batchId) ?? { batchId: c.batchId, name: c.batchName, priority: c.batchPriority, value: 0, hours: 0, tracked: false };
