@@ -82,6 +82,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
         return;
       }
       const s = session;
+      if (msg.type === 'hello') return fail(ws, 'already_hello', 'hello was already received on this connection');
       if (needsSignature(msg.type)) {
         const m = msg as { sig?: { seq: number } };
         if (!m.sig) return fail(ws, 'unsigned_message', `${msg.type} must be signed with the host key`, ['sig']);
@@ -91,8 +92,6 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
         lastSeq = m.sig.seq;
       }
       switch (msg.type) {
-        case 'hello':
-          return fail(ws, 'already_hello', 'hello was already received on this connection');
         case 'request_work':
           await scheduler.requestWork(s, msg.max) || send(ws, { type: 'no_work', retryAfterMs: grid.config.work.noWorkRetryMs });
           return;
