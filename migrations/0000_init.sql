@@ -117,6 +117,7 @@ CREATE TABLE "replicas" (
 	"state" "replica_state" DEFAULT 'in_progress' NOT NULL,
 	"validate_state" "validate_state" DEFAULT 'pending' NOT NULL,
 	"sent_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"delivered_at" timestamp with time zone,
 	"deadline" timestamp with time zone NOT NULL,
 	"reported_at" timestamp with time zone,
 	"output" jsonb,
@@ -468,6 +469,7 @@ CREATE UNIQUE INDEX "replicas_resumed_from_uq" ON "replicas" USING btree ("resum
 CREATE UNIQUE INDEX "replicas_wu_owner_uq" ON "replicas" USING btree ("wu_id","owner_id");--> statement-breakpoint
 CREATE INDEX "replicas_host_state_idx" ON "replicas" USING btree ("host_id","state");--> statement-breakpoint
 CREATE INDEX "replicas_deadline_idx" ON "replicas" USING btree ("deadline") WHERE "replicas"."state" = 'in_progress';--> statement-breakpoint
+CREATE INDEX "replicas_undelivered_idx" ON "replicas" USING btree ("sent_at") WHERE "replicas"."state" = 'in_progress' AND "replicas"."delivered_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "work_units_batch_idx" ON "work_units" USING btree ("batch_id","seq");--> statement-breakpoint
 CREATE INDEX "work_units_claim_idx" ON "work_units" USING btree ("priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
 CREATE INDEX "work_units_claim_kernel_idx" ON "work_units" USING btree ("kernel_ref","priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint

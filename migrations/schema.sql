@@ -410,6 +410,7 @@ CREATE TABLE replicas (
   state replica_state NOT NULL DEFAULT 'in_progress'::replica_state,
   validate_state validate_state NOT NULL DEFAULT 'pending'::validate_state,
   sent_at timestamp with time zone NOT NULL DEFAULT now(),
+  delivered_at timestamp with time zone,
   deadline timestamp with time zone NOT NULL,
   reported_at timestamp with time zone,
   output jsonb,
@@ -434,6 +435,7 @@ CREATE TABLE replicas (
 CREATE INDEX replicas_deadline_idx ON public.replicas USING btree (deadline) WHERE (state = 'in_progress'::replica_state);
 CREATE INDEX replicas_host_state_idx ON public.replicas USING btree (host_id, state);
 CREATE UNIQUE INDEX replicas_resumed_from_uq ON public.replicas USING btree (resumed_from) WHERE (resumed_from IS NOT NULL);
+CREATE INDEX replicas_undelivered_idx ON public.replicas USING btree (sent_at) WHERE ((state = 'in_progress'::replica_state) AND (delivered_at IS NULL));
 CREATE UNIQUE INDEX replicas_wu_host_uq ON public.replicas USING btree (wu_id, host_id);
 CREATE UNIQUE INDEX replicas_wu_owner_uq ON public.replicas USING btree (wu_id, owner_id);
 CREATE TRIGGER replicas_state_guard BEFORE UPDATE OF state ON public.replicas FOR EACH ROW WHEN ((old.state IS DISTINCT FROM new.state)) EXECUTE FUNCTION replicas_state_may_move_guard();

@@ -22,6 +22,7 @@ import { agentSocketUrl, Connection } from './link/connection';
 import { CreditTally } from './link/credit';
 import { ensureIdentity } from './link/enrollment';
 import { ErrorReports } from './link/error-reports';
+import { saveIdentity } from './link/identity-file';
 import { Outbox } from './link/outbox';
 import { ResultReporter } from './link/reporter';
 import { ControlWatcher } from './status/control';
@@ -72,6 +73,18 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
   const identity = await ensureIdentity(settings, hardware, log);
   const hostId = identity.hostId;
   const hostKey = await importPrivate(identity.privateJwk);
+  // The coordinator renews the credential in a welcome now and then; the REST calls and the next
+  // hello use the newest, and identity.json keeps it (written atomically) for the next start.
+  let credential = identity.credential;
+  const renewCredential = async (fresh: string) => {
+    credential = fresh;
+    try {
+      await saveIdentity(settings.dataDir, { ...identity, credential: fresh });
+      log.info('host credential renewed and stored');
+    } catch (e) {
+      log.error(`cannot store the renewed host credential (the old one works until it expires): ${(e as Error).message}`);
+    }
+  };
   const benchmarkFlops = measureFlops(settings.timing.benchmarkMs);
   const start = await chooseBackend(settings.dataDir, settings.intensity, log);
   const wasmDir = start.wasmDir;
@@ -101,11 +114,12 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
     log,
     backoff: { initialMs: settings.timing.reconnectInitialMs, maxMs: settings.timing.reconnectMaxMs },
     welcomeTimeoutMs: settings.timing.replyTimeoutMs,
+    signer: { hostId, key: hostKey },
   });
   const send = connection.send.bind(connection);
   const errors = new ErrorReports(send);
   const reporter = new ResultReporter({ outbox, hostId, key: hostKey, send, log, onAcknowledged: (a, r) => credit.onAck(a, r) });
-  const inputs = new InputStore({ dataDir: settings.dataDir, coordinator: settings.coordinator, credential: identity.credential, log });
+  const inputs = new InputStore({ dataDir: settings.dataDir, coordinator: settings.coordinator, credential: () => credential, log });
   const hand = new WorkInHand({
     hostId, store, checkpoints, outbox, reporter, heat, errors, log,
     onFinished: (item) => credit.onFinished(item),
@@ -118,7 +132,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
           backend = b;
         },
       },
-      fetchCheckpoint: (item) => fetchCheckpoint({ coordinator: settings.coordinator, credential: identity.credential }, item),
+      fetchCheckpoint: (item) => fetchCheckpoint({ coordinator: settings.coordinator, credential }, item),
     },
   });
   const workLoop = new WorkLoop({
@@ -163,7 +177,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
   connection.start({
     hello: async () => ({
       type: 'hello',
-      token: identity.credential,
+      token: credential,
       agentVersion: settings.agentVersion,
       hardware,
       kernels: listKernels().map(kernelRef),
@@ -172,7 +186,10 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
       benchmarkFlops,
       holding: workLoop.holding(),
     }),
-    onWelcome: (msg) => workLoop.onWelcome(msg),
+    onWelcome: (msg) => {
+      if (msg.credential && msg.credential !== credential) void renewCredential(msg.credential);
+      workLoop.onWelcome(msg);
+    },
     onMessage: (msg) => workLoop.onMessage(msg),
     onDisconnect: () => workLoop.onDisconnect(),
   });

@@ -22,6 +22,17 @@ export interface CoordinatorConfig {
     noWorkRetryMs: number;
     /** Claims this process runs in the database at once (see daemons/claim-gate.ts). */
     concurrentClaims: number;
+    /**
+     * A replica claimed this long ago whose packet never went out (the coordinator died between
+     * claim and send) is released by the transitioner (queue/release-unheld.ts).
+     */
+    undeliveredGraceMs: number;
+  };
+  hostAuth: {
+    /** Lifetime of a host credential; a welcome hands a fresh one once it is past half of it. */
+    credentialTtlSeconds: number;
+    /** How long a host's live connection has to answer a `challenge` before a newer one replaces it. */
+    liveCheckTimeoutMs: number;
   };
   reliability: {
     /** Consecutive valid results before a host gets unreplicated work. */
@@ -121,6 +132,11 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       maxPacket: num(env.NFL_GRID_MAX_PACKET, 200),
       noWorkRetryMs: num(env.NFL_GRID_NO_WORK_RETRY_MS, 5000),
       concurrentClaims: Math.max(1, Math.round(num(env.NFL_GRID_CONCURRENT_CLAIMS, 4))),
+      undeliveredGraceMs: num(env.NFL_GRID_UNDELIVERED_GRACE_MS, 30_000),
+    },
+    hostAuth: {
+      credentialTtlSeconds: num(env.NFL_GRID_CREDENTIAL_TTL_S, 30 * 24 * 3600),
+      liveCheckTimeoutMs: num(env.NFL_GRID_LIVE_CHECK_MS, 3000),
     },
     reliability: {
       trustStreak: num(env.NFL_GRID_TRUST_STREAK, 10),

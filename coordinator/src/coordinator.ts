@@ -76,7 +76,7 @@ export async function openGrid(config: CoordinatorConfig, opts: { db?: Db; log?:
       await migrateEmbedded(db);
     }
   }
-  const keys = await openCoordinatorKeys(db, config.dataDir, config.work.packetTtlSeconds);
+  const keys = await openCoordinatorKeys(db, config.dataDir, { packetSeconds: config.work.packetTtlSeconds, credentialSeconds: config.hostAuth.credentialTtlSeconds });
   const events = createGridEvents();
   let wakers: Wakers = { scheduler: () => {}, validator: () => {}, assimilator: () => {} };
   const ownsDb = !opts.db;

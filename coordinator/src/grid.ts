@@ -14,13 +14,27 @@ import type { GridEvents } from './events';
  */
 
 /** The coordinator's Ed25519 signing identity (private key in the data folder, public keys in the db). */
+export interface HostCredential {
+  hostId: string;
+  ownerId: string;
+  /** Seconds since the epoch. */
+  issuedAt: number;
+  expiresAt: number;
+  expired: boolean;
+}
+
 export interface CoordinatorKeys {
   readonly kid: string;
   signWork(hostId: string, items: WorkItem[]): Promise<string>;
   /** A host credential (JWT, sub = host id) given to an agent at enrollment. */
   issueHostCredential(hostId: string, ownerId: string): Promise<string>;
-  /** Returns the host id, or throws Unauthorized. */
+  /** Returns the host id, or throws Unauthorized (also when the credential has expired). */
   verifyHostCredential(token: string): Promise<{ hostId: string; ownerId: string }>;
+  /**
+   * For hello only, where the host also proves its key: a credential this coordinator signed,
+   * expired or not, with its times (an expired one is then renewed). Throws Unauthorized.
+   */
+  readHostCredential(token: string): Promise<HostCredential>;
   /** Every coordinator key that is not retired, for /.well-known/jwks.json. */
   jwks(): Promise<{ keys: JWK[] }>;
 }

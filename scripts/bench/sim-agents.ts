@@ -1,7 +1,8 @@
 /*
  * Simulated agents for the throughput benchmark: N real protocol clients in this one process
  * (each enrolled as its own volunteer's host, with its own Ed25519 key), doing bench.hash work
- * instantly. They verify every work packet and sign every result packet, as nfl-agent does.
+ * instantly. They verify every work packet, sign hello over the coordinator's challenge, and sign
+ * every other message and every result packet, as nfl-agent does.
  * Driven by the parent over IPC: { tokens, url, packet } in; ready / started / done events out.
  */
 import { createLocalJWKSet } from 'jose';
@@ -10,6 +11,7 @@ import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
 import { CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
 import type { ResultItem } from '@nfl-grid/shared/protocol/work-packet';
+import { signAgentMessage } from '@nfl-grid/shared/signing/agent-message';
 import { importPrivate, newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import { signResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import { verifyWorkPacket } from '@nfl-grid/shared/signing/work-packet';
@@ -36,12 +38,28 @@ async function enroll(url: string, token: string, i: number) {
 async function runAgent(url: string, token: string, i: number, packet: number, jwks: ReturnType<typeof createLocalJWKSet>) {
   const id = await enroll(url, token, i);
   const ws = new WebSocket(url.replace(/^http/, 'ws') + '/agent');
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  // Listening starts before the socket opens: the challenge can come in the upgrade's own packet.
+  const opened = new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
   let retry: NodeJS.Timeout | null = null;
-  const ask = () => ws.send(JSON.stringify({ type: 'request_work', max: packet }));
+  // Signed messages go out in order: hello is number 0 on the connection, then 1, 2, …
+  let nonce: string | null = null;
+  let seq = 0;
+  let queue = Promise.resolve();
+  const signed = (m: Record<string, unknown>) => {
+    const n = m.type === 'hello' ? 0 : ++seq;
+    queue = queue.then(async () => ws.send(JSON.stringify(await signAgentMessage(id.key, { nonce: nonce!, hostId: id.hostId }, n, m))));
+  };
+  const ask = () => signed({ type: 'request_work', max: packet });
   ws.on('message', async (data) => {
     const msg = CoordinatorMessage.parse(JSON.parse(data.toString()));
-    if (msg.type === 'welcome') {
+    if (msg.type === 'challenge') {
+      if (nonce === null) {
+        nonce = msg.nonce;
+        signed({ type: 'hello', token: id.credential, agentVersion: 'sim', hardware, kernels: ['bench.hash@1'], intensity: 'inferno', backend: 'cpu', benchmarkFlops: 1e9, holding: [] });
+      } else {
+        signed({ type: 'still_here', nonce: msg.nonce });
+      }
+    } else if (msg.type === 'welcome') {
       send({ type: 'ready', i });
       ask();
     } else if (msg.type === 'work') {
@@ -64,7 +82,7 @@ async function runAgent(url: string, token: string, i: number, packet: number, j
       send({ type: 'protocol_error', code: msg.code, message: msg.message });
     }
   });
-  ws.send(JSON.stringify({ type: 'hello', token: id.credential, agentVersion: 'sim', hardware, kernels: ['bench.hash@1'], intensity: 'inferno', backend: 'cpu', benchmarkFlops: 1e9, holding: [] }));
+  await opened;
   return ws;
 }
 

@@ -103,12 +103,12 @@ export function startAgent(o: AgentOptions): Watched & { dataDir: string } {
 }
 
 /** Starts a real coordinator process (`nfl-grid coordinator`) and waits until it serves. */
-export async function startCoordinatorProcess(o: { dataDir?: string; databaseUrl?: string | null; env?: Record<string, string> }): Promise<Watched & { url: string; dataDir: string }> {
+export async function startCoordinatorProcess(o: { dataDir?: string; databaseUrl?: string | null; env?: Record<string, string>; port?: number }): Promise<Watched & { url: string; dataDir: string }> {
   const dataDir = o.dataDir ?? tempDir('coord');
   const env: Record<string, string | undefined> = { ...process.env, NFL_GRID_LOG: 'json', ...o.env };
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
   else delete env.DATABASE_URL;
-  const proc = spawn(process.execPath, [GRID_BIN, 'coordinator', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const proc = spawn(process.execPath, [GRID_BIN, 'coordinator', '--port', String(o.port ?? 0), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const w = watch(proc, 'coordinator');
   const m = await w.waitFor(/nfl-grid coordinator on (http:\/\/\S+)/, 90_000);
   return { ...w, url: m[1]!, dataDir };

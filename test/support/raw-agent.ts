@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import type { JWK } from 'jose';
 import { CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
+import { needsSignature, signAgentMessage } from '@nfl-grid/shared/signing/agent-message';
 import { importPrivate, newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 
 /**
@@ -12,9 +13,19 @@ export interface RawAgent {
   credential: string;
   privateKey: CryptoKey;
   ws: WebSocket;
+  /** The nonce of the challenge that opened this socket. */
+  nonce: string;
   received: CoordinatorMessage[];
+  /** Answer later challenges with a signed `still_here` (as a live agent does); on by default. */
+  answerChallenges: boolean;
   sendRaw(data: string | Buffer): void;
+  /**
+   * Sends a message as an agent would: signed with this host's key for this connection (hello as
+   * message 0, then a rising sequence), unless it already carries `sig`. Sends keep their order.
+   */
   send(msg: unknown): void;
+  /** The message signed as `send` would sign it, with the given sequence number and nonce. */
+  sign(msg: Record<string, unknown>, seq: number, nonce?: string): Promise<Record<string, unknown>>;
   next(type: string, timeoutMs?: number): Promise<any>;
   closed: Promise<{ code: number; reason: string }>;
   close(): void;
@@ -37,10 +48,30 @@ export async function connectRaw(url: string, ident: { hostId: string; credentia
   const ws = new WebSocket(url.replace(/^http/, 'ws') + '/agent');
   const received: CoordinatorMessage[] = [];
   const waiters: { type: string; resolve: (m: any) => void }[] = [];
+  let nonce: string | null = null;
+  let opened!: (nonce: string) => void;
+  const challenged = new Promise<string>((resolve) => (opened = resolve));
+  let seq = 0;
+  let queue = Promise.resolve();
+  const sign = (msg: Record<string, unknown>, n: number, withNonce?: string) =>
+    signAgentMessage(ident.privateKey, { nonce: withNonce ?? nonce!, hostId: ident.hostId }, n, msg);
+  const send = (m: unknown) => {
+    const msg = m as Record<string, unknown>;
+    const signIt = typeof msg.type === 'string' && needsSignature(msg.type as never) && !('sig' in msg);
+    const n = msg.type === 'hello' ? 0 : ++seq;
+    queue = queue.then(async () => ws.send(JSON.stringify(signIt ? await sign(msg, n) : msg)));
+  };
+  const agent = { answerChallenges: true };
   ws.on('message', (data) => {
     const parsed = CoordinatorMessage.safeParse(JSON.parse(data.toString()));
     if (!parsed.success) throw new Error(`coordinator sent a frame outside the protocol: ${data.toString()}`);
     const msg = parsed.data;
+    if (msg.type === 'challenge' && nonce === null) {
+      nonce = msg.nonce;
+      opened(msg.nonce);
+      return;
+    }
+    if (msg.type === 'challenge' && agent.answerChallenges) send({ type: 'still_here', nonce: msg.nonce });
     const w = waiters.find((x) => x.type === msg.type);
     if (w) {
       waiters.splice(waiters.indexOf(w), 1);
@@ -49,12 +80,17 @@ export async function connectRaw(url: string, ident: { hostId: string; credentia
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  const first = await challenged;
   return {
     ...ident,
     ws,
+    nonce: first,
     received,
-    sendRaw: (d) => ws.send(d),
-    send: (m) => ws.send(JSON.stringify(m)),
+    get answerChallenges() { return agent.answerChallenges; },
+    set answerChallenges(v: boolean) { agent.answerChallenges = v; },
+    sendRaw: (d) => void (queue = queue.then(() => ws.send(d))),
+    send,
+    sign,
     next(type, timeoutMs = 10_000) {
       const i = received.findIndex((m) => m.type === type);
       if (i >= 0) return Promise.resolve(received.splice(i, 1)[0]);
@@ -64,7 +100,7 @@ export async function connectRaw(url: string, ident: { hostId: string; credentia
       });
     },
     closed,
-    close: () => ws.close(),
+    close: () => void (queue = queue.then(() => ws.close())),
   };
 }
 

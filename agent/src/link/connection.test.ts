@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AgentMessage, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
+import { verifyAgentMessage } from '@nfl-grid/shared/signing/agent-message';
+import { importPrivate, importPublic, newEd25519KeyPair, type PrivateKey, type PublicKey } from '@nfl-grid/shared/signing/keys';
 import { captureLog } from '../../../test/support/capture-log';
 import { agentSocketUrl, Connection } from './connection';
 
@@ -17,14 +19,24 @@ let url: string;
 /** Frames the server received, per connection. */
 let received: unknown[][];
 let onConnection: (ws: WebSocket, n: number) => void;
+/** The challenge nonce sent on each connection. */
+let nonces: string[];
+let key: PrivateKey;
+let publicKey: PublicKey;
 
 beforeEach(async () => {
   received = [];
+  nonces = [];
+  const pair = await newEd25519KeyPair();
+  key = await importPrivate(pair.privateJwk);
+  publicKey = await importPublic(pair.publicJwk);
   wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/agent' });
   wss.on('connection', (ws) => {
     const frames: unknown[] = [];
     received.push(frames);
     const n = received.length;
+    nonces.push(`nonce-of-connection-${n}-0123456789`);
+    ws.send(JSON.stringify({ type: 'challenge', nonce: nonces[n - 1] }));
     ws.on('message', (raw) => {
       const msg = JSON.parse(raw.toString()) as { type: string };
       frames.push(msg);
@@ -43,7 +55,7 @@ function connect(log = captureLog()) {
   const events: string[] = [];
   const messages: CoordinatorMessage[] = [];
   let holding = [1];
-  const conn = new Connection({ url, log, backoff: { initialMs: 40, maxMs: 200 }, welcomeTimeoutMs: 2000 });
+  const conn = new Connection({ url, log, backoff: { initialMs: 40, maxMs: 200 }, welcomeTimeoutMs: 2000, signer: { hostId: HOST, key } });
   const start = () => conn.start({
     hello: async () => hello(holding),
     onWelcome: () => events.push('welcome'),
@@ -130,10 +142,33 @@ describe('Connection', () => {
     expect(conn.send({ type: 'request_work', max: 2 })).toBe(true);
     await conn.close({ type: 'bye', reason: 'test over', abandon: [4] });
     await until(() => received[0]!.some((m) => (m as { type: string }).type === 'bye'));
-    expect(received[0]).toContainEqual({ type: 'bye', reason: 'test over', abandon: [4] });
-    expect(received[0]).toContainEqual({ type: 'request_work', max: 2 });
+    expect(received[0]).toContainEqual(expect.objectContaining({ type: 'bye', reason: 'test over', abandon: [4] }));
+    expect(received[0]).toContainEqual(expect.objectContaining({ type: 'request_work', max: 2 }));
     await new Promise((r) => setTimeout(r, 300));
     expect(received).toHaveLength(1);
     expect(conn.send({ type: 'request_work', max: 1 })).toBe(false);
+  });
+
+  it('signs every message for its connection in order, and answers a later challenge', async () => {
+    onConnection = (ws) => ws.send(JSON.stringify(welcome));
+    const { conn, start, events } = connect();
+    start();
+    await until(() => events.includes('welcome'));
+    expect(conn.send({ type: 'request_work', max: 2 })).toBe(true);
+    expect(conn.send({ type: 'error', replicaId: 7, code: 'kernel_failed', message: 'boom' })).toBe(true);
+    const ws = [...wss.clients][0]!;
+    ws.send(JSON.stringify({ type: 'challenge', nonce: 'a-later-challenge-0123456789' }));
+    await until(() => received[0]!.length === 4);
+    const frames = received[0] as (AgentMessage & { sig: { seq: number; sig: string } })[];
+    expect(frames.map((f) => [f.type, f.sig.seq])).toEqual([['hello', 0], ['request_work', 1], ['error', 2], ['still_here', 3]]);
+    expect(frames[3]).toMatchObject({ nonce: 'a-later-challenge-0123456789' });
+    const ctx = { nonce: nonces[0]!, hostId: HOST };
+    for (const f of frames) expect(await verifyAgentMessage(publicKey, ctx, f)).toBe(true);
+    // Bound to this connection and this body: another nonce, another host or an edited body fail.
+    expect(await verifyAgentMessage(publicKey, { ...ctx, nonce: 'another-connection-0123456789' }, frames[2]!)).toBe(false);
+    expect(await verifyAgentMessage(publicKey, { ...ctx, hostId: '00000000-0000-4000-8000-000000000001' }, frames[2]!)).toBe(false);
+    expect(await verifyAgentMessage(publicKey, ctx, { ...frames[2]!, message: 'edited' } as never)).toBe(false);
+    expect(await verifyAgentMessage(publicKey, ctx, { ...frames[2]!, sig: { ...frames[2]!.sig, seq: 9 } } as never)).toBe(false);
+    await conn.close();
   });
 });

@@ -1,14 +1,19 @@
 import WebSocket from 'ws';
 import { AgentMessage, CoordinatorMessage, type MessageOf } from '@nfl-grid/shared/protocol/messages';
 import { parseFrame } from '@nfl-grid/shared/protocol/parse';
+import { needsSignature, signAgentMessage } from '@nfl-grid/shared/signing/agent-message';
+import type { PrivateKey } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { endpoint } from '../config';
 import { describe } from '../errors';
 import { backoffDelay, sleep } from '../waits';
 
 /*
- * The websocket to the coordinator, kept up for the agent's lifetime. Each session: connect, send
- * `hello`, wait for `welcome`, then hand every well-formed frame to the work loop. When the socket
+ * The websocket to the coordinator, kept up for the agent's lifetime. Each session: connect, wait
+ * for the coordinator's `challenge`, send `hello` signed over its nonce, wait for `welcome`, then
+ * hand every well-formed frame to the work loop. Every message but `result` goes out signed with
+ * the host key for this connection (nonce and a rising sequence number), in the order it was
+ * given; a later `challenge` is answered with a signed `still_here`. When the socket
  * drops (or the coordinator stops answering pings, or no welcome comes) it reconnects after an
  * exponential backoff with jitter, reset once a session is welcomed. Bad frames are logged and
  * ignored; nothing a coordinator sends can crash the agent.
@@ -22,6 +27,16 @@ export interface ConnectionOptions {
   backoff: { initialMs: number; maxMs: number };
   welcomeTimeoutMs: number;
   pingIntervalMs?: number;
+  /** The host key that signs this host's messages. */
+  signer: { hostId: string; key: PrivateKey };
+}
+
+/** One socket's signing state: its challenge nonce, the next sequence number, the send queue. */
+interface Link {
+  ws: WebSocket;
+  nonce: string | null;
+  seq: number;
+  queue: Promise<void>;
 }
 
 /** What the connection hands each session to (the work loop); given to start(). */
@@ -43,6 +58,7 @@ export function agentSocketUrl(coordinator: string): string {
 
 export class Connection {
   private ws: WebSocket | null = null;
+  private link: Link | null = null;
   private welcomed = false;
   private closing = false;
   private readonly closeController = new AbortController();
@@ -62,8 +78,8 @@ export class Connection {
 
   /** Sends a message on a welcomed session; false when there is none (the caller keeps it). */
   send(msg: AgentMessage): boolean {
-    if (!this.ready || !this.ws) return false;
-    return this.write(this.ws, msg);
+    if (!this.ready || !this.link) return false;
+    return this.write(this.link, msg);
   }
 
   /** Sends `bye` (when a session is up), closes the socket and stops reconnecting. */
@@ -71,8 +87,12 @@ export class Connection {
     this.closing = true;
     this.closeController.abort();
     const ws = this.ws;
+    const link = this.link;
     if (ws && ws.readyState === WebSocket.OPEN) {
-      if (bye && this.welcomed) this.write(ws, bye);
+      if (bye && this.welcomed && link) {
+        this.write(link, bye);
+        await link.queue;
+      }
       const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
       ws.close(1000, 'agent stopping');
       if (!(await Promise.race([closed.then(() => true), sleep(3000).then(() => false)]))) ws.terminate();
@@ -82,13 +102,27 @@ export class Connection {
     await this.done;
   }
 
-  private write(ws: WebSocket, msg: AgentMessage): boolean {
+  /**
+   * Checks the message against the protocol, signs it (the next sequence number on this link)
+   * and sends it, after whatever was given before it.
+   */
+  private write(link: Link, msg: AgentMessage): boolean {
     const checked = AgentMessage.safeParse(msg);
     if (!checked.success) {
       this.o.log.error(`not sending a malformed ${msg.type} message: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       return false;
     }
-    ws.send(JSON.stringify(checked.data));
+    const body = checked.data;
+    const { nonce } = link;
+    if (needsSignature(body.type) && nonce === null) return false;
+    const seq = needsSignature(body.type) ? link.seq++ : null;
+    const { hostId, key } = this.o.signer;
+    link.queue = link.queue
+      .then(async () => {
+        const out = seq === null ? body : await signAgentMessage(key, { nonce: nonce!, hostId }, seq, body);
+        if (link.ws.readyState === WebSocket.OPEN) link.ws.send(JSON.stringify(out));
+      })
+      .catch((e) => this.o.log.error(`sending ${body.type} failed: ${describe(e)}`));
     return true;
   }
 
@@ -109,7 +143,9 @@ export class Connection {
     return new Promise((resolve) => {
       const { log } = this.o;
       const ws = new WebSocket(this.o.url, { handshakeTimeout: 10_000 });
+      const link: Link = { ws, nonce: null, seq: 0, queue: Promise.resolve() };
       this.ws = ws;
+      this.link = link;
       let welcomed = false;
       let lastError = '';
       let alive = true;
@@ -131,16 +167,20 @@ export class Connection {
           alive = false;
           ws.ping();
         }, this.o.pingIntervalMs ?? 20_000);
+      });
+      // The first challenge opens the session: hello signs its nonce, as message 0.
+      const sayHello = (nonce: string) => {
+        link.nonce = nonce;
         h.hello().then(
           (hello) => {
-            if (ws.readyState === WebSocket.OPEN) this.write(ws, hello);
+            if (ws.readyState === WebSocket.OPEN) this.write(link, hello);
           },
           (e) => {
             lastError = `cannot build hello: ${describe(e)}`;
             ws.terminate();
           },
         );
-      });
+      };
       ws.on('pong', () => {
         alive = true;
       });
@@ -153,7 +193,10 @@ export class Connection {
         }
         const msg = parsed.value;
         try {
-          if (msg.type === 'welcome') {
+          if (msg.type === 'challenge') {
+            if (link.nonce === null) sayHello(msg.nonce);
+            else this.write(link, { type: 'still_here', nonce: msg.nonce });
+          } else if (msg.type === 'welcome') {
             clearTimeout(welcomeTimer);
             welcomed = true;
             this.welcomed = true;
@@ -175,6 +218,7 @@ export class Connection {
         clearTimeout(welcomeTimer);
         clearInterval(pingTimer);
         if (this.ws === ws) this.ws = null;
+        if (this.link === link) this.link = null;
         this.welcomed = false;
         if (welcomed) h.onDisconnect();
         const why = lastError || `closed with ${code}${reason.length ? ` ${reason.toString('utf8')}` : ''}`;

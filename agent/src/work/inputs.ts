@@ -16,7 +16,8 @@ import { InputError, describe } from '../errors';
 export interface InputStoreOptions {
   dataDir: string;
   coordinator: string;
-  credential: string;
+  /** The host credential, or where to read the current one (it is renewed now and then). */
+  credential: string | (() => string);
   log: Logger;
   timeoutMs?: number;
 }
@@ -73,7 +74,7 @@ export class InputStore {
     let res: Response;
     try {
       res = await fetch(url, {
-        headers: { authorization: `Bearer ${this.o.credential}` },
+        headers: { authorization: `Bearer ${typeof this.o.credential === 'function' ? this.o.credential() : this.o.credential}` },
         signal: AbortSignal.timeout(this.o.timeoutMs ?? 120_000),
       });
     } catch (e) {

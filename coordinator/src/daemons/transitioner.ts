@@ -3,6 +3,7 @@ import type { Grid } from '../grid';
 import { failExhaustedWorkUnits } from '../queue/fail-exhausted';
 import { recordTimeouts } from '../credit/host-reliability';
 import { timeOutReplicas } from '../queue/time-out-replicas';
+import { releaseUndelivered } from '../queue/release-unheld';
 import { sendCancels } from '../gateway/send-cancels';
 
 const PASS_SIZE = 1000;
@@ -25,6 +26,19 @@ export async function transitionerPass(grid: Grid): Promise<number> {
     grid.wakeScheduler();
   }
 
+  // Claims whose packet never went out (their coordinator died between claim and send).
+  const undelivered = await grid.db.transaction(async (tx) => {
+    const rows = await releaseUndelivered(tx, grid.config.work.undeliveredGraceMs, PASS_SIZE);
+    if (rows.length) {
+      await tx.rows(sql`INSERT INTO events (kind, subject, data) VALUES ('replicas.released', NULL, ${JSON.stringify({ reason: 'undelivered', replicas: rows.map((r) => r.id) })}::jsonb)`);
+    }
+    return rows;
+  });
+  if (undelivered.length) {
+    grid.log.warn('claimed replicas never sent were released', { replicas: undelivered.map((r) => r.id) });
+    grid.wakeScheduler();
+  }
+
   const { failed, cancelled } = await grid.db.transaction((tx) => failExhaustedWorkUnits(tx, PASS_SIZE));
   // Failed WUs are the assimilator's next: their rewards, and their batches if nothing else is left.
   if (failed.length) grid.wakeAssimilator();
@@ -37,5 +51,5 @@ export async function transitionerPass(grid: Grid): Promise<number> {
     WHERE id IN (SELECT id FROM hosts
                   WHERE online AND (last_contact IS NULL OR last_contact < now() - make_interval(secs => ${grid.config.daemons.hostOfflineMs / 1000}))
                   ORDER BY id FOR NO KEY UPDATE SKIP LOCKED)`);
-  return timedOut.length === PASS_SIZE || failed.length === PASS_SIZE ? 1 : 0;
+  return timedOut.length === PASS_SIZE || undelivered.length === PASS_SIZE || failed.length === PASS_SIZE ? 1 : 0;
 }

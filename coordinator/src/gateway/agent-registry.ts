@@ -7,6 +7,8 @@ export interface AgentConnection {
   ownerId: string;
   send(msg: CoordinatorMessage): void;
   close(code: number, reason: string): void;
+  /** Asks the agent to sign a fresh nonce; true when it answered in time (second-connection.ts). */
+  challenge(timeoutMs: number): Promise<boolean>;
 }
 
 export interface LocalAgentRegistry extends AgentRegistry {
@@ -19,7 +21,8 @@ export function createAgentRegistry(): LocalAgentRegistry {
   const conns = new Map<string, AgentConnection>();
   return {
     add(conn) {
-      // A host reconnecting replaces its old socket.
+      // The gateway settles a second connection before this (second-connection.ts); two hellos
+      // that both proved the key at the same moment still leave only the newer one.
       const old = conns.get(conn.hostId);
       if (old && old !== conn) old.close(4000, 'replaced by a newer connection');
       conns.set(conn.hostId, conn);

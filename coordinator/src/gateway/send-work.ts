@@ -1,6 +1,7 @@
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import type { Grid } from '../grid';
 import type { ClaimedReplica } from '../queue/claim-work';
+import { markDelivered } from '../queue/release-unheld';
 import type { AgentSession } from './agent-session';
 
 /** What a claimed replica looks like inside a signed work packet. */
@@ -21,10 +22,13 @@ export function toWorkItem(c: ClaimedReplica): WorkItem {
 /**
  * Signs one packet of claimed replicas for the host (a compact JWS under the coordinator's key)
  * and sends it. False when the agent left while the packet was being made: nothing was sent.
+ * Once sent, the replicas are marked delivered; a claim never marked so is released after a
+ * restart (queue/release-unheld.ts).
  */
 export async function sendWork(grid: Grid, session: AgentSession, claimed: ClaimedReplica[]): Promise<boolean> {
   const jws = await grid.keys.signWork(session.hostId, claimed.map(toWorkItem));
   if (session.closed) return false;
   session.send({ type: 'work', jws });
+  await markDelivered(grid.db, claimed.map((c) => c.replica_id));
   return true;
 }

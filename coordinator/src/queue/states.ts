@@ -40,7 +40,7 @@ export const REPLICA_TRANSITIONS: readonly Transition<ReplicaState>[] = [
   ['unsent', 'cancelled', 'cancel-batch, fail-exhausted, record-verdicts: no longer needed'],
   ['in_progress', 'reported', 'report-results'],
   ['in_progress', 'errored', 'record-replica-errors: the kernel failed on the host'],
-  ['in_progress', 'abandoned', 'record-replica-errors: the host gave it back'],
+  ['in_progress', 'abandoned', 'record-replica-errors: the host gave it back; release-unheld: nobody holds it'],
   ['in_progress', 'timed_out', 'time-out-replicas: past its deadline'],
   ['in_progress', 'cancelled', 'cancel-batch, fail-exhausted, record-verdicts: no longer needed'],
   ['timed_out', 'reported', 'report-results: a late result is still accepted'],

@@ -18,7 +18,7 @@ describe.each(dbKinds())('host routes (%s)', (kind) => {
     hostId = await t.host(vol.id, { name: 'val-desktop', intensity: 'medium', gpu: true, totalCredit: 50, rac: 10, racTime: new Date() });
     await t.host(other.id, { name: 'oz-laptop' });
     // The host is connected to this coordinator: a real registry entry whose socket records frames.
-    t.grid.agents.add({ hostId, ownerId: vol.id, send: (m) => void sent.push(m), close: () => {} });
+    t.grid.agents.add({ hostId, ownerId: vol.id, send: (m) => void sent.push(m), close: () => {}, challenge: async () => true });
   });
   afterAll(async () => t?.close());
 

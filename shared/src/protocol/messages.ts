@@ -20,6 +20,18 @@ const JWS = z.string().max(MAX_RESULT_JWS_CHARS).regex(/^[A-Za-z0-9_-]+\.[A-Za-z
 
 // ---- agent -> coordinator -------------------------------------------------------------------
 
+/**
+ * The host key's signature over one agent message (signing/agent-message.ts): it covers the
+ * connection's challenge nonce, the host id, `seq` (rising on each connection, 0 for hello) and the
+ * body, so a message cannot be forged without the key nor replayed on this or another connection.
+ * Optional in the schema so that a missing one is refused with its own error code.
+ */
+export const MessageSig = z.object({
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  sig: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'expected base64url'),
+});
+export type MessageSig = z.infer<typeof MessageSig>;
+
 export const HelloMsg = z.object({
   type: z.literal('hello'),
   /** Host credential (JWT) received at enrollment. */
@@ -33,11 +45,14 @@ export const HelloMsg = z.object({
   benchmarkFlops: z.number().positive().max(1e15),
   /** Replicas the agent still holds from before a reconnect. */
   holding: z.array(z.number().int().positive()).max(10_000).default([]),
+  /** Proof of the host key: the signature over this hello and the challenge's nonce. */
+  sig: MessageSig.optional(),
 });
 
 export const RequestWorkMsg = z.object({
   type: z.literal('request_work'),
   max: z.number().int().min(1).max(1000),
+  sig: MessageSig.optional(),
 });
 
 export const ProgressMsg = z.object({
@@ -50,6 +65,7 @@ export const ProgressMsg = z.object({
   })).max(1000),
   intensity: Intensity,
   readings: Readings,
+  sig: MessageSig.optional(),
 });
 
 export const CheckpointMsg = z.object({
@@ -59,6 +75,7 @@ export const CheckpointMsg = z.object({
   sha256: Sha256Hex,
   /** Base64 of the checkpoint bytes. */
   data: z.string().max(MAX_CHECKPOINT_DATA_CHARS),
+  sig: MessageSig.optional(),
 });
 
 export const ResultMsg = z.object({
@@ -72,6 +89,7 @@ export const AgentErrorMsg = z.object({
   replicaId: z.number().int().positive().nullable(),
   code: z.string().max(64),
   message: z.string().max(4000),
+  sig: MessageSig.optional(),
 });
 
 export const ByeMsg = z.object({
@@ -79,10 +97,18 @@ export const ByeMsg = z.object({
   reason: z.string().max(500),
   /** Replicas the agent gives back (checkpointed, will not finish them). */
   abandon: z.array(z.number().int().positive()).max(10_000).default([]),
+  sig: MessageSig.optional(),
+});
+
+/** The answer to a `challenge` sent on a welcomed session: this connection's holder still has the key. */
+export const StillHereMsg = z.object({
+  type: z.literal('still_here'),
+  nonce: z.string().min(16).max(128),
+  sig: MessageSig.optional(),
 });
 
 export const AgentMessage = z.discriminatedUnion('type', [
-  HelloMsg, RequestWorkMsg, ProgressMsg, CheckpointMsg, ResultMsg, AgentErrorMsg, ByeMsg,
+  HelloMsg, RequestWorkMsg, ProgressMsg, CheckpointMsg, ResultMsg, AgentErrorMsg, ByeMsg, StillHereMsg,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 
@@ -103,6 +129,17 @@ export const WelcomeMsg = z.object({
   config: AgentConfig,
   /** Replicas from `holding` that the coordinator no longer wants finished. */
   dropped: z.array(z.number().int().positive()).default([]),
+  /** A fresh host credential, when the one this hello carried is past half its life or expired. */
+  credential: z.string().min(10).max(4096).optional(),
+});
+
+/**
+ * A fresh nonce for the host key to sign. The first frame on every socket (hello signs it); on a
+ * welcomed session it asks "do you still hold the key?", answered by `still_here`.
+ */
+export const ChallengeMsg = z.object({
+  type: z.literal('challenge'),
+  nonce: z.string().min(16).max(128),
 });
 
 export const WorkMsg = z.object({
@@ -155,7 +192,7 @@ export const CoordinatorErrorMsg = z.object({
 });
 
 export const CoordinatorMessage = z.discriminatedUnion('type', [
-  WelcomeMsg, WorkMsg, CancelMsg, NoWorkMsg, ConfigMsg, ResultAckMsg, CreditMsg, CoordinatorErrorMsg,
+  WelcomeMsg, WorkMsg, CancelMsg, NoWorkMsg, ConfigMsg, ResultAckMsg, CreditMsg, CoordinatorErrorMsg, ChallengeMsg,
 ]);
 export type CoordinatorMessage = z.infer<typeof CoordinatorMessage>;
 

@@ -117,6 +117,11 @@ export const replicas = pgTable('replicas', {
   state: replicaStateEnum('state').notNull().default('in_progress'),
   validateState: validateStateEnum('validate_state').notNull().default('pending'),
   sentAt: ts('sent_at').notNull().defaultNow(),
+  /**
+   * When its work packet actually went down the host's socket (sent_at is the claim). Null on a
+   * replica claimed by a coordinator that died before sending: queue/release-unheld.ts frees it.
+   */
+  deliveredAt: ts('delivered_at'),
   deadline: ts('deadline').notNull(),
   reportedAt: ts('reported_at'),
   output: jsonb('output'),
@@ -151,6 +156,7 @@ export const replicas = pgTable('replicas', {
   uniqueIndex('replicas_wu_owner_uq').on(t.wuId, t.ownerId),
   index('replicas_host_state_idx').on(t.hostId, t.state),
   index('replicas_deadline_idx').on(t.deadline).where(sql`${t.state} = 'in_progress'`),
+  index('replicas_undelivered_idx').on(t.sentAt).where(sql`${t.state} = 'in_progress' AND ${t.deliveredAt} IS NULL`),
 ]);
 
 /** Latest uploaded checkpoint of a WU, so a reissued replica can resume on another host. */
