@@ -54,9 +54,8 @@ export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { str
        AND r.state = 'reported'`);
   const lineage = await loadResumeLineage(tx, rows.filter((r) => r.resumed_from !== null).map((r) => Number(r.id)), trust);
   return rows.map((r) => ({
-    resumedFrom: lineage.get(Number(r.id)) ?? [],
     id: r.id, wuId: r.wu_id, hostId: r.host_id, ownerId: r.owner_id, validateState: r.validate_state, output: r.output,
     outputSha256: r.output_sha256, claimedCredit: r.claimed_credit ?? 0, grantedCredit: r.granted_credit, hostTrusted: r.trusted,
-    check: r.check ?? null,
+    check: r.check ?? null, resumedFrom: lineage.get(Number(r.id)) ?? [],
   }));
 }
