@@ -89,6 +89,7 @@ CREATE TABLE "checkpoints" (
 	"step" integer NOT NULL,
 	"sha256" text NOT NULL,
 	"data" text NOT NULL,
+	"signature" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

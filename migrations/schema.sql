@@ -132,6 +132,7 @@ CREATE TABLE checkpoints (
   step integer NOT NULL,
   sha256 text NOT NULL,
   data text NOT NULL,
+  signature text NOT NULL,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT checkpoints_pkey PRIMARY KEY (wu_id),
   CONSTRAINT checkpoints_wu_id_work_units_id_fk FOREIGN KEY (wu_id) REFERENCES work_units(id)

@@ -75,6 +75,7 @@ async function runChild(intensity: Intensity): Promise<void> {
       const outcome = await runItem(run, {
         inputs: { get: async (sha) => bytes.get(sha)! }, pool, checkpoints: new CheckpointStore('/nonexistent-bench', quiet),
         fetchCheckpoint: async () => ({ status: 'unavailable', reason: 'bench' }), upload: () => false,
+        signCheckpoint: async () => 'not.uploaded.here',
         throttle: () => heat.throttleFor(index), checkpointEveryMs: () => 0, tf: { load: () => ({ wasmDir: null, gpu: false }), loaded: () => undefined }, fault: null, log: quiet,
       });
       if (outcome.status === 'failed') throw new Error(outcome.message);

@@ -14,7 +14,8 @@ import { startTestGrid, type TestGrid } from './support/grid-harness';
  * Checkpoints and resume with the packaged agent against a real coordinator (checkpoint interval
  * 1 s through its config): kill -9 mid-WU and start again (resumes from the local checkpoint);
  * a damaged checkpoint (restarts cleanly); Ctrl+C/SIGTERM (checkpoints, uploads, gives the
- * replica back, and the reissued replica is finished elsewhere with the same output).
+ * replica back, and the reissued replica is finished elsewhere with the same output, resumed from
+ * the signed checkpoint of a trusted host, beside a from-scratch replica of its quorum).
  */
 
 const season = getKernel('mc.season@1');
@@ -42,10 +43,10 @@ afterEach(async () => {
   grid = null;
 });
 
-async function submitOne(g: TestGrid): Promise<string> {
+async function submitOne(g: TestGrid, minQuorum = 1): Promise<string> {
   const researcher = await g.createUser(`res-${Math.random().toString(36).slice(2, 7)}`, 'researcher');
   const r = await researcher.api.post('/api/v1/batches', {
-    name: 'long season', kernel: 'mc.season@1', seed: SEED, params: PARAMS, policy: { minQuorum: 1, adaptive: false, delayBoundSeconds: 900 },
+    name: 'long season', kernel: 'mc.season@1', seed: SEED, params: PARAMS, policy: { minQuorum, adaptive: false, delayBoundSeconds: 900 },
   });
   expect(r.status).toBe(201);
   return r.body.batchId as string;
@@ -64,8 +65,8 @@ async function outputs(g: TestGrid, batchId: string): Promise<{ got: unknown; wa
 }
 
 /** Starts a volunteer at low intensity and waits for a checkpoint past step 0 of its replica. */
-async function agentWithCheckpoint(g: TestGrid, name: string) {
-  const batchId = await submitOne(g);
+async function agentWithCheckpoint(g: TestGrid, name: string, minQuorum = 1) {
+  const batchId = await submitOne(g, minQuorum);
   const agent = await binaryVolunteer(g, name, { intensity: 'low' });
   agents.push(agent);
   const m = await agent.waitFor(/checkpoint saved replica=(\d+) step=([1-9]\d*)/, 120_000);
@@ -112,7 +113,11 @@ describe('packaged agent checkpoints', () => {
 
   it('SIGTERM checkpoints, uploads, gives the replica back; another host finishes it with the same output', async () => {
     grid = await startTestGrid('pglite', { NFL_GRID_CHECKPOINT_S: '1' });
-    const { agent, batchId, replicaId } = await agentWithCheckpoint(grid, 'leaver');
+    // Quorum 2: a checkpoint is never handed to the only replica a quorum still needs, since one
+    // result of every quorum is computed from scratch.
+    const { agent, batchId, replicaId } = await agentWithCheckpoint(grid, 'leaver', 2);
+    // Only a trusted host's checkpoint is handed on: give the leaver a long valid record.
+    await grid.testDb.db.rows(sql`UPDATE hosts SET consecutive_valid = 20, error_rate = 0.01 WHERE id = ${agent.hostId}`);
     await agent.kill('SIGTERM');
     expect(await agent.exited).toBe(0);
     const log = agent.lines.join('\n');
@@ -136,7 +141,20 @@ describe('packaged agent checkpoints', () => {
     resumed.catch(() => undefined);
     refused.catch(() => undefined);
     await (mounted ? resumed : refused);
+    // The quorum's other replica, from scratch.
+    const scratch = await binaryVolunteer(grid, 'scratch', { intensity: 'high' });
+    agents.push(scratch);
     const { got, want } = await outputs(grid, batchId);
     expect(got).toEqual(want);
+    if (mounted) {
+      // Both count: the resumed replica (its maker trusted) beside the from-scratch one, which is canonical.
+      const rows = await db.rows<{ host_id: string; validate_state: string; resumed: boolean; canonical: boolean }>(sql`
+        SELECT r.host_id, r.validate_state, r.resumed_from IS NOT NULL AS resumed, w.canonical_replica_id = r.id AS canonical
+          FROM replicas r JOIN work_units w ON w.id = r.wu_id WHERE w.batch_id = ${batchId} AND r.state = 'reported' ORDER BY r.id`);
+      expect(rows).toEqual([
+        { host_id: rescuer.hostId, validate_state: 'valid', resumed: true, canonical: false },
+        { host_id: scratch.hostId, validate_state: 'valid', resumed: false, canonical: true },
+      ]);
+    }
   }, 420_000);
 });

@@ -128,7 +128,7 @@ describe.each(dbKinds())('protocol security on %s', (kind) => {
     expect((await ok.next('error')).code).toBe('bad_message');
     ok.send({ type: 'result', jws: 'a.b.c' });
     expect((await ok.next('error')).code).toBe('bad_signature');
-    ok.send({ type: 'checkpoint', replicaId: 12345, step: 1, sha256: 'b'.repeat(64), data: Buffer.from('x').toString('base64') });
+    ok.send({ type: 'checkpoint', replicaId: 12345, step: 1, sha256: 'b'.repeat(64), data: Buffer.from('x').toString('base64'), signature: 'a.b.c' });
     expect((await ok.next('error')).code).toBe('checkpoint_refused');
     ok.send(helloFor(ident.credential));
     expect((await ok.next('error')).code).toBe('already_hello');

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
+import { signCheckpoint } from '@nfl-grid/shared/signing/checkpoint-signature';
 import { importPrivate } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { Backend } from '@nfl-grid/shared/protocol/host-report';
@@ -125,6 +126,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
     onFinished: (item) => credit.onFinished(item),
     runner: {
       inputs, pool, fault: settings.fault, log, upload: send,
+      signCheckpoint: (c) => signCheckpoint(hostKey, { ...c, hostId }),
       tf: {
         load: () => tfLoadFor(wasmDir, heat.chosen),
         loaded: (b) => {

@@ -12,6 +12,8 @@ import type { AgentMessage } from '@nfl-grid/shared/protocol/messages';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
 import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
+import { signCheckpoint, verifyCheckpoint } from '@nfl-grid/shared/signing/checkpoint-signature';
+import { importPrivate, importPublic, newEd25519KeyPair, type KeyPairJwk } from '@nfl-grid/shared/signing/keys';
 import { captureLog, type CapturedLogger } from '../../../test/support/capture-log';
 import { CheckpointStore, encodeSnapshot, sha256Of } from '../disk/checkpoint-store';
 import type { Throttle } from '../heat/heat';
@@ -30,8 +32,13 @@ let dataDir: string;
 let log: CapturedLogger;
 let uploads: AgentMessage[];
 let pool: WorkerPool;
-beforeAll(() => {
+let hostKeys: KeyPairJwk;
+let hostKey: CryptoKey;
+const HOST = '00000000-0000-4000-8000-0000000000aa';
+beforeAll(async () => {
   pool = new WorkerPool(captureLog(), 2);
+  hostKeys = await newEd25519KeyPair();
+  hostKey = await importPrivate(hostKeys.privateJwk);
 });
 afterAll(() => pool.close());
 beforeEach(async () => {
@@ -57,6 +64,7 @@ const deps = (o: Partial<Omit<ItemRunnerDeps, 'throttle'>> & { fault?: Fault; du
   checkpoints: new CheckpointStore(dataDir, log),
   fetchCheckpoint: async (): Promise<RemoteCheckpoint> => ({ status: 'unavailable', reason: 'none in this test' }),
   upload: (m) => (uploads.push(m), true),
+  signCheckpoint: (c) => signCheckpoint(hostKey, { ...c, hostId: HOST }),
   throttle: () => o.duty ?? { duty: 1, suspended: false },
   checkpointEveryMs: () => o.everyMs ?? 0,
   tf: { load: () => ({ wasmDir: null, gpu: false }), loaded: () => undefined },
@@ -129,7 +137,12 @@ describe('runItem checkpoints', () => {
     expect(outcome.status).toBe('finished');
     const sent = uploads.filter((m): m is Extract<AgentMessage, { type: 'checkpoint' }> => m.type === 'checkpoint');
     expect(sent.length).toBeGreaterThan(1);
-    for (const m of sent) expect(sha256Of(new Uint8Array(Buffer.from(m.data, 'base64')))).toBe(m.sha256);
+    const publicKey = await importPublic(hostKeys.publicJwk);
+    for (const m of sent) {
+      expect(sha256Of(new Uint8Array(Buffer.from(m.data, 'base64')))).toBe(m.sha256);
+      // Each upload is signed by this host over exactly this WU, replica, kernel, step and hash.
+      await verifyCheckpoint(m.signature, publicKey, { wuId: 1, replicaId: 11, hostId: HOST, kernel: 'bench.hash@1', step: m.step, sha256: m.sha256 });
+    }
     expect(log.text()).toMatch(/checkpoint saved replica=11 step=\d+ bytes=\d+ uploaded/);
   }, 120_000);
 
@@ -155,7 +168,8 @@ describe('runItem checkpoints', () => {
     let s = bench.init(p, 42, noData);
     for (let i = 0; i < 100; i++) s = bench.step(s, noData);
     const payload = encodeSnapshot(bench.checkpoint(s));
-    const resumeFrom = { step: 100, sha256: sha256Of(payload) };
+    const maker = { hostId: HOST, replicaId: 10, publicKey: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: hostKeys.publicJwk.x! } };
+    const resumeFrom = { step: 100, sha256: sha256Of(payload), maker };
     const good = async (): Promise<RemoteCheckpoint> => ({ status: 'ok', step: 100, sha256: resumeFrom.sha256, payload });
     const run = newRunningItem(item({ params: long, resumeFrom }));
     const outcome = await runItem(run, deps({ fetchCheckpoint: good }));

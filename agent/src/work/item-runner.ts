@@ -2,6 +2,7 @@ import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import type { Kernel } from '@nfl-grid/shared/kernels/types';
 import type { AgentMessage, MessageOf } from '@nfl-grid/shared/protocol/messages';
 import type { ResultItem, WorkItem } from '@nfl-grid/shared/protocol/work-packet';
+import type { CheckpointClaims } from '@nfl-grid/shared/signing/checkpoint-signature';
 import { canonicalJson } from '@nfl-grid/shared/hashing/canonical-json';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
@@ -53,6 +54,8 @@ export interface ItemRunnerDeps {
   fetchCheckpoint(item: WorkItem): Promise<RemoteCheckpoint>;
   /** Sends a `checkpoint` message; false when offline (the next one goes instead). */
   upload(msg: CheckpointMsg): boolean;
+  /** This host's signature over a checkpoint it uploads (signing/checkpoint-signature.ts). */
+  signCheckpoint(c: Omit<CheckpointClaims, 'iat' | 'hostId'>): Promise<string>;
   throttle(run: RunningItem): Throttle;
   /** Busy milliseconds between checkpoints. */
   checkpointEveryMs(): number;
@@ -211,7 +214,8 @@ function checkpointSaver(item: WorkItem, deps: ItemRunnerDeps) {
       const h = await deps.checkpoints.save({ replicaId: item.replicaId, wuId: item.wuId, kernel: item.kernel, step }, payload);
       let uploaded = false;
       if (payload.length <= MAX_UPLOAD_BYTES) {
-        uploaded = deps.upload({ type: 'checkpoint', replicaId: item.replicaId, step, sha256: h.sha256, data: Buffer.from(payload).toString('base64') });
+        const signature = await deps.signCheckpoint({ wuId: item.wuId, replicaId: item.replicaId, kernel: item.kernel, step, sha256: h.sha256 });
+        uploaded = deps.upload({ type: 'checkpoint', replicaId: item.replicaId, step, sha256: h.sha256, data: Buffer.from(payload).toString('base64'), signature });
       } else if (!warnedSize) {
         warnedSize = true;
         deps.log.warn(`checkpoint of replica=${item.replicaId} is ${payload.length} bytes; kept locally, too big to upload`);

@@ -5,6 +5,7 @@ import { createLocalJWKSet } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentMessage, CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
 import type { WorkItem } from '@nfl-grid/shared/protocol/work-packet';
+import { signCheckpoint } from '@nfl-grid/shared/signing/checkpoint-signature';
 import { importPrivate, importPublic, keyId, newEd25519KeyPair, type PrivateKey, type PublicKey } from '@nfl-grid/shared/signing/keys';
 import { verifyResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import { signWorkPacket } from '@nfl-grid/shared/signing/work-packet';
@@ -91,6 +92,7 @@ async function build(o: { onFinishedExit?: () => void } = {}): Promise<{ loop: W
     runner: {
       inputs: new InputStore({ dataDir, coordinator: settings.coordinator, credential: 'c'.repeat(20), log }),
       pool, fault: null, log, upload: send,
+      signCheckpoint: (c) => signCheckpoint(hostKey, { ...c, hostId: HOST }),
       tf: { load: () => ({ wasmDir: null, gpu: false }), loaded: () => undefined },
       fetchCheckpoint: async () => ({ status: 'unavailable', reason: 'test' }),
     },

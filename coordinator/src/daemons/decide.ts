@@ -1,4 +1,5 @@
 import { grantedCredit } from '../credit/credit-math';
+import { countedResults, fromScratch, makesQuorum, type CheckpointMaker } from './resumed-results';
 
 /*
  * The validator's decision for one work unit, as a pure function of what has been reported
@@ -16,6 +17,10 @@ export interface ReportedReplica {
   hostTrusted: boolean;
   /** The coordinator's check of the output (kernels with Kernel.verify), or null. */
   check: { ok: boolean; reason: string | null; rescored: Record<string, unknown> | null } | null;
+  /** The host's owner (volunteer account). */
+  ownerId?: string;
+  /** Makers of the checkpoints this result was resumed from (resumed-results.ts); absent or empty: from scratch. */
+  resumedFrom?: CheckpointMaker[];
 }
 
 export interface WorkUnitForValidation {
@@ -106,14 +111,20 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
     if (home) home.push(r);
     else clusters.push([r]);
   }
-  const best = clusters.reduce((a, b) => (b.length > a.length ? b : a));
-  if (best.length >= wu.minQuorum) {
+  // Clusters are weighed by the results that count (resumed-results.ts: resumed results only
+  // beside a from-scratch one, never with their checkpoint's maker).
+  const weight = (c: ReportedReplica[]) => countedResults(c).length;
+  const best = clusters.reduce((a, b) => (weight(b) > weight(a) ? b : a));
+  const counted = countedResults(best);
+  if (makesQuorum(counted, wu.minQuorum)) {
     const valid = best.map((r) => r.id);
     const invalid = candidates.filter((r) => !valid.includes(r.id)).map((r) => r.id);
-    return { kind: 'valid', canonicalId: best[0]!.id, valid, invalid, granted: grantedCredit(best.map((r) => r.claimedCredit), wu.costEstimate) };
+    const canonical = best.find((r) => counted.includes(r) && fromScratch(r))!;
+    return { kind: 'valid', canonicalId: canonical.id, valid, invalid, granted: grantedCredit(best.map((r) => r.claimedCredit), wu.costEstimate) };
   }
-  // No quorum yet: ask for enough replicas that agreement is still possible, within the limit.
-  const wanted = wu.minQuorum - best.length;
+  // No quorum yet: ask for enough replicas that agreement is still possible, within the limit
+  // (and for one computed from scratch if none of the best agreeing results was).
+  const wanted = Math.max(wu.minQuorum - counted.length, counted.some(fromScratch) ? 0 : 1);
   const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded);
   const more = Math.max(0, Math.min(wanted - wu.inProgress - wu.replicasNeeded, room));
   if (more === 0 && wu.inProgress === 0 && wu.replicasNeeded === 0) {

@@ -100,7 +100,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
           return handleProgress(grid, s, msg);
         case 'checkpoint': {
           const problem = await handleCheckpoint(grid, s, msg);
-          if (problem) fail(ws, 'checkpoint_refused', problem, ['replicaId']);
+          if (problem) fail(ws, problem.code, problem.message, [problem.field]);
           return;
         }
         case 'result':

@@ -15,7 +15,11 @@ export function toWorkItem(c: ClaimedReplica): WorkItem {
     inputs: c.inputs,
     costEstimate: c.cost_estimate,
     deadline: new Date(c.deadline).getTime(),
-    resumeFrom: c.checkpoint_step === null ? null : { step: c.checkpoint_step, sha256: c.checkpoint_sha256! },
+    resumeFrom: c.checkpoint_step === null ? null : {
+      step: c.checkpoint_step,
+      sha256: c.checkpoint_sha256!,
+      maker: { hostId: c.checkpoint_host_id!, replicaId: Number(c.checkpoint_replica_id), publicKey: { kty: 'OKP', crv: 'Ed25519', x: c.checkpoint_public_key!.x } },
+    },
   };
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -7,8 +6,7 @@ import {
 import { BENCH, benchOutput, computeResults, policyOf, submitBenchBatch } from '../../../test/support/volunteers';
 import { openPostgres, type Db } from '../db/index';
 import { dbKinds } from '../../../test/support/test-db';
-import type { AgentSession } from '../gateway/agent-session';
-import { handleCheckpoint } from '../gateway/handle-progress';
+import { makeSigningHost, uploadSignedCheckpoint, type SigningHost } from '../../../test/support/checkpoints';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { claimWork, GPU_FIRST_SECONDS, type ClaimPolicy } from './claim-work';
 import { submitBatch } from './submit-batch';
@@ -194,18 +192,18 @@ describe.each(dbKinds())('claimWork on %s', (kind) => {
   });
 
   describe('resuming from an uploaded checkpoint', () => {
-    const upload = async (h: TestHost, replicaId: number, step: number) => {
-      const data = Buffer.from(JSON.stringify({ step })).toString('base64');
-      const sha256 = createHash('sha256').update(Buffer.from(data, 'base64')).digest('hex');
-      expect(await handleCheckpoint(t.grid, { hostId: h.id } as AgentSession, { type: 'checkpoint', replicaId, step, sha256, data })).toBeNull();
+    const upload = async (h: SigningHost, replicaId: number, step: number) => {
+      expect(await uploadSignedCheckpoint(t.grid, h, replicaId, step, Buffer.from(JSON.stringify({ step })))).toBeNull();
     };
     const resumedFrom = async (replicaId: number) => (await q<{ resumed_from: number | null }>(t.db, sql`SELECT resumed_from FROM replicas WHERE id = ${replicaId}`))[0]!.resumed_from;
 
     it('hands a stopped replica\'s checkpoint to one new replica, never while its uploader runs; the uploader cannot report after', async () => {
       await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 2, maxTotalReplicas: 6, adaptive: false } });
-      const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => makeHost(t.db)));
-      const [ra] = await claim(a!);
-      await upload(a!, ra!.replica_id, 7);
+      // A trusted maker: only a trusted host's checkpoint is handed on.
+      const a = await makeSigningHost(t.db, { consecutiveValid: 20, errorRate: 0.01 });
+      const [b, c, d] = await Promise.all([1, 2, 3].map(() => makeHost(t.db)));
+      const [ra] = await claim(a);
+      await upload(a, ra!.replica_id, 7);
       // A still runs: the quorum's second replica starts from scratch, or the two would share A's state.
       const [rb] = await claim(b!);
       expect(rb!.checkpoint_step).toBeNull();
@@ -215,8 +213,9 @@ describe.each(dbKinds())('claimWork on %s', (kind) => {
       expect(await t.db.transaction((tx) => timeOutReplicas(tx, 10))).toHaveLength(1);
       const [rc] = await claim(c!);
       expect([rc!.checkpoint_step, rc!.checkpoint_sha256 !== null, await resumedFrom(rc!.replica_id)]).toEqual([7, true, ra!.replica_id]);
+      expect([rc!.checkpoint_replica_id, rc!.checkpoint_host_id, rc!.checkpoint_public_key?.x]).toEqual([ra!.replica_id, a.id, a.publicJwk.x]);
       // A's late result is refused: its work went on in C.
-      expect(await reportResults(t.db, a!.id, a!.benchmarkFlops, await computeResults(a!, [ra!]))).toEqual([]);
+      expect(await reportResults(t.db, a.id, a.benchmarkFlops, await computeResults(a, [ra!]))).toEqual([]);
 
       // C gives up without uploading: the next replica starts from scratch (A's checkpoint was handed on once).
       await recordReplicaFailures(t.db, c!.id, [{ replicaId: rc!.replica_id, state: 'abandoned', code: 'abandoned', message: 'test' }]);
@@ -226,8 +225,8 @@ describe.each(dbKinds())('claimWork on %s', (kind) => {
 
     it('never hands a checkpoint to unreplicated work', async () => {
       await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 2, adaptive: true } });
-      const a = await makeHost(t.db);
-      const [ra] = await claim(a);
+      const a = await makeSigningHost(t.db, { consecutiveValid: 20, errorRate: 0.01 });
+      const [ra] = await claim(a, 100, { spotCheckRate: 1 });
       await upload(a, ra!.replica_id, 3);
       await recordReplicaFailures(t.db, a.id, [{ replicaId: ra!.replica_id, state: 'abandoned', code: 'abandoned', message: 'test' }]);
       // A WU that has been out before is never solo; make it fresh again to reach the solo path.

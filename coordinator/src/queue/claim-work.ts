@@ -28,6 +28,10 @@ export interface ClaimedReplica {
   cost_estimate: number;
   checkpoint_step: number | null;
   checkpoint_sha256: string | null;
+  /** The checkpoint's provenance: the replica and host that made (and signed) it, and that host's key. */
+  checkpoint_replica_id: number | null;
+  checkpoint_host_id: string | null;
+  checkpoint_public_key: { kty: string; crv: string; x: string } | null;
 }
 
 /**
@@ -101,22 +105,32 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
              updated_at = now()
         FROM picked p
        WHERE w.id = p.id
-      RETURNING w.id, w.kernel, w.kernel_version, w.params, w.seed, w.inputs, w.cost_estimate, w.delay_bound_seconds
+      RETURNING w.id, w.kernel, w.kernel_version, w.params, w.seed, w.inputs, w.cost_estimate, w.delay_bound_seconds, w.replicas_needed
     ), ins AS (
       -- The WU's uploaded checkpoint is handed on only to a replicated claim, only once, and only
-      -- when its uploader has stopped (gave up, errored or timed out; see resumedFrom).
+      -- when its uploader has stopped (gave up, errored or timed out; see resumedFrom); only when
+      -- its maker is trusted now (a resumed result rests on the maker's unreplicated steps), and
+      -- never to the last replica a quorum needs unless another live replica started from scratch.
       INSERT INTO replicas (wu_id, host_id, owner_id, state, deadline, spot_check, resumed_from)
       SELECT u.id, ${host.hostId}, ${host.ownerId}, 'in_progress', now() + make_interval(secs => u.delay_bound_seconds), p.eligible AND NOT p.solo,
              (SELECT cp.replica_id FROM checkpoints cp JOIN replicas up ON up.id = cp.replica_id
                WHERE cp.wu_id = u.id AND NOT p.solo
                  AND up.state IN ('timed_out', 'abandoned', 'errored', 'cancelled')
-                 AND NOT EXISTS (SELECT 1 FROM replicas x WHERE x.resumed_from = cp.replica_id))
+                 AND NOT EXISTS (SELECT 1 FROM replicas x WHERE x.resumed_from = cp.replica_id)
+                 AND EXISTS (SELECT 1 FROM hosts mh WHERE mh.id = up.host_id AND mh.status = 'active'
+                               AND mh.consecutive_valid >= ${policy.trustStreak} AND mh.error_rate <= ${policy.trustMaxErrorRate})
+                 AND (u.replicas_needed > 0
+                      OR EXISTS (SELECT 1 FROM replicas s WHERE s.wu_id = u.id AND s.resumed_from IS NULL
+                                    AND s.state IN ('in_progress', 'reported') AND s.validate_state <> 'invalid')))
         FROM upd u JOIN picked p ON p.id = u.id
       RETURNING id, wu_id, deadline, resumed_from
     )
     SELECT ins.id AS replica_id, ins.wu_id, ins.deadline, u.kernel, u.kernel_version, u.params, u.seed, u.inputs,
-           u.cost_estimate, cp.step AS checkpoint_step, cp.sha256 AS checkpoint_sha256
+           u.cost_estimate, cp.step AS checkpoint_step, cp.sha256 AS checkpoint_sha256,
+           maker.id AS checkpoint_replica_id, maker.host_id AS checkpoint_host_id, mh.public_key AS checkpoint_public_key
       FROM ins JOIN upd u ON u.id = ins.wu_id
       LEFT JOIN checkpoints cp ON cp.wu_id = ins.wu_id AND cp.replica_id = ins.resumed_from
+      LEFT JOIN replicas maker ON maker.id = cp.replica_id
+      LEFT JOIN hosts mh ON mh.id = maker.host_id
      ORDER BY ins.id`;
 }

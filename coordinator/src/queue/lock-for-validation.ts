@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { int8Array, textArray } from '../db/arrays';
 import type { Tx } from '../db/index';
 import type { ReportedReplica, WorkUnitForValidation } from '../daemons/decide';
+import { loadResumeLineage } from './resume-lineage';
 
 export interface WuRow extends WorkUnitForValidation {
   kernelRef: string;
@@ -45,17 +46,18 @@ export async function lockWorkUnitsToValidate(tx: Tx, limit: number, checked: st
   }));
 }
 
-/** Reported replicas of these WUs, with whether each host is trusted now. */
+/** Reported replicas of these WUs, with whether each host is trusted now, and what each was resumed from. */
 export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { streak: number; maxErrorRate: number }): Promise<ReplicaRow[]> {
   const rows = await tx.rows<Record<string, any>>(sql`
-    SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit, r.cpu_seconds, r."check",
+    SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit, r.cpu_seconds, r."check", r.resumed_from,
            (h.consecutive_valid >= ${trust.streak} AND h.error_rate <= ${trust.maxErrorRate} AND h.status = 'active') AS trusted
       FROM replicas r JOIN hosts h ON h.id = r.host_id
      WHERE r.wu_id = ANY(${int8Array(wuIds)})
        AND r.state = 'reported'`);
+  const lineage = await loadResumeLineage(tx, rows.filter((r) => r.resumed_from !== null).map((r) => Number(r.id)), trust);
   return rows.map((r) => ({
     id: r.id, wuId: r.wu_id, hostId: r.host_id, ownerId: r.owner_id, validateState: r.validate_state, output: r.output,
     outputSha256: r.output_sha256, claimedCredit: r.claimed_credit ?? 0, grantedCredit: r.granted_credit, cpuSeconds: r.cpu_seconds ?? 0, hostTrusted: r.trusted,
-    check: r.check ?? null,
+    check: r.check ?? null, resumedFrom: lineage.get(Number(r.id)) ?? [],
   }));
 }

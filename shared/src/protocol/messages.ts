@@ -75,6 +75,8 @@ export const CheckpointMsg = z.object({
   sha256: Sha256Hex,
   /** Base64 of the checkpoint bytes. */
   data: z.string().max(MAX_CHECKPOINT_DATA_CHARS),
+  /** Compact JWS by the host's key over CheckpointClaims (signing/checkpoint-signature.ts). */
+  signature: JWS.max(4096),
   sig: MessageSig.optional(),
 });
 

@@ -13,8 +13,20 @@ export const WorkItem = z.object({
   costEstimate: z.number().nonnegative(),
   /** Report deadline, epoch milliseconds. */
   deadline: z.number().int().positive(),
-  /** Optional checkpoint to resume from (a reissued replica). */
-  resumeFrom: z.object({ step: z.number().int().min(0), sha256: Sha256Hex }).nullable().default(null),
+  /**
+   * Optional checkpoint to resume from (a reissued replica), with its provenance: the host that
+   * made and signed it, its replica, and that host's public key, so the agent can check the
+   * checkpoint's signature under this packet's signature.
+   */
+  resumeFrom: z.object({
+    step: z.number().int().min(0),
+    sha256: Sha256Hex,
+    maker: z.object({
+      hostId: z.string().uuid(),
+      replicaId: z.number().int().positive(),
+      publicKey: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }),
+    }),
+  }).nullable().default(null),
 });
 export type WorkItem = z.infer<typeof WorkItem>;
 

@@ -166,5 +166,7 @@ export const checkpoints = pgTable('checkpoints', {
   step: integer('step').notNull(),
   sha256: text('sha256').notNull(),
   data: text('data').notNull(),
+  /** The maker host's signature over wu, replica, kernel, step and sha256 (checked on upload). */
+  signature: text('signature').notNull(),
   createdAt: createdAt(),
 });
