@@ -34,9 +34,39 @@ export async function applyHostOutcomes(tx: Tx, outcomes: HostOutcome[]): Promis
       error_rate = h.error_rate * power(0.95, d.v + d.i + d.e) + (1 - power(0.95, d.i + d.e)),
       total_credit = h.total_credit + d.c,
       rac = CASE WHEN d.c > 0 THEN ${sql.raw(RAC_SQL('h.rac', 'd.c', DT_DAYS('h.rac_time')))} ELSE h.rac END,
-      rac_time = CASE WHEN d.c > 0 THEN now() ELSE h.rac_time END
+      rac_time = CASE WHEN d.c > 0 THEN now() ELSE h.rac_time END,
+      -- An invalid result is a catch: its past is re-examined (daemons/reexamine.ts).
+      caught_at = CASE WHEN d.i > 0 THEN now() ELSE h.caught_at END
     FROM jsonb_to_recordset(${payload}::jsonb) AS d(id uuid, v int, i int, e int, c float8)
     WHERE h.id = d.id`);
+}
+
+/** Validation outcomes of one host in one kernel family. */
+export interface FamilyOutcome {
+  hostId: string;
+  family: string;
+  valid: number;
+  invalid: number;
+}
+
+/**
+ * Applies verdicts to the per-family reliability rows (credit/trust.ts reads them), with the same
+ * streak and error-rate rule as the host row. Rows are made on first use and locked in key order.
+ */
+export async function applyFamilyOutcomes(tx: Tx, outcomes: FamilyOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const sorted = [...outcomes].sort((a, b) => (a.hostId === b.hostId ? (a.family < b.family ? -1 : 1) : a.hostId < b.hostId ? -1 : 1));
+  const payload = JSON.stringify(sorted.map((o) => ({ id: o.hostId, f: o.family, v: o.valid, i: o.invalid })));
+  await tx.rows(sql`
+    INSERT INTO host_reliability AS hr (host_id, family, consecutive_valid, valid_count, invalid_count, error_rate)
+    SELECT d.id, d.f, CASE WHEN d.i > 0 THEN 0 ELSE d.v END, d.v, d.i, 0.1 * power(0.95, d.v + d.i) + (1 - power(0.95, d.i))
+      FROM jsonb_to_recordset(${payload}::jsonb) AS d(id uuid, f text, v int, i int)
+    ON CONFLICT (host_id, family) DO UPDATE SET
+      consecutive_valid = CASE WHEN excluded.invalid_count > 0 THEN 0 ELSE hr.consecutive_valid + excluded.valid_count END,
+      valid_count = hr.valid_count + excluded.valid_count,
+      invalid_count = hr.invalid_count + excluded.invalid_count,
+      error_rate = hr.error_rate * power(0.95, excluded.valid_count + excluded.invalid_count) + (1 - power(0.95, excluded.invalid_count)),
+      updated_at = now()`);
 }
 
 /** Adds granted credit to each volunteer's totals and recent average. */

@@ -46,7 +46,7 @@ async function loadNew(tx: Tx, wuIds: number[]): Promise<NewResult[]> {
     SELECT s.wu_id, s.batch_id, s.kernel, s.params, s.output, w.seed, s.created_at,
            COALESCE((SELECT jsonb_agg(r.cpu_seconds) FROM replicas r WHERE r.wu_id = s.wu_id), '[]'::jsonb) AS cpu
       FROM science_results s JOIN work_units w ON w.id = s.wu_id
-     WHERE s.wu_id = ANY(${int8Array(wuIds)})
+     WHERE s.wu_id = ANY(${int8Array(wuIds)}) AND s.withdrawn_at IS NULL
        AND s.kernel = ANY(${textArray(kernels)})
        AND NOT EXISTS (SELECT 1 FROM performance_points p WHERE p.wu_id = s.wu_id)
      ORDER BY s.wu_id`);
@@ -203,7 +203,7 @@ export async function backfillPerformance(db: Db, opts: { chunk?: number; max?: 
   for (;;) {
     const ids = await db.rows<{ wu_id: number }>(sql`
       SELECT s.wu_id FROM science_results s
-       WHERE s.wu_id > ${after} AND s.kernel = ANY(${kernels})
+       WHERE s.wu_id > ${after} AND s.kernel = ANY(${kernels}) AND s.withdrawn_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM performance_points p WHERE p.wu_id = s.wu_id)
        ORDER BY s.wu_id LIMIT ${chunk}`);
     if (ids.length === 0) break;
