@@ -184,7 +184,8 @@ CREATE TABLE "work_units" (
 	"finished_at" timestamp with time zone,
 	"assimilated_at" timestamp with time zone,
 	"reopen_count" integer DEFAULT 0 NOT NULL,
-	"reopened_at" timestamp with time zone
+	"reopened_at" timestamp with time zone,
+	"reopen_reason" text
 );
 --> statement-breakpoint
 CREATE TABLE "wu_reopenings" (

@@ -539,6 +539,7 @@ CREATE TABLE work_units (
   assimilated_at timestamp with time zone,
   reopen_count integer NOT NULL DEFAULT 0,
   reopened_at timestamp with time zone,
+  reopen_reason text,
   CONSTRAINT work_units_batch_id_batches_id_fk FOREIGN KEY (batch_id) REFERENCES batches(id),
   CONSTRAINT work_units_pkey PRIMARY KEY (id)
 );

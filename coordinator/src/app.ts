@@ -14,6 +14,7 @@ import { backtestRoutes } from './routes/backtest';
 import { banditRoutes } from './routes/bandit';
 import { checkpointsRoutes } from './routes/checkpoints';
 import { combinedRoutes, batchesRoutes } from './routes/batches';
+import { reopenedRoutes } from './routes/reopened';
 import { creditRoutes } from './routes/credit';
 import { dataPipelineRoutes } from './routes/data-pipeline';
 import { enrollmentRoutes } from './routes/enrollment';
@@ -50,6 +51,7 @@ function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes
     .route('/', enrollmentRoutes(grid))
     .route('/', batchesRoutes(grid))
     .route('/', combinedRoutes(grid))
+    .route('/', reopenedRoutes(grid))
     .route('/', batchPriorityRoutes(grid))
     .route('/', checkpointsRoutes(grid))
     .route('/', workUnitsRoutes(grid))

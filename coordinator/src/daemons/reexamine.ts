@@ -38,7 +38,8 @@ async function targetsOf(tx: Tx, hostId: string, windowDays: number): Promise<Re
  * re-opens what it vouched for. Returns what was re-opened.
  */
 export async function reexamineHost(tx: Tx, hostId: string, opts: ReexamineOptions): Promise<Reopened> {
-  const reason = opts.reason ?? `host ${hostId} returned an invalid result`;
+  const [h] = await tx.rows<{ name: string }>(sql`SELECT name FROM hosts WHERE id = ${hostId}`);
+  const reason = opts.reason ?? `host ${h?.name ?? hostId}, which vouched for it, returned an invalid result`;
   const reopened = await reopenWorkUnits(tx, hostId, await targetsOf(tx, hostId, opts.windowDays), reason);
   if (reopened.wuIds.length) {
     await tx.rows(sql`

@@ -86,6 +86,7 @@ export async function reopenWorkUnits(tx: Tx, hostId: string, targets: ReopenTar
       assimilated_at = NULL,
       reopen_count = w.reopen_count + 1,
       reopened_at = now(),
+      reopen_reason = ${reason},
       updated_at = now()
     FROM counts c WHERE w.id = c.id`);
 

@@ -96,6 +96,7 @@ export const workUnits = pgTable('work_units', {
   /** Times this WU was re-opened after a host it relied on was caught (queue/reopen-work.ts). */
   reopenCount: integer('reopen_count').notNull().default(0),
   reopenedAt: ts('reopened_at'),
+  reopenReason: text('reopen_reason'),
 }, (t) => [
   index('work_units_batch_idx').on(t.batchId, t.seq),
   index('work_units_claim_idx').on(t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),

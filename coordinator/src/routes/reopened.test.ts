@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbKinds } from '../../../test/support/test-db';
+import { makeHost, openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
+import { simulateHost, submitBenchBatch } from '../../../test/support/volunteers';
+import { assimilatorPass } from '../daemons/assimilator';
+import { reexamineHost } from '../daemons/reexamine';
+import { validatorPass } from '../daemons/validator';
+
+/*
+ * What researchers see of re-examination, on the app in-process: GET /batches/:id/reopened and
+ * the WU listing's `reopened`, for the batch's owner and admins only. The re-opening itself is the
+ * real one (reexamineHost, as the drill calls it) over WUs validated by the real daemons.
+ */
+
+describe.each(dbKinds())('re-opened work units route (%s)', (kind) => {
+  let t: TestApp;
+  let alice: { id: string; key: string };
+  let bob: { id: string; key: string };
+  let batchId: string;
+  let caught: string;
+
+  beforeAll(async () => {
+    t = await openTestApp(kind);
+    alice = await t.user('alice', 'researcher');
+    bob = await t.user('bob', 'researcher');
+    const [h, a] = [await makeHost(t.grid.db), await makeHost(t.grid.db)];
+    caught = h.id;
+    ({ batchId } = await submitBenchBatch(t.grid, alice.id, { n: 3, rounds: 200, policy: { minQuorum: 2, adaptive: false } }));
+    await simulateHost(t.grid, h);
+    await simulateHost(t.grid, a);
+    await validatorPass(t.grid);
+    await assimilatorPass(t.grid);
+    const r = await t.grid.db.transaction((tx) => reexamineHost(tx, h.id, { windowDays: 7, reason: 'caught by a spot check' }));
+    expect(r.wuIds).toHaveLength(3);
+  });
+  afterAll(async () => t?.close());
+
+  it('the owner sees each re-opened WU, why, and the output set aside; another researcher gets 404', async () => {
+    const r = await t.call('GET', `/api/v1/batches/${batchId}/reopened`, { key: alice.key });
+    expect(r.status).toBe(200);
+    expect(r.body.workUnits).toBe(3);
+    expect(r.body.reopenings).toHaveLength(3);
+    for (const o of r.body.reopenings) {
+      expect(o).toMatchObject({ kind: 'quorum', reason: 'caught by a spot check', hostId: caught, state: 'running', outputSha256: null, changed: null });
+      expect(o.previousOutputSha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect((await t.call('GET', `/api/v1/batches/${batchId}/reopened`, { key: bob.key })).status).toBe(404);
+    expect((await t.call('GET', `/api/v1/batches/${batchId}/reopened`)).status).toBe(200); // admin
+    expect((await t.call('GET', `/api/v1/batches/not-a-uuid/reopened`, { key: alice.key })).status).toBe(400);
+
+    const list = await t.call('GET', `/api/v1/batches/${batchId}/workunits`, { key: alice.key });
+    expect(list.body.workUnits.every((w: any) => w.reopened?.count === 1 && w.reopened.reason === 'caught by a spot check')).toBe(true);
+    // The withdrawn results are not served as the batch's results.
+    expect((await t.call('GET', `/api/v1/batches/${batchId}/results`, { key: alice.key })).body.count).toBe(0);
+    const [s] = await t.grid.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM science_results WHERE withdrawn_reason = 'caught by a spot check'`);
+    expect(s!.n).toBe(3);
+  });
+
+  it('once decided again by another host, the re-opening says whether the result changed', async () => {
+    await simulateHost(t.grid, await makeHost(t.grid.db));
+    await validatorPass(t.grid);
+    await assimilatorPass(t.grid);
+    const r = await t.call('GET', `/api/v1/batches/${batchId}/reopened`, { key: alice.key });
+    expect(r.body.reopenings.every((o: any) => o.state === 'done' && o.changed === false && o.outputSha256 === o.previousOutputSha256)).toBe(true);
+    expect((await t.call('GET', `/api/v1/batches/${batchId}/results`, { key: alice.key })).body.count).toBe(3);
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = await t.call('GET', '/api/v1/openapi.json');
+    expect(doc.body.paths['/api/v1/batches/{id}/reopened']?.get?.summary).toMatch(/re-opened/);
+  });
+});
