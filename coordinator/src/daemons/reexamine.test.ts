@@ -7,6 +7,7 @@ import { sqlState } from '../db/index';
 import { reverseCredit } from '../credit/reverse-credit';
 import { claimWork } from '../queue/claim-work';
 import { reportResults } from '../queue/report-results';
+import { toWorkItem } from '../gateway/send-work';
 import { assimilatorPass } from './assimilator';
 import { validatorPass } from './validator';
 
@@ -60,6 +61,25 @@ describe.each(dbKinds())('re-examination on %s', (kind) => {
     expect(await soloOut(h.id)).toBe(1);
     expect(await claimWork(t.db, h.claiming, 2, policyOf(t.grid, { spotCheckRate: 0 }))).toHaveLength(2);
     expect(await soloOut(h.id)).toBe(2);
+  });
+
+  it('nothing in a work item tells a solo WU from a spot check: same fields, same deadline, no checkpoint', async () => {
+    const h = await trusted();
+    await submitBenchBatch(t.grid, researcher, { n: 40, rounds: ROUNDS, policy: { minQuorum: 2, adaptive: true, delayBoundSeconds: 900 } });
+    const claimed = await claimWork(t.db, h.claiming, 40, policyOf(t.grid, { spotCheckRate: 0.5, maxSoloPerCore: 40 }));
+    const kinds = new Map((await q<{ id: number; solo: boolean; spot_check: boolean; sent_at: Date }>(t.db, sql`SELECT id, solo, spot_check, sent_at FROM replicas`)).map((r) => [Number(r.id), r]));
+    const solo = claimed.filter((c) => kinds.get(c.replica_id)!.solo), checked = claimed.filter((c) => kinds.get(c.replica_id)!.spot_check);
+    expect(solo.length).toBeGreaterThan(5);
+    expect(checked.length).toBeGreaterThan(5);
+    expect(solo.length + checked.length).toBe(40);
+    const shape = (c: typeof claimed[number]) => {
+      const item = toWorkItem(c);
+      const sent = new Date(kinds.get(c.replica_id)!.sent_at).getTime();
+      return { keys: Object.keys(item).sort().join(','), bound: Math.round((item.deadline - sent) / 1000), resumeFrom: item.resumeFrom, cost: item.costEstimate };
+    };
+    const shapes = new Set(claimed.map((c) => JSON.stringify(shape(c))));
+    expect(shapes.size).toBe(1);
+    expect(JSON.parse([...shapes][0]!)).toMatchObject({ bound: 900, resumeFrom: null });
   });
 
   it('trust is per kernel family: a record on bench buys no solo mc work, and verdicts grow only their family', async () => {
