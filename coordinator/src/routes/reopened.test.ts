@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds } from '../../../test/support/test-db';
@@ -6,6 +8,7 @@ import { simulateHost, submitBenchBatch } from '../../../test/support/volunteers
 import { assimilatorPass } from '../daemons/assimilator';
 import { reexamineHost } from '../daemons/reexamine';
 import { validatorPass } from '../daemons/validator';
+import { main } from '../cli/main';
 
 /*
  * What researchers see of re-examination, on the app in-process: GET /batches/:id/reopened and
@@ -64,6 +67,29 @@ describe.each(dbKinds())('re-opened work units route (%s)', (kind) => {
     const r = await t.call('GET', `/api/v1/batches/${batchId}/reopened`, { key: alice.key });
     expect(r.body.reopenings.every((o: any) => o.state === 'done' && o.changed === false && o.outputSha256 === o.previousOutputSha256)).toBe(true);
     expect((await t.call('GET', `/api/v1/batches/${batchId}/results`, { key: alice.key })).body.count).toBe(3);
+  });
+
+  it('nfl-grid reopened lists them for the owner, and says the batch is not found to another researcher', async () => {
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const cli = async (key: string) => {
+      const out: string[] = [], err: string[] = [];
+      const code = await main(['--coordinator', url, '--api-key', key, 'reopened', batchId], { out: (s) => void out.push(s), err: (s) => void err.push(s), env: {}, cwd: process.cwd() });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    try {
+      const mine = await cli(alice.key);
+      expect(mine.code).toBe(0);
+      expect(mine.out).toContain(`3 work units of batch ${batchId} re-opened`);
+      expect(mine.out.match(/caught by a spot check/g)).toHaveLength(3);
+      expect(mine.out).toMatch(/quorum/);
+      const theirs = await cli(bob.key);
+      expect(theirs.code).not.toBe(0);
+      expect(theirs.err).toMatch(/not found|404/i);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('is in the OpenAPI document', async () => {
