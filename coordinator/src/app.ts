@@ -83,6 +83,8 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
   }));
   if (opts.agentGateway) app.get('/agent', describeRoute({ summary: 'Agent websocket (upgrade; see the wire protocol in shared/src/protocol)', responses: { 101: 'Switching protocols' } }), opts.agentGateway);
   const coverServer = opts.coverServer ?? new CoverModelServer(grid);
+  // A production model withdrawn by re-examination is swapped out here and on the other coordinators.
+  grid.events.on('wu.reopened', (e) => { if (e.production) void coverServer.changed(); });
   const routed = app
     .route('/api/v1', restApi(grid, createLiveHub(grid), coverServer, () => app.routes))
     .route('/api/training', trainingRoutes(grid))

@@ -5,7 +5,7 @@ import type { Tx } from '../db/index';
 import { coverDataHashes, offerCandidatesIn } from '../models/offer-candidate';
 import { trackPerformance } from '../tracker/track-results';
 import { lockUnassimilated, markAssimilated, soloResultsToReopen } from '../queue/assimilation';
-import { reopenWorkUnits } from '../queue/reopen-work';
+import { reopenWorkUnits, type Reopened } from '../queue/reopen-work';
 import { finishBatches } from '../queue/finish-batches';
 
 const PASS_SIZE = 500;
@@ -56,18 +56,20 @@ export async function assimilatorPass(grid: Grid, hooks: AssimilatorHooks = {}):
  * its WU is re-opened (queue/reopen-work.ts) and decided again by other hosts.
  */
 async function reopenUntrustedSolo(grid: Grid): Promise<number> {
-  return grid.db.transaction(async (tx) => {
+  const reopened = await grid.db.transaction(async (tx) => {
     const due = await soloResultsToReopen(tx, PASS_SIZE, grid.config.reliability);
     const byHost = new Map<string, number[]>();
     for (const d of due) byHost.set(d.hostId, [...(byHost.get(d.hostId) ?? []), d.wuId]);
-    let n = 0;
+    const done: ({ hostId: string } & Reopened)[] = [];
     for (const [hostId, wuIds] of byHost) {
       const r = await reopenWorkUnits(tx, hostId, wuIds.map((wuId) => ({ wuId, kind: 'solo' as const })), 'solo result held: its host is no longer trusted');
-      n += r.wuIds.length;
+      if (r.wuIds.length) done.push({ hostId, ...r });
     }
-    if (n) grid.wakeScheduler();
-    return n;
+    return done;
   });
+  for (const r of reopened) grid.events.emit('wu.reopened', { wuIds: r.wuIds, hostId: r.hostId, production: r.models.some((m) => m.wasProduction) });
+  if (reopened.length) grid.wakeScheduler();
+  return reopened.reduce((s, r) => s + r.wuIds.length, 0);
 }
 
 /**

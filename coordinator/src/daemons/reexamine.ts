@@ -64,19 +64,21 @@ async function caughtHosts(db: Db, limit: number): Promise<string[]> {
 export async function reexamineCaught(grid: Grid, limit = 10): Promise<number> {
   let total = 0;
   for (const hostId of await caughtHosts(grid.db, limit)) {
-    const n = await grid.db.transaction(async (tx) => {
+    const r = await grid.db.transaction(async (tx): Promise<Reopened | null> => {
       const [lock] = await tx.rows<{ ok: boolean }>(sql`SELECT pg_try_advisory_xact_lock(hashtext(${`nfl-grid.reexamine:${hostId}`})) AS ok`);
-      if (!lock?.ok) return 0;
+      if (!lock?.ok) return null;
       // As text, so the mark below is exactly the catch it handled (a later catch stays due).
       const [h] = await tx.rows<{ caught_at: string }>(sql`
         SELECT caught_at::text AS caught_at FROM hosts WHERE id = ${hostId} AND caught_at IS NOT NULL AND (reexamined_at IS NULL OR reexamined_at < caught_at)`);
-      if (!h) return 0;
+      if (!h) return null;
       const r = await reexamineHost(tx, hostId, { windowDays: grid.config.reliability.reexamineWindowDays });
       await tx.rows(sql`UPDATE hosts SET reexamined_at = ${h.caught_at}::timestamptz WHERE id = ${hostId}`);
-      if (r.wuIds.length) grid.log.info('host re-examined', { hostId, reopened: r.wuIds.length, creditReversed: r.creditReversed, models: r.models.length });
-      return r.wuIds.length;
+      return r;
     });
-    total += n;
+    if (!r?.wuIds.length) continue;
+    total += r.wuIds.length;
+    grid.log.info('host re-examined', { hostId, reopened: r.wuIds.length, creditReversed: r.creditReversed, models: r.models.length });
+    grid.events.emit('wu.reopened', { wuIds: r.wuIds, hostId, production: r.models.some((m) => m.wasProduction) });
   }
   return total;
 }
