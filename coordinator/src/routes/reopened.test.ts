@@ -6,7 +6,10 @@ import { dbKinds } from '../../../test/support/test-db';
 import { makeHost, openTestApp, type TestApp } from '../../../test/support/grid-fixtures';
 import { simulateHost, submitBenchBatch } from '../../../test/support/volunteers';
 import { assimilatorPass } from '../daemons/assimilator';
-import { reexamineHost } from '../daemons/reexamine';
+import { reexamineCaught, reexamineHost } from '../daemons/reexamine';
+import { makeProduction, registerModel } from '../models/registry';
+import { coverModelBody, normalArtifact } from '../../../test/support/models';
+import { eventually } from '../../../test/support/api-client';
 import { validatorPass } from '../daemons/validator';
 import { main } from '../cli/main';
 
@@ -90,6 +93,27 @@ describe.each(dbKinds())('re-opened work units route (%s)', (kind) => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('a production model built on a re-opened WU is rolled back and swapped out of service', async () => {
+    const [h, a] = [await makeHost(t.grid.db), await makeHost(t.grid.db)];
+    const other = await submitBenchBatch(t.grid, alice.id, { n: 1, rounds: 200, policy: { minQuorum: 2, adaptive: false } });
+    await simulateHost(t.grid, h);
+    await simulateHost(t.grid, a);
+    await validatorPass(t.grid);
+    const [wu] = await t.grid.db.rows<{ id: number }>(sql`SELECT id FROM work_units WHERE batch_id = ${other.batchId}`);
+    const v1 = await registerModel(t.grid.db, coverModelBody(normalArtifact(18)) as never, null, 'production');
+    const v2 = await registerModel(t.grid.db, coverModelBody(normalArtifact(19), { wuIds: [Number(wu!.id)] }) as never, null);
+    await makeProduction(t.grid.db, v2.id, v1.id, null);
+    const served = async () => (await t.call('GET', '/game/model', { key: null })).body;
+    expect(await served()).toMatchObject({ model: 'cover', id: v2.id });
+    // Caught: the daemons' step re-examines it and tells the serving side.
+    await t.grid.db.rows(sql`UPDATE hosts SET caught_at = now() WHERE id = ${h.id}`);
+    expect(await reexamineCaught(t.grid)).toBe(1);
+    await eventually(async () => (await served()).id === v1.id, 10_000, 'the previous version served again');
+    const rows = await t.grid.db.rows<{ id: string; state: string; withdrawn_reason: string | null }>(sql`SELECT id, state::text, withdrawn_reason FROM models ORDER BY version`);
+    expect(rows.map((m) => [m.state, m.withdrawn_reason !== null])).toEqual([['production', false], ['archived', true]]);
+    expect(await reexamineCaught(t.grid)).toBe(0); // once per catch
   });
 
   it('is in the OpenAPI document', async () => {
