@@ -151,8 +151,8 @@ describe.each(dbKinds())('re-examination on %s', (kind) => {
     expect(reopenings.every((r) => r.host_id === h.id)).toBe(true);
     expect(await wrongCanonicals()).toBe(0);
     // Its replicas on every re-opened WU are invalid and their grants reversed, row by row.
-    const mine = await q<{ validate_state: string }>(t.db, sql`SELECT validate_state::text FROM replicas WHERE host_id = ${h.id}`);
-    expect(mine.every((r) => r.validate_state === 'invalid')).toBe(true);
+    const mine = await q<{ validate_state: string; granted_credit: number | null }>(t.db, sql`SELECT validate_state::text, granted_credit FROM replicas WHERE host_id = ${h.id}`);
+    expect(mine.every((r) => r.validate_state === 'invalid' && !r.granted_credit)).toBe(true);
     const ledger = await q<{ replica_id: number; granted: number; reverses_id: number | null; reason: string | null; host_id: string }>(t.db, sql`
       SELECT replica_id, granted, reverses_id, reason, host_id FROM credit_ledger WHERE host_id = ${h.id} ORDER BY id`);
     const grants = ledger.filter((l) => l.reverses_id === null), reversals = ledger.filter((l) => l.reverses_id !== null);
@@ -212,7 +212,15 @@ describe.each(dbKinds())('re-examination on %s', (kind) => {
       await t.db.rows(sql`INSERT INTO credit_ledger (host_id, user_id, replica_id, wu_id, claimed, granted) VALUES (${g!.host_id}, ${g!.user_id}, ${g!.replica_id}, ${g!.wu_id}, 1, 1)`);
     } catch (e) { code = sqlState(e); }
     expect(code).toBe('23505');
+    const before = (await q<{ rac: number; total_credit: number }>(t.db, sql`SELECT rac, total_credit FROM hosts WHERE id = ${g!.host_id}`))[0]!;
+    const [{ granted }] = await q<{ granted: number }>(t.db, sql`SELECT granted FROM credit_ledger WHERE id = ${g!.id}`) as [{ granted: number }];
     expect(await t.db.transaction((tx) => reverseCredit(tx, [Number(g!.replica_id)], 'test'))).toHaveLength(1);
+    // Totals lose the grant; the recent average loses what the grant added to it (ln2·g/7, barely decayed).
+    const after = (await q<{ rac: number; total_credit: number }>(t.db, sql`SELECT rac, total_credit FROM hosts WHERE id = ${g!.host_id}`))[0]!;
+    expect(after.total_credit / before.total_credit).toBeCloseTo(1 - granted / before.total_credit, 9);
+    expect(before.rac).toBeGreaterThan(0);
+    expect((before.rac - after.rac) / (granted * Math.LN2 / 7)).toBeCloseTo(1, 3);
+    expect(after.rac).toBeGreaterThanOrEqual(0);
     expect(await t.db.transaction((tx) => reverseCredit(tx, [Number(g!.replica_id)], 'test'))).toHaveLength(0);
     expect(await q(t.db, sql`SELECT granted FROM credit_ledger WHERE replica_id = ${g!.replica_id} ORDER BY id`)).toHaveLength(2);
   });

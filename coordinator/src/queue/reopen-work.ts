@@ -57,7 +57,7 @@ export async function reopenWorkUnits(tx: Tx, hostId: string, targets: ReopenTar
      ORDER BY w.id`);
 
   const own = await tx.rows<{ id: number }>(sql`
-    UPDATE replicas SET validate_state = 'invalid'
+    UPDATE replicas SET validate_state = 'invalid', granted_credit = 0  -- as for any invalid result; the ledger keeps the history
      WHERE wu_id = ANY(${int8Array(ids)}) AND host_id = ${hostId} AND validate_state = 'valid'
     RETURNING id`);
   const reversed = await reverseCredit(tx, own.map((r) => Number(r.id)), `re-examined: ${reason}`);
