@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeHost, makeUser, openTestGrid, q, resetData, type TestGrid, type TestHost, wuRows } from '../../../test/support/grid-fixtures';
+import { expireReplica, makeHost, makeUser, openTestGrid, q, resetData, type TestGrid, type TestHost, wuRows } from '../../../test/support/grid-fixtures';
 import { benchOutput, computeResults, policyOf, SEASON, simulateHost, submitArmBatch, submitBenchBatch } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { sqlState } from '../db/index';
@@ -9,6 +9,7 @@ import { claimWork } from '../queue/claim-work';
 import { reportResults } from '../queue/report-results';
 import { toWorkItem } from '../gateway/send-work';
 import { assimilatorPass } from './assimilator';
+import { transitionerPass } from './transitioner';
 import { validatorPass } from './validator';
 
 /*
@@ -198,6 +199,24 @@ describe.each(dbKinds())('re-examination on %s', (kind) => {
       expect(row!.total).toBeCloseTo(row!.ledger, 9);
     }
     expect((await q(t.db, sql`SELECT state::text FROM batches WHERE id = ${past.batchId}`))[0]).toEqual({ state: 'done' });
+  });
+
+  it('a solo result whose host lost its trust before it was taken in is re-opened, not assimilated', async () => {
+    const h = await trusted();
+    const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 2, rounds: ROUNDS, policy: { minQuorum: 2, adaptive: true } });
+    const claimed = await claimWork(t.db, h.claiming, 2, policyOf(t.grid, { spotCheckRate: 0, maxSoloPerCore: 2 }));
+    expect(await soloOut(h.id)).toBe(2);
+    await reportResults(t.db, h.id, h.benchmarkFlops, await computeResults(h, claimed.slice(0, 1)));
+    expect(await validatorPass(t.grid)).toBe(1);
+    // The other solo WU times out: the host's bench record loses its streak before the pass below.
+    await expireReplica(t.db, claimed[1]!.replica_id);
+    await transitionerPass(t.grid);
+    expect(await assimilatorPass(t.grid)).toBe(1);
+    const [w] = await q<{ state: string; reopen_reason: string; assimilated_at: Date | null; replicas_needed: number }>(t.db, sql`
+      SELECT state::text, reopen_reason, assimilated_at, replicas_needed FROM work_units WHERE id = ${claimed[0]!.wu_id}`);
+    expect(w).toEqual({ state: 'running', reopen_reason: 'solo result held: its host is no longer trusted', assimilated_at: null, replicas_needed: 2 });
+    expect(await q(t.db, sql`SELECT wu_id FROM science_results WHERE batch_id = ${batchId}`)).toEqual([]);
+    expect((await q<{ kind: string }>(t.db, sql`SELECT kind FROM wu_reopenings`)).map((r) => r.kind)).toEqual(['solo']);
   });
 
   it('an honest result outvoted by the caught host and its partner is decided again: valid now, and the partner loses its credit', async () => {
