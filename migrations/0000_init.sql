@@ -37,6 +37,17 @@ CREATE TABLE "users" (
 	CONSTRAINT "users_name_unique" UNIQUE("name")
 );
 --> statement-breakpoint
+CREATE TABLE "host_reliability" (
+	"host_id" uuid NOT NULL,
+	"family" text NOT NULL,
+	"consecutive_valid" integer DEFAULT 0 NOT NULL,
+	"valid_count" integer DEFAULT 0 NOT NULL,
+	"invalid_count" integer DEFAULT 0 NOT NULL,
+	"error_rate" double precision DEFAULT 0.1 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "host_reliability_host_id_family_pk" PRIMARY KEY("host_id","family")
+);
+--> statement-breakpoint
 CREATE TABLE "hosts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"owner_id" uuid NOT NULL,
@@ -65,6 +76,8 @@ CREATE TABLE "hosts" (
 	"readings" jsonb,
 	"progress" jsonb,
 	"cpu_seconds" double precision DEFAULT 0 NOT NULL,
+	"caught_at" timestamp with time zone,
+	"reexamined_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -130,6 +143,7 @@ CREATE TABLE "replicas" (
 	"claimed_credit" double precision,
 	"granted_credit" double precision,
 	"spot_check" boolean DEFAULT false NOT NULL,
+	"solo" boolean DEFAULT false NOT NULL,
 	"error_code" text,
 	"error_message" text,
 	"check" jsonb,
@@ -171,7 +185,22 @@ CREATE TABLE "work_units" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone,
-	"assimilated_at" timestamp with time zone
+	"assimilated_at" timestamp with time zone,
+	"reopen_count" integer DEFAULT 0 NOT NULL,
+	"reopened_at" timestamp with time zone,
+	"reopen_reason" text
+);
+--> statement-breakpoint
+CREATE TABLE "wu_reopenings" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "wu_reopenings_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"wu_id" bigint NOT NULL,
+	"batch_id" uuid NOT NULL,
+	"host_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"reason" text NOT NULL,
+	"previous_replica_id" bigint,
+	"previous_sha256" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "credit_ledger" (
@@ -182,8 +211,9 @@ CREATE TABLE "credit_ledger" (
 	"wu_id" bigint NOT NULL,
 	"claimed" double precision NOT NULL,
 	"granted" double precision NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "credit_ledger_replica_id_unique" UNIQUE("replica_id")
+	"reverses_id" bigint,
+	"reason" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "user_credit" (
@@ -214,7 +244,9 @@ CREATE TABLE "science_results" (
 	"output" jsonb NOT NULL,
 	"output_sha256" text NOT NULL,
 	"replica_id" bigint NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"withdrawn_at" timestamp with time zone,
+	"withdrawn_reason" text
 );
 --> statement-breakpoint
 CREATE TABLE "events" (
@@ -417,7 +449,8 @@ CREATE TABLE "models" (
 	"created_by" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"promoted_at" timestamp with time zone,
-	"archived_at" timestamp with time zone
+	"archived_at" timestamp with time zone,
+	"withdrawn_reason" text
 );
 --> statement-breakpoint
 CREATE TABLE "pipeline_runs" (
@@ -442,6 +475,7 @@ CREATE TABLE "preprocessing_configs" (
 --> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "enrollment_tokens" ADD CONSTRAINT "enrollment_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "host_reliability" ADD CONSTRAINT "host_reliability_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hosts" ADD CONSTRAINT "hosts_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "batches" ADD CONSTRAINT "batches_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "checkpoints" ADD CONSTRAINT "checkpoints_wu_id_work_units_id_fk" FOREIGN KEY ("wu_id") REFERENCES "public"."work_units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -449,6 +483,9 @@ ALTER TABLE "replicas" ADD CONSTRAINT "replicas_wu_id_work_units_id_fk" FOREIGN 
 ALTER TABLE "replicas" ADD CONSTRAINT "replicas_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "replicas" ADD CONSTRAINT "replicas_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "work_units" ADD CONSTRAINT "work_units_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "wu_reopenings" ADD CONSTRAINT "wu_reopenings_wu_id_work_units_id_fk" FOREIGN KEY ("wu_id") REFERENCES "public"."work_units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "wu_reopenings" ADD CONSTRAINT "wu_reopenings_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "wu_reopenings" ADD CONSTRAINT "wu_reopenings_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_credit" ADD CONSTRAINT "user_credit_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -469,6 +506,7 @@ CREATE UNIQUE INDEX "replicas_wu_host_uq" ON "replicas" USING btree ("wu_id","ho
 CREATE UNIQUE INDEX "replicas_resumed_from_uq" ON "replicas" USING btree ("resumed_from") WHERE "replicas"."resumed_from" IS NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "replicas_wu_owner_uq" ON "replicas" USING btree ("wu_id","owner_id");--> statement-breakpoint
 CREATE INDEX "replicas_host_state_idx" ON "replicas" USING btree ("host_id","state");--> statement-breakpoint
+CREATE INDEX "replicas_solo_idx" ON "replicas" USING btree ("host_id") WHERE "replicas"."solo" AND "replicas"."state" = 'in_progress';--> statement-breakpoint
 CREATE INDEX "replicas_deadline_idx" ON "replicas" USING btree ("deadline") WHERE "replicas"."state" = 'in_progress';--> statement-breakpoint
 CREATE INDEX "replicas_undelivered_idx" ON "replicas" USING btree ("sent_at") WHERE "replicas"."state" = 'in_progress' AND "replicas"."delivered_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "work_units_batch_idx" ON "work_units" USING btree ("batch_id","seq");--> statement-breakpoint
@@ -477,8 +515,12 @@ CREATE INDEX "work_units_claim_kernel_idx" ON "work_units" USING btree ("kernel_
 CREATE INDEX "work_units_validate_idx" ON "work_units" USING btree ("id") WHERE "work_units"."needs_validation";--> statement-breakpoint
 CREATE INDEX "work_units_assimilate_idx" ON "work_units" USING btree ("id") WHERE "work_units"."state" IN ('done', 'failed') AND "work_units"."assimilated_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "work_units_state_idx" ON "work_units" USING btree ("state");--> statement-breakpoint
+CREATE INDEX "wu_reopenings_batch_idx" ON "wu_reopenings" USING btree ("batch_id","created_at");--> statement-breakpoint
+CREATE INDEX "wu_reopenings_wu_idx" ON "wu_reopenings" USING btree ("wu_id");--> statement-breakpoint
 CREATE INDEX "credit_ledger_host_idx" ON "credit_ledger" USING btree ("host_id","created_at");--> statement-breakpoint
 CREATE INDEX "credit_ledger_user_idx" ON "credit_ledger" USING btree ("user_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "credit_ledger_grant_uq" ON "credit_ledger" USING btree ("replica_id") WHERE "credit_ledger"."reverses_id" IS NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "credit_ledger_reversal_uq" ON "credit_ledger" USING btree ("reverses_id") WHERE "credit_ledger"."reverses_id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "science_results_batch_idx" ON "science_results" USING btree ("batch_id","seq");--> statement-breakpoint
 CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "events_kind_idx" ON "events" USING btree ("kind","created_at");--> statement-breakpoint

@@ -1,7 +1,7 @@
 -- Generated from coordinator/src/queue/states.ts by coordinator/src/db/state-guards.ts. Do not edit.
 CREATE OR REPLACE FUNCTION work_units_state_may_move(old_state wu_state, new_state wu_state) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
-  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'running'), ('pending', 'failed'), ('pending', 'cancelled'), ('running', 'validating'), ('running', 'done'), ('running', 'failed'), ('running', 'cancelled'), ('validating', 'running'), ('validating', 'done'), ('validating', 'failed'), ('validating', 'cancelled'))
+  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'running'), ('pending', 'failed'), ('pending', 'cancelled'), ('running', 'validating'), ('running', 'done'), ('running', 'failed'), ('running', 'cancelled'), ('validating', 'running'), ('validating', 'done'), ('validating', 'failed'), ('validating', 'cancelled'), ('done', 'running'))
 $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION work_units_state_may_move_guard() RETURNS trigger
@@ -39,7 +39,7 @@ CREATE TRIGGER replicas_state_guard BEFORE UPDATE OF state ON replicas
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION replicas_validate_state_may_move(old_state validate_state, new_state validate_state) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
-  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'valid'), ('pending', 'invalid'), ('pending', 'inconclusive'), ('inconclusive', 'valid'), ('inconclusive', 'invalid'))
+  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'valid'), ('pending', 'invalid'), ('pending', 'inconclusive'), ('inconclusive', 'valid'), ('inconclusive', 'invalid'), ('valid', 'invalid'), ('valid', 'inconclusive'), ('invalid', 'inconclusive'))
 $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION replicas_validate_state_may_move_guard() RETURNS trigger

@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const POLICY = { trustStreak: 1000, trustMaxErrorRate: 0, spotCheckRate: 1 };
+const POLICY = { trustStreak: 1000, trustMaxErrorRate: 0, spotCheckRate: 1, maxSoloPerCore: 1 };
 const host = (hostId: string, ownerId: string) => ({ hostId, ownerId, kernels: ['bench.hash@1'], gpu: false, memoryMb: 4096 });
 
 describe.skipIf(!withPostgres)('coordinator SIGKILL mid-claim on PostgreSQL', () => {

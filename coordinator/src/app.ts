@@ -12,6 +12,7 @@ import { backtestRoutes } from './routes/backtest';
 import { banditRoutes } from './routes/bandit';
 import { checkpointsRoutes } from './routes/checkpoints';
 import { combinedRoutes, batchesRoutes } from './routes/batches';
+import { reopenedRoutes } from './routes/reopened';
 import { creditRoutes } from './routes/credit';
 import { dataPipelineRoutes } from './routes/data-pipeline';
 import { enrollmentRoutes } from './routes/enrollment';
@@ -46,6 +47,7 @@ function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes
     .route('/', enrollmentRoutes(grid))
     .route('/', batchesRoutes(grid))
     .route('/', combinedRoutes(grid))
+    .route('/', reopenedRoutes(grid))
     .route('/', batchPriorityRoutes(grid))
     .route('/', checkpointsRoutes(grid))
     .route('/', workUnitsRoutes(grid))
@@ -75,6 +77,8 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
   app.use('/api/*', limitBodies({ maxBytes: grid.config.http.maxBodyBytes, anonymousBytes: grid.config.http.anonymousBodyBytes }));
   if (opts.agentGateway) app.get('/agent', describeRoute({ summary: 'Agent websocket (upgrade; see the wire protocol in shared/src/protocol)', responses: { 101: 'Switching protocols' } }), opts.agentGateway);
   const coverServer = opts.coverServer ?? new CoverModelServer(grid);
+  // A production model withdrawn by re-examination is swapped out here and on the other coordinators.
+  grid.events.on('wu.reopened', (e) => { if (e.production) void coverServer.changed(); });
   const routed = app
     .route('/api/v1', restApi(grid, createLiveHub(grid), coverServer, () => app.routes))
     .route('/api/training', trainingRoutes(grid))

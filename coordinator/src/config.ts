@@ -41,6 +41,10 @@ export interface CoordinatorConfig {
     trustMaxErrorRate: number;
     /** Share of a trusted host's WUs still replicated as spot checks. */
     spotCheckRate: number;
+    /** Solo (unreplicated) WUs a trusted host may hold in flight per core; beyond that its claims are replicated. */
+    maxSoloPerCore: number;
+    /** How far back a caught host's quorums are re-opened (its solo WUs are re-opened whatever their age). */
+    reexamineWindowDays: number;
   };
   daemons: {
     transitionerIntervalMs: number;
@@ -142,6 +146,8 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       trustStreak: num(env.NFL_GRID_TRUST_STREAK, 10),
       trustMaxErrorRate: num(env.NFL_GRID_TRUST_MAX_ERROR_RATE, 0.05),
       spotCheckRate: num(env.NFL_GRID_SPOT_CHECK_RATE, 0.1),
+      maxSoloPerCore: num(env.NFL_GRID_MAX_SOLO_PER_CORE, 1),
+      reexamineWindowDays: num(env.NFL_GRID_REEXAMINE_WINDOW_DAYS, 7),
     },
     daemons: {
       transitionerIntervalMs: num(env.NFL_GRID_TRANSITIONER_MS, 1000),

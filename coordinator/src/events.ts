@@ -7,6 +7,8 @@ export interface GridEventMap {
   'wu.validated': { wuIds: number[] };
   'wu.failed': { wuIds: number[]; reason: string };
   'host.changed': { hostId: string };
+  /** WUs re-opened after a host that vouched for them was caught; `production` when a served model was rolled back. */
+  'wu.reopened': { wuIds: number[]; hostId: string; production: boolean };
 }
 
 export interface GridEvents {

@@ -48,7 +48,7 @@ for (let i = 0; i < HOSTS; i++) {
   hostList.push({ hostId: h!.id, ownerId: owner!.id, kernels: ['bench.hash@1'], gpu: false, memoryMb: 4096 });
 }
 await submitBatch(grid, researcher!.id, BatchSpec.parse({ name: 'phases', kernel: 'bench.hash', params: { rounds: 10, steps: 1 }, replicates: N, policy: { minQuorum: 2, adaptive: false } }));
-const policy = { trustStreak: 10, trustMaxErrorRate: 0.05, spotCheckRate: 0.1 };
+const policy = { trustStreak: 10, trustMaxErrorRate: 0.05, spotCheckRate: 0.1, maxSoloPerCore: 1 };
 
 const time = async (label: string, units: number, fn: () => Promise<void>) => {
   const t0 = performance.now();

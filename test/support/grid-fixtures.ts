@@ -10,7 +10,7 @@ import { createApp } from '../../coordinator/src/app';
 import { createUserWithKey } from '../../coordinator/src/auth/api-keys';
 import { type CoordinatorConfig, resolveCoordinatorConfig } from '../../coordinator/src/config';
 import type { Db } from '../../coordinator/src/db/index';
-import { hosts, users } from '../../coordinator/src/db/schema/index';
+import { hostReliability, hosts, users } from '../../coordinator/src/db/schema/index';
 import { type OpenedGrid, openGrid } from '../../coordinator/src/coordinator';
 import type { ClaimingHost } from '../../coordinator/src/queue/claim-work';
 import { type DbKind, openTestDb } from './test-db';
@@ -180,6 +180,13 @@ export async function makeHost(db: Db, opts: HostOptions = {}): Promise<TestHost
     ownerId, name: `host-${uniq()}`, publicKey: publicJwk, kernels, gpu, memoryMb, benchmarkFlops,
     consecutiveValid: opts.consecutiveValid ?? 0, errorRate: opts.errorRate ?? 0.1, status: opts.status ?? 'active',
   }).returning({ id: hosts.id });
+  // The same record in each kernel family it runs, where trust is judged (credit/trust.ts).
+  if (opts.consecutiveValid !== undefined || opts.errorRate !== undefined) {
+    const families = [...new Set(kernels.map((k) => k.split('.')[0]!))];
+    await db.orm.insert(hostReliability).values(families.map((family) => ({
+      hostId: h!.id, family, consecutiveValid: opts.consecutiveValid ?? 0, errorRate: opts.errorRate ?? 0.1,
+    })));
+  }
   return { id: h!.id, ownerId, benchmarkFlops, claiming: { hostId: h!.id, ownerId, kernels, gpu, memoryMb } };
 }
 

@@ -114,7 +114,7 @@ export async function computeResults(host: TestHost, claimed: ClaimedReplica[], 
 
 export function policyOf(grid: OpenedGrid, override: Partial<ClaimPolicy> = {}): ClaimPolicy {
   const r = grid.config.reliability;
-  return { trustStreak: r.trustStreak, trustMaxErrorRate: r.trustMaxErrorRate, spotCheckRate: r.spotCheckRate, ...override };
+  return { trustStreak: r.trustStreak, trustMaxErrorRate: r.trustMaxErrorRate, spotCheckRate: r.spotCheckRate, maxSoloPerCore: r.maxSoloPerCore, ...override };
 }
 
 /**

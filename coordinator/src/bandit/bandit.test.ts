@@ -90,7 +90,7 @@ describe.each(dbKinds())('bandit scheduler on %s', (kind) => {
     const h = await both();
     let first: string | null = null;
     const { claimWork } = await import('../queue/claim-work');
-    const d = await decideAndClaim(t.db, h.claiming, 2, { trustStreak: 10, trustMaxErrorRate: 0.05, spotCheckRate: 0.1 }, {
+    const d = await decideAndClaim(t.db, h.claiming, 2, { trustStreak: 10, trustMaxErrorRate: 0.05, spotCheckRate: 0.1, maxSoloPerCore: 1 }, {
       strategy: StrategySpec.parse({ strategy: 'epsilon-greedy' }), version: 1, capWindow: 100, nextSeed: () => 7,
       // Another host took the first pick's last WU a moment ago.
       claim: async (db, host, max, policy, filter) => {

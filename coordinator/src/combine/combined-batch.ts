@@ -47,7 +47,7 @@ function apiError(e: unknown): unknown {
 async function merge(grid: Grid, b: BatchRow, q: CombinedQuery): Promise<CombinedBatch> {
   const rows = await grid.db.rows<{ wu_id: number; seq: number; kernel: string; params: unknown; output: string; output_sha256: string }>(sql`
     SELECT wu_id, seq, kernel, params, output::text AS output, output_sha256
-      FROM science_results WHERE batch_id = ${b.id} ORDER BY wu_id`);
+      FROM science_results WHERE batch_id = ${b.id} AND withdrawn_at IS NULL ORDER BY wu_id`);
   // fingerprinted from the rows merged, so results that arrive meanwhile cannot be cached under it
   const fingerprint = await fingerprintOf(rows);
   const texts: RowText[] = rows.map((r) => ({ wuId: Number(r.wu_id), seq: r.seq, kernel: r.kernel, params: r.params, output: r.output }));
@@ -70,7 +70,7 @@ export async function combinedBatch(grid: Grid, b: BatchRow, q: CombinedQuery): 
   const ref = `${b.kernel}@${b.kernelVersion}`;
   if (!isMergeable(ref)) throw new Conflict(`${ref} results cannot be merged; mergeable kernels: ${MERGEABLE_KERNELS.join(', ')}`, 'not_mergeable');
   const index = await grid.db.rows<{ wu_id: number; output_sha256: string }>(sql`
-    SELECT wu_id, output_sha256 FROM science_results WHERE batch_id = ${b.id} ORDER BY wu_id`);
+    SELECT wu_id, output_sha256 FROM science_results WHERE batch_id = ${b.id} AND withdrawn_at IS NULL ORDER BY wu_id`);
   if (index.length === 0) throw new Conflict('the batch has no validated results yet; try again when some work units are done', 'no_results');
   const fingerprint = await fingerprintOf(index);
   const [hit] = await grid.db.orm.select().from(combinedResults).where(and(

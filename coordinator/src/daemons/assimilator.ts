@@ -4,7 +4,8 @@ import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 import { coverDataHashes, offerCandidatesIn } from '../models/offer-candidate';
 import { trackPerformance } from '../tracker/track-results';
-import { lockUnassimilated, markAssimilated } from '../queue/assimilation';
+import { lockUnassimilated, markAssimilated, soloResultsToReopen } from '../queue/assimilation';
+import { reopenWorkUnits, type Reopened } from '../queue/reopen-work';
 import { finishBatches } from '../queue/finish-batches';
 
 const PASS_SIZE = 500;
@@ -28,8 +29,9 @@ export async function assimilatorPass(grid: Grid, hooks: AssimilatorHooks = {}):
   await grid.bandit.settled();
   // Hashed once per process, before any lock is held; a data folder without them offers nothing.
   const dataHashes = await coverDataHashes(grid).catch(() => null);
+  const reopened = await reopenUntrustedSolo(grid);
   const result = await grid.db.transaction(async (tx) => {
-    const wus = await lockUnassimilated(tx, PASS_SIZE);
+    const wus = await lockUnassimilated(tx, PASS_SIZE, grid.config.reliability);
     if (wus.length === 0) return null;
     const ids = wus.map((w) => w.id);
     const done = wus.filter((w) => w.state === 'done').map((w) => w.id);
@@ -42,14 +44,38 @@ export async function assimilatorPass(grid: Grid, hooks: AssimilatorHooks = {}):
     await hooks.inTransaction?.(tx, ids);
     return { handled: wus.length, done: done.length, rewards, finishedBatches, offered };
   });
-  if (!result) return 0;
+  if (!result) return reopened;
   for (const m of result.offered) grid.log.info('cover candidate registered', { id: m.id, version: m.version, kernel: m.kernel, wuIds: m.wuIds });
   for (const batchId of result.finishedBatches) grid.events.emit('batch.finished', { batchId, state: 'done' });
   if (result.finishedBatches.length) grid.log.info('assimilator pass', { assimilated: result.handled, batchesDone: result.finishedBatches.length });
   return result.handled;
 }
 
-/** Canonical outputs of done WUs become science results (once: keyed by WU). */
+/**
+ * A solo result whose host lost its trust before the result was taken in is not assimilated:
+ * its WU is re-opened (queue/reopen-work.ts) and decided again by other hosts.
+ */
+async function reopenUntrustedSolo(grid: Grid): Promise<number> {
+  const reopened = await grid.db.transaction(async (tx) => {
+    const due = await soloResultsToReopen(tx, PASS_SIZE, grid.config.reliability);
+    const byHost = new Map<string, number[]>();
+    for (const d of due) byHost.set(d.hostId, [...(byHost.get(d.hostId) ?? []), d.wuId]);
+    const done: ({ hostId: string } & Reopened)[] = [];
+    for (const [hostId, wuIds] of byHost) {
+      const r = await reopenWorkUnits(tx, hostId, wuIds.map((wuId) => ({ wuId, kind: 'solo' as const })), 'solo result held: its host is no longer trusted');
+      if (r.wuIds.length) done.push({ hostId, ...r });
+    }
+    return done;
+  });
+  for (const r of reopened) grid.events.emit('wu.reopened', { wuIds: r.wuIds, hostId: r.hostId, production: r.models.some((m) => m.wasProduction) });
+  if (reopened.length) grid.wakeScheduler();
+  return reopened.reduce((s, r) => s + r.wuIds.length, 0);
+}
+
+/**
+ * Canonical outputs of done WUs become science results (once: keyed by WU). A result withdrawn
+ * when its WU was re-opened is replaced by the WU's new canonical output.
+ */
 async function storeScienceResults(tx: Tx, wuIds: number[]): Promise<void> {
   if (wuIds.length === 0) return;
   await tx.rows(sql`
@@ -57,5 +83,7 @@ async function storeScienceResults(tx: Tx, wuIds: number[]): Promise<void> {
     SELECT w.id, w.batch_id, w.seq, w.kernel || '@' || w.kernel_version, w.params, r.output, r.output_sha256, r.id
       FROM work_units w JOIN replicas r ON r.id = w.canonical_replica_id
      WHERE w.id = ANY(${int8Array(wuIds)})
-    ON CONFLICT (wu_id) DO NOTHING`);
+    ON CONFLICT (wu_id) DO UPDATE SET output = excluded.output, output_sha256 = excluded.output_sha256, replica_id = excluded.replica_id,
+      created_at = now(), withdrawn_at = NULL, withdrawn_reason = NULL
+     WHERE science_results.withdrawn_at IS NOT NULL`);
 }

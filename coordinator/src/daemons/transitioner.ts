@@ -15,7 +15,7 @@ const PASS_SIZE = 1000;
 export async function transitionerPass(grid: Grid): Promise<number> {
   const timedOut = await grid.db.transaction(async (tx) => {
     const rows = await timeOutReplicas(tx, PASS_SIZE);
-    await recordTimeouts(tx, rows.map((r) => r.host_id));
+    await recordTimeouts(tx, rows);
     if (rows.length) {
       await tx.rows(sql`INSERT INTO events (kind, subject, data) VALUES ('replicas.timed_out', NULL, ${JSON.stringify({ replicas: rows.map((r) => r.id) })}::jsonb)`);
     }

@@ -186,7 +186,7 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
       const other = await makeHost(t.db);
       const solo = await submitBenchBatch(t.grid, researcher, { n: 5, rounds: ROUNDS, policy: { minQuorum: 2, adaptive: true } });
       // Claims 3 x the estimate; alone it is granted no more than the estimate.
-      expect((await simulateHost(t.grid, trusted, { policy: { spotCheckRate: 0 }, cpuFactor: 3 })).accepted).toHaveLength(5);
+      expect((await simulateHost(t.grid, trusted, { policy: { spotCheckRate: 0, maxSoloPerCore: 5 }, cpuFactor: 3 })).accepted).toHaveLength(5);
       expect((await simulateHost(t.grid, other)).claimed).toEqual([]);
       expect(await validatorPass(t.grid)).toBe(5);
       expect(await assimilatorPass(t.grid)).toBe(5);

@@ -8,6 +8,7 @@ import { lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for
 import { listUnchecked, recordChecks } from '../queue/record-checks';
 import { recordVerdicts } from '../queue/record-verdicts';
 import { decide, type Decision } from './decide';
+import { reexamineCaught } from './reexamine';
 
 const PASS_SIZE = 500;
 /** Outputs checked per pass: a train.mlp check re-scores two seasons (about a second each). */
@@ -41,7 +42,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
   const result = await grid.db.transaction(async (tx) => {
     const wus = await lockWorkUnitsToValidate(tx, PASS_SIZE, CHECKED_KERNELS);
     if (wus.length === 0) return null;
-    const replicas = await loadReportedReplicas(tx, wus.map((w) => w.id), { streak: reliability.trustStreak, maxErrorRate: reliability.trustMaxErrorRate });
+    const replicas = await loadReportedReplicas(tx, wus.map((w) => w.id), reliability);
     const byWu = new Map<number, typeof replicas>();
     for (const r of replicas) byWu.set(r.wuId, [...(byWu.get(r.wuId) ?? []), r]);
     const decisions = new Map<number, Decision>();
@@ -65,7 +66,10 @@ export async function validatorPass(grid: Grid): Promise<number> {
     await grantCredit(tx, recorded.verdicts);
     return { ...recorded, handled: wus.length };
   });
-  if (!result) return unchecked.length;
+  // Hosts caught in this pass (or in one that died before this step) have their past re-opened.
+  const reopened = await reexamineCaught(grid);
+  if (reopened) grid.wakeScheduler();
+  if (!result) return unchecked.length + reopened;
   if (result.validated.length || result.failed.length) grid.wakeAssimilator();
   if (result.cancelled.length) await sendCancels(grid, result.cancelled, 'quorum reached');
   if (result.verdicts.length) await sendVerdicts(grid, result.verdicts);
@@ -74,5 +78,5 @@ export async function validatorPass(grid: Grid): Promise<number> {
   if (result.failed.length) grid.log.info('validator pass', { validated: result.validated.length, failed: result.failed.length });
   // Inconclusive WUs may need more replicas now.
   if (result.handled > result.validated.length + result.failed.length) grid.wakeScheduler();
-  return result.handled + unchecked.length;
+  return result.handled + unchecked.length + reopened;
 }

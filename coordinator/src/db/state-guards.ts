@@ -1,4 +1,4 @@
-import { STATE_MACHINES, type StateMachine } from '../queue/states';
+import { allTransitions, STATE_MACHINES, type StateMachine } from '../queue/states';
 
 /*
  * The database's copy of queue/states.ts: per state machine, a function that says whether a
@@ -11,7 +11,7 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 function guardSql(name: string, m: StateMachine<string>): string {
   const fn = `${m.table}_${m.column}_may_move`;
-  const pairs = m.transitions.map(([f, t]) => `(${lit(f)}, ${lit(t)})`).join(', ');
+  const pairs = allTransitions(m).map(([f, t]) => `(${lit(f)}, ${lit(t)})`).join(', ');
   return [
     `CREATE OR REPLACE FUNCTION ${fn}(old_state ${m.type}, new_state ${m.type}) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$

@@ -243,7 +243,7 @@ describe.each(dbKinds())('claimWork on %s', (kind) => {
     it('a trusted host takes fresh adaptive WUs alone when no spot check is drawn (rate 0)', async () => {
       const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 8, policy: { minQuorum: 2, adaptive: true } });
       const h = await trusted();
-      expect(await claim(h, 100, { spotCheckRate: 0 })).toHaveLength(8);
+      expect(await claim(h, 100, { spotCheckRate: 0, maxSoloPerCore: 8 })).toHaveLength(8);
       const wus = await wuRows(t.db, batchId);
       expect(wus.every((w) => w.min_quorum === 1 && w.base_quorum === 2 && w.replicas_needed === 0 && w.replicas_sent === 1)).toBe(true);
       expect((await replicaRows(t.db)).every((r) => !r.spot_check)).toBe(true);
@@ -281,7 +281,7 @@ describe.each(dbKinds())('claimWork on %s', (kind) => {
 
     it('a spot-check rate of 0.5 replicates some and not others (the draw is per WU)', async () => {
       await submitBenchBatch(t.grid, researcher, { n: 200, policy: { minQuorum: 2, adaptive: true } });
-      await claim(await trusted(), 200, { spotCheckRate: 0.5 });
+      await claim(await trusted(), 200, { spotCheckRate: 0.5, maxSoloPerCore: 200 });
       const [row] = await q<{ solo: number; checked: number }>(t.db, sql`
         SELECT count(*) FILTER (WHERE min_quorum = 1)::int AS solo, count(*) FILTER (WHERE min_quorum = 2)::int AS checked FROM work_units`);
       expect(row!.solo + row!.checked).toBe(200);

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { textArray } from '../db/arrays';
 import type { Db } from '../db/index';
+import { familySql, trustedSql } from '../credit/trust';
 
 export interface ClaimingHost {
   hostId: string;
@@ -14,6 +15,8 @@ export interface ClaimPolicy {
   trustStreak: number;
   trustMaxErrorRate: number;
   spotCheckRate: number;
+  /** Solo WUs a trusted host may hold in flight per core (hardware.cores, 1 when unknown). */
+  maxSoloPerCore: number;
 }
 
 export interface ClaimedReplica {
@@ -58,9 +61,10 @@ export interface ClaimFilter {
 /**
  * Claims up to `max` work units for one host in one statement and makes a replica of each.
  * SKIP LOCKED lets several coordinators claim side by side; the NOT EXISTS test and the unique
- * indexes keep two replicas of a WU off one host and one owner. A trusted host (long valid
- * streak, low error rate) takes a fresh adaptive WU alone unless the spot-check draw says
- * otherwise; its quorum then drops to one.
+ * indexes keep two replicas of a WU off one host and one owner. A host trusted in the WU's kernel
+ * family (credit/trust.ts) takes a fresh adaptive WU alone unless the spot-check draw says
+ * otherwise, and only while it holds fewer than maxSoloPerCore x cores solo WUs; its quorum then
+ * drops to one. The rest of its claim is replicated as usual.
  */
 export async function claimWork(db: Db, host: ClaimingHost, max: number, policy: ClaimPolicy, filter: ClaimFilter = {}): Promise<ClaimedReplica[]> {
   return db.rows<ClaimedReplica>(claimSql(host, max, policy, filter));
@@ -73,18 +77,26 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
   // tests are OFFSET 0 subqueries, which the planner keeps as per-row filters instead of turning
   // them into anti joins that would read and sort the whole queue.
   return sql`
-    WITH trust AS MATERIALIZED (
-      SELECT (consecutive_valid >= ${policy.trustStreak} AND error_rate <= ${policy.trustMaxErrorRate}) AS trusted
+    WITH host AS MATERIALIZED (
+      SELECT CASE WHEN jsonb_typeof(hardware->'cores') = 'number' THEN greatest(1, (hardware->>'cores')::float8) ELSE 1 END AS cores
         FROM hosts WHERE id = ${host.hostId} AND status = 'active'
+    ), trusted AS MATERIALIZED (
+      -- The kernel families this host is trusted with.
+      SELECT f.family FROM host_reliability f
+       WHERE f.host_id = ${host.hostId} AND ${trustedSql(sql`f.host_id`, sql`f.family`, policy)}
+    ), solo_room AS MATERIALIZED (
+      -- Solo WUs it may still take: the bound per core, less those it holds.
+      SELECT greatest(0, floor(${policy.maxSoloPerCore} * (SELECT cores FROM host))::int
+                         - (SELECT count(*)::int FROM replicas WHERE host_id = ${host.hostId} AND solo AND state = 'in_progress')) AS n
     ), picked AS (
       SELECT w.id,
-             ((SELECT trusted FROM trust) AND w.adaptive AND w.replicas_sent = 0 AND random() >= ${policy.spotCheckRate}) AS solo,
-             ((SELECT trusted FROM trust) AND w.adaptive AND w.replicas_sent = 0) AS eligible
+             (${familySql(sql`w.kernel`)} IN (SELECT family FROM trusted) AND w.adaptive AND w.replicas_sent = 0) AS eligible,
+             random() AS draw
         FROM work_units w
        -- replicas_needed is zero in every final state, so this alone selects live WUs, straight
        -- from the partial index in claim order.
        WHERE w.replicas_needed > 0
-         AND EXISTS (SELECT 1 FROM trust)
+         AND EXISTS (SELECT 1 FROM host)
          AND w.kernel_ref = ANY(${textArray(host.kernels)})
          ${filter.kernel ? sql`AND w.kernel_ref = ${filter.kernel}` : sql``}
          AND (NOT w.needs_gpu OR ${host.gpu})
@@ -96,6 +108,14 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
        ORDER BY w.priority DESC NULLS LAST, w.id  -- exactly the claim index's order
        LIMIT ${max}
        FOR UPDATE OF w SKIP LOCKED
+    ), drawn AS (
+      SELECT id, eligible, eligible AND draw >= ${policy.spotCheckRate} AS wants_solo FROM picked
+    ), decided AS (
+      -- The spot-check draw is made for every eligible WU alike; past the host's solo room a WU it
+      -- drew solo is replicated, and nothing in its packet says which way it went.
+      SELECT id, eligible,
+             wants_solo AND row_number() OVER (PARTITION BY wants_solo ORDER BY id) <= (SELECT n FROM solo_room) AS solo
+        FROM drawn
     ), upd AS (
       UPDATE work_units w
          SET min_quorum = CASE WHEN p.solo THEN 1 ELSE w.min_quorum END,
@@ -103,26 +123,26 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
              replicas_sent = w.replicas_sent + 1,
              state = CASE WHEN w.state = 'pending' THEN 'running'::wu_state ELSE w.state END,
              updated_at = now()
-        FROM picked p
+        FROM decided p
        WHERE w.id = p.id
       RETURNING w.id, w.kernel, w.kernel_version, w.params, w.seed, w.inputs, w.cost_estimate, w.delay_bound_seconds, w.replicas_needed
     ), ins AS (
       -- The WU's uploaded checkpoint is handed on only to a replicated claim, only once, and only
       -- when its uploader has stopped (gave up, errored or timed out; see resumedFrom); only when
-      -- its maker is trusted now (a resumed result rests on the maker's unreplicated steps), and
-      -- never to the last replica a quorum needs unless another live replica started from scratch.
-      INSERT INTO replicas (wu_id, host_id, owner_id, state, deadline, spot_check, resumed_from)
-      SELECT u.id, ${host.hostId}, ${host.ownerId}, 'in_progress', now() + make_interval(secs => u.delay_bound_seconds), p.eligible AND NOT p.solo,
+      -- its maker is trusted now in the WU's family (a resumed result rests on the maker's
+      -- unreplicated steps), and never to the last replica a quorum needs unless another live
+      -- replica started from scratch.
+      INSERT INTO replicas (wu_id, host_id, owner_id, state, deadline, spot_check, solo, resumed_from)
+      SELECT u.id, ${host.hostId}, ${host.ownerId}, 'in_progress', now() + make_interval(secs => u.delay_bound_seconds), p.eligible AND NOT p.solo, p.solo,
              (SELECT cp.replica_id FROM checkpoints cp JOIN replicas up ON up.id = cp.replica_id
                WHERE cp.wu_id = u.id AND NOT p.solo
                  AND up.state IN ('timed_out', 'abandoned', 'errored', 'cancelled')
                  AND NOT EXISTS (SELECT 1 FROM replicas x WHERE x.resumed_from = cp.replica_id)
-                 AND EXISTS (SELECT 1 FROM hosts mh WHERE mh.id = up.host_id AND mh.status = 'active'
-                               AND mh.consecutive_valid >= ${policy.trustStreak} AND mh.error_rate <= ${policy.trustMaxErrorRate})
+                 AND ${trustedSql(sql`up.host_id`, familySql(sql`u.kernel`), policy)}
                  AND (u.replicas_needed > 0
                       OR EXISTS (SELECT 1 FROM replicas s WHERE s.wu_id = u.id AND s.resumed_from IS NULL
                                     AND s.state IN ('in_progress', 'reported') AND s.validate_state <> 'invalid')))
-        FROM upd u JOIN picked p ON p.id = u.id
+        FROM upd u JOIN decided p ON p.id = u.id
       RETURNING id, wu_id, deadline, resumed_from
     )
     SELECT ins.id AS replica_id, ins.wu_id, ins.deadline, u.kernel, u.kernel_version, u.params, u.seed, u.inputs,

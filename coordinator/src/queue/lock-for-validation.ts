@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { int8Array, textArray } from '../db/arrays';
 import type { Tx } from '../db/index';
+import { familySql, trustedSql, type TrustPolicy } from '../credit/trust';
 import type { ReportedReplica, WorkUnitForValidation } from '../daemons/decide';
 import { loadResumeLineage } from './resume-lineage';
 
@@ -46,12 +47,12 @@ export async function lockWorkUnitsToValidate(tx: Tx, limit: number, checked: st
   }));
 }
 
-/** Reported replicas of these WUs, with whether each host is trusted now, and what each was resumed from. */
-export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { streak: number; maxErrorRate: number }): Promise<ReplicaRow[]> {
+/** Reported replicas of these WUs, with whether each host is trusted now in the WU's kernel family, and what each was resumed from. */
+export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: TrustPolicy): Promise<ReplicaRow[]> {
   const rows = await tx.rows<Record<string, any>>(sql`
     SELECT r.id, r.wu_id, r.host_id, r.owner_id, r.validate_state, r.output, r.output_sha256, r.claimed_credit, r.granted_credit, r.cpu_seconds, r."check", r.resumed_from,
-           (h.consecutive_valid >= ${trust.streak} AND h.error_rate <= ${trust.maxErrorRate} AND h.status = 'active') AS trusted
-      FROM replicas r JOIN hosts h ON h.id = r.host_id
+           ${trustedSql(sql`r.host_id`, familySql(sql`w.kernel`), trust)} AS trusted
+      FROM replicas r JOIN work_units w ON w.id = r.wu_id
      WHERE r.wu_id = ANY(${int8Array(wuIds)})
        AND r.state = 'reported'`);
   const lineage = await loadResumeLineage(tx, rows.filter((r) => r.resumed_from !== null).map((r) => Number(r.id)), trust);

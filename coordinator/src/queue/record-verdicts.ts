@@ -3,6 +3,7 @@ import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
 import type { Decision } from '../daemons/decide';
 import type { ReplicaRow, WuRow } from './lock-for-validation';
+import { familyOf } from '../credit/trust';
 import { movableTo, REPLICA } from './states';
 
 /** A replica judged in this pass, for credit and for telling its host. */
@@ -17,6 +18,8 @@ export interface Verdict {
   granted: number;
   /** CPU seconds the host's total takes in (0 for an invalid result). */
   cpuSeconds: number;
+  /** The WU's kernel family (credit/trust.ts), for the host's per-family reliability. */
+  family: string;
 }
 
 export interface RecordedVerdicts {
@@ -41,11 +44,12 @@ export async function recordVerdicts(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
   const verdicts: Verdict[] = [];
   const validated: number[] = [];
   const failed: { id: number; reason: string }[] = [];
+  const families = new Map(wus.map((w) => [w.id, familyOf(w.kernelRef)]));
   const judge = (ids: number[], valid: boolean, granted: number, wuId: number) => {
     for (const id of ids) {
       const r = byId.get(id)!;
       repUpdates.push({ id, vs: valid ? 'valid' : 'invalid', granted: valid ? granted : 0 });
-      verdicts.push({ hostId: r.hostId, ownerId: r.ownerId, replicaId: id, wuId, valid, claimed: r.claimedCredit, granted: valid ? granted : 0, cpuSeconds: valid ? r.cpuSeconds : 0 });
+      verdicts.push({ hostId: r.hostId, ownerId: r.ownerId, replicaId: id, wuId, valid, claimed: r.claimedCredit, granted: valid ? granted : 0, cpuSeconds: valid ? r.cpuSeconds : 0, family: families.get(wuId)! });
     }
   };
   const keep = (id: number) => ({ id, state: null, canonical: null, quorum: null, add: 0, reason: null, done: false });

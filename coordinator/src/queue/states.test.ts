@@ -84,10 +84,12 @@ describe.each(dbKinds())('state guards on %s', (kind) => {
     });
   }
 
-  it('a done work unit cannot run again, whatever the statement; staying put is always allowed', async () => {
+  it('a done work unit goes nowhere but back to running (re-examination); staying put is always allowed', async () => {
     const id = await newWu('done');
-    expect(await attempt('work_units', 'state', 'wu_state', id, 'running')).toBe('23514');
     expect(await attempt('work_units', 'state', 'wu_state', id, 'pending')).toBe('23514');
+    expect(await attempt('work_units', 'state', 'wu_state', id, 'validating')).toBe('23514');
+    expect(await attempt('work_units', 'state', 'wu_state', id, 'failed')).toBe('23514');
+    expect(await attempt('work_units', 'state', 'wu_state', await newWu('failed'), 'running')).toBe('23514');
     expect(await attempt('work_units', 'state', 'wu_state', id, 'done')).toBeNull();
     const [row] = await t.db.rows<{ state: string }>(sql`SELECT state::text AS state FROM work_units WHERE id = ${id}`);
     expect(row!.state).toBe('done');

@@ -46,6 +46,22 @@ export const REPLICA_TRANSITIONS: readonly Transition<ReplicaState>[] = [
   ['timed_out', 'reported', 'report-results: a late result is still accepted'],
 ];
 
+/**
+ * Re-examination (queue/reopen-work.ts, and nothing else): a done WU whose canonical output a
+ * caught host vouched for goes back to running; the caught host's replica becomes invalid and the
+ * others' verdicts are open again, to be decided anew. These edges leave final states, but the
+ * daemons still treat done, valid and invalid as final (finalStates, liveStates ignore them).
+ */
+export const WORK_UNIT_REOPENING: readonly Transition<WorkUnitState>[] = [
+  ['done', 'running', 'reopen-work: a host it relied on was caught'],
+];
+
+export const VALIDATE_REOPENING: readonly Transition<ValidateState>[] = [
+  ['valid', 'invalid', 'reopen-work: the caught host\'s own replica'],
+  ['valid', 'inconclusive', 'reopen-work: decided again without the caught host'],
+  ['invalid', 'inconclusive', 'reopen-work: decided again without the caught host'],
+];
+
 /** A reported replica's verdict (replicas.validate_state). */
 export const VALIDATE_TRANSITIONS: readonly Transition<ValidateState>[] = [
   ['pending', 'valid', 'record-verdicts: agrees with the canonical output'],
@@ -62,17 +78,24 @@ export interface StateMachine<S extends string> {
   type: string;
   states: readonly S[];
   transitions: readonly Transition<S>[];
+  /** Edges only re-examination takes: allowed by the guard, invisible to liveness. */
+  reopening?: readonly Transition<S>[];
 }
 
 export const STATE_MACHINES = {
-  workUnit: { table: 'work_units', column: 'state', type: 'wu_state', states: WORK_UNIT_STATES, transitions: WORK_UNIT_TRANSITIONS },
+  workUnit: { table: 'work_units', column: 'state', type: 'wu_state', states: WORK_UNIT_STATES, transitions: WORK_UNIT_TRANSITIONS, reopening: WORK_UNIT_REOPENING },
   replica: { table: 'replicas', column: 'state', type: 'replica_state', states: REPLICA_STATES, transitions: REPLICA_TRANSITIONS },
-  validation: { table: 'replicas', column: 'validate_state', type: 'validate_state', states: VALIDATE_STATES, transitions: VALIDATE_TRANSITIONS },
+  validation: { table: 'replicas', column: 'validate_state', type: 'validate_state', states: VALIDATE_STATES, transitions: VALIDATE_TRANSITIONS, reopening: VALIDATE_REOPENING },
 } as const satisfies Record<string, StateMachine<string>>;
 
 /** Whether a row may go from `from` to `to` (staying put always may). */
 export function canMove<S extends string>(m: StateMachine<S>, from: S, to: S): boolean {
-  return from === to || m.transitions.some(([f, t]) => f === from && t === to);
+  return from === to || allTransitions(m).some(([f, t]) => f === from && t === to);
+}
+
+/** Every edge the database allows, re-examination's included. */
+export function allTransitions<S extends string>(m: StateMachine<S>): readonly Transition<S>[] {
+  return [...m.transitions, ...(m.reopening ?? [])];
 }
 
 /** States no transition leaves. */

@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { findKernel } from '@nfl-grid/shared/kernels/registry';
 import { metricSpec } from '@nfl-grid/shared/performance/metric-specs';
 import { tunedParams } from '@nfl-grid/shared/performance/model-key';
@@ -33,7 +33,7 @@ export async function buildReport(db: Db, scope: Scope, batch: BatchRow, format:
   const wus = await db.orm.select({ id: workUnits.id, seq: workUnits.seq, seed: workUnits.seed, state: workUnits.state, inputs: workUnits.inputs, minQuorum: workUnits.minQuorum })
     .from(workUnits).where(eq(workUnits.batchId, batch.id)).orderBy(asc(workUnits.seq));
   const results = await db.orm.select({ wuId: scienceResults.wuId, seq: scienceResults.seq, params: scienceResults.params, output: scienceResults.output, sha: scienceResults.outputSha256 })
-    .from(scienceResults).where(eq(scienceResults.batchId, batch.id)).orderBy(asc(scienceResults.seq)).limit(MAX_ROWS);
+    .from(scienceResults).where(and(eq(scienceResults.batchId, batch.id), isNull(scienceResults.withdrawnAt))).orderBy(asc(scienceResults.seq)).limit(MAX_ROWS);
   const points = await db.orm.select().from(performancePoints).where(eq(performancePoints.batchId, batch.id));
   const pointOf = new Map(points.map((p) => [p.wuId, p]));
   const modelKeys = [...new Set(points.map((p) => p.modelKey))].sort();

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/shared/api/batch-queries';
@@ -143,7 +143,7 @@ export function batchesRoutes(grid: Grid) {
       anyone, zv('param', IdParam), zv('query', ResultsQuery),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
-        const rows = await grid.db.orm.select().from(scienceResults).where(eq(scienceResults.batchId, b.id)).orderBy(asc(scienceResults.seq));
+        const rows = await grid.db.orm.select().from(scienceResults).where(and(eq(scienceResults.batchId, b.id), isNull(scienceResults.withdrawnAt))).orderBy(asc(scienceResults.seq));
         if (c.req.valid('query').format === 'csv') {
           const flat = rows.map((r) => ({
             seq: r.seq, wu_id: r.wuId, kernel: r.kernel, output_sha256: r.outputSha256,

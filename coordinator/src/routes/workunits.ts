@@ -40,6 +40,7 @@ export function workUnitView(w: WorkUnitRow): WorkUnitView {
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
     finishedAt: w.finishedAt,
+    reopened: w.reopenCount ? { count: w.reopenCount, at: w.reopenedAt!, reason: w.reopenReason ?? '' } : null,
   };
 }
 

@@ -47,7 +47,7 @@ async function loadNew(tx: Tx, wuIds: number[]): Promise<NewResult[]> {
            -- compute hours of a point: its valid replicas' (bounded) CPU time; invalid claims are not counted
            COALESCE((SELECT jsonb_agg(r.cpu_seconds) FROM replicas r WHERE r.wu_id = s.wu_id AND r.validate_state = 'valid'), '[]'::jsonb) AS cpu
       FROM science_results s JOIN work_units w ON w.id = s.wu_id
-     WHERE s.wu_id = ANY(${int8Array(wuIds)})
+     WHERE s.wu_id = ANY(${int8Array(wuIds)}) AND s.withdrawn_at IS NULL
        AND s.kernel = ANY(${textArray(kernels)})
        AND NOT EXISTS (SELECT 1 FROM performance_points p WHERE p.wu_id = s.wu_id)
      ORDER BY s.wu_id`);
@@ -204,7 +204,7 @@ export async function backfillPerformance(db: Db, opts: { chunk?: number; max?: 
   for (;;) {
     const ids = await db.rows<{ wu_id: number }>(sql`
       SELECT s.wu_id FROM science_results s
-       WHERE s.wu_id > ${after} AND s.kernel = ANY(${kernels})
+       WHERE s.wu_id > ${after} AND s.kernel = ANY(${kernels}) AND s.withdrawn_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM performance_points p WHERE p.wu_id = s.wu_id)
        ORDER BY s.wu_id LIMIT ${chunk}`);
     if (ids.length === 0) break;

@@ -115,6 +115,8 @@ export interface WorkUnitView {
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+  /** Set once the WU was re-opened after a host that vouched for it was caught (GET /batches/:id/reopened). */
+  reopened: { count: number; at: Date; reason: string } | null;
 }
 
 export interface ReplicaView {

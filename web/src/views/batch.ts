@@ -80,7 +80,8 @@ export const batchView: ViewFactory = (ctx, render) => {
     const expanded = open.has(w.id);
     const rows = [h('tr', { 'data-key': `w${w.id}` },
       td('Seq', fmt(w.seq)),
-      td('State', badge(w.state), w.reason ? h('div', { class: 'muted small' }, w.reason) : null),
+      td('State', badge(w.state), w.reason ? h('div', { class: 'muted small' }, w.reason) : null,
+        w.reopened ? h('div', { class: 'bad small', title: `${w.reopened.reason} (${new Date(w.reopened.at).toLocaleString()})` }, `re-opened${w.reopened.count > 1 ? ` ×${w.reopened.count}` : ''}: ${w.reopened.reason}`) : null),
       td('Params', paramsCell(w, keys)),
       td('Replicas', `${w.replicasReported}/${w.replicasSent}`, w.errorReplicas ? h('span', { class: 'bad' }, ` · ${w.errorReplicas} errors`) : null),
       td('Quorum', `${w.policy.minQuorum}`),

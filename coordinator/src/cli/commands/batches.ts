@@ -217,3 +217,21 @@ export const reportCommand: Command = {
     ctx.io.out(`Wrote ${bundle.files.length} files to ${dir} (main: ${bundle.main})`);
   },
 };
+
+export const reopenedCommand: Command = {
+  path: ['reopened'],
+  summary: "a batch's work units that were re-opened after a host that vouched for them was caught, and why",
+  usage: 'ID',
+  help: ['Each re-opening: the work unit, solo or quorum, the reason, and whether its new result differs from the one withdrawn.'],
+  args: ['ID'],
+  async run(ctx) {
+    const api = ctx.api();
+    const r = await getJson(ctx.url, () => api.api.v1.batches[':id'].reopened.$get({ param: { id: ctx.args[0]! } }));
+    if (ctx.json) return ctx.io.out(JSON.stringify(r, null, 2));
+    if (r.reopenings.length === 0) return ctx.io.out(`No work unit of batch ${r.batchId} was re-opened.`);
+    ctx.io.out(`${fmtNum(r.workUnits)} work units of batch ${r.batchId} re-opened:`);
+    ctx.io.out(table(['SEQ', 'WU', 'KIND', 'WHEN', 'STATE', 'RESULT', 'REASON'],
+      r.reopenings.map((o) => [o.seq, o.wuId, o.kind, ago(o.reopenedAt), o.state,
+        o.changed === null ? 'pending' : o.changed ? 'changed' : 'unchanged', o.reason])));
+  },
+};

@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts } from './columns';
 import { users } from './users';
 
@@ -39,5 +39,25 @@ export const hosts = pgTable('hosts', {
   progress: jsonb('progress'),
   /** CPU time of this host's valid replicas (added when the validator grants their credit). */
   cpuSeconds: doublePrecision('cpu_seconds').notNull().default(0),
+  /** The last invalid result of this host; its past is re-examined once per catch (daemons/reexamine.ts). */
+  caughtAt: ts('caught_at'),
+  /** The catch (caught_at) whose re-examination has been done. */
+  reexaminedAt: ts('reexamined_at'),
   createdAt: createdAt(),
 }, (t) => [index('hosts_owner_idx').on(t.ownerId)]);
+
+/**
+ * Reliability per host and kernel family (BOINC's per-app-version reliability): the family is the
+ * kernel name before its dot (`bench`, `train`, `cover`, `mc`). A host is trusted with solo work of
+ * a family only by its record in that family (credit/trust.ts); the host row keeps its totals.
+ */
+export const hostReliability = pgTable('host_reliability', {
+  hostId: uuid('host_id').notNull().references(() => hosts.id),
+  family: text('family').notNull(),
+  consecutiveValid: integer('consecutive_valid').notNull().default(0),
+  validCount: integer('valid_count').notNull().default(0),
+  invalidCount: integer('invalid_count').notNull().default(0),
+  /** As hosts.error_rate, starting at 0.1, over this family's verdicts only. */
+  errorRate: doublePrecision('error_rate').notNull().default(0.1),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.hostId, t.family] })]);

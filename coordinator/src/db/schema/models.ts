@@ -47,6 +47,8 @@ export const models = pgTable('models', {
   createdAt: createdAt(),
   promotedAt: ts('promoted_at'),
   archivedAt: ts('archived_at'),
+  /** Why the model was withdrawn: a WU it was built on was re-opened (models/withdraw-models.ts). */
+  withdrawnReason: text('withdrawn_reason'),
 }, (t) => [
   uniqueIndex('models_name_version_idx').on(t.name, t.version),
   uniqueIndex('models_one_production_idx').on(t.name).where(sql`state = 'production'`),

@@ -1,8 +1,13 @@
 import { bigint, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt } from './columns';
+import { createdAt, ts } from './columns';
 import { batches } from './work';
 
-/** The canonical output of each validated WU, as the assimilator stored it. */
+/**
+ * The canonical output of each validated WU, as the assimilator stored it. A result whose WU was
+ * re-opened is marked withdrawn (with the reason) until the WU is validated again, when the
+ * assimilator stores the new canonical output in its place; the withdrawn output stays on record
+ * in wu_reopenings.
+ */
 export const scienceResults = pgTable('science_results', {
   wuId: bigint('wu_id', { mode: 'number' }).primaryKey(),
   batchId: uuid('batch_id').notNull().references(() => batches.id),
@@ -13,6 +18,8 @@ export const scienceResults = pgTable('science_results', {
   outputSha256: text('output_sha256').notNull(),
   replicaId: bigint('replica_id', { mode: 'number' }).notNull(),
   createdAt: createdAt(),
+  withdrawnAt: ts('withdrawn_at'),
+  withdrawnReason: text('withdrawn_reason'),
 }, (t) => [index('science_results_batch_idx').on(t.batchId, t.seq)]);
 
 /**

@@ -93,6 +93,10 @@ export const workUnits = pgTable('work_units', {
   finishedAt: ts('finished_at'),
   /** When the assimilator took this finished (done or failed) WU in; null until it has. */
   assimilatedAt: ts('assimilated_at'),
+  /** Times this WU was re-opened after a host it relied on was caught (queue/reopen-work.ts). */
+  reopenCount: integer('reopen_count').notNull().default(0),
+  reopenedAt: ts('reopened_at'),
+  reopenReason: text('reopen_reason'),
 }, (t) => [
   index('work_units_batch_idx').on(t.batchId, t.seq),
   index('work_units_claim_idx').on(t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
@@ -136,6 +140,8 @@ export const replicas = pgTable('replicas', {
   grantedCredit: doublePrecision('granted_credit'),
   /** True when this replica was sent as an adaptive-replication spot check. */
   spotCheck: boolean('spot_check').notNull().default(false),
+  /** True when this replica went out alone (its WU's quorum dropped to one for a trusted host). */
+  solo: boolean('solo').notNull().default(false),
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
   /**
@@ -155,6 +161,8 @@ export const replicas = pgTable('replicas', {
   uniqueIndex('replicas_resumed_from_uq').on(t.resumedFrom).where(sql`${t.resumedFrom} IS NOT NULL`),
   uniqueIndex('replicas_wu_owner_uq').on(t.wuId, t.ownerId),
   index('replicas_host_state_idx').on(t.hostId, t.state),
+  // A host's solo replicas in flight, counted at every claim of a trusted host.
+  index('replicas_solo_idx').on(t.hostId).where(sql`${t.solo} AND ${t.state} = 'in_progress'`),
   index('replicas_deadline_idx').on(t.deadline).where(sql`${t.state} = 'in_progress'`),
   index('replicas_undelivered_idx').on(t.sentAt).where(sql`${t.state} = 'in_progress' AND ${t.deliveredAt} IS NULL`),
 ]);
@@ -170,3 +178,21 @@ export const checkpoints = pgTable('checkpoints', {
   signature: text('signature').notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Each re-opening of a WU: which host's catch caused it, why, and the canonical output that was
+ * withdrawn. What researchers see as "re-opened" (GET /batches/:id/reopened).
+ */
+export const wuReopenings = pgTable('wu_reopenings', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  wuId: bigint('wu_id', { mode: 'number' }).notNull().references(() => workUnits.id),
+  batchId: uuid('batch_id').notNull().references(() => batches.id),
+  /** The caught host whose replica was set aside. */
+  hostId: uuid('host_id').notNull().references(() => hosts.id),
+  /** `solo`: the host had validated it alone; `quorum`: the host was one of its quorum. */
+  kind: text('kind').notNull(),
+  reason: text('reason').notNull(),
+  previousReplicaId: bigint('previous_replica_id', { mode: 'number' }),
+  previousSha256: text('previous_sha256'),
+  createdAt: createdAt(),
+}, (t) => [index('wu_reopenings_batch_idx').on(t.batchId, t.createdAt), index('wu_reopenings_wu_idx').on(t.wuId)]);
