@@ -9,6 +9,23 @@ CREATE TYPE role AS ENUM ('admin', 'researcher', 'volunteer');
 CREATE TYPE validate_state AS ENUM ('pending', 'valid', 'invalid', 'inconclusive');
 CREATE TYPE wu_state AS ENUM ('pending', 'running', 'validating', 'done', 'failed', 'cancelled');
 
+CREATE TABLE agreement_pairs (
+  host_a uuid NOT NULL,
+  host_b uuid NOT NULL,
+  together integer NOT NULL DEFAULT 0,
+  against integer NOT NULL DEFAULT 0,
+  lost integer NOT NULL DEFAULT 0,
+  last_wu_id bigint,
+  flagged_at timestamp with time zone,
+  cleared_at timestamp with time zone,
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT agreement_pairs_host_a_host_b_pk PRIMARY KEY (host_a, host_b),
+  CONSTRAINT agreement_pairs_host_a_hosts_id_fk FOREIGN KEY (host_a) REFERENCES hosts(id),
+  CONSTRAINT agreement_pairs_host_b_hosts_id_fk FOREIGN KEY (host_b) REFERENCES hosts(id),
+  CONSTRAINT agreement_pairs_ordered CHECK ((host_a < host_b))
+);
+CREATE INDEX agreement_pairs_flagged_idx ON public.agreement_pairs USING btree (flagged_at) WHERE (flagged_at IS NOT NULL);
+
 CREATE TABLE api_keys (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   user_id uuid NOT NULL,

@@ -31,6 +31,12 @@ export interface CoordinatorConfig {
     /** Share of a trusted host's WUs still replicated as spot checks. */
     spotCheckRate: number;
   };
+  collusion: {
+    /** A host pair is flagged after agreeing against a dissenting result this many times... */
+    pairFlagAfter: number;
+    /** ...when at least this share of its agreements were against a dissent. */
+    pairFlagShare: number;
+  };
   daemons: {
     transitionerIntervalMs: number;
     validatorIntervalMs: number;
@@ -99,6 +105,10 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       trustStreak: num(env.NFL_GRID_TRUST_STREAK, 10),
       trustMaxErrorRate: num(env.NFL_GRID_TRUST_MAX_ERROR_RATE, 0.05),
       spotCheckRate: num(env.NFL_GRID_SPOT_CHECK_RATE, 0.1),
+    },
+    collusion: {
+      pairFlagAfter: num(env.NFL_GRID_PAIR_FLAG_AFTER, 3),
+      pairFlagShare: num(env.NFL_GRID_PAIR_FLAG_SHARE, 0.5),
     },
     daemons: {
       transitionerIntervalMs: num(env.NFL_GRID_TRANSITIONER_MS, 1000),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { cobblestones } from '../credit/credit-math';
-import { decide, type ReportedReplica, type WorkUnitForValidation } from './decide';
+import { clustersOf, decide, pairKey, type ReportedReplica, type WorkUnitForValidation } from './decide';
 
 /*
  * The validator's decision for one WU (BOINC's check_set): small exact cases. Outputs are
@@ -69,19 +69,22 @@ describe('decide: not yet, or not at all', () => {
     expect(decide(wu({ replicasSent: 3, inProgress: 1 }), [rep(1, 5, { validateState: 'invalid' }), rep(2, 5)], compare)).toEqual({ kind: 'wait' });
   });
 
-  it('two disagreeing with room: inconclusive, and one more replica', () => {
-    expect(decide(wu(), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 1 });
-    // One more already out or queued: no extra replica.
-    expect(decide(wu({ replicasSent: 3, inProgress: 1 }), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 0 });
-    expect(decide(wu({ replicasNeeded: 1 }), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 0 });
+  it('two disagreeing with room: inconclusive, the quorum raised by one, and replicas enough for it', () => {
+    // Quorum 3 now: whichever output is right needs two more results that agree with it.
+    expect(decide(wu(), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 2, quorum: 3 });
+    // Replicas already out or queued count towards those.
+    expect(decide(wu({ replicasSent: 3, inProgress: 1 }), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 1, quorum: 3 });
+    expect(decide(wu({ replicasNeeded: 2 }), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 0, quorum: 3 });
   });
 
   it('asks for as many replicas as agreement still needs, within max_total_replicas', () => {
-    // Quorum 3, three different answers: two more agreeing results are needed.
+    // Quorum 3, three different answers: two dissenting results raise it to 5, so four more
+    // agreeing results are needed, within the limit of 8.
     expect(decide(wu({ minQuorum: 3, baseQuorum: 3, replicasSent: 3 }), [rep(1, 5), rep(2, 6), rep(3, 7)], compare))
-      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 2 });
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 4, quorum: 5 });
+    // The raised quorum never exceeds max_total_replicas, nor do the replicas asked for.
     expect(decide(wu({ minQuorum: 3, baseQuorum: 3, replicasSent: 3, maxTotalReplicas: 4 }), [rep(1, 5), rep(2, 6), rep(3, 7)], compare))
-      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 1 });
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 1, quorum: 4 });
   });
 
   it('never asks for more replicas than max_total_replicas leaves, counting those already queued', () => {
@@ -96,16 +99,16 @@ describe('decide: not yet, or not at all', () => {
 
   it('no consensus once max_total_replicas is used and nothing is out', () => {
     const d = decide(wu({ replicasSent: 3, maxTotalReplicas: 3 }), [rep(1, 5), rep(2, 6), rep(3, 7)], compare);
-    expect(d).toEqual({ kind: 'no_consensus', invalid: [], reason: 'no 2 of 3 results agree and the limit of 3 replicas is reached' });
+    expect(d).toEqual({ kind: 'no_consensus', invalid: [], reason: 'no 3 of 3 results agree and the limit of 3 replicas is reached' });
     // Still one out: wait for it.
     expect(decide(wu({ replicasSent: 3, maxTotalReplicas: 3, inProgress: 1 }), [rep(1, 5), rep(2, 6)], compare))
-      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 0 });
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 0, quorum: 3 });
   });
 
   it('a comparator that throws counts as disagreement', () => {
     const throwing = () => { throw new Error('malformed output'); };
     const d = decide(wu(), [rep(1, 5), rep(2, 5, { outputSha256: 'another-hash', output: { garbage: true } })], throwing);
-    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 1 });
+    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 2, quorum: 3 });
     // Identical hashes agree without asking the comparator.
     expect(decide(wu(), [rep(1, 5), rep(2, 5)], throwing)).toMatchObject({ kind: 'valid', valid: [1, 2] });
   });
@@ -182,5 +185,63 @@ describe('decide: outputs that failed the coordinator\'s check', () => {
 
   it('no consensus when the replica limit is used up', () => {
     expect(decide(wu({ minQuorum: 1, baseQuorum: 1, replicasSent: 8 }), [rep(1, 5, failed)], compare)).toMatchObject({ kind: 'no_consensus', rejected: [{ id: 1 }] });
+  });
+});
+
+describe('decide: disagreement raises the quorum, so a wrong pair must outvote more hosts', () => {
+  it('a wrong pair against one result no longer wins at the raised quorum; the right output wins once it has it', () => {
+    // Quorum 2: one honest (5) and one cheat (6): raised to 3.
+    const first = decide(wu(), [rep(1, 5), rep(2, 6)], compare);
+    expect(first).toMatchObject({ kind: 'inconclusive', quorum: 3 });
+    // The cheat's partner reports the same wrong value: two against one is not three.
+    const raised = wu({ minQuorum: 3, replicasSent: 4, inProgress: 1 });
+    expect(decide(raised, [rep(1, 5), rep(2, 6), rep(3, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 0 });
+    // Two honest against two cheats: quorum 4 (two dissenting results over the base of 2).
+    expect(decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 5), rep(2, 6), rep(3, 6), rep(4, 5)], compare))
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4], more: 2, quorum: 4 });
+    // Three honest against two: still one short of four.
+    expect(decide(wu({ minQuorum: 4, replicasSent: 6, inProgress: 1 }), [rep(1, 5), rep(2, 6), rep(3, 6), rep(4, 5), rep(5, 5)], compare))
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4, 5], more: 0 });
+    // Four honest results outvote them.
+    expect(decide(wu({ minQuorum: 4, replicasSent: 6 }), [rep(1, 5), rep(2, 6), rep(3, 6), rep(4, 5), rep(5, 5), rep(6, 5)], compare))
+      .toMatchObject({ kind: 'valid', canonicalId: 1, valid: [1, 4, 5, 6], invalid: [2, 3] });
+  });
+
+  it('a quorum reached despite a dissent is accepted as before (the dissent is invalid)', () => {
+    expect(decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 5), rep(2, 6), rep(3, 5), rep(4, 5)], compare))
+      .toMatchObject({ kind: 'valid', valid: [1, 3, 4], invalid: [2] });
+  });
+
+  it('clustersOf groups agreeing outputs in id order', () => {
+    expect(clustersOf([rep(3, 6), rep(1, 5), rep(2, 6)], compare).map((c) => c.map((r) => r.id))).toEqual([[1], [2, 3]]);
+  });
+});
+
+describe('decide: a winning cluster that is only a flagged pair is held', () => {
+  const flagged = new Set([pairKey('host-2', 'host-3')]);
+
+  it('two flagged hosts agreeing are held inconclusive, with the quorum raised, even against no dissent', () => {
+    expect(decide(wu(), [rep(2, 6), rep(3, 6)], compare, flagged)).toEqual({ kind: 'inconclusive', inconclusive: [2, 3], more: 1, quorum: 3 });
+    // Unflagged, the same two results are a quorum.
+    expect(decide(wu(), [rep(2, 6), rep(3, 6)], compare)).toMatchObject({ kind: 'valid' });
+    // The pair key does not depend on order.
+    expect(decide(wu(), [rep(2, 6), rep(3, 6)], compare, new Set([pairKey('host-3', 'host-2')]))).toMatchObject({ kind: 'inconclusive' });
+  });
+
+  it('a trusted host decides: agreeing, the output is canonical; disagreeing, the pair is outvoted in time', () => {
+    const three = wu({ minQuorum: 3, replicasSent: 3 });
+    expect(decide(three, [rep(2, 6), rep(3, 6), rep(4, 6, { hostTrusted: true })], compare, flagged)).toMatchObject({ kind: 'valid', valid: [2, 3, 4] });
+    // Two against the trusted one: no quorum of 3, one more result wanted.
+    expect(decide(three, [rep(2, 6), rep(3, 6), rep(4, 5, { hostTrusted: true })], compare, flagged))
+      .toEqual({ kind: 'inconclusive', inconclusive: [2, 3, 4], more: 1 });
+  });
+
+  it('a cluster with an unflagged member besides the pair is not held', () => {
+    expect(decide(wu({ minQuorum: 3, replicasSent: 3 }), [rep(2, 6), rep(3, 6), rep(4, 6)], compare, flagged)).toMatchObject({ kind: 'valid' });
+  });
+
+  it('held with no room left and nothing out: no consensus, never the flagged output', () => {
+    expect(decide(wu({ replicasSent: 2, maxTotalReplicas: 2 }), [rep(2, 6), rep(3, 6)], compare, flagged))
+      .toMatchObject({ kind: 'no_consensus', reason: expect.stringContaining('flagged') });
   });
 });

@@ -40,7 +40,7 @@ type Judgement =
   | { kind: 'wait' }
   | { kind: 'valid'; canonicalId: number; valid: number[]; invalid: number[]; granted: number }
   | { kind: 'late'; valid: number[]; invalid: number[]; granted: number }
-  | { kind: 'inconclusive'; inconclusive: number[]; more: number }
+  | { kind: 'inconclusive'; inconclusive: number[]; more: number; quorum?: number }
   | { kind: 'raise_quorum'; quorum: number; more: number }
   | { kind: 'no_consensus'; invalid: number[]; reason: string };
 
@@ -57,17 +57,41 @@ function agrees(a: { output: unknown; outputSha256: string }, b: { output: unkno
 }
 
 /**
+ * Groups replicas into clusters of mutually agreeing outputs, in id order; each cluster is
+ * represented by its earliest replica. Also used to count which hosts agreed against others.
+ */
+export function clustersOf<R extends ReportedReplica>(replicas: R[], compare: Compare): R[][] {
+  const clusters: R[][] = [];
+  for (const r of [...replicas].sort((a, b) => a.id - b.id)) {
+    const home = clusters.find((c) => agrees(c[0]!, r, compare));
+    if (home) home.push(r);
+    else clusters.push([r]);
+  }
+  return clusters;
+}
+
+/** Host pairs flagged for agreeing against others, as `pairKey(a, b)`. */
+export type FlaggedPairs = ReadonlySet<string>;
+export const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+/** A cluster of untrusted hosts each flagged with another of them: held until a trusted host decides. */
+function onlyFlagged(cluster: ReportedReplica[], flagged: FlaggedPairs): boolean {
+  if (flagged.size === 0 || cluster.length < 2 || cluster.some((r) => r.hostTrusted)) return false;
+  return cluster.every((r) => cluster.some((o) => o !== r && flagged.has(pairKey(r.hostId, o.hostId))));
+}
+
+/**
  * Outputs that failed the coordinator's check (Kernel.verify) are invalid before anything is
  * compared, whatever the quorum: the rest are decided as usual. When that leaves too few results,
  * replacements go out, at the WU's base quorum if it had gone to a trusted host alone.
  */
-export function decide(wu: WorkUnitForValidation, reported: ReportedReplica[], compare: Compare): Decision {
+export function decide(wu: WorkUnitForValidation, reported: ReportedReplica[], compare: Compare, flagged: FlaggedPairs = new Set()): Decision {
   const open = (r: ReportedReplica) => r.validateState === 'pending' || r.validateState === 'inconclusive';
   const rejected = reported.filter((r) => open(r) && r.check !== null && !r.check.ok).map((r) => ({ id: r.id, reason: r.check!.reason ?? 'failed the check' }));
-  if (rejected.length === 0) return decideChecked(wu, reported, compare);
+  if (rejected.length === 0) return decideChecked(wu, reported, compare, flagged);
   const gone = new Set(rejected.map((r) => r.id));
   const rest = reported.filter((r) => !gone.has(r.id));
-  const d = decideChecked(wu, rest, compare);
+  const d = decideChecked(wu, rest, compare, flagged);
   if (d.kind !== 'wait' || wu.canonicalReplicaId !== null) return { ...d, rejected };
   // Too few results left and perhaps none coming: send replacements.
   const candidates = rest.filter((r) => r.validateState !== 'invalid');
@@ -81,7 +105,7 @@ export function decide(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more, rejected };
 }
 
-function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], compare: Compare): Judgement {
+function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], compare: Compare, flagged: FlaggedPairs): Judgement {
   // A canonical output exists: later replicas are checked against it alone.
   if (wu.canonicalReplicaId !== null) {
     const pending = reported.filter((r) => r.validateState === 'pending' || r.validateState === 'inconclusive');
@@ -99,25 +123,27 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
     return { kind: 'raise_quorum', quorum: wu.baseQuorum, more };
   }
 
-  // Clusters of mutually agreeing outputs, each represented by its earliest replica.
-  const clusters: ReportedReplica[][] = [];
-  for (const r of candidates) {
-    const home = clusters.find((c) => agrees(c[0]!, r, compare));
-    if (home) home.push(r);
-    else clusters.push([r]);
-  }
+  const clusters = clustersOf(candidates, compare);
   const best = clusters.reduce((a, b) => (b.length > a.length ? b : a));
-  if (best.length >= wu.minQuorum) {
+  // A winning cluster made only of flagged pairs is held: more replicas, and (by the claim's
+  // pairing rule) only a trusted host may join it, whose result then decides.
+  const held = best.length >= wu.minQuorum && onlyFlagged(best, flagged);
+  if (best.length >= wu.minQuorum && !held) {
     const valid = best.map((r) => r.id);
     const invalid = candidates.filter((r) => !valid.includes(r.id)).map((r) => r.id);
     return { kind: 'valid', canonicalId: best[0]!.id, valid, invalid, granted: grantedCredit(best.map((r) => r.claimedCredit), wu.costEstimate) };
   }
-  // No quorum yet: ask for enough replicas that agreement is still possible, within the limit.
-  const wanted = wu.minQuorum - best.length;
+  // No quorum yet. Each result that disagrees with the leading output raises the quorum by one
+  // over its base, so a wrong pair must outvote more honest hosts; a held cluster needs one more.
+  const dissent = candidates.length - best.length;
+  const quorum = Math.min(wu.maxTotalReplicas, Math.max(wu.minQuorum, wu.baseQuorum + dissent, held ? best.length + 1 : 0));
+  // Ask for enough replicas that agreement is still possible, within the limit.
+  const wanted = quorum - best.length;
   const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded);
   const more = Math.max(0, Math.min(wanted - wu.inProgress - wu.replicasNeeded, room));
   if (more === 0 && wu.inProgress === 0 && wu.replicasNeeded === 0) {
-    return { kind: 'no_consensus', invalid: [], reason: `no ${wu.minQuorum} of ${candidates.length} results agree and the limit of ${wu.maxTotalReplicas} replicas is reached` };
+    const why = held ? 'the only agreeing results are of hosts flagged for agreeing against others' : `no ${quorum} of ${candidates.length} results agree`;
+    return { kind: 'no_consensus', invalid: [], reason: `${why} and the limit of ${wu.maxTotalReplicas} replicas is reached` };
   }
-  return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more };
+  return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more, ...(quorum !== wu.minQuorum ? { quorum } : {}) };
 }

@@ -1,13 +1,15 @@
 import { findKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
 import type { Grid } from '../grid';
+import { recordEvent } from '../auth/audit-log';
+import { flaggedPairsAmong, recordAgreements, type DecidedClusters } from '../credit/agreement-pairs';
 import { grantCredit } from '../credit/grant-credit';
 import { sendCancels } from '../gateway/send-cancels';
 import { sendVerdicts } from '../gateway/send-verdicts';
 import { lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for-validation';
 import { listUnchecked, recordChecks } from '../queue/record-checks';
 import { recordVerdicts } from '../queue/record-verdicts';
-import { decide, type Decision } from './decide';
+import { clustersOf, decide, type Decision } from './decide';
 
 const PASS_SIZE = 500;
 /** Outputs checked per pass: a train.mlp check re-scores two seasons (about a second each). */
@@ -45,6 +47,8 @@ export async function validatorPass(grid: Grid): Promise<number> {
     const byWu = new Map<number, typeof replicas>();
     for (const r of replicas) byWu.set(r.wuId, [...(byWu.get(r.wuId) ?? []), r]);
     const decisions = new Map<number, Decision>();
+    const flagged = await flaggedPairsAmong(tx, replicas.map((r) => r.hostId));
+    const decided: DecidedClusters[] = [];
     for (const wu of wus) {
       const reported = byWu.get(wu.id) ?? [];
       const kernel = findKernel(wu.kernelRef);
@@ -59,10 +63,20 @@ export async function validatorPass(grid: Grid): Promise<number> {
         wu.canonicalGranted = canon?.grantedCredit ?? 0;
       }
       const others = reported.filter((r) => r.id !== wu.canonicalReplicaId).map((r) => ({ ...r, output: comparable(kernel, r.output, r.check) }));
-      decisions.set(wu.id, decide(wu, others, kernel.compare));
+      const d = decide(wu, others, kernel.compare, flagged);
+      decisions.set(wu.id, d);
+      if (d.kind === 'valid') {
+        // Who agreed with whom, for the pair counts: the results compared, in their clusters.
+        const gone = new Set((d.rejected ?? []).map((r) => r.id));
+        const clusters = clustersOf(others.filter((r) => !gone.has(r.id) && r.validateState !== 'invalid'), kernel.compare);
+        decided.push({ wuId: wu.id, clusters: clusters.map((c) => c.map((r) => r.hostId)), winner: clusters.findIndex((c) => c.some((r) => r.id === d.canonicalId)) });
+      }
     }
     const recorded = await recordVerdicts(tx, wus, replicas, decisions);
     await grantCredit(tx, recorded.verdicts);
+    for (const p of await recordAgreements(tx, decided, grid.config.collusion)) {
+      await recordEvent(tx, 'pair.flagged', p.hostA, null, { hostA: p.hostA, hostB: p.hostB, against: p.against, together: p.together });
+    }
     return { ...recorded, handled: wus.length };
   });
   if (!result) return unchecked.length;

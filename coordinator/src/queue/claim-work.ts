@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { textArray } from '../db/arrays';
 import type { Db } from '../db/index';
+import { bootstrapRaiseSql, quorumMixCtes, quorumMixSql } from './quorum-mix';
 
 export interface ClaimingHost {
   hostId: string;
@@ -72,10 +73,11 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
     WITH trust AS MATERIALIZED (
       SELECT (consecutive_valid >= ${policy.trustStreak} AND error_rate <= ${policy.trustMaxErrorRate}) AS trusted
         FROM hosts WHERE id = ${host.hostId} AND status = 'active'
-    ), picked AS (
+    ), ${quorumMixCtes(policy)} picked AS (
       SELECT w.id,
              ((SELECT trusted FROM trust) AND w.adaptive AND w.replicas_sent = 0 AND random() >= ${policy.spotCheckRate}) AS solo,
-             ((SELECT trusted FROM trust) AND w.adaptive AND w.replicas_sent = 0) AS eligible
+             ((SELECT trusted FROM trust) AND w.adaptive AND w.replicas_sent = 0) AS eligible,
+             ${bootstrapRaiseSql(sql`(SELECT trusted FROM trust)`, policy)} AS raise
         FROM work_units w
        -- replicas_needed is zero in every final state, so this alone selects live WUs, straight
        -- from the partial index in claim order.
@@ -89,13 +91,14 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
          -- Two probes, each exactly one of the unique indexes (wu_id, host_id) and (wu_id, owner_id).
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.host_id = ${host.hostId} OFFSET 0)
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.owner_id = ${host.ownerId} OFFSET 0)
+         ${quorumMixSql(sql`(SELECT trusted FROM trust)`, policy)}
        ORDER BY w.priority DESC NULLS LAST, w.id  -- exactly the claim index's order
        LIMIT ${max}
        FOR UPDATE OF w SKIP LOCKED
     ), upd AS (
       UPDATE work_units w
-         SET min_quorum = CASE WHEN p.solo THEN 1 ELSE w.min_quorum END,
-             replicas_needed = CASE WHEN p.solo THEN 0 ELSE w.replicas_needed - 1 END,
+         SET min_quorum = CASE WHEN p.solo THEN 1 WHEN p.raise THEN w.min_quorum + 1 ELSE w.min_quorum END,
+             replicas_needed = CASE WHEN p.solo THEN 0 WHEN p.raise THEN w.replicas_needed ELSE w.replicas_needed - 1 END,
              replicas_sent = w.replicas_sent + 1,
              state = CASE WHEN w.state = 'pending' THEN 'running'::wu_state ELSE w.state END,
              updated_at = now()

@@ -69,7 +69,7 @@ export async function recordVerdicts(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
         break;
       case 'inconclusive':
         for (const id of d.inconclusive) repUpdates.push({ id, vs: 'inconclusive', granted: null });
-        wuUpdates.push({ ...keep(wu.id), state: 'running', add: d.more });
+        wuUpdates.push({ ...keep(wu.id), state: 'running', quorum: d.quorum ?? null, add: d.more });
         break;
       case 'raise_quorum':
         wuUpdates.push({ ...keep(wu.id), state: 'running', quorum: d.quorum, add: d.more });

@@ -1,0 +1,76 @@
+import { sql, type SQL } from 'drizzle-orm';
+
+/*
+ * Who may share a quorum. Two new or low-reputation hosts are never paired without a trusted one:
+ * an untrusted host may take a replica of a WU only if the WU has no live replica yet, or one of
+ * its live replicas (in progress, or reported and not judged invalid) is a trusted host's. So
+ * colluding accounts cannot vouch for each other; each of their results meets a trusted host's.
+ *
+ * Bootstrap (a new grid, or a kernel no trusted host runs): while no trusted host that runs the
+ * WU's kernel is online, untrusted hosts still pair, or nothing would ever be validated; instead
+ * the WU's quorum goes up by one when the second untrusted host joins, so colluders need one more
+ * account on the same WU. The raise is skipped where it would leave the WU unservable: when
+ * fewer distinct volunteers than the raised quorum are online for the kernel, or the WU has no
+ * room for another replica.
+ */
+
+export interface TrustPolicy {
+  trustStreak: number;
+  trustMaxErrorRate: number;
+}
+
+/**
+ * Whether the host row `h` is trusted now. The one definition the claim's pairing rule uses for
+ * other hosts; swap it here (and in the claim's own `trust` CTE) when trust changes shape.
+ */
+export function hostTrustedSql(h: string, policy: TrustPolicy): SQL {
+  const t = sql.raw(h);
+  return sql`(${t}.consecutive_valid >= ${policy.trustStreak} AND ${t}.error_rate <= ${policy.trustMaxErrorRate} AND ${t}.status = 'active')`;
+}
+
+/** A replica `r` that still counts towards its WU's quorum. */
+const LIVE = sql`r.state IN ('in_progress', 'reported') AND r.validate_state <> 'invalid'`;
+
+/**
+ * CTEs for the claim: kernels some online trusted host runs, and how many distinct volunteers are
+ * online for each kernel. Both read the small hosts table once per claim, never per WU row.
+ */
+export function quorumMixCtes(policy: TrustPolicy): SQL {
+  return sql`trusted_kernels AS MATERIALIZED (
+      SELECT DISTINCT k.ref FROM hosts t, jsonb_array_elements_text(t.kernels) AS k(ref)
+       WHERE t.online AND ${hostTrustedSql('t', policy)}
+    ), online_owners AS MATERIALIZED (
+      SELECT k.ref, count(DISTINCT o.owner_id)::int AS owners FROM hosts o, jsonb_array_elements_text(o.kernels) AS k(ref)
+       WHERE o.online AND o.status = 'active'
+       GROUP BY k.ref
+    ),`;
+}
+
+/** Some live replica of `w` is a trusted host's (a per-row probe of the (wu_id, host_id) index). */
+function trustedReplicaSql(policy: TrustPolicy): SQL {
+  return sql`EXISTS (SELECT 1 FROM replicas r JOIN hosts h ON h.id = r.host_id WHERE r.wu_id = w.id AND ${LIVE} AND ${hostTrustedSql('h', policy)} OFFSET 0)`;
+}
+
+/** `w` has any live replica. */
+const ANY_LIVE = sql`EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND ${LIVE} OFFSET 0)`;
+
+/** No trusted host that runs `w`'s kernel is online: the bootstrap rule applies. */
+const BOOTSTRAP = sql`w.kernel_ref NOT IN (SELECT ref FROM trusted_kernels)`;
+
+/** The pairing rule, a filter on `w` (work_units) for the claiming host; `trusted` is the claimer's trust. */
+export function quorumMixSql(trusted: SQL, policy: TrustPolicy): SQL {
+  return sql`AND (${trusted} OR NOT ${ANY_LIVE} OR ${BOOTSTRAP} OR ${trustedReplicaSql(policy)})`;
+}
+
+/**
+ * Whether this claim raises `w`'s quorum by one (bootstrap only): an untrusted host joins a WU
+ * whose live replicas are all untrusted hosts', the quorum has not been raised yet, there is room
+ * for one more replica, and enough volunteers are online to fill the raised quorum.
+ */
+export function bootstrapRaiseSql(trusted: SQL, policy: TrustPolicy): SQL {
+  return sql`(NOT ${trusted} AND w.min_quorum > 1 AND w.min_quorum <= w.base_quorum
+              AND w.replicas_sent + w.replicas_needed < w.max_total_replicas
+              AND ${BOOTSTRAP}
+              AND coalesce((SELECT owners FROM online_owners WHERE ref = w.kernel_ref), 0) > w.min_quorum
+              AND ${ANY_LIVE} AND NOT ${trustedReplicaSql(policy)})`;
+}
