@@ -57,10 +57,12 @@ export function countPairs(decided: DecidedClusters[]): PairCount[] {
 export async function recordAgreements(tx: Tx, decided: DecidedClusters[], policy: PairPolicy): Promise<{ hostA: string; hostB: string; against: number; together: number }[]> {
   const counts = countPairs(decided);
   if (counts.length === 0) return [];
+  const after = sql`${policy.pairFlagAfter}::int`;
+  const share = sql`${policy.pairFlagShare}::float8`;
   const rows = await tx.rows<{ host_a: string; host_b: string; against: number; together: number; flagged_now: boolean }>(sql`
     INSERT INTO agreement_pairs AS p (host_a, host_b, together, against, lost, last_wu_id, flagged_at)
     SELECT d.a, d.b, d.together, d.against, d.lost, d.wu,
-           CASE WHEN d.against >= ${policy.pairFlagAfter} AND d.against >= ${policy.pairFlagShare} * d.together THEN now() END
+           CASE WHEN d.against >= ${after} AND d.against >= ${share} * d.together THEN now() END
       FROM jsonb_to_recordset(${JSON.stringify(counts)}::jsonb) AS d(a uuid, b uuid, together int, against int, lost int, wu int8)
     ON CONFLICT (host_a, host_b) DO UPDATE SET
       together = p.together + excluded.together,
@@ -70,8 +72,8 @@ export async function recordAgreements(tx: Tx, decided: DecidedClusters[], polic
       updated_at = now(),
       flagged_at = CASE
         WHEN p.flagged_at IS NOT NULL THEN p.flagged_at
-        WHEN p.against + excluded.against >= ${policy.pairFlagAfter}
-         AND p.against + excluded.against >= ${policy.pairFlagShare} * (p.together + excluded.together) THEN now()
+        WHEN p.against + excluded.against >= ${after}
+         AND p.against + excluded.against >= ${share} * (p.together + excluded.together) THEN now()
       END
     RETURNING host_a, host_b, against, together, (flagged_at = now()) AS flagged_now`);
   return rows.filter((r) => r.flagged_now).map((r) => ({ hostA: r.host_a, hostB: r.host_b, against: r.against, together: r.together }));
