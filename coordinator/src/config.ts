@@ -32,9 +32,9 @@ export interface CoordinatorConfig {
     spotCheckRate: number;
   };
   collusion: {
-    /** A host pair is flagged after agreeing against a dissenting result this many times... */
+    /** A host pair is flagged once its shared output has lost against others this many times... */
     pairFlagAfter: number;
-    /** ...when at least this share of its agreements were against a dissent. */
+    /** ...and at least this share of its disputes were lost (credit/agreement-pairs.ts). */
     pairFlagShare: number;
   };
   daemons: {

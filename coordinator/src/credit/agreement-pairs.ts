@@ -6,10 +6,11 @@ import { pairKey, type FlaggedPairs } from '../daemons/decide';
 /*
  * Which hosts keep agreeing against others. For every WU a validator pass decides, each pair of
  * hosts in the same cluster of agreeing outputs is counted: together always, against when some
- * other result dissented, lost when their output was not the canonical one. Colluders returning
- * the same wrong output meet honest dissent nearly every time they share a WU; two honest hosts
- * share a dissent only when a cheat joins their WU. So a pair is flagged once it has agreed
- * against others `flagAfter` times and at least `flagShare` of its agreements were such.
+ * other result dissented (whichever side won), lost when their shared output was not the
+ * canonical one. Counting `against` alone would flag honest pairs too: every WU a cheat joins
+ * draws extra honest replicas, so honest pairs meet dissent often. What sets colluders apart is
+ * that their shared output keeps losing: a pair is flagged once it has lost together
+ * `pairFlagAfter` times and at least `pairFlagShare` of its disputes were lost.
  */
 
 export interface PairPolicy {
@@ -54,15 +55,15 @@ export function countPairs(decided: DecidedClusters[]): PairCount[] {
  * Adds a pass's pair counts in the caller's transaction and flags pairs that crossed the line.
  * Returns the pairs flagged just now, for the event feed.
  */
-export async function recordAgreements(tx: Tx, decided: DecidedClusters[], policy: PairPolicy): Promise<{ hostA: string; hostB: string; against: number; together: number }[]> {
+export async function recordAgreements(tx: Tx, decided: DecidedClusters[], policy: PairPolicy): Promise<{ hostA: string; hostB: string; against: number; lost: number }[]> {
   const counts = countPairs(decided);
   if (counts.length === 0) return [];
   const after = sql`${policy.pairFlagAfter}::int`;
   const share = sql`${policy.pairFlagShare}::float8`;
-  const rows = await tx.rows<{ host_a: string; host_b: string; against: number; together: number; flagged_now: boolean }>(sql`
+  const rows = await tx.rows<{ host_a: string; host_b: string; against: number; lost: number; flagged_now: boolean }>(sql`
     INSERT INTO agreement_pairs AS p (host_a, host_b, together, against, lost, last_wu_id, flagged_at)
     SELECT d.a, d.b, d.together, d.against, d.lost, d.wu,
-           CASE WHEN d.against >= ${after} AND d.against >= ${share} * d.together THEN now() END
+           CASE WHEN d.lost >= ${after} AND d.lost >= ${share} * d.against THEN now() END
       FROM jsonb_to_recordset(${JSON.stringify(counts)}::jsonb) AS d(a uuid, b uuid, together int, against int, lost int, wu int8)
     ON CONFLICT (host_a, host_b) DO UPDATE SET
       together = p.together + excluded.together,
@@ -72,11 +73,11 @@ export async function recordAgreements(tx: Tx, decided: DecidedClusters[], polic
       updated_at = now(),
       flagged_at = CASE
         WHEN p.flagged_at IS NOT NULL THEN p.flagged_at
-        WHEN p.against + excluded.against >= ${after}
-         AND p.against + excluded.against >= ${share} * (p.together + excluded.together) THEN now()
+        WHEN p.lost + excluded.lost >= ${after}
+         AND p.lost + excluded.lost >= ${share} * (p.against + excluded.against) THEN now()
       END
-    RETURNING host_a, host_b, against, together, (flagged_at = now()) AS flagged_now`);
-  return rows.filter((r) => r.flagged_now).map((r) => ({ hostA: r.host_a, hostB: r.host_b, against: r.against, together: r.together }));
+    RETURNING host_a, host_b, against, lost, (flagged_at = now()) AS flagged_now`);
+  return rows.filter((r) => r.flagged_now).map((r) => ({ hostA: r.host_a, hostB: r.host_b, against: r.against, lost: r.lost }));
 }
 
 /** Flagged pairs among these hosts, as decide() takes them. */

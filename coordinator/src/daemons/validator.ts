@@ -75,7 +75,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
     const recorded = await recordVerdicts(tx, wus, replicas, decisions);
     await grantCredit(tx, recorded.verdicts);
     for (const p of await recordAgreements(tx, decided, grid.config.collusion)) {
-      await recordEvent(tx, 'pair.flagged', p.hostA, null, { hostA: p.hostA, hostB: p.hostB, against: p.against, together: p.together });
+      await recordEvent(tx, 'pair.flagged', p.hostA, null, { hostA: p.hostA, hostB: p.hostB, against: p.against, lost: p.lost });
     }
     return { ...recorded, handled: wus.length };
   });
