@@ -172,6 +172,7 @@ CREATE TABLE "work_units" (
 	"max_total_replicas" integer DEFAULT 8 NOT NULL,
 	"delay_bound_seconds" integer DEFAULT 3600 NOT NULL,
 	"adaptive" boolean DEFAULT true NOT NULL,
+	"needs_trusted" boolean DEFAULT false NOT NULL,
 	"replicas_needed" integer NOT NULL,
 	"replicas_sent" integer DEFAULT 0 NOT NULL,
 	"replicas_reported" integer DEFAULT 0 NOT NULL,

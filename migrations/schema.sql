@@ -521,6 +521,7 @@ CREATE TABLE work_units (
   max_total_replicas integer NOT NULL DEFAULT 8,
   delay_bound_seconds integer NOT NULL DEFAULT 3600,
   adaptive boolean NOT NULL DEFAULT true,
+  needs_trusted boolean NOT NULL DEFAULT false,
   replicas_needed integer NOT NULL,
   replicas_sent integer NOT NULL DEFAULT 0,
   replicas_reported integer NOT NULL DEFAULT 0,

@@ -78,11 +78,11 @@ describe('decide: not yet, or not at all', () => {
   });
 
   it('asks for as many replicas as agreement still needs, within max_total_replicas', () => {
-    // Quorum 3, three different answers: two dissenting results raise it to 5, so four more
-    // agreeing results are needed, within the limit of 8.
+    // Quorum 3, three different answers: the largest dissent is one result, so the quorum is
+    // 3 + 1 = 4 and three more agreeing results are needed, within the limit of 8.
     expect(decide(wu({ minQuorum: 3, baseQuorum: 3, replicasSent: 3 }), [rep(1, 5), rep(2, 6), rep(3, 7)], compare))
-      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 4, quorum: 5 });
-    // The raised quorum never exceeds max_total_replicas, nor do the replicas asked for.
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 3, quorum: 4 });
+    // Never more replicas than max_total_replicas leaves.
     expect(decide(wu({ minQuorum: 3, baseQuorum: 3, replicasSent: 3, maxTotalReplicas: 4 }), [rep(1, 5), rep(2, 6), rep(3, 7)], compare))
       .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 1, quorum: 4 });
   });
@@ -221,7 +221,7 @@ describe('decide: a winning cluster that is only a flagged pair is held', () => 
   const flagged = new Set([pairKey('host-2', 'host-3')]);
 
   it('two flagged hosts agreeing are held inconclusive, with the quorum raised, even against no dissent', () => {
-    expect(decide(wu(), [rep(2, 6), rep(3, 6)], compare, flagged)).toEqual({ kind: 'inconclusive', inconclusive: [2, 3], more: 1, quorum: 3 });
+    expect(decide(wu(), [rep(2, 6), rep(3, 6)], compare, flagged)).toEqual({ kind: 'inconclusive', inconclusive: [2, 3], more: 1, quorum: 3, needsTrusted: true });
     // Unflagged, the same two results are a quorum.
     expect(decide(wu(), [rep(2, 6), rep(3, 6)], compare)).toMatchObject({ kind: 'valid' });
     // The pair key does not depend on order.
@@ -242,6 +242,30 @@ describe('decide: a winning cluster that is only a flagged pair is held', () => 
 
   it('held with no room left and nothing out: no consensus, never the flagged output', () => {
     expect(decide(wu({ replicasSent: 2, maxTotalReplicas: 2 }), [rep(2, 6), rep(3, 6)], compare, flagged))
-      .toMatchObject({ kind: 'no_consensus', reason: expect.stringContaining('flagged') });
+      .toMatchObject({ kind: 'no_consensus', reason: expect.stringContaining('need a trusted host') });
+  });
+});
+
+describe('decide: untrusted hosts outvoting a trusted one are held until a trusted host decides', () => {
+  it('three untrusted against one trusted: held, quorum one above them, a trusted host wanted', () => {
+    const d = decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 6, { hostTrusted: true }), rep(2, 5), rep(3, 5), rep(4, 5)], compare);
+    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4], more: 1, quorum: 4, needsTrusted: true });
+  });
+
+  it('a trusted host that agrees with them decides it: the dissenting trusted host is invalid', () => {
+    const d = decide(wu({ minQuorum: 4, replicasSent: 5 }), [rep(1, 6, { hostTrusted: true }), rep(2, 5), rep(3, 5), rep(4, 5), rep(5, 5, { hostTrusted: true })], compare);
+    expect(d).toMatchObject({ kind: 'valid', valid: [2, 3, 4, 5], invalid: [1] });
+  });
+
+  it('colluders outnumbering two trusted hosts never win; the trusted side wins once it is the larger', () => {
+    const d = decide(wu({ minQuorum: 3, replicasSent: 5 }), [rep(1, 5, { hostTrusted: true }), rep(2, 6), rep(3, 6), rep(4, 6), rep(5, 5, { hostTrusted: true })], compare);
+    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4, 5], more: 1, quorum: 4, needsTrusted: true });
+    const won = decide(wu({ minQuorum: 4, replicasSent: 7 }),
+      [rep(1, 5, { hostTrusted: true }), rep(2, 6), rep(3, 6), rep(4, 6), rep(5, 5, { hostTrusted: true }), rep(6, 5), rep(7, 5)], compare);
+    expect(won).toMatchObject({ kind: 'valid', valid: [1, 5, 6, 7], invalid: [2, 3, 4] });
+  });
+
+  it('with no trusted host among the results nothing is held', () => {
+    expect(decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 6), rep(2, 5), rep(3, 5), rep(4, 5)], compare)).toMatchObject({ kind: 'valid' });
   });
 });

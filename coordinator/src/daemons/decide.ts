@@ -40,7 +40,7 @@ type Judgement =
   | { kind: 'wait' }
   | { kind: 'valid'; canonicalId: number; valid: number[]; invalid: number[]; granted: number }
   | { kind: 'late'; valid: number[]; invalid: number[]; granted: number }
-  | { kind: 'inconclusive'; inconclusive: number[]; more: number; quorum?: number }
+  | { kind: 'inconclusive'; inconclusive: number[]; more: number; quorum?: number; needsTrusted?: true }
   | { kind: 'raise_quorum'; quorum: number; more: number }
   | { kind: 'no_consensus'; invalid: number[]; reason: string };
 
@@ -125,25 +125,27 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
 
   const clusters = clustersOf(candidates, compare);
   const best = clusters.reduce((a, b) => (b.length > a.length ? b : a));
-  // A winning cluster made only of flagged pairs is held: more replicas, and (by the claim's
-  // pairing rule) only a trusted host may join it, whose result then decides.
-  const held = best.length >= wu.minQuorum && onlyFlagged(best, flagged);
+  // A winning cluster is held, and a trusted host's result must decide, when it is only flagged
+  // pairs, or when none of it is trusted while a trusted host's result dissents. Held, the WU
+  // goes back out with its quorum one above the cluster, to trusted hosts only (claim-work.ts).
+  const trustedDissent = candidates.some((r) => r.hostTrusted && !best.includes(r));
+  const held = best.length >= wu.minQuorum && (onlyFlagged(best, flagged) || (trustedDissent && !best.some((r) => r.hostTrusted)));
   if (best.length >= wu.minQuorum && !held) {
     const valid = best.map((r) => r.id);
     const invalid = candidates.filter((r) => !valid.includes(r.id)).map((r) => r.id);
     return { kind: 'valid', canonicalId: best[0]!.id, valid, invalid, granted: grantedCredit(best.map((r) => r.claimedCredit), wu.costEstimate) };
   }
-  // No quorum yet. Each result that disagrees with the leading output raises the quorum by one
-  // over its base, so a wrong pair must outvote more honest hosts; a held cluster needs one more.
-  const dissent = candidates.length - best.length;
-  const quorum = Math.min(wu.maxTotalReplicas, Math.max(wu.minQuorum, wu.baseQuorum + dissent, held ? best.length + 1 : 0));
+  // No quorum yet. The quorum rises to its base plus the largest dissenting cluster, so a wrong
+  // pair must outvote more honest hosts; a held cluster needs one more than it has.
+  const rival = Math.max(0, ...clusters.filter((c) => c !== best).map((c) => c.length));
+  const quorum = Math.min(wu.maxTotalReplicas, Math.max(wu.minQuorum, wu.baseQuorum + rival, held ? best.length + 1 : 0));
   // Ask for enough replicas that agreement is still possible, within the limit.
   const wanted = quorum - best.length;
   const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded);
   const more = Math.max(0, Math.min(wanted - wu.inProgress - wu.replicasNeeded, room));
   if (more === 0 && wu.inProgress === 0 && wu.replicasNeeded === 0) {
-    const why = held ? 'the only agreeing results are of hosts flagged for agreeing against others' : `no ${quorum} of ${candidates.length} results agree`;
+    const why = held ? 'the agreeing results need a trusted host to decide' : `no ${quorum} of ${candidates.length} results agree`;
     return { kind: 'no_consensus', invalid: [], reason: `${why} and the limit of ${wu.maxTotalReplicas} replicas is reached` };
   }
-  return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more, ...(quorum !== wu.minQuorum ? { quorum } : {}) };
+  return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more, ...(quorum !== wu.minQuorum ? { quorum } : {}), ...(held ? { needsTrusted: true as const } : {}) };
 }

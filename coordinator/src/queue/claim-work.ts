@@ -100,6 +100,7 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
          SET min_quorum = CASE WHEN p.solo THEN 1 WHEN p.raise THEN w.min_quorum + 1 ELSE w.min_quorum END,
              replicas_needed = CASE WHEN p.solo THEN 0 WHEN p.raise THEN w.replicas_needed ELSE w.replicas_needed - 1 END,
              replicas_sent = w.replicas_sent + 1,
+             needs_trusted = w.needs_trusted AND NOT coalesce((SELECT trusted FROM trust), false),
              state = CASE WHEN w.state = 'pending' THEN 'running'::wu_state ELSE w.state END,
              updated_at = now()
         FROM picked p

@@ -57,9 +57,13 @@ const ANY_LIVE = sql`EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND $
 /** No trusted host that runs `w`'s kernel is online: the bootstrap rule applies. */
 const BOOTSTRAP = sql`w.kernel_ref NOT IN (SELECT ref FROM trusted_kernels)`;
 
-/** The pairing rule, a filter on `w` (work_units) for the claiming host; `trusted` is the claimer's trust. */
+/**
+ * The pairing rule, a filter on `w` (work_units) for the claiming host; `trusted` is the
+ * claimer's trust. A WU the validator held for a trusted host's result (needs_trusted) goes to
+ * trusted hosts only, unless none is online.
+ */
 export function quorumMixSql(trusted: SQL, policy: TrustPolicy): SQL {
-  return sql`AND (${trusted} OR NOT ${ANY_LIVE} OR ${BOOTSTRAP} OR ${trustedReplicaSql(policy)})`;
+  return sql`AND (${trusted} OR ((NOT ${ANY_LIVE} OR ${BOOTSTRAP} OR ${trustedReplicaSql(policy)}) AND (NOT w.needs_trusted OR ${BOOTSTRAP})))`;
 }
 
 /**
