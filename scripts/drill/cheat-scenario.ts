@@ -49,6 +49,13 @@ export interface Outcome {
   /** Seconds from the first wrong result until every cheater has an invalid result or a flagged pair; null: never. */
   detectionSeconds: number | null;
   flaggedPairs: number;
+  /** Flagged pairs with an honest host in them (false alarms). */
+  honestFlagged: number;
+  /**
+   * Wrong canonical outputs that some host not yet caught (no invalid result, no flagged pair)
+   * vouched for: those a re-examination of caught hosts' quorums would not reach.
+   */
+  wrongUncaught: number;
   seconds: number;
 }
 
@@ -138,17 +145,31 @@ export async function runScenario(s: Scenario, where: { db?: Db; databaseUrl?: s
     const seconds = (Date.now() - start) / 1000;
     await Promise.all(agents.map((a) => a.stop()));
     const honestIds = agents.filter((a) => a.behaviour === 'honest').map((a) => a.hostId);
-    const [counts] = await db.rows<{ invalid: number; replicas: number; failed: number; flagged: number }>(sql`
+    const [counts] = await db.rows<{ invalid: number; replicas: number; failed: number; flagged: number; honest_flagged: number }>(sql`
       SELECT (SELECT count(*)::int FROM replicas r JOIN work_units w ON w.id = r.wu_id WHERE w.batch_id = ${batch.batchId} AND r.validate_state = 'invalid' AND r.host_id IN ${honestIds}) AS invalid,
              (SELECT count(*)::int FROM replicas r JOIN work_units w ON w.id = r.wu_id WHERE w.batch_id = ${batch.batchId} AND r.state = 'reported') AS replicas,
              (SELECT count(*)::int FROM work_units WHERE batch_id = ${batch.batchId} AND state = 'failed') AS failed,
-             (SELECT count(*)::int FROM agreement_pairs WHERE flagged_at IS NOT NULL) AS flagged`);
+             (SELECT count(*)::int FROM agreement_pairs WHERE flagged_at IS NOT NULL) AS flagged,
+             (SELECT count(*)::int FROM agreement_pairs WHERE flagged_at IS NOT NULL AND (host_a IN ${honestIds} OR host_b IN ${honestIds})) AS honest_flagged`);
+    // Wrong canonicals, and whether every host that vouched for each has been caught since.
+    const vouched = await db.rows<{ wu_id: number; sha: string; caught: boolean }>(sql`
+      SELECT w.id AS wu_id, c.output_sha256 AS sha,
+             bool_and(h.invalid_count > 0 OR EXISTS (SELECT 1 FROM agreement_pairs p WHERE p.flagged_at IS NOT NULL AND h.id IN (p.host_a, p.host_b))) AS caught
+        FROM work_units w
+        JOIN replicas c ON c.id = w.canonical_replica_id
+        JOIN replicas r ON r.wu_id = w.id AND r.validate_state = 'valid'
+        JOIN hosts h ON h.id = r.host_id
+       WHERE w.batch_id = ${batch.batchId}
+       GROUP BY w.id, c.output_sha256`);
+    const wrongUncaught = vouched.filter((v) => v.sha !== truth.get(Number(v.wu_id)) && !v.caught).length;
     const firstWrong = s.behaviour === 'sleeper' ? Math.min(...cheaters.map((a) => a.wokeAt ?? Infinity)) : start;
     return {
       label: s.label, wus: s.wus, wrongEnd: wrongNow, wrongWorst, failed: counts!.failed, honestInvalid: counts!.invalid, replicas: counts!.replicas,
       ...(await ledgerTotals(db, cheaterIds)),
       detectionSeconds: detectedAt === null || !Number.isFinite(firstWrong) ? null : Math.max(0, (detectedAt - firstWrong) / 1000),
       flaggedPairs: counts!.flagged,
+      honestFlagged: counts!.honest_flagged,
+      wrongUncaught,
       seconds,
     };
   } finally {
