@@ -231,9 +231,9 @@ describe('decide: a winning cluster that is only a flagged pair is held', () => 
   it('a trusted host decides: agreeing, the output is canonical; disagreeing, the pair is outvoted in time', () => {
     const three = wu({ minQuorum: 3, replicasSent: 3 });
     expect(decide(three, [rep(2, 6), rep(3, 6), rep(4, 6, { hostTrusted: true })], compare, flagged)).toMatchObject({ kind: 'valid', valid: [2, 3, 4] });
-    // Two against the trusted one: no quorum of 3, one more result wanted.
+    // Two untrusted against the trusted one: they would need four.
     expect(decide(three, [rep(2, 6), rep(3, 6), rep(4, 5, { hostTrusted: true })], compare, flagged))
-      .toEqual({ kind: 'inconclusive', inconclusive: [2, 3, 4], more: 1 });
+      .toEqual({ kind: 'inconclusive', inconclusive: [2, 3, 4], more: 2, quorum: 4 });
   });
 
   it('a cluster with an unflagged member besides the pair is not held', () => {
@@ -242,30 +242,52 @@ describe('decide: a winning cluster that is only a flagged pair is held', () => 
 
   it('held with no room left and nothing out: no consensus, never the flagged output', () => {
     expect(decide(wu({ replicasSent: 2, maxTotalReplicas: 2 }), [rep(2, 6), rep(3, 6)], compare, flagged))
-      .toMatchObject({ kind: 'no_consensus', reason: expect.stringContaining('need a trusted host') });
+      .toMatchObject({ kind: 'no_consensus', reason: expect.stringContaining('flagged') });
   });
 });
 
-describe('decide: untrusted hosts outvoting a trusted one are held until a trusted host decides', () => {
-  it('three untrusted against one trusted: held, quorum one above them, a trusted host wanted', () => {
+describe('decide: untrusted hosts outvoting a trusted one need one result more', () => {
+  it('three untrusted against one trusted at quorum 3: not yet; quorum 4', () => {
     const d = decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 6, { hostTrusted: true }), rep(2, 5), rep(3, 5), rep(4, 5)], compare);
-    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4], more: 1, quorum: 4, needsTrusted: true });
+    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4], more: 1, quorum: 4 });
+    // Four do it, and the trusted host's result is invalid (a sleeper caught).
+    expect(decide(wu({ minQuorum: 4, replicasSent: 5 }), [rep(1, 6, { hostTrusted: true }), rep(2, 5), rep(3, 5), rep(4, 5), rep(5, 5)], compare))
+      .toMatchObject({ kind: 'valid', valid: [2, 3, 4, 5], invalid: [1] });
   });
 
-  it('a trusted host that agrees with them decides it: the dissenting trusted host is invalid', () => {
+  it('a trusted host on their side: the plain quorum suffices', () => {
     const d = decide(wu({ minQuorum: 4, replicasSent: 5 }), [rep(1, 6, { hostTrusted: true }), rep(2, 5), rep(3, 5), rep(4, 5), rep(5, 5, { hostTrusted: true })], compare);
     expect(d).toMatchObject({ kind: 'valid', valid: [2, 3, 4, 5], invalid: [1] });
   });
 
-  it('colluders outnumbering two trusted hosts never win; the trusted side wins once it is the larger', () => {
+  it('three colluders against two trusted hosts need five; the trusted side wins first', () => {
     const d = decide(wu({ minQuorum: 3, replicasSent: 5 }), [rep(1, 5, { hostTrusted: true }), rep(2, 6), rep(3, 6), rep(4, 6), rep(5, 5, { hostTrusted: true })], compare);
-    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4, 5], more: 1, quorum: 4, needsTrusted: true });
-    const won = decide(wu({ minQuorum: 4, replicasSent: 7 }),
+    expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4, 5], more: 2, quorum: 5 });
+    const won = decide(wu({ minQuorum: 5, replicasSent: 7 }),
       [rep(1, 5, { hostTrusted: true }), rep(2, 6), rep(3, 6), rep(4, 6), rep(5, 5, { hostTrusted: true }), rep(6, 5), rep(7, 5)], compare);
-    expect(won).toMatchObject({ kind: 'valid', valid: [1, 5, 6, 7], invalid: [2, 3, 4] });
+    expect(won).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4, 5, 6, 7], more: 1 });
+    const won2 = decide(wu({ minQuorum: 5, replicasSent: 8 }),
+      [rep(1, 5, { hostTrusted: true }), rep(2, 6), rep(3, 6), rep(4, 6), rep(5, 5, { hostTrusted: true }), rep(6, 5), rep(7, 5), rep(8, 5)], compare);
+    expect(won2).toMatchObject({ kind: 'valid', valid: [1, 5, 6, 7, 8], invalid: [2, 3, 4] });
   });
 
-  it('with no trusted host among the results nothing is held', () => {
+  it('with no trusted host among the results nothing changes', () => {
     expect(decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 6), rep(2, 5), rep(3, 5), rep(4, 5)], compare)).toMatchObject({ kind: 'valid' });
+  });
+});
+
+describe('decide: a raised quorum stays one the volunteers could fill', () => {
+  it('three volunteers, one cheating: the two honest results decide at quorum 2', () => {
+    const small = { volunteers: 3 };
+    // One against one: no raise, as only two volunteers are left to agree.
+    expect(decide(wu(small), [rep(1, 5), rep(2, 6)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 1 });
+    expect(decide(wu({ ...small, replicasSent: 3 }), [rep(1, 5), rep(2, 6), rep(3, 5)], compare)).toMatchObject({ kind: 'valid', valid: [1, 3], invalid: [2] });
+    // Even when the claim had raised the quorum to 3 (a new grid).
+    expect(decide(wu({ ...small, minQuorum: 3, replicasSent: 3 }), [rep(1, 5), rep(2, 6), rep(3, 5)], compare)).toMatchObject({ kind: 'valid', valid: [1, 3] });
+  });
+
+  it('with enough volunteers the raise is whole', () => {
+    expect(decide(wu({ volunteers: 13 }), [rep(1, 5), rep(2, 6)], compare)).toMatchObject({ kind: 'inconclusive', quorum: 3 });
+    expect(decide(wu({ volunteers: 13, minQuorum: 3, replicasSent: 3 }), [rep(1, 5), rep(2, 6), rep(3, 5)], compare)).toMatchObject({ kind: 'inconclusive' });
   });
 });

@@ -31,6 +31,11 @@ export interface WorkUnitForValidation {
   canonicalOutput: unknown;
   canonicalSha256: string | null;
   canonicalGranted: number | null;
+  /**
+   * Distinct volunteers with an active host that runs the kernel, where known: a raised quorum
+   * never asks for more agreeing results than the volunteers not already dissenting could give.
+   */
+  volunteers?: number;
 }
 
 /** Every decision may also reject replicas whose output failed the coordinator's check. */
@@ -125,26 +130,31 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
 
   const clusters = clustersOf(candidates, compare);
   const best = clusters.reduce((a, b) => (b.length > a.length ? b : a));
-  // A winning cluster is held, and a trusted host's result must decide, when it is only flagged
-  // pairs, or when none of it is trusted while a trusted host's result dissents. Held, the WU
-  // goes back out with its quorum one above the cluster, to trusted hosts only (claim-work.ts).
-  const trustedDissent = candidates.some((r) => r.hostTrusted && !best.includes(r));
-  const held = best.length >= wu.minQuorum && (onlyFlagged(best, flagged) || (trustedDissent && !best.some((r) => r.hostTrusted)));
-  if (best.length >= wu.minQuorum && !held) {
+  const rival = Math.max(0, ...clusters.filter((c) => c !== best).map((c) => c.length));
+  // The most agreeing results the grid's volunteers could still give this output.
+  const reachable = wu.volunteers === undefined ? Infinity : Math.max(wu.baseQuorum, wu.volunteers - rival);
+  // Untrusted hosts outvoting a trusted one need one result more than a plain dissent asks.
+  const overTrusted = !best.some((r) => r.hostTrusted) && candidates.some((r) => r.hostTrusted && !best.includes(r));
+  const margin = wu.baseQuorum + rival + (overTrusted ? 1 : 0);
+  const needed = Math.min(Math.max(wu.minQuorum, overTrusted ? margin : 0), reachable);
+  // A winning cluster made only of flagged pairs is held: the WU goes back out with its quorum
+  // one above the cluster, to trusted hosts only (claim-work.ts), whose result then decides.
+  const held = best.length >= needed && onlyFlagged(best, flagged);
+  if (best.length >= needed && !held) {
     const valid = best.map((r) => r.id);
     const invalid = candidates.filter((r) => !valid.includes(r.id)).map((r) => r.id);
     return { kind: 'valid', canonicalId: best[0]!.id, valid, invalid, granted: grantedCredit(best.map((r) => r.claimedCredit), wu.costEstimate) };
   }
   // No quorum yet. The quorum rises to its base plus the largest dissenting cluster, so a wrong
-  // pair must outvote more honest hosts; a held cluster needs one more than it has.
-  const rival = Math.max(0, ...clusters.filter((c) => c !== best).map((c) => c.length));
-  const quorum = Math.min(wu.maxTotalReplicas, Math.max(wu.minQuorum, wu.baseQuorum + rival, held ? best.length + 1 : 0));
+  // pair must outvote more honest hosts (as far as the volunteers could fill it).
+  const raised = held ? best.length + 1 : Math.min(margin, reachable);
+  const quorum = Math.min(wu.maxTotalReplicas, Math.max(wu.minQuorum, raised));
   // Ask for enough replicas that agreement is still possible, within the limit.
   const wanted = quorum - best.length;
   const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded);
   const more = Math.max(0, Math.min(wanted - wu.inProgress - wu.replicasNeeded, room));
   if (more === 0 && wu.inProgress === 0 && wu.replicasNeeded === 0) {
-    const why = held ? 'the agreeing results need a trusted host to decide' : `no ${quorum} of ${candidates.length} results agree`;
+    const why = held ? 'the only agreeing results are of hosts flagged for agreeing against others' : `no ${quorum} of ${candidates.length} results agree`;
     return { kind: 'no_consensus', invalid: [], reason: `${why} and the limit of ${wu.maxTotalReplicas} replicas is reached` };
   }
   return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more, ...(quorum !== wu.minQuorum ? { quorum } : {}), ...(held ? { needsTrusted: true as const } : {}) };

@@ -6,7 +6,7 @@ import { flaggedPairsAmong, recordAgreements, type DecidedClusters } from '../cr
 import { grantCredit } from '../credit/grant-credit';
 import { sendCancels } from '../gateway/send-cancels';
 import { sendVerdicts } from '../gateway/send-verdicts';
-import { lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for-validation';
+import { lockWorkUnitsToValidate, loadReportedReplicas, volunteersByKernel } from '../queue/lock-for-validation';
 import { listUnchecked, recordChecks } from '../queue/record-checks';
 import { recordVerdicts } from '../queue/record-verdicts';
 import { clustersOf, decide, type Decision } from './decide';
@@ -48,6 +48,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
     for (const r of replicas) byWu.set(r.wuId, [...(byWu.get(r.wuId) ?? []), r]);
     const decisions = new Map<number, Decision>();
     const flagged = await flaggedPairsAmong(tx, replicas.map((r) => r.hostId));
+    const volunteers = await volunteersByKernel(tx);
     const decided: DecidedClusters[] = [];
     for (const wu of wus) {
       const reported = byWu.get(wu.id) ?? [];
@@ -62,6 +63,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
         wu.canonicalSha256 = canon?.outputSha256 ?? null;
         wu.canonicalGranted = canon?.grantedCredit ?? 0;
       }
+      wu.volunteers = volunteers.get(wu.kernelRef) ?? 0;
       const others = reported.filter((r) => r.id !== wu.canonicalReplicaId).map((r) => ({ ...r, output: comparable(kernel, r.output, r.check) }));
       const d = decide(wu, others, kernel.compare, flagged);
       decisions.set(wu.id, d);

@@ -57,3 +57,13 @@ export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { str
     check: r.check ?? null,
   }));
 }
+
+/** Distinct volunteers with an active host, per kernel (`name@version`): who could still report. */
+export async function volunteersByKernel(tx: Tx): Promise<Map<string, number>> {
+  const rows = await tx.rows<{ ref: string; n: number }>(sql`
+    SELECT k.ref, count(DISTINCT h.owner_id)::int AS n
+      FROM hosts h, jsonb_array_elements_text(h.kernels) AS k(ref)
+     WHERE h.status = 'active'
+     GROUP BY k.ref`);
+  return new Map(rows.map((r) => [r.ref, Number(r.n)]));
+}
