@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../scripts/drill/cheat-scenario';
+import { openDrillGrid, runScenario } from '../scripts/drill/cheat-scenario';
 import { openTestDb, dbKinds } from './support/test-db';
 
 /*
@@ -19,8 +19,9 @@ import { openTestDb, dbKinds } from './support/test-db';
 describe.each(dbKinds())('3 colluders among 13 volunteers on %s', (kind) => {
   it('200 WUs at quorum 2: under 1% wrong at any moment, each caught, the colluding pairs flagged', async () => {
     const t = await openTestDb(kind);
+    const grid = await openDrillGrid({ db: t.db });
     try {
-      const o = await runScenario({ label: 'colluders', honest: 10, cheaters: 3, behaviour: 'collude', wus: 200, adaptive: false, timeoutMs: 100_000 }, { db: t.db });
+      const o = await runScenario(grid, { label: 'colluders', honest: 10, cheaters: 3, behaviour: 'collude', wus: 200, adaptive: false, timeoutMs: 100_000 });
       console.log(`${kind}: ${JSON.stringify(o)}`);
       // The batch finished: every WU done or failed within the time.
       expect(o.seconds).toBeLessThan(100);
@@ -33,6 +34,7 @@ describe.each(dbKinds())('3 colluders among 13 volunteers on %s', (kind) => {
       expect(o.cheaterGranted / o.granted).toBeLessThan(0.01);
       expect(o.detectionSeconds).not.toBeNull();
     } finally {
+      await grid.stop();
       await t.drop();
     }
   }, 150_000);

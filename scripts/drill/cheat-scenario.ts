@@ -75,7 +75,7 @@ async function rightHashes(db: Db, batchId: string): Promise<Map<number, string>
  * sum of negative rows, and of rows whose `kind` (where the ledger has that column) names
  * anything but a grant.
  */
-async function ledgerTotals(db: Db, cheaters: string[]): Promise<{ granted: number; cheaterGranted: number; reversed: number }> {
+async function ledgerTotals(db: Db, batchId: string, cheaters: string[]): Promise<{ granted: number; cheaterGranted: number; reversed: number }> {
   const [kind] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'credit_ledger' AND column_name = 'kind'`);
   const reversal = kind!.n > 0 ? sql.raw(`(granted < 0 OR coalesce(kind::text, 'grant') NOT IN ('grant', 'granted'))`) : sql.raw('(granted < 0)');
   const ids = cheaters.length ? cheaters : ['00000000-0000-0000-0000-000000000000'];
@@ -83,23 +83,45 @@ async function ledgerTotals(db: Db, cheaters: string[]): Promise<{ granted: numb
     SELECT coalesce(sum(granted) FILTER (WHERE NOT ${reversal}), 0)::float8 AS granted,
            coalesce(sum(granted) FILTER (WHERE NOT ${reversal} AND host_id IN ${ids}), 0)::float8 AS cheater,
            coalesce(sum(abs(granted)) FILTER (WHERE ${reversal}), 0)::float8 AS reversed
-      FROM credit_ledger`);
+      FROM credit_ledger WHERE wu_id IN (SELECT id FROM work_units WHERE batch_id = ${batchId})`);
   return { granted: Number(row!.granted), cheaterGranted: Number(row!.cheater), reversed: Number(row!.reversed) };
 }
 
-/** Runs one scenario on `db` (a migrated test database), or on a database of its own: PGlite, or `databaseUrl`. */
-export async function runScenario(s: Scenario, where: { db?: Db; databaseUrl?: string | null } = {}): Promise<Outcome> {
+/** A coordinator with every role running, for one or more scenarios (each brings new volunteers). */
+export interface DrillGrid {
+  url: string;
+  db: Db;
+  adminKey: string;
+  /** Scenarios run so far (names of users stay unique across them). */
+  runs: number;
+  stop(): Promise<void>;
+}
+
+/** Opens a drill grid on `db` (a migrated test database), or on a database of its own: PGlite, or `databaseUrl`. */
+export async function openDrillGrid(where: { db?: Db; databaseUrl?: string | null } = {}): Promise<DrillGrid> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nfl-drill-'));
   const env = { NFL_GRID_NO_WORK_RETRY_MS: '200', NFL_GRID_VALIDATOR_MS: '100', NFL_GRID_ASSIMILATOR_MS: '200', NFL_GRID_MAX_PACKET: '50' };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
-  const c = await startCoordinator({ port: 0, dataDir, databaseUrl: where.db ? undefined : (where.databaseUrl ?? null) }, { db: where.db });
-  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
-  const db = c.grid.db;
+  const c = await startCoordinator({ port: 0, dataDir, databaseUrl: where.db ? undefined : (where.databaseUrl ?? null) }, { db: where.db })
+    .finally(() => { for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; } });
+  return {
+    url: c.url, db: c.grid.db, adminKey: c.adminKey!, runs: 0,
+    async stop() {
+      await c.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs one scenario on a drill grid: its own volunteers, its own batch; they leave at the end. */
+export async function runScenario(g: DrillGrid, s: Scenario): Promise<Outcome> {
+  const db = g.db;
+  const run = ++g.runs;
   const agents: DrillAgent[] = [];
   try {
-    const admin = async (path: string, body: unknown, key = c.adminKey) => {
-      const res = await fetch(c.url + path, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const admin = async (path: string, body: unknown, key = g.adminKey) => {
+      const res = await fetch(g.url + path, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       return res.json() as Promise<any>;
     };
@@ -112,9 +134,10 @@ export async function runScenario(s: Scenario, where: { db?: Db; databaseUrl?: s
     const kinds: Behaviour[] = Array.from({ length: total }, (_, i) =>
       Math.floor(((i + 1) * s.cheaters) / total) > Math.floor((i * s.cheaters) / total) ? s.behaviour : 'honest');
     for (const [n, k] of kinds.entries()) {
-      agents.push(await startDrillAgent(c.url, await volunteer(`${k}-${n}`), `${k}-${n}`, k, { packet: s.packet ?? 2, wakeAfter: s.wakeAfter }));
+      const name = `r${run}-${k}-${n}`;
+      agents.push(await startDrillAgent(g.url, await volunteer(name), name, k, { packet: s.packet ?? 2, wakeAfter: s.wakeAfter }));
     }
-    const researcher = await admin('/api/v1/users', { name: 'drill-researcher', role: 'researcher' });
+    const researcher = await admin('/api/v1/users', { name: `r${run}-researcher`, role: 'researcher' });
     const start = Date.now();
     const batch = await admin('/api/v1/batches', {
       name: `drill ${s.label}`, kernel: 'bench.hash', params: { rounds: 100, steps: 1 }, replicates: s.wus, seed: 11,
@@ -144,12 +167,13 @@ export async function runScenario(s: Scenario, where: { db?: Db; databaseUrl?: s
     }
     const seconds = (Date.now() - start) / 1000;
     await Promise.all(agents.map((a) => a.stop()));
+    const rowIds = agents.map((a) => a.hostId);
     const honestIds = agents.filter((a) => a.behaviour === 'honest').map((a) => a.hostId);
     const [counts] = await db.rows<{ invalid: number; replicas: number; failed: number; flagged: number; honest_flagged: number }>(sql`
       SELECT (SELECT count(*)::int FROM replicas r JOIN work_units w ON w.id = r.wu_id WHERE w.batch_id = ${batch.batchId} AND r.validate_state = 'invalid' AND r.host_id IN ${honestIds}) AS invalid,
              (SELECT count(*)::int FROM replicas r JOIN work_units w ON w.id = r.wu_id WHERE w.batch_id = ${batch.batchId} AND r.state = 'reported') AS replicas,
              (SELECT count(*)::int FROM work_units WHERE batch_id = ${batch.batchId} AND state = 'failed') AS failed,
-             (SELECT count(*)::int FROM agreement_pairs WHERE flagged_at IS NOT NULL) AS flagged,
+             (SELECT count(*)::int FROM agreement_pairs WHERE flagged_at IS NOT NULL AND host_a IN ${rowIds}) AS flagged,
              (SELECT count(*)::int FROM agreement_pairs WHERE flagged_at IS NOT NULL AND (host_a IN ${honestIds} OR host_b IN ${honestIds})) AS honest_flagged`);
     // Wrong canonicals, and whether every host that vouched for each has been caught since.
     const vouched = await db.rows<{ wu_id: number; sha: string; caught: boolean }>(sql`
@@ -165,7 +189,7 @@ export async function runScenario(s: Scenario, where: { db?: Db; databaseUrl?: s
     const firstWrong = s.behaviour === 'sleeper' ? Math.min(...cheaters.map((a) => a.wokeAt ?? Infinity)) : start;
     return {
       label: s.label, wus: s.wus, wrongEnd: wrongNow, wrongWorst, failed: counts!.failed, honestInvalid: counts!.invalid, replicas: counts!.replicas,
-      ...(await ledgerTotals(db, cheaterIds)),
+      ...(await ledgerTotals(db, batch.batchId, cheaterIds)),
       detectionSeconds: detectedAt === null || !Number.isFinite(firstWrong) ? null : Math.max(0, (detectedAt - firstWrong) / 1000),
       flaggedPairs: counts!.flagged,
       honestFlagged: counts!.honest_flagged,
@@ -174,7 +198,5 @@ export async function runScenario(s: Scenario, where: { db?: Db; databaseUrl?: s
     };
   } finally {
     await Promise.all(agents.map((a) => a.stop()));
-    await c.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
