@@ -32,7 +32,8 @@ function comparable(kernel: Kernel, output: unknown, check: { rescored: Record<s
  *      unchecked are skipped (the next pass has them); an output that failed its check is invalid
  *      whatever the quorum; the rest are compared with the kernel's comparator (decide.ts), on the
  *      re-scored figures where there are some; verdicts and WU transitions are recorded (queue/)
- *      and credit granted (credit/).
+ *      and credit granted (credit/); which hosts agreed against others is counted, and pairs
+ *      that keep losing together flagged (credit/agreement-pairs.ts).
  * What validated or failed is the assimilator's next. Returns the number of WUs handled and
  * outputs checked, so the loop knows whether to go again.
  */

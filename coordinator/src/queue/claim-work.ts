@@ -57,7 +57,8 @@ export interface ClaimFilter {
  * SKIP LOCKED lets several coordinators claim side by side; the NOT EXISTS test and the unique
  * indexes keep two replicas of a WU off one host and one owner. A trusted host (long valid
  * streak, low error rate) takes a fresh adaptive WU alone unless the spot-check draw says
- * otherwise; its quorum then drops to one.
+ * otherwise; its quorum then drops to one. Untrusted hosts pair only with a trusted one, or raise
+ * the quorum where nobody trusted is about (quorum-mix.ts).
  */
 export async function claimWork(db: Db, host: ClaimingHost, max: number, policy: ClaimPolicy, filter: ClaimFilter = {}): Promise<ClaimedReplica[]> {
   return db.rows<ClaimedReplica>(claimSql(host, max, policy, filter));
