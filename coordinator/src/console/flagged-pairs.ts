@@ -35,7 +35,7 @@ export async function flaggedPairs(grid: Grid, limit = 100): Promise<FlaggedPair
   }));
 }
 
-export const ClearPairBody = z.strictObject({ hostA: z.string().uuid(), hostB: z.string().uuid() });
+const ClearPairBody = z.strictObject({ hostA: z.string().uuid(), hostB: z.string().uuid() });
 
 export function flaggedPairRoutes(grid: Grid) {
   return new Hono()

@@ -41,17 +41,19 @@ describe('decide: a quorum agrees', () => {
     expect(four).toMatchObject({ kind: 'valid', valid: [1, 2, 3, 4], granted: 2 });
   });
 
-  it('three results with one cheater: the two agreeing are valid, the cheater invalid', () => {
-    const d = decide(wu({ replicasSent: 3 }), [rep(1, 5, { claimedCredit: 150 }), rep(2, 6, { claimedCredit: 400 }), rep(3, 5, { claimedCredit: 110 })], compare);
-    expect(d).toEqual({ kind: 'valid', canonicalId: 1, valid: [1, 3], invalid: [2], granted: 110 });
+  it('one cheater: against its dissent the agreeing results need quorum + 1; then they are valid, the cheater invalid', () => {
+    // Two against one at quorum 2 is not enough: the dissent raises it to 3, one more replica.
+    expect(decide(wu({ replicasSent: 3 }), [rep(1, 5), rep(2, 6), rep(3, 5)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3], more: 1, quorum: 3 });
+    const d = decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 5, { claimedCredit: 150 }), rep(2, 6, { claimedCredit: 400 }), rep(3, 5, { claimedCredit: 110 }), rep(4, 5, { claimedCredit: 120 })], compare);
+    expect(d).toEqual({ kind: 'valid', canonicalId: 1, valid: [1, 3, 4], invalid: [2], granted: 120 });
     // The cheater reporting first changes nothing but the canonical id.
-    const d2 = decide(wu({ replicasSent: 3 }), [rep(1, 6), rep(2, 5), rep(3, 5)], compare);
-    expect(d2).toMatchObject({ kind: 'valid', canonicalId: 2, valid: [2, 3], invalid: [1] });
+    const d2 = decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 6), rep(2, 5), rep(3, 5), rep(4, 5)], compare);
+    expect(d2).toMatchObject({ kind: 'valid', canonicalId: 2, valid: [2, 3, 4], invalid: [1] });
   });
 
   it('inconclusive replicas from an earlier pass take part again', () => {
-    const d = decide(wu({ replicasSent: 3 }), [rep(1, 5, { validateState: 'inconclusive' }), rep(2, 6, { validateState: 'inconclusive' }), rep(3, 6)], compare);
-    expect(d).toMatchObject({ kind: 'valid', canonicalId: 2, valid: [2, 3], invalid: [1] });
+    const d = decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 5, { validateState: 'inconclusive' }), rep(2, 6, { validateState: 'inconclusive' }), rep(3, 6), rep(4, 6)], compare);
+    expect(d).toMatchObject({ kind: 'valid', canonicalId: 2, valid: [2, 3, 4], invalid: [1] });
   });
 
   it('uses the comparator when hashes differ (a tolerant kernel)', () => {

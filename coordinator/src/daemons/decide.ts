@@ -133,10 +133,12 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   const rival = Math.max(0, ...clusters.filter((c) => c !== best).map((c) => c.length));
   // The most agreeing results the grid's volunteers could still give this output.
   const reachable = wu.volunteers === undefined ? Infinity : Math.max(wu.baseQuorum, wu.volunteers - rival);
-  // Untrusted hosts outvoting a trusted one need one result more than a plain dissent asks.
+  // Against a dissent, the leading output needs its base quorum plus the largest dissenting
+  // cluster (whatever the quorum was raised to before: that only asked for replicas), and one
+  // result more if untrusted hosts outvote a trusted one.
   const overTrusted = !best.some((r) => r.hostTrusted) && candidates.some((r) => r.hostTrusted && !best.includes(r));
   const margin = wu.baseQuorum + rival + (overTrusted ? 1 : 0);
-  const needed = Math.min(Math.max(wu.minQuorum, overTrusted ? margin : 0), reachable);
+  const needed = Math.min(rival > 0 ? margin : wu.minQuorum, reachable);
   // A winning cluster made only of flagged pairs is held: the WU goes back out with its quorum
   // one above the cluster, to trusted hosts only (claim-work.ts), whose result then decides.
   const held = best.length >= needed && onlyFlagged(best, flagged);
@@ -147,8 +149,8 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   }
   // No quorum yet. The quorum rises to its base plus the largest dissenting cluster, so a wrong
   // pair must outvote more honest hosts (as far as the volunteers could fill it).
-  const raised = held ? best.length + 1 : Math.min(margin, reachable);
-  const quorum = Math.min(wu.maxTotalReplicas, Math.max(wu.minQuorum, raised));
+  const raised = held ? Math.max(wu.minQuorum, best.length + 1) : rival > 0 ? needed : wu.minQuorum;
+  const quorum = Math.min(wu.maxTotalReplicas, raised);
   // Ask for enough replicas that agreement is still possible, within the limit.
   const wanted = quorum - best.length;
   const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded);
