@@ -5,12 +5,12 @@ import { type Outcome, openDrillGrid, runScenario, type Scenario } from './drill
 /*
  * npm run drill:cheaters: cheaters of every kind against a coordinator with all its roles (on
  * PGlite; on a new PostgreSQL database with DATABASE_URL), each row with volunteers of its own who
- * leave when it ends, and a table of what got through. 20 volunteers per row (one host each), 60 bench.hash WUs at quorum 2.
+ * leave when it ends, and a table of what got through. 20 volunteers per row (one host each), 200 bench.hash WUs at quorum 2.
  *   cheat      each cheater returns a wrong output of its own
  *   collude    the cheaters return the same wrong output
  *   sleeper    one host of 10 honest until it has 12 valid results, then cheating on everything,
  *              with adaptive replication on (trusted hosts get unreplicated work)
- * Options: --wus N (default 60), --only <label substring>.
+ * Options: --wus N (default 200), --only <label substring>.
  */
 
 const HOSTS = 20;
@@ -18,7 +18,7 @@ const HOSTS = 20;
 function args(): { wus: number; only: string | null } {
   const a = process.argv.slice(2);
   const get = (k: string) => { const i = a.indexOf(k); return i >= 0 ? a[i + 1] ?? null : null; };
-  const wus = Number(get('--wus') ?? 60);
+  const wus = Number(get('--wus') ?? 200);
   if (!Number.isInteger(wus) || wus < 1 || wus > 2000) throw new Error('--wus: a whole number of work units, 1 to 2000');
   return { wus, only: get('--only') };
 }

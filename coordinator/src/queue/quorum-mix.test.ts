@@ -43,6 +43,22 @@ describe.each(dbKinds())('quorum mix on %s', (kind) => {
     expect(wuIdsOf(await claim(c))).toEqual([1]);
   });
 
+  it('untrusted hosts never outnumber the trusted ones on a WU by more than one', async () => {
+    const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 2, adaptive: false } });
+    const [a, b, c] = [await untrusted(), await untrusted(), await untrusted()];
+    const [t1, t2] = [await trusted(), await trusted()];
+    await online(a, b, c, t1, t2);
+    await t.db.rows(sql`UPDATE work_units SET replicas_needed = 5 WHERE batch_id = ${batchId}`);
+    expect(wuIdsOf(await claim(a))).toEqual([1]);
+    expect(wuIdsOf(await claim(t1))).toEqual([1]);
+    // One trusted, one untrusted: another untrusted may join...
+    expect(wuIdsOf(await claim(b))).toEqual([1]);
+    // ...but not a third while only one trusted host is on it.
+    expect(await claim(c)).toEqual([]);
+    expect(wuIdsOf(await claim(t2))).toEqual([1]);
+    expect(wuIdsOf(await claim(c))).toEqual([1]);
+  });
+
   it('a trusted host that is offline, paused, or for another kernel does not count: the bootstrap rule applies', async () => {
     await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 2, adaptive: false } });
     const [a, b] = [await untrusted(), await untrusted()];

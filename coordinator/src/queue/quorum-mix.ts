@@ -2,9 +2,11 @@ import { sql, type SQL } from 'drizzle-orm';
 
 /*
  * Who may share a quorum. Two new or low-reputation hosts are never paired without a trusted one:
- * an untrusted host may take a replica of a WU only if the WU has no live replica yet, or one of
- * its live replicas (in progress, or reported and not judged invalid) is a trusted host's. So
- * colluding accounts cannot vouch for each other; each of their results meets a trusted host's.
+ * an untrusted host may take a replica of a WU only while its live replicas (in progress, or
+ * reported and not judged invalid) count at least as many trusted hosts as untrusted ones. So the
+ * first replica may go to anyone, the second to an untrusted host only beside a trusted one, and
+ * colluding accounts never outnumber the trusted hosts on a WU by more than one: each of their
+ * results meets a trusted host's, and they cannot pile onto a WU to outvote it.
  *
  * Bootstrap (a new grid, or a kernel no trusted host runs): while no trusted host that runs the
  * WU's kernel is online, untrusted hosts still pair, or nothing would ever be validated; instead
@@ -57,13 +59,19 @@ const ANY_LIVE = sql`EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND $
 /** No trusted host that runs `w`'s kernel is online: the bootstrap rule applies. */
 const BOOTSTRAP = sql`w.kernel_ref NOT IN (SELECT ref FROM trusted_kernels)`;
 
+/** `w`'s live replicas count at least as many trusted hosts as untrusted ones (none: 0 ≥ 0). */
+function trustedBalanceSql(policy: TrustPolicy): SQL {
+  return sql`(SELECT count(*) FILTER (WHERE ${hostTrustedSql('h', policy)}) >= count(*) FILTER (WHERE NOT ${hostTrustedSql('h', policy)})
+                FROM replicas r JOIN hosts h ON h.id = r.host_id WHERE r.wu_id = w.id AND ${LIVE} OFFSET 0)`;
+}
+
 /**
  * The pairing rule, a filter on `w` (work_units) for the claiming host; `trusted` is the
  * claimer's trust. A WU the validator held for a trusted host's result (needs_trusted) goes to
  * trusted hosts only, unless none is online.
  */
 export function quorumMixSql(trusted: SQL, policy: TrustPolicy): SQL {
-  return sql`AND (${trusted} OR ((NOT ${ANY_LIVE} OR ${BOOTSTRAP} OR ${trustedReplicaSql(policy)}) AND (NOT w.needs_trusted OR ${BOOTSTRAP})))`;
+  return sql`AND (${trusted} OR ${BOOTSTRAP} OR (${trustedBalanceSql(policy)} AND NOT w.needs_trusted))`;
 }
 
 /**
