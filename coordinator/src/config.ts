@@ -36,6 +36,8 @@ export interface CoordinatorConfig {
     pairFlagAfter: number;
     /** ...and at least this share of its disputes were lost (credit/agreement-pairs.ts). */
     pairFlagShare: number;
+    /** Seconds a WU waits for a trusted host before any host may take it (queue/quorum-mix.ts). */
+    trustedWaitSeconds: number;
   };
   daemons: {
     transitionerIntervalMs: number;
@@ -109,6 +111,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
     collusion: {
       pairFlagAfter: num(env.NFL_GRID_PAIR_FLAG_AFTER, 3),
       pairFlagShare: num(env.NFL_GRID_PAIR_FLAG_SHARE, 0.5),
+      trustedWaitSeconds: num(env.NFL_GRID_TRUSTED_WAIT_S, 60),
     },
     daemons: {
       transitionerIntervalMs: num(env.NFL_GRID_TRANSITIONER_MS, 1000),

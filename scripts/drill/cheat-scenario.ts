@@ -100,7 +100,7 @@ export interface DrillGrid {
 /** Opens a drill grid on `db` (a migrated test database), or on a database of its own: PGlite, or `databaseUrl`. */
 export async function openDrillGrid(where: { db?: Db; databaseUrl?: string | null } = {}): Promise<DrillGrid> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nfl-drill-'));
-  const env = { NFL_GRID_NO_WORK_RETRY_MS: '200', NFL_GRID_VALIDATOR_MS: '100', NFL_GRID_ASSIMILATOR_MS: '200', NFL_GRID_MAX_PACKET: '50' };
+  const env = { NFL_GRID_NO_WORK_RETRY_MS: '200', NFL_GRID_VALIDATOR_MS: '100', NFL_GRID_ASSIMILATOR_MS: '200', NFL_GRID_MAX_PACKET: '50', NFL_GRID_TRUSTED_WAIT_S: '5' };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const c = await startCoordinator({ port: 0, dataDir, databaseUrl: where.db ? undefined : (where.databaseUrl ?? null) }, { db: where.db })

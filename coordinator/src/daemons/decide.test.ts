@@ -244,7 +244,7 @@ describe('decide: a winning cluster that is only a flagged pair is held', () => 
 
   it('held with no room left and nothing out: no consensus, never the flagged output', () => {
     expect(decide(wu({ replicasSent: 2, maxTotalReplicas: 2 }), [rep(2, 6), rep(3, 6)], compare, flagged))
-      .toMatchObject({ kind: 'no_consensus', reason: expect.stringContaining('flagged') });
+      .toMatchObject({ kind: 'no_consensus', reason: expect.stringContaining('wait for a trusted host') });
   });
 });
 
@@ -291,5 +291,24 @@ describe('decide: a raised quorum stays one the volunteers could fill', () => {
   it('with enough volunteers the raise is whole', () => {
     expect(decide(wu({ volunteers: 13 }), [rep(1, 5), rep(2, 6)], compare)).toMatchObject({ kind: 'inconclusive', quorum: 3 });
     expect(decide(wu({ volunteers: 13, minQuorum: 3, replicasSent: 3 }), [rep(1, 5), rep(2, 6), rep(3, 5)], compare)).toMatchObject({ kind: 'inconclusive' });
+  });
+});
+
+describe('decide: the pairing rule at validation', () => {
+  it('a quorum of untrusted hosts alone is held while a trusted host is online', () => {
+    expect(decide(wu({ trustedOnline: true }), [rep(1, 5), rep(2, 5)], compare)).toEqual({ kind: 'inconclusive', inconclusive: [1, 2], more: 1, quorum: 3, needsTrusted: true });
+    // A trusted host among them, or none online (a new grid), or a batch without replication: decided.
+    expect(decide(wu({ trustedOnline: true }), [rep(1, 5), rep(2, 5, { hostTrusted: true })], compare)).toMatchObject({ kind: 'valid' });
+    expect(decide(wu({ trustedOnline: false }), [rep(1, 5), rep(2, 5)], compare)).toMatchObject({ kind: 'valid' });
+    expect(decide(wu({ trustedOnline: true, minQuorum: 1, baseQuorum: 1, replicasSent: 1 }), [rep(1, 5)], compare)).toMatchObject({ kind: 'valid' });
+  });
+});
+
+describe('decide: a new grid, with no trusted host online', () => {
+  it('a dissent asks one result more: three colluders do not outvote one honest host', () => {
+    expect(decide(wu({ trustedOnline: false, minQuorum: 3, replicasSent: 4 }), [rep(1, 5), rep(2, 6), rep(3, 6), rep(4, 6)], compare))
+      .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4], more: 1, quorum: 4 });
+    // Unknown (a pure decision without the grid's state): the plain rule.
+    expect(decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 5), rep(2, 6), rep(3, 6), rep(4, 6)], compare)).toMatchObject({ kind: 'valid' });
   });
 });

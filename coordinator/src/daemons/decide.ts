@@ -36,6 +36,8 @@ export interface WorkUnitForValidation {
    * never asks for more agreeing results than the volunteers not already dissenting could give.
    */
   volunteers?: number;
+  /** Some trusted host that runs the kernel is online (the claim's pairing rule is in force). */
+  trustedOnline?: boolean;
 }
 
 /** Every decision may also reject replicas whose output failed the coordinator's check. */
@@ -135,13 +137,17 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   const reachable = wu.volunteers === undefined ? Infinity : Math.max(wu.baseQuorum, wu.volunteers - rival);
   // Against a dissent, the leading output needs its base quorum plus the largest dissenting
   // cluster (whatever the quorum was raised to before: that only asked for replicas), and one
-  // result more if untrusted hosts outvote a trusted one.
+  // result more if untrusted hosts outvote a trusted one, or if no trusted host is online to
+  // pair with (a new grid, where colluders may share a WU).
   const overTrusted = !best.some((r) => r.hostTrusted) && candidates.some((r) => r.hostTrusted && !best.includes(r));
-  const margin = wu.baseQuorum + rival + (overTrusted ? 1 : 0);
+  const margin = wu.baseQuorum + rival + (overTrusted || wu.trustedOnline === false ? 1 : 0);
   const needed = Math.min(rival > 0 ? margin : wu.minQuorum, reachable);
   // A winning cluster made only of flagged pairs is held: the WU goes back out with its quorum
-  // one above the cluster, to trusted hosts only (claim-work.ts), whose result then decides.
-  const held = best.length >= needed && onlyFlagged(best, flagged);
+  // one above the cluster, to trusted hosts only (claim-work.ts), whose result then decides. So
+  // is a quorum of untrusted hosts alone while trusted hosts are about (two claims that raced, or
+  // a quorum begun before anyone was trusted): the pairing rule holds at validation too.
+  const unvouched = wu.trustedOnline === true && wu.baseQuorum > 1 && !candidates.some((r) => r.hostTrusted);
+  const held = best.length >= needed && (onlyFlagged(best, flagged) || unvouched);
   if (best.length >= needed && !held) {
     const valid = best.map((r) => r.id);
     const invalid = candidates.filter((r) => !valid.includes(r.id)).map((r) => r.id);
@@ -156,7 +162,7 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   const room = Math.max(0, wu.maxTotalReplicas - wu.replicasSent - wu.replicasNeeded);
   const more = Math.max(0, Math.min(wanted - wu.inProgress - wu.replicasNeeded, room));
   if (more === 0 && wu.inProgress === 0 && wu.replicasNeeded === 0) {
-    const why = held ? 'the only agreeing results are of hosts flagged for agreeing against others' : `no ${quorum} of ${candidates.length} results agree`;
+    const why = held ? 'the agreeing results wait for a trusted host' : `no ${quorum} of ${candidates.length} results agree`;
     return { kind: 'no_consensus', invalid: [], reason: `${why} and the limit of ${wu.maxTotalReplicas} replicas is reached` };
   }
   return { kind: 'inconclusive', inconclusive: candidates.map((r) => r.id), more, ...(quorum !== wu.minQuorum ? { quorum } : {}), ...(held ? { needsTrusted: true as const } : {}) };

@@ -30,6 +30,7 @@ export function createScheduler(grid: Grid): Scheduler {
     trustStreak: grid.config.reliability.trustStreak,
     trustMaxErrorRate: grid.config.reliability.trustMaxErrorRate,
     spotCheckRate: grid.config.reliability.spotCheckRate,
+    trustedWaitSeconds: grid.config.collusion.trustedWaitSeconds,
   };
 
   /** The bandit picks the arm (kernel) and claims from it; if the bandit fails, plain claiming keeps the grid going. */

@@ -6,7 +6,8 @@ import { flaggedPairsAmong, recordAgreements, type DecidedClusters } from '../cr
 import { grantCredit } from '../credit/grant-credit';
 import { sendCancels } from '../gateway/send-cancels';
 import { sendVerdicts } from '../gateway/send-verdicts';
-import { lockWorkUnitsToValidate, loadReportedReplicas, volunteersByKernel } from '../queue/lock-for-validation';
+import { hostsByKernel, lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for-validation';
+import { hostTrustedSql } from '../queue/quorum-mix';
 import { listUnchecked, recordChecks } from '../queue/record-checks';
 import { recordVerdicts } from '../queue/record-verdicts';
 import { clustersOf, decide, type Decision } from './decide';
@@ -49,7 +50,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
     for (const r of replicas) byWu.set(r.wuId, [...(byWu.get(r.wuId) ?? []), r]);
     const decisions = new Map<number, Decision>();
     const flagged = await flaggedPairsAmong(tx, replicas.map((r) => r.hostId));
-    const volunteers = await volunteersByKernel(tx);
+    const kernelHosts = await hostsByKernel(tx, (h) => hostTrustedSql(h, { trustStreak: reliability.trustStreak, trustMaxErrorRate: reliability.trustMaxErrorRate }));
     const decided: DecidedClusters[] = [];
     for (const wu of wus) {
       const reported = byWu.get(wu.id) ?? [];
@@ -64,7 +65,9 @@ export async function validatorPass(grid: Grid): Promise<number> {
         wu.canonicalSha256 = canon?.outputSha256 ?? null;
         wu.canonicalGranted = canon?.grantedCredit ?? 0;
       }
-      wu.volunteers = volunteers.get(wu.kernelRef) ?? 0;
+      const about = kernelHosts.get(wu.kernelRef);
+      wu.volunteers = about?.volunteers ?? 0;
+      wu.trustedOnline = about?.trustedOnline ?? false;
       const others = reported.filter((r) => r.id !== wu.canonicalReplicaId).map((r) => ({ ...r, output: comparable(kernel, r.output, r.check) }));
       const d = decide(wu, others, kernel.compare, flagged);
       decisions.set(wu.id, d);

@@ -15,6 +15,8 @@ export interface ClaimPolicy {
   trustStreak: number;
   trustMaxErrorRate: number;
   spotCheckRate: number;
+  /** How long a WU waits for a trusted host before any host may take it (quorum-mix.ts). */
+  trustedWaitSeconds?: number;
 }
 
 export interface ClaimedReplica {
@@ -92,7 +94,7 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
          -- Two probes, each exactly one of the unique indexes (wu_id, host_id) and (wu_id, owner_id).
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.host_id = ${host.hostId} OFFSET 0)
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.owner_id = ${host.ownerId} OFFSET 0)
-         ${quorumMixSql(sql`(SELECT trusted FROM trust)`, policy)}
+         ${quorumMixSql(sql`(SELECT trusted FROM trust)`, policy, policy.trustedWaitSeconds)}
        ORDER BY w.priority DESC NULLS LAST, w.id  -- exactly the claim index's order
        LIMIT ${max}
        FOR UPDATE OF w SKIP LOCKED

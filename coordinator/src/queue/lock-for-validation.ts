@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { int8Array, textArray } from '../db/arrays';
 import type { Tx } from '../db/index';
 import type { ReportedReplica, WorkUnitForValidation } from '../daemons/decide';
@@ -58,12 +58,15 @@ export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: { str
   }));
 }
 
-/** Distinct volunteers with an active host, per kernel (`name@version`): who could still report. */
-export async function volunteersByKernel(tx: Tx): Promise<Map<string, number>> {
-  const rows = await tx.rows<{ ref: string; n: number }>(sql`
-    SELECT k.ref, count(DISTINCT h.owner_id)::int AS n
+/**
+ * Per kernel (`name@version`): distinct volunteers with an active host (who could still report),
+ * and whether some trusted host that runs it is online (`trusted` is quorum-mix's hostTrustedSql).
+ */
+export async function hostsByKernel(tx: Tx, trusted: (alias: string) => SQL): Promise<Map<string, { volunteers: number; trustedOnline: boolean }>> {
+  const rows = await tx.rows<{ ref: string; n: number; t: boolean }>(sql`
+    SELECT k.ref, count(DISTINCT h.owner_id)::int AS n, bool_or(h.online AND ${trusted('h')}) AS t
       FROM hosts h, jsonb_array_elements_text(h.kernels) AS k(ref)
      WHERE h.status = 'active'
      GROUP BY k.ref`);
-  return new Map(rows.map((r) => [r.ref, Number(r.n)]));
+  return new Map(rows.map((r) => [r.ref, { volunteers: Number(r.n), trustedOnline: r.t === true }]));
 }

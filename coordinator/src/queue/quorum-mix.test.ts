@@ -59,6 +59,22 @@ describe.each(dbKinds())('quorum mix on %s', (kind) => {
     expect(wuIdsOf(await claim(c))).toEqual([1]);
   });
 
+  it('a WU that has waited a minute for a trusted host goes to anyone (the trusted hosts may all be on it)', async () => {
+    await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 2, adaptive: false } });
+    const [a, b, tr] = [await untrusted(), await untrusted(), await trusted()];
+    await online(a, b, tr);
+    expect(wuIdsOf(await claim(a))).toEqual([1]);
+    expect(await claim(b)).toEqual([]);
+    await t.db.rows(sql`UPDATE work_units SET updated_at = now() - interval '61 seconds'`);
+    expect(wuIdsOf(await claim(b))).toEqual([1]);
+    // The wait is the claim policy's.
+    await t.db.rows(sql`UPDATE work_units SET replicas_needed = 1, updated_at = now() - interval '10 seconds'`);
+    const c = await untrusted();
+    await online(c);
+    expect(await claimWork(t.db, c.claiming, 5, policy)).toEqual([]);
+    expect(wuIdsOf(await claimWork(t.db, c.claiming, 5, { ...policy, trustedWaitSeconds: 5 }))).toEqual([1]);
+  });
+
   it('a trusted host that is offline, paused, or for another kernel does not count: the bootstrap rule applies', async () => {
     await submitBenchBatch(t.grid, researcher, { n: 1, policy: { minQuorum: 2, adaptive: false } });
     const [a, b] = [await untrusted(), await untrusted()];

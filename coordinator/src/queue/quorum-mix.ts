@@ -22,6 +22,13 @@ export interface TrustPolicy {
 }
 
 /**
+ * How long a WU waits for a trusted host before any host may take it, unless the claim says
+ * (config collusion.trustedWaitSeconds): the trusted hosts about may all be on it already (one
+ * per volunteer), or too few to keep up at the end of a batch.
+ */
+const TRUSTED_WAIT_SECONDS = 60;
+
+/**
  * Whether the host row `h` is trusted now. The one definition the claim's pairing rule uses for
  * other hosts; swap it here (and in the claim's own `trust` CTE) when trust changes shape.
  */
@@ -68,10 +75,11 @@ function trustedBalanceSql(policy: TrustPolicy): SQL {
 /**
  * The pairing rule, a filter on `w` (work_units) for the claiming host; `trusted` is the
  * claimer's trust. A WU the validator held for a trusted host's result (needs_trusted) goes to
- * trusted hosts only, unless none is online.
+ * trusted hosts only, unless none is online or it has waited `waitSeconds` without a change.
  */
-export function quorumMixSql(trusted: SQL, policy: TrustPolicy): SQL {
-  return sql`AND (${trusted} OR ${BOOTSTRAP} OR (${trustedBalanceSql(policy)} AND NOT w.needs_trusted))`;
+export function quorumMixSql(trusted: SQL, policy: TrustPolicy, waitSeconds = TRUSTED_WAIT_SECONDS): SQL {
+  return sql`AND (${trusted} OR ${BOOTSTRAP} OR w.updated_at < now() - make_interval(secs => ${waitSeconds})
+                  OR (${trustedBalanceSql(policy)} AND NOT w.needs_trusted))`;
 }
 
 /**
