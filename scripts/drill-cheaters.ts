@@ -60,7 +60,7 @@ function table(rows: Outcome[]): string {
   const body = rows.map((o) => [
     o.label, `${o.wrongEnd} (${pct(o.wrongEnd, o.wus)})`, `${o.wrongWorst} (${pct(o.wrongWorst, o.wus)})`, String(o.wrongUncaught), String(o.failed),
     `${o.honestInvalid} of ${o.replicas}`, (o.replicas / o.wus).toFixed(2), o.detectionSeconds === null ? 'never' : `${o.detectionSeconds.toFixed(1)} s`,
-    String(o.flaggedPairs), pct(o.cheaterGranted, o.granted), pct(o.reversed, o.granted), o.seconds.toFixed(1),
+    `${o.flaggedPairs} (${o.honestFlagged} honest)`, pct(o.cheaterGranted, o.granted), pct(o.reversed, o.granted), o.seconds.toFixed(1),
   ]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...body.map(line)].join('\n');

@@ -262,12 +262,13 @@ describe('decide: untrusted hosts outvoting a trusted one need one result more',
     expect(d).toMatchObject({ kind: 'valid', valid: [2, 3, 4, 5], invalid: [1] });
   });
 
-  it('three colluders against two trusted hosts need five; the trusted side wins first', () => {
+  it('three colluders against two trusted hosts would need five; the trusted side wins first', () => {
     const d = decide(wu({ minQuorum: 3, replicasSent: 5 }), [rep(1, 5, { hostTrusted: true }), rep(2, 6), rep(3, 6), rep(4, 6), rep(5, 5, { hostTrusted: true })], compare);
     expect(d).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4, 5], more: 2, quorum: 5 });
     const won = decide(wu({ minQuorum: 5, replicasSent: 7 }),
       [rep(1, 5, { hostTrusted: true }), rep(2, 6), rep(3, 6), rep(4, 6), rep(5, 5, { hostTrusted: true }), rep(6, 5), rep(7, 5)], compare);
-    expect(won).toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4, 5, 6, 7], more: 1 });
+    // Two trusted and two untrusted against three untrusted: the trusted pair counts twice (6 ≥ 5).
+    expect(won).toMatchObject({ kind: 'valid', valid: [1, 5, 6, 7], invalid: [2, 3, 4] });
     const won2 = decide(wu({ minQuorum: 5, replicasSent: 8 }),
       [rep(1, 5, { hostTrusted: true }), rep(2, 6), rep(3, 6), rep(4, 6), rep(5, 5, { hostTrusted: true }), rep(6, 5), rep(7, 5), rep(8, 5)], compare);
     expect(won2).toMatchObject({ kind: 'valid', valid: [1, 5, 6, 7, 8], invalid: [2, 3, 4] });
@@ -310,5 +311,22 @@ describe('decide: a new grid, with no trusted host online', () => {
       .toEqual({ kind: 'inconclusive', inconclusive: [1, 2, 3, 4], more: 1, quorum: 4 });
     // Unknown (a pure decision without the grid's state): the plain rule.
     expect(decide(wu({ minQuorum: 3, replicasSent: 4 }), [rep(1, 5), rep(2, 6), rep(3, 6), rep(4, 6)], compare)).toMatchObject({ kind: 'valid' });
+  });
+});
+
+describe('decide: trusted hosts agreeing against untrusted ones', () => {
+  it('two or more count twice: four trusted beat four colluders within the replica limit', () => {
+    const alternating = [rep(1, 6), rep(2, 5, { hostTrusted: true }), rep(3, 6), rep(4, 5, { hostTrusted: true }),
+      rep(5, 6), rep(6, 5, { hostTrusted: true }), rep(7, 6), rep(8, 5, { hostTrusted: true })];
+    expect(decide(wu({ minQuorum: 6, replicasSent: 8 }), alternating, compare)).toMatchObject({ kind: 'valid', valid: [2, 4, 6, 8], invalid: [1, 3, 5, 7] });
+    // Two trusted against one untrusted dissent: decided at once.
+    expect(decide(wu({ replicasSent: 3 }), [rep(1, 6), rep(2, 5, { hostTrusted: true }), rep(3, 5, { hostTrusted: true })], compare)).toMatchObject({ kind: 'valid', valid: [2, 3] });
+  });
+
+  it('one trusted host alone never counts twice, nor against a trusted dissent', () => {
+    // A trusted sleeper and a colluder against one honest result: not enough.
+    expect(decide(wu({ replicasSent: 3 }), [rep(1, 5), rep(2, 6, { hostTrusted: true }), rep(3, 6)], compare)).toMatchObject({ kind: 'inconclusive' });
+    expect(decide(wu({ replicasSent: 4 }), [rep(1, 5, { hostTrusted: true }), rep(2, 6, { hostTrusted: true }), rep(3, 6, { hostTrusted: true }), rep(4, 6)], compare))
+      .toMatchObject({ kind: 'valid', valid: [2, 3, 4] });
   });
 });

@@ -131,7 +131,9 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   }
 
   const clusters = clustersOf(candidates, compare);
-  const best = clusters.reduce((a, b) => (b.length > a.length ? b : a));
+  const trustedIn = (c: ReportedReplica[]) => c.filter((r) => r.hostTrusted).length;
+  // The largest cluster leads; between equals, the one with more trusted hosts.
+  const best = clusters.reduce((a, b) => (b.length > a.length || (b.length === a.length && trustedIn(b) > trustedIn(a)) ? b : a));
   const rival = Math.max(0, ...clusters.filter((c) => c !== best).map((c) => c.length));
   // The most agreeing results the grid's volunteers could still give this output.
   const reachable = wu.volunteers === undefined ? Infinity : Math.max(wu.baseQuorum, wu.volunteers - rival);
@@ -147,8 +149,13 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   // is a quorum of untrusted hosts alone while trusted hosts are about (two claims that raced, or
   // a quorum begun before anyone was trusted): the pairing rule holds at validation too.
   const unvouched = wu.trustedOnline === true && wu.baseQuorum > 1 && !candidates.some((r) => r.hostTrusted);
-  const held = best.length >= needed && (onlyFlagged(best, flagged) || unvouched);
-  if (best.length >= needed && !held) {
+  // Two or more trusted hosts agreeing against untrusted ones count twice, so colluders who
+  // match trusted hosts one for one cannot jam a WU until it fails (one trusted host alone
+  // never counts twice: a trusted sleeper and a colluder do not outweigh an honest result).
+  const rivals = clusters.filter((c) => c !== best);
+  const weight = best.length + (trustedIn(best) >= 2 && rivals.every((c) => trustedIn(c) === 0) ? trustedIn(best) : 0);
+  const held = weight >= needed && (onlyFlagged(best, flagged) || unvouched);
+  if (weight >= needed && !held) {
     const valid = best.map((r) => r.id);
     const invalid = candidates.filter((r) => !valid.includes(r.id)).map((r) => r.id);
     return { kind: 'valid', canonicalId: best[0]!.id, valid, invalid, granted: grantedCredit(best.map((r) => r.claimedCredit), wu.costEstimate) };
