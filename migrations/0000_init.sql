@@ -37,6 +37,20 @@ CREATE TABLE "users" (
 	CONSTRAINT "users_name_unique" UNIQUE("name")
 );
 --> statement-breakpoint
+CREATE TABLE "agreement_pairs" (
+	"host_a" uuid NOT NULL,
+	"host_b" uuid NOT NULL,
+	"together" integer DEFAULT 0 NOT NULL,
+	"against" integer DEFAULT 0 NOT NULL,
+	"lost" integer DEFAULT 0 NOT NULL,
+	"last_wu_id" bigint,
+	"flagged_at" timestamp with time zone,
+	"cleared_at" timestamp with time zone,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "agreement_pairs_host_a_host_b_pk" PRIMARY KEY("host_a","host_b"),
+	CONSTRAINT "agreement_pairs_ordered" CHECK ("agreement_pairs"."host_a" < "agreement_pairs"."host_b")
+);
+--> statement-breakpoint
 CREATE TABLE "host_reliability" (
 	"host_id" uuid NOT NULL,
 	"family" text NOT NULL,
@@ -175,6 +189,7 @@ CREATE TABLE "work_units" (
 	"max_total_replicas" integer DEFAULT 8 NOT NULL,
 	"delay_bound_seconds" integer DEFAULT 3600 NOT NULL,
 	"adaptive" boolean DEFAULT true NOT NULL,
+	"needs_trusted" boolean DEFAULT false NOT NULL,
 	"replicas_needed" integer NOT NULL,
 	"replicas_sent" integer DEFAULT 0 NOT NULL,
 	"replicas_reported" integer DEFAULT 0 NOT NULL,
@@ -475,6 +490,8 @@ CREATE TABLE "preprocessing_configs" (
 --> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "enrollment_tokens" ADD CONSTRAINT "enrollment_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreement_pairs" ADD CONSTRAINT "agreement_pairs_host_a_hosts_id_fk" FOREIGN KEY ("host_a") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreement_pairs" ADD CONSTRAINT "agreement_pairs_host_b_hosts_id_fk" FOREIGN KEY ("host_b") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "host_reliability" ADD CONSTRAINT "host_reliability_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hosts" ADD CONSTRAINT "hosts_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "batches" ADD CONSTRAINT "batches_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -500,6 +517,7 @@ ALTER TABLE "models" ADD CONSTRAINT "models_created_by_users_id_fk" FOREIGN KEY 
 ALTER TABLE "pipeline_runs" ADD CONSTRAINT "pipeline_runs_started_by_users_id_fk" FOREIGN KEY ("started_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "preprocessing_configs" ADD CONSTRAINT "preprocessing_configs_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_user_idx" ON "api_keys" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "agreement_pairs_flagged_idx" ON "agreement_pairs" USING btree ("flagged_at") WHERE "agreement_pairs"."flagged_at" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "hosts_owner_idx" ON "hosts" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "batches_owner_idx" ON "batches" USING btree ("owner_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "replicas_wu_host_uq" ON "replicas" USING btree ("wu_id","host_id");--> statement-breakpoint

@@ -9,6 +9,23 @@ CREATE TYPE role AS ENUM ('admin', 'researcher', 'volunteer');
 CREATE TYPE validate_state AS ENUM ('pending', 'valid', 'invalid', 'inconclusive');
 CREATE TYPE wu_state AS ENUM ('pending', 'running', 'validating', 'done', 'failed', 'cancelled');
 
+CREATE TABLE agreement_pairs (
+  host_a uuid NOT NULL,
+  host_b uuid NOT NULL,
+  together integer NOT NULL DEFAULT 0,
+  against integer NOT NULL DEFAULT 0,
+  lost integer NOT NULL DEFAULT 0,
+  last_wu_id bigint,
+  flagged_at timestamp with time zone,
+  cleared_at timestamp with time zone,
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT agreement_pairs_host_a_host_b_pk PRIMARY KEY (host_a, host_b),
+  CONSTRAINT agreement_pairs_host_a_hosts_id_fk FOREIGN KEY (host_a) REFERENCES hosts(id),
+  CONSTRAINT agreement_pairs_host_b_hosts_id_fk FOREIGN KEY (host_b) REFERENCES hosts(id),
+  CONSTRAINT agreement_pairs_ordered CHECK ((host_a < host_b))
+);
+CREATE INDEX agreement_pairs_flagged_idx ON public.agreement_pairs USING btree (flagged_at) WHERE (flagged_at IS NOT NULL);
+
 CREATE TABLE api_keys (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   user_id uuid NOT NULL,
@@ -159,13 +176,16 @@ CREATE TABLE credit_ledger (
   wu_id bigint NOT NULL,
   claimed double precision NOT NULL,
   granted double precision NOT NULL,
+  reverses_id bigint,
+  reason text,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT credit_ledger_host_id_hosts_id_fk FOREIGN KEY (host_id) REFERENCES hosts(id),
   CONSTRAINT credit_ledger_pkey PRIMARY KEY (id),
-  CONSTRAINT credit_ledger_replica_id_unique UNIQUE (replica_id),
   CONSTRAINT credit_ledger_user_id_users_id_fk FOREIGN KEY (user_id) REFERENCES users(id)
 );
+CREATE UNIQUE INDEX credit_ledger_grant_uq ON public.credit_ledger USING btree (replica_id) WHERE (reverses_id IS NULL);
 CREATE INDEX credit_ledger_host_idx ON public.credit_ledger USING btree (host_id, created_at);
+CREATE UNIQUE INDEX credit_ledger_reversal_uq ON public.credit_ledger USING btree (reverses_id) WHERE (reverses_id IS NOT NULL);
 CREATE INDEX credit_ledger_user_idx ON public.credit_ledger USING btree (user_id, created_at);
 
 CREATE TABLE enrollment_tokens (
@@ -191,6 +211,18 @@ CREATE TABLE events (
 );
 CREATE INDEX events_created_idx ON public.events USING btree (created_at);
 CREATE INDEX events_kind_idx ON public.events USING btree (kind, created_at);
+
+CREATE TABLE host_reliability (
+  host_id uuid NOT NULL,
+  family text NOT NULL,
+  consecutive_valid integer NOT NULL DEFAULT 0,
+  valid_count integer NOT NULL DEFAULT 0,
+  invalid_count integer NOT NULL DEFAULT 0,
+  error_rate double precision NOT NULL DEFAULT 0.1,
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT host_reliability_host_id_family_pk PRIMARY KEY (host_id, family),
+  CONSTRAINT host_reliability_host_id_hosts_id_fk FOREIGN KEY (host_id) REFERENCES hosts(id)
+);
 
 CREATE TABLE hosts (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -220,6 +252,8 @@ CREATE TABLE hosts (
   readings jsonb,
   progress jsonb,
   cpu_seconds double precision NOT NULL DEFAULT 0,
+  caught_at timestamp with time zone,
+  reexamined_at timestamp with time zone,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT hosts_owner_id_users_id_fk FOREIGN KEY (owner_id) REFERENCES users(id),
   CONSTRAINT hosts_pkey PRIMARY KEY (id)
@@ -272,6 +306,7 @@ CREATE TABLE models (
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   promoted_at timestamp with time zone,
   archived_at timestamp with time zone,
+  withdrawn_reason text,
   CONSTRAINT models_artifact_sha256_model_artifacts_sha256_fk FOREIGN KEY (artifact_sha256) REFERENCES model_artifacts(sha256),
   CONSTRAINT models_batch_id_batches_id_fk FOREIGN KEY (batch_id) REFERENCES batches(id) ON DELETE SET NULL,
   CONSTRAINT models_created_by_users_id_fk FOREIGN KEY (created_by) REFERENCES users(id),
@@ -423,6 +458,7 @@ CREATE TABLE replicas (
   claimed_credit double precision,
   granted_credit double precision,
   spot_check boolean NOT NULL DEFAULT false,
+  solo boolean NOT NULL DEFAULT false,
   error_code text,
   error_message text,
   "check" jsonb,
@@ -436,6 +472,7 @@ CREATE TABLE replicas (
 CREATE INDEX replicas_deadline_idx ON public.replicas USING btree (deadline) WHERE (state = 'in_progress'::replica_state);
 CREATE INDEX replicas_host_state_idx ON public.replicas USING btree (host_id, state);
 CREATE UNIQUE INDEX replicas_resumed_from_uq ON public.replicas USING btree (resumed_from) WHERE (resumed_from IS NOT NULL);
+CREATE INDEX replicas_solo_idx ON public.replicas USING btree (host_id) WHERE (solo AND (state = 'in_progress'::replica_state));
 CREATE INDEX replicas_undelivered_idx ON public.replicas USING btree (sent_at) WHERE ((state = 'in_progress'::replica_state) AND (delivered_at IS NULL));
 CREATE UNIQUE INDEX replicas_wu_host_uq ON public.replicas USING btree (wu_id, host_id);
 CREATE UNIQUE INDEX replicas_wu_owner_uq ON public.replicas USING btree (wu_id, owner_id);
@@ -452,6 +489,8 @@ CREATE TABLE science_results (
   output_sha256 text NOT NULL,
   replica_id bigint NOT NULL,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
+  withdrawn_at timestamp with time zone,
+  withdrawn_reason text,
   CONSTRAINT science_results_batch_id_batches_id_fk FOREIGN KEY (batch_id) REFERENCES batches(id),
   CONSTRAINT science_results_pkey PRIMARY KEY (wu_id)
 );
@@ -508,6 +547,7 @@ CREATE TABLE work_units (
   max_total_replicas integer NOT NULL DEFAULT 8,
   delay_bound_seconds integer NOT NULL DEFAULT 3600,
   adaptive boolean NOT NULL DEFAULT true,
+  needs_trusted boolean NOT NULL DEFAULT false,
   replicas_needed integer NOT NULL,
   replicas_sent integer NOT NULL DEFAULT 0,
   replicas_reported integer NOT NULL DEFAULT 0,
@@ -519,6 +559,9 @@ CREATE TABLE work_units (
   updated_at timestamp with time zone NOT NULL DEFAULT now(),
   finished_at timestamp with time zone,
   assimilated_at timestamp with time zone,
+  reopen_count integer NOT NULL DEFAULT 0,
+  reopened_at timestamp with time zone,
+  reopen_reason text,
   CONSTRAINT work_units_batch_id_batches_id_fk FOREIGN KEY (batch_id) REFERENCES batches(id),
   CONSTRAINT work_units_pkey PRIMARY KEY (id)
 );
@@ -529,6 +572,24 @@ CREATE INDEX work_units_claim_kernel_idx ON public.work_units USING btree (kerne
 CREATE INDEX work_units_state_idx ON public.work_units USING btree (state);
 CREATE INDEX work_units_validate_idx ON public.work_units USING btree (id) WHERE needs_validation;
 CREATE TRIGGER work_units_state_guard BEFORE UPDATE OF state ON public.work_units FOR EACH ROW WHEN ((old.state IS DISTINCT FROM new.state)) EXECUTE FUNCTION work_units_state_may_move_guard();
+
+CREATE TABLE wu_reopenings (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  wu_id bigint NOT NULL,
+  batch_id uuid NOT NULL,
+  host_id uuid NOT NULL,
+  kind text NOT NULL,
+  reason text NOT NULL,
+  previous_replica_id bigint,
+  previous_sha256 text,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT wu_reopenings_batch_id_batches_id_fk FOREIGN KEY (batch_id) REFERENCES batches(id),
+  CONSTRAINT wu_reopenings_host_id_hosts_id_fk FOREIGN KEY (host_id) REFERENCES hosts(id),
+  CONSTRAINT wu_reopenings_pkey PRIMARY KEY (id),
+  CONSTRAINT wu_reopenings_wu_id_work_units_id_fk FOREIGN KEY (wu_id) REFERENCES work_units(id)
+);
+CREATE INDEX wu_reopenings_batch_idx ON public.wu_reopenings USING btree (batch_id, created_at);
+CREATE INDEX wu_reopenings_wu_idx ON public.wu_reopenings USING btree (wu_id);
 
 CREATE OR REPLACE FUNCTION public.replicas_state_may_move(old_state replica_state, new_state replica_state)
  RETURNS boolean
@@ -556,7 +617,7 @@ CREATE OR REPLACE FUNCTION public.replicas_validate_state_may_move(old_state val
  LANGUAGE sql
  IMMUTABLE
 AS $function$
-  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'valid'), ('pending', 'invalid'), ('pending', 'inconclusive'), ('inconclusive', 'valid'), ('inconclusive', 'invalid'))
+  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'valid'), ('pending', 'invalid'), ('pending', 'inconclusive'), ('inconclusive', 'valid'), ('inconclusive', 'invalid'), ('valid', 'invalid'), ('valid', 'inconclusive'), ('invalid', 'inconclusive'))
 $function$;
 
 CREATE OR REPLACE FUNCTION public.replicas_validate_state_may_move_guard()
@@ -577,7 +638,7 @@ CREATE OR REPLACE FUNCTION public.work_units_state_may_move(old_state wu_state, 
  LANGUAGE sql
  IMMUTABLE
 AS $function$
-  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'running'), ('pending', 'failed'), ('pending', 'cancelled'), ('running', 'validating'), ('running', 'done'), ('running', 'failed'), ('running', 'cancelled'), ('validating', 'running'), ('validating', 'done'), ('validating', 'failed'), ('validating', 'cancelled'))
+  SELECT old_state = new_state OR (old_state::text, new_state::text) IN (VALUES ('pending', 'running'), ('pending', 'failed'), ('pending', 'cancelled'), ('running', 'validating'), ('running', 'done'), ('running', 'failed'), ('running', 'cancelled'), ('validating', 'running'), ('validating', 'done'), ('validating', 'failed'), ('validating', 'cancelled'), ('done', 'running'))
 $function$;
 
 CREATE OR REPLACE FUNCTION public.work_units_state_may_move_guard()

@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { batchPriorityRoutes } from './console/batch-priority';
 import { consoleApiRoutes } from './console/console-api';
 import { consoleRoutes } from './console/console-routes';
+import { flaggedPairRoutes } from './console/flagged-pairs';
 import { createLiveHub, type LiveHub } from './console/live-hub';
 import { liveRoutes } from './console/live-routes';
 import { sessionRoutes } from './console/session-routes';
@@ -62,6 +63,7 @@ function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes
     .route('/', modelsRoutes(grid, coverServer))
     .route('/', liveRoutes(grid, hub))
     .route('/', consoleApiRoutes(grid, hub))
+    .route('/', flaggedPairRoutes(grid))
     .route('/', openapiRoutes(grid, routes));
 }
 

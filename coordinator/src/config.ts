@@ -46,6 +46,14 @@ export interface CoordinatorConfig {
     /** How far back a caught host's quorums are re-opened (its solo WUs are re-opened whatever their age). */
     reexamineWindowDays: number;
   };
+  collusion: {
+    /** A host pair is flagged once its shared output has lost against others this many times... */
+    pairFlagAfter: number;
+    /** ...and at least this share of its disputes were lost (credit/agreement-pairs.ts). */
+    pairFlagShare: number;
+    /** Seconds a WU waits for a trusted host before any host may take it (queue/quorum-mix.ts). */
+    trustedWaitSeconds: number;
+  };
   daemons: {
     transitionerIntervalMs: number;
     validatorIntervalMs: number;
@@ -148,6 +156,11 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       spotCheckRate: num(env.NFL_GRID_SPOT_CHECK_RATE, 0.1),
       maxSoloPerCore: num(env.NFL_GRID_MAX_SOLO_PER_CORE, 1),
       reexamineWindowDays: num(env.NFL_GRID_REEXAMINE_WINDOW_DAYS, 7),
+    },
+    collusion: {
+      pairFlagAfter: num(env.NFL_GRID_PAIR_FLAG_AFTER, 3),
+      pairFlagShare: num(env.NFL_GRID_PAIR_FLAG_SHARE, 0.5),
+      trustedWaitSeconds: num(env.NFL_GRID_TRUSTED_WAIT_S, 60),
     },
     daemons: {
       transitionerIntervalMs: num(env.NFL_GRID_TRANSITIONER_MS, 1000),

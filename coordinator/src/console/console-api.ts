@@ -8,6 +8,7 @@ import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { visibleHosts } from '../routes/hosts';
 import { zv } from '../routes/http/validate';
+import { flaggedPairs } from './flagged-pairs';
 import type { LiveHub } from './live-hub';
 
 /*
@@ -158,11 +159,11 @@ export function consoleApiRoutes(grid: Grid, hub: LiveHub) {
       admin,
       async (c) => c.json({ hosts: await hostsWithWork(grid, c.get('user')) } satisfies ConsoleHosts))
     .get('/console/validation',
-      describeRoute({ summary: 'Invalid, inconclusive and errored replicas, newest first, and hosts with high or rising error rates (admin)' }),
+      describeRoute({ summary: 'Invalid, inconclusive and errored replicas, newest first, hosts with high or rising error rates, and flagged host pairs (admin)' }),
       admin,
       async (c) => {
-        const [replicas, hosts] = await Promise.all([problemReplicas(grid), hostErrorTrends(grid)]);
-        return c.json({ replicas, hosts } satisfies ValidationProblems);
+        const [replicas, hosts, pairs] = await Promise.all([problemReplicas(grid), hostErrorTrends(grid), flaggedPairs(grid)]);
+        return c.json({ replicas, hosts, pairs } satisfies ValidationProblems);
       })
     .get('/console/dispatch',
       describeRoute({ summary: 'Replicas dispatched per minute by kernel (admin)' }),

@@ -31,6 +31,7 @@ export function createScheduler(grid: Grid): Scheduler {
     trustMaxErrorRate: grid.config.reliability.trustMaxErrorRate,
     spotCheckRate: grid.config.reliability.spotCheckRate,
     maxSoloPerCore: grid.config.reliability.maxSoloPerCore,
+    trustedWaitSeconds: grid.config.collusion.trustedWaitSeconds,
   };
 
   /** The bandit picks the arm (kernel) and claims from it; if the bandit fails, plain claiming keeps the grid going. */

@@ -123,20 +123,26 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
     expect(sums!.users).toBeCloseTo(sums!.ledger, 12);
   });
 
-  it('one cheating host among three: its replicas invalid, no credit, its reliability down', async () => {
+  it('one cheating host among four: the disagreement raises the quorum to 3; its replicas invalid, no credit, its reliability down', async () => {
     const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 10, rounds: ROUNDS, policy: { minQuorum: 2, adaptive: false } });
     const a = await makeHost(t.db);
     const cheat = await makeHost(t.db, { consecutiveValid: 7 });
     const b = await makeHost(t.db);
+    const c = await makeHost(t.db);
     await simulateHost(t.grid, a);
     await simulateHost(t.grid, cheat, { behaviour: 'cheat' });
     expect(await validatorPass(t.grid)).toBe(10);
     let wus = await wuRows(t.db, batchId);
-    expect(wus.every((w) => w.state === 'running' && w.replicas_needed === 1 && w.canonical_replica_id === null)).toBe(true);
+    // One against one: quorum 3, so two more results are wanted.
+    expect(wus.every((w) => w.state === 'running' && w.min_quorum === 3 && w.replicas_needed === 2 && w.canonical_replica_id === null)).toBe(true);
     expect((await replicaRows(t.db)).every((r) => r.validate_state === 'inconclusive')).toBe(true);
     expect(await ledger()).toEqual([]);
 
+    // Two honest against the cheat is not yet three.
     expect((await simulateHost(t.grid, b)).claimed).toHaveLength(10);
+    expect(await validatorPass(t.grid)).toBe(10);
+    expect((await wuRows(t.db, batchId)).every((w) => w.state === 'running' && w.min_quorum === 3 && w.replicas_needed === 1)).toBe(true);
+    expect((await simulateHost(t.grid, c)).claimed).toHaveLength(10);
     expect(await validatorPass(t.grid)).toBe(10);
     expect(await assimilatorPass(t.grid)).toBe(10);
     wus = await wuRows(t.db, batchId);
@@ -147,7 +153,7 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
       if (r.host_id === cheat.id) expect(r.granted_credit).toBe(0);
     }
     const rows = await ledger();
-    expect(rows).toHaveLength(20);
+    expect(rows).toHaveLength(30);
     expect(rows.some((l) => l.host_id === cheat.id || l.user_id === cheat.ownerId)).toBe(false);
     const hc = await hostRow(t.db, cheat.id);
     expect(hc).toMatchObject({ consecutive_valid: 0, invalid_count: 10, valid_count: 0, total_credit: 0 });
@@ -212,7 +218,7 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
 
     it('a trusted host caught with one invalid result stops getting solo work at once', async () => {
       const trusted = await makeHost(t.db, { consecutiveValid: 30, errorRate: 0.001 });
-      const [a, b] = [await makeHost(t.db), await makeHost(t.db)];
+      const [a, b, c] = [await makeHost(t.db), await makeHost(t.db), await makeHost(t.db)];
       const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 6, rounds: ROUNDS, policy: { minQuorum: 2, adaptive: true } });
       const [x, s, next] = (await wuRows(t.db, batchId)).map((w) => w.id);
       // x goes out as a spot check, s alone; then the spot check catches the host cheating.
@@ -226,7 +232,9 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
       expect((await simulateHost(t.grid, a, { max: 1 })).claimed.map((c) => c.wu_id)).toEqual([x]);
       expect(await validatorPass(t.grid)).toBe(1); // x: inconclusive
       expect((await simulateHost(t.grid, b, { max: 1 })).claimed.map((c) => c.wu_id)).toEqual([x]);
-      expect(await validatorPass(t.grid)).toBe(1); // x: a and b agree, the trusted host is invalid
+      expect(await validatorPass(t.grid)).toBe(1); // x: a and b agree, but the dissent raised the quorum to 3
+      expect((await simulateHost(t.grid, c, { max: 1 })).claimed.map((r) => r.wu_id)).toEqual([x]);
+      expect(await validatorPass(t.grid)).toBe(1); // x: a, b and c agree, the trusted host is invalid
       const ht = await hostRow(t.db, trusted.id);
       expect(ht.consecutive_valid).toBe(0);
       expect(ht.error_rate).toBeCloseTo(0.001 * 0.95 + 0.05, 12);

@@ -1,13 +1,16 @@
 import { findKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef, type Kernel } from '@nfl-grid/shared/kernels/types';
 import type { Grid } from '../grid';
+import { recordEvent } from '../auth/audit-log';
+import { flaggedPairsAmong, recordAgreements, type DecidedClusters } from '../credit/agreement-pairs';
 import { grantCredit } from '../credit/grant-credit';
 import { sendCancels } from '../gateway/send-cancels';
 import { sendVerdicts } from '../gateway/send-verdicts';
-import { lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for-validation';
+import { hostsByKernel, lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for-validation';
+import { hostTrustedSql } from '../queue/quorum-mix';
 import { listUnchecked, recordChecks } from '../queue/record-checks';
 import { recordVerdicts } from '../queue/record-verdicts';
-import { decide, type Decision } from './decide';
+import { clustersOf, decide, type Decision } from './decide';
 import { reexamineCaught } from './reexamine';
 
 const PASS_SIZE = 500;
@@ -31,7 +34,8 @@ function comparable(kernel: Kernel, output: unknown, check: { rescored: Record<s
  *      unchecked are skipped (the next pass has them); an output that failed its check is invalid
  *      whatever the quorum; the rest are compared with the kernel's comparator (decide.ts), on the
  *      re-scored figures where there are some; verdicts and WU transitions are recorded (queue/)
- *      and credit granted (credit/).
+ *      and credit granted (credit/); which hosts agreed against others is counted, and pairs
+ *      that keep losing together flagged (credit/agreement-pairs.ts).
  * What validated or failed is the assimilator's next. Returns the number of WUs handled and
  * outputs checked, so the loop knows whether to go again.
  */
@@ -46,6 +50,9 @@ export async function validatorPass(grid: Grid): Promise<number> {
     const byWu = new Map<number, typeof replicas>();
     for (const r of replicas) byWu.set(r.wuId, [...(byWu.get(r.wuId) ?? []), r]);
     const decisions = new Map<number, Decision>();
+    const flagged = await flaggedPairsAmong(tx, replicas.map((r) => r.hostId));
+    const kernelHosts = await hostsByKernel(tx, (h, family) => hostTrustedSql(h, family, { trustStreak: reliability.trustStreak, trustMaxErrorRate: reliability.trustMaxErrorRate }));
+    const decided: DecidedClusters[] = [];
     for (const wu of wus) {
       const reported = byWu.get(wu.id) ?? [];
       const kernel = findKernel(wu.kernelRef);
@@ -59,11 +66,24 @@ export async function validatorPass(grid: Grid): Promise<number> {
         wu.canonicalSha256 = canon?.outputSha256 ?? null;
         wu.canonicalGranted = canon?.grantedCredit ?? 0;
       }
+      const about = kernelHosts.get(wu.kernelRef);
+      wu.volunteers = about?.volunteers ?? 0;
+      wu.trustedOnline = about?.trustedOnline ?? false;
       const others = reported.filter((r) => r.id !== wu.canonicalReplicaId).map((r) => ({ ...r, output: comparable(kernel, r.output, r.check) }));
-      decisions.set(wu.id, decide(wu, others, kernel.compare));
+      const d = decide(wu, others, kernel.compare, flagged);
+      decisions.set(wu.id, d);
+      if (d.kind === 'valid') {
+        // Who agreed with whom, for the pair counts: the results compared, in their clusters.
+        const gone = new Set((d.rejected ?? []).map((r) => r.id));
+        const clusters = clustersOf(others.filter((r) => !gone.has(r.id) && r.validateState !== 'invalid'), kernel.compare);
+        decided.push({ wuId: wu.id, clusters: clusters.map((c) => c.map((r) => r.hostId)), winner: clusters.findIndex((c) => c.some((r) => r.id === d.canonicalId)) });
+      }
     }
     const recorded = await recordVerdicts(tx, wus, replicas, decisions);
     await grantCredit(tx, recorded.verdicts);
+    for (const p of await recordAgreements(tx, decided, grid.config.collusion)) {
+      await recordEvent(tx, 'pair.flagged', p.hostA, null, { hostA: p.hostA, hostB: p.hostB, against: p.against, lost: p.lost });
+    }
     return { ...recorded, handled: wus.length };
   });
   // Hosts caught in this pass (or in one that died before this step) have their past re-opened.

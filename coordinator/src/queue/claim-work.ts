@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { textArray } from '../db/arrays';
 import type { Db } from '../db/index';
 import { familySql, trustedSql } from '../credit/trust';
+import { bootstrapRaiseSql, quorumMixCtes, quorumMixSql } from './quorum-mix';
 
 export interface ClaimingHost {
   hostId: string;
@@ -17,6 +18,8 @@ export interface ClaimPolicy {
   spotCheckRate: number;
   /** Solo WUs a trusted host may hold in flight per core (hardware.cores, 1 when unknown). */
   maxSoloPerCore: number;
+  /** How long a WU waits for a trusted host before any host may take it (quorum-mix.ts). */
+  trustedWaitSeconds?: number;
 }
 
 export interface ClaimedReplica {
@@ -64,7 +67,8 @@ export interface ClaimFilter {
  * indexes keep two replicas of a WU off one host and one owner. A host trusted in the WU's kernel
  * family (credit/trust.ts) takes a fresh adaptive WU alone unless the spot-check draw says
  * otherwise, and only while it holds fewer than maxSoloPerCore x cores solo WUs; its quorum then
- * drops to one. The rest of its claim is replicated as usual.
+ * drops to one. The rest of its claim is replicated as usual. Untrusted hosts pair only with a
+ * trusted one, or raise the quorum where nobody trusted is about (quorum-mix.ts).
  */
 export async function claimWork(db: Db, host: ClaimingHost, max: number, policy: ClaimPolicy, filter: ClaimFilter = {}): Promise<ClaimedReplica[]> {
   return db.rows<ClaimedReplica>(claimSql(host, max, policy, filter));
@@ -76,6 +80,8 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
   // So the host's trust is a one-time subquery (not a join), and the "no replica here yet"
   // tests are OFFSET 0 subqueries, which the planner keeps as per-row filters instead of turning
   // them into anti joins that would read and sort the whole queue.
+  // Whether the claiming host is trusted in the family of the WU `w` (a one-time CTE, per row a lookup).
+  const CLAIMER_TRUSTED = sql`(${familySql(sql`w.kernel`)} IN (SELECT family FROM trusted))`;
   return sql`
     WITH host AS MATERIALIZED (
       SELECT CASE WHEN jsonb_typeof(hardware->'cores') = 'number' THEN greatest(1, (hardware->>'cores')::float8) ELSE 1 END AS cores
@@ -88,10 +94,11 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
       -- Solo WUs it may still take: the bound per core, less those it holds.
       SELECT greatest(0, floor(${policy.maxSoloPerCore} * (SELECT cores FROM host))::int
                          - (SELECT count(*)::int FROM replicas WHERE host_id = ${host.hostId} AND solo AND state = 'in_progress')) AS n
-    ), picked AS (
+    ), ${quorumMixCtes(policy)} picked AS (
       SELECT w.id,
-             (${familySql(sql`w.kernel`)} IN (SELECT family FROM trusted) AND w.adaptive AND w.replicas_sent = 0) AS eligible,
-             random() AS draw
+             (${CLAIMER_TRUSTED} AND w.adaptive AND w.replicas_sent = 0) AS eligible,
+             random() AS draw,
+             ${bootstrapRaiseSql(CLAIMER_TRUSTED, policy)} AS raise
         FROM work_units w
        -- replicas_needed is zero in every final state, so this alone selects live WUs, straight
        -- from the partial index in claim order.
@@ -105,22 +112,24 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
          -- Two probes, each exactly one of the unique indexes (wu_id, host_id) and (wu_id, owner_id).
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.host_id = ${host.hostId} OFFSET 0)
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.owner_id = ${host.ownerId} OFFSET 0)
+         ${quorumMixSql(CLAIMER_TRUSTED, policy, policy.trustedWaitSeconds)}
        ORDER BY w.priority DESC NULLS LAST, w.id  -- exactly the claim index's order
        LIMIT ${max}
        FOR UPDATE OF w SKIP LOCKED
     ), drawn AS (
-      SELECT id, eligible, eligible AND draw >= ${policy.spotCheckRate} AS wants_solo FROM picked
+      SELECT id, eligible, raise, eligible AND draw >= ${policy.spotCheckRate} AS wants_solo FROM picked
     ), decided AS (
       -- The spot-check draw is made for every eligible WU alike; past the host's solo room a WU it
       -- drew solo is replicated, and nothing in its packet says which way it went.
-      SELECT id, eligible,
+      SELECT id, eligible, raise,
              wants_solo AND row_number() OVER (PARTITION BY wants_solo ORDER BY id) <= (SELECT n FROM solo_room) AS solo
         FROM drawn
     ), upd AS (
       UPDATE work_units w
-         SET min_quorum = CASE WHEN p.solo THEN 1 ELSE w.min_quorum END,
-             replicas_needed = CASE WHEN p.solo THEN 0 ELSE w.replicas_needed - 1 END,
+         SET min_quorum = CASE WHEN p.solo THEN 1 WHEN p.raise THEN w.min_quorum + 1 ELSE w.min_quorum END,
+             replicas_needed = CASE WHEN p.solo THEN 0 WHEN p.raise THEN w.replicas_needed ELSE w.replicas_needed - 1 END,
              replicas_sent = w.replicas_sent + 1,
+             needs_trusted = w.needs_trusted AND NOT ${CLAIMER_TRUSTED},
              state = CASE WHEN w.state = 'pending' THEN 'running'::wu_state ELSE w.state END,
              updated_at = now()
         FROM decided p

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { int8Array, textArray } from '../db/arrays';
 import type { Tx } from '../db/index';
 import { familySql, trustedSql, type TrustPolicy } from '../credit/trust';
@@ -61,4 +61,17 @@ export async function loadReportedReplicas(tx: Tx, wuIds: number[], trust: Trust
     outputSha256: r.output_sha256, claimedCredit: r.claimed_credit ?? 0, grantedCredit: r.granted_credit, cpuSeconds: r.cpu_seconds ?? 0, hostTrusted: r.trusted,
     check: r.check ?? null, resumedFrom: lineage.get(Number(r.id)) ?? [],
   }));
+}
+
+/**
+ * Per kernel (`name@version`): distinct volunteers with an active host (who could still report),
+ * and whether some trusted host that runs it is online (`trusted` is quorum-mix's hostTrustedSql, in the kernel's family).
+ */
+export async function hostsByKernel(tx: Tx, trusted: (alias: string, family: SQL) => SQL): Promise<Map<string, { volunteers: number; trustedOnline: boolean }>> {
+  const rows = await tx.rows<{ ref: string; n: number; t: boolean }>(sql`
+    SELECT k.ref, count(DISTINCT h.owner_id)::int AS n, bool_or(h.online AND ${trusted('h', familySql(sql`k.ref`))}) AS t
+      FROM hosts h, jsonb_array_elements_text(h.kernels) AS k(ref)
+     WHERE h.status = 'active'
+     GROUP BY k.ref`);
+  return new Map(rows.map((r) => [r.ref, { volunteers: Number(r.n), trustedOnline: r.t === true }]));
 }

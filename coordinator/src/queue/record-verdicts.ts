@@ -40,7 +40,7 @@ export interface RecordedVerdicts {
 export async function recordVerdicts(tx: Tx, wus: WuRow[], replicas: ReplicaRow[], decisions: Map<number, Decision>): Promise<RecordedVerdicts> {
   const byId = new Map(replicas.map((r) => [r.id, r]));
   const repUpdates: { id: number; vs: string; granted: number | null }[] = [];
-  const wuUpdates: { id: number; state: string | null; canonical: number | null; quorum: number | null; add: number; reason: string | null; done: boolean }[] = [];
+  const wuUpdates: { id: number; state: string | null; canonical: number | null; quorum: number | null; add: number; reason: string | null; done: boolean; trusted?: boolean }[] = [];
   const verdicts: Verdict[] = [];
   const validated: number[] = [];
   const failed: { id: number; reason: string }[] = [];
@@ -75,7 +75,7 @@ export async function recordVerdicts(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
         break;
       case 'inconclusive':
         for (const id of d.inconclusive) repUpdates.push({ id, vs: 'inconclusive', granted: null });
-        wuUpdates.push({ ...keep(wu.id), state: 'running', add: d.more });
+        wuUpdates.push({ ...keep(wu.id), state: 'running', quorum: d.quorum ?? null, add: d.more, trusted: d.needsTrusted ?? false });
         break;
       case 'raise_quorum':
         wuUpdates.push({ ...keep(wu.id), state: 'running', quorum: d.quorum, add: d.more });
@@ -100,12 +100,13 @@ export async function recordVerdicts(tx: Tx, wus: WuRow[], replicas: ReplicaRow[
         state = coalesce(d.state::wu_state, w.state),
         canonical_replica_id = coalesce(d.canonical, w.canonical_replica_id),
         min_quorum = coalesce(d.quorum, w.min_quorum),
+        needs_trusted = coalesce(d.trusted, w.needs_trusted),
         replicas_needed = CASE WHEN d.done THEN 0 ELSE w.replicas_needed + d.add END,
         reason = coalesce(d.reason, w.reason),
         finished_at = CASE WHEN d.done THEN now() ELSE w.finished_at END,
         updated_at = now()
       FROM jsonb_to_recordset(${JSON.stringify(wuUpdates)}::jsonb)
-        AS d(id int8, state text, canonical int8, quorum int, add int, reason text, done boolean)
+        AS d(id int8, state text, canonical int8, quorum int, add int, reason text, done boolean, trusted boolean)
       WHERE w.id = d.id`);
   }
   const finishedIds = wuUpdates.filter((u) => u.done).map((u) => u.id);

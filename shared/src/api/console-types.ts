@@ -203,6 +203,21 @@ export interface HostErrorTrend {
   rising: boolean;
 }
 
+/**
+ * Two hosts whose shared output kept losing against others (flagged by the validator): a WU only
+ * they vouch for is held until a trusted host decides. Counts since the pair was last cleared.
+ */
+export interface FlaggedPair {
+  hostA: { id: string; name: string; owner: string };
+  hostB: { id: string; name: string; owner: string };
+  /** Validated WUs where both agreed; of those, against a dissenting result; of those, lost. */
+  together: number;
+  against: number;
+  lost: number;
+  lastWuId: number | null;
+  flaggedAt: Date;
+}
+
 /** Replicas dispatched per minute by kernel; `minutes` are epoch seconds, oldest first. */
 export interface Dispatch { minutes: number[]; kernels: { kernel: string; counts: number[] }[] }
 
@@ -389,7 +404,9 @@ export interface CreatedEnrollmentToken { token: string; expiresAt: Date; uses: 
 /** `GET /console/hosts`. */
 export interface ConsoleHosts { hosts: HostDetail[] }
 /** `GET /console/validation`. */
-export interface ValidationProblems { replicas: ProblemReplica[]; hosts: HostErrorTrend[] }
+export interface ValidationProblems { replicas: ProblemReplica[]; hosts: HostErrorTrend[]; pairs: FlaggedPair[] }
+/** `POST /console/flagged-pairs/clear`. */
+export interface ClearedPair { hostA: string; hostB: string; cleared: true }
 /** `GET /batches`. */
 export interface BatchList { batches: BatchSummary[]; total: number; limit: number; offset: number }
 /** `GET /batches/:id/workunits`. */

@@ -1,18 +1,20 @@
 import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { badge, fmt, h, pct, ago } from '../dom';
-import type { HostErrorTrend, ProblemReplica, ValidationProblems, Wire } from '../types';
+import type { FlaggedPair, HostErrorTrend, ProblemReplica, ValidationProblems, Wire } from '../types';
 import { section, table, td } from './common';
 
 const KINDS = ['all', 'invalid', 'inconclusive', 'errored'] as const;
 
 /**
  * Validation: replicas that disagreed with their quorum (invalid), are still unsettled
- * (inconclusive) or errored; and hosts whose error rate is high or rising, with pause and ban.
+ * (inconclusive) or errored; hosts whose error rate is high or rising, with pause and ban; and
+ * host pairs flagged for agreeing against others, whose WUs wait for a trusted host, with clear.
  */
 export const validationView: ViewFactory = (ctx, render) => {
   let replicas: ProblemReplica[] = [];
   let hosts: HostErrorTrend[] = [];
+  let pairs: Wire<FlaggedPair>[] = [];
   let kind: (typeof KINDS)[number] = 'all';
   let lastReload = 0;
 
@@ -20,6 +22,7 @@ export const validationView: ViewFactory = (ctx, render) => {
     const r = await get<Wire<ValidationProblems>>('/api/v1/console/validation');
     replicas = r.replicas;
     hosts = r.hosts;
+    pairs = r.pairs;
     lastReload = Date.now();
   };
   const kindOf = (r: ProblemReplica) => (r.state === 'errored' ? 'errored' : r.validateState);
@@ -43,7 +46,19 @@ export const validationView: ViewFactory = (ctx, render) => {
         h('div', { class: 'kpis' },
           ...(['invalid', 'inconclusive', 'errored'] as const).map((k) => h('div', { class: `kpi ${k === 'invalid' && count(k) ? 'k-bad' : ''}`, 'data-key': k },
             h('div', { class: 'kpi-value' }, fmt(count(k))), h('div', { class: 'kpi-label' }, `${k} replicas`))),
-          h('div', { class: 'kpi', 'data-key': 'rising' }, h('div', { class: 'kpi-value' }, fmt(hosts.filter((x) => x.rising).length)), h('div', { class: 'kpi-label' }, 'hosts with rising errors'))),
+          h('div', { class: 'kpi', 'data-key': 'rising' }, h('div', { class: 'kpi-value' }, fmt(hosts.filter((x) => x.rising).length)), h('div', { class: 'kpi-label' }, 'hosts with rising errors')),
+          h('div', { class: `kpi ${pairs.length ? 'k-bad' : ''}`, 'data-key': 'pairs' }, h('div', { class: 'kpi-value' }, fmt(pairs.length)), h('div', { class: 'kpi-label' }, 'flagged host pairs'))),
+        section('Flagged host pairs',
+          h('p', { class: 'muted small' }, 'Two hosts whose shared output kept losing against other results. A work unit only they vouch for is held until a trusted host decides it.'),
+          table('Host pairs flagged for agreeing against others', ['Hosts', 'Lost together', 'Against others', 'Agreed', 'Flagged', ''], pairs.map((p) =>
+            h('tr', { 'data-key': `${p.hostA.id}|${p.hostB.id}`, class: 'row-warn' },
+              td('Hosts', h('strong', null, p.hostA.name), h('span', { class: 'muted small' }, ` (${p.hostA.owner})`), ' + ', h('strong', null, p.hostB.name), h('span', { class: 'muted small' }, ` (${p.hostB.owner})`)),
+              td('Lost together', fmt(p.lost)),
+              td('Against others', fmt(p.against)),
+              td('Agreed', fmt(p.together)),
+              td('Flagged', ago(p.flaggedAt)),
+              td('', h('div', { class: 'row-actions' }, h('button', { type: 'button', 'data-action': 'clearPair', 'data-a': p.hostA.id, 'data-b': p.hostB.id }, 'Clear flag'))))),
+          { empty: 'No host pair has kept agreeing against others.', cls: 'cards' })),
         section('Problem replicas',
           h('form', { class: 'toolbar', 'data-action': 'noop' },
             h('label', { for: 'val-kind' }, 'Show'),
@@ -77,6 +92,14 @@ export const validationView: ViewFactory = (ctx, render) => {
     actions: {
       noop: () => {},
       kind: (el) => { kind = (el as HTMLSelectElement).value as typeof kind; },
+      async clearPair(el) {
+        const p = pairs.find((x) => x.hostA.id === el.dataset.a && x.hostB.id === el.dataset.b);
+        const names = p ? `${p.hostA.name} and ${p.hostB.name}` : 'this pair';
+        if (!(await ctx.confirm({ title: `Clear the flag on ${names}?`, body: 'Work units they alone vouch for are no longer held for a trusted host, and their counts start again. The clearing is logged.', action: 'Clear flag' }))) return;
+        await api('POST', '/api/v1/console/flagged-pairs/clear', { hostA: el.dataset.a, hostB: el.dataset.b });
+        ctx.toast(`Flag on ${names} cleared.`, 'ok');
+        await load();
+      },
       async pause(el) {
         await api('PATCH', `/api/v1/hosts/${el.dataset.id}`, { status: 'paused' });
         ctx.toast('Host paused.', 'ok');

@@ -1,4 +1,5 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts } from './columns';
 import { users } from './users';
 
@@ -61,3 +62,26 @@ export const hostReliability = pgTable('host_reliability', {
   errorRate: doublePrecision('error_rate').notNull().default(0.1),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.hostId, t.family] })]);
+
+/*
+ * Two hosts whose results agreed on a validated WU (host_a < host_b): how often, how often
+ * against a dissenting result, and how often their shared output lost. A pair that agrees
+ * against others too often is flagged (credit/agreement-pairs.ts); the validator then holds a WU
+ * that only the pair vouches for until a trusted host decides. An admin may clear a flag, which
+ * starts the pair's counts again.
+ */
+export const agreementPairs = pgTable('agreement_pairs', {
+  hostA: uuid('host_a').notNull().references(() => hosts.id),
+  hostB: uuid('host_b').notNull().references(() => hosts.id),
+  together: integer('together').notNull().default(0),
+  against: integer('against').notNull().default(0),
+  lost: integer('lost').notNull().default(0),
+  lastWuId: bigint('last_wu_id', { mode: 'number' }),
+  flaggedAt: ts('flagged_at'),
+  clearedAt: ts('cleared_at'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.hostA, t.hostB] }),
+  check('agreement_pairs_ordered', sql`${t.hostA} < ${t.hostB}`),
+  index('agreement_pairs_flagged_idx').on(t.flaggedAt).where(sql`${t.flaggedAt} IS NOT NULL`),
+]);

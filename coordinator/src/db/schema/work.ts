@@ -80,6 +80,8 @@ export const workUnits = pgTable('work_units', {
   maxTotalReplicas: integer('max_total_replicas').notNull().default(8),
   delayBoundSeconds: integer('delay_bound_seconds').notNull().default(3600),
   adaptive: boolean('adaptive').notNull().default(true),
+  /** Held for a trusted host's result (daemons/decide.ts): only trusted hosts may claim it now. */
+  needsTrusted: boolean('needs_trusted').notNull().default(false),
   // Counters kept by the transitions.
   replicasNeeded: integer('replicas_needed').notNull(),
   replicasSent: integer('replicas_sent').notNull().default(0),

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { openDrillGrid, runScenario } from '../scripts/drill/cheat-scenario';
+import { openTestDb, dbKinds } from './support/test-db';
+
+/*
+ * Colluders against a whole coordinator (every role running, real websockets, signed packets and
+ * results): 10 honest volunteers and 3 colluding ones, one host each, the colluders returning the
+ * same wrong bench.hash output; 200 WUs at quorum 2, no adaptive replication. Before the pairing
+ * rule, the raised quorums and the flagged pairs, this let 18–24 wrong outputs become canonical,
+ * marked 13–18 honest results invalid and paid the cheaters 10–13% of all credit.
+ *
+ * What this part guarantees, asserted here: fewer than 1% wrong canonical outputs at any moment
+ * (polled every 250 ms while the batch runs), every wrong one vouched for only by hosts caught
+ * since (an invalid result or a flagged pair), which is what re-examining a caught host's quorums
+ * needs to bring the count to 0; every colluding pair flagged and no honest one; the colluders'
+ * share of credit under 1%.
+ */
+
+describe.each(dbKinds())('3 colluders among 13 volunteers on %s', (kind) => {
+  it('200 WUs at quorum 2: under 1% wrong at any moment, each caught, the colluding pairs flagged', async () => {
+    const t = await openTestDb(kind);
+    const grid = await openDrillGrid({ db: t.db });
+    try {
+      const o = await runScenario(grid, { label: 'colluders', honest: 10, cheaters: 3, behaviour: 'collude', wus: 200, adaptive: false, timeoutMs: 100_000 });
+      console.log(`${kind}: ${JSON.stringify(o)}`);
+      // The batch finished: every WU done or failed within the time.
+      expect(o.seconds).toBeLessThan(100);
+      expect(o.wrongWorst).toBeLessThan(0.01 * o.wus);
+      expect(o.wrongEnd).toBeLessThanOrEqual(o.wrongWorst);
+      expect(o.wrongUncaught).toBe(0);
+      expect(o.flaggedPairs - o.honestFlagged).toBe(3);
+      expect(o.honestFlagged).toBe(0);
+      expect(o.honestInvalid).toBeLessThanOrEqual(2 * o.wrongEnd);
+      expect(o.cheaterGranted / o.granted).toBeLessThan(0.01);
+      expect(o.detectionSeconds).not.toBeNull();
+    } finally {
+      await grid.stop();
+      await t.drop();
+    }
+  }, 150_000);
+});
