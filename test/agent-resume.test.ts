@@ -2,6 +2,7 @@ import { readFile, truncate, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setHostRecord } from './support/grid-fixtures';
 import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
@@ -117,7 +118,7 @@ describe('packaged agent checkpoints', () => {
     // result of every quorum is computed from scratch.
     const { agent, batchId, replicaId } = await agentWithCheckpoint(grid, 'leaver', 2);
     // Only a trusted host's checkpoint is handed on: give the leaver a long valid record.
-    await grid.testDb.db.rows(sql`UPDATE hosts SET consecutive_valid = 20, error_rate = 0.01 WHERE id = ${agent.hostId}`);
+    await setHostRecord(grid.testDb.db, agent.hostId, { consecutiveValid: 20, errorRate: 0.01 }, 'mc');
     await agent.kill('SIGTERM');
     expect(await agent.exited).toBe(0);
     const log = agent.lines.join('\n');

@@ -12,12 +12,12 @@ import { openTestDb, dbKinds } from './support/test-db';
  * What this part guarantees, asserted here: fewer than 1% wrong canonical outputs at any moment
  * (polled every 250 ms while the batch runs), every wrong one vouched for only by hosts caught
  * since (an invalid result or a flagged pair), which is what re-examining a caught host's quorums
- * needs to bring the count to 0; every colluding pair flagged and no honest one; the colluders'
- * share of credit under 1%.
+ * needs, and 0 at the end once their quorums are re-examined; no honest pair flagged; the
+ * colluders' share of credit under 1%.
  */
 
 describe.each(dbKinds())('3 colluders among 13 volunteers on %s', (kind) => {
-  it('200 WUs at quorum 2: under 1% wrong at any moment, each caught, the colluding pairs flagged', async () => {
+  it('200 WUs at quorum 2: under 1% wrong at any moment, 0 at the end, each colluder caught', async () => {
     const t = await openTestDb(kind);
     const grid = await openDrillGrid({ db: t.db });
     try {
@@ -26,9 +26,12 @@ describe.each(dbKinds())('3 colluders among 13 volunteers on %s', (kind) => {
       // The batch finished: every WU done or failed within the time.
       expect(o.seconds).toBeLessThan(100);
       expect(o.wrongWorst).toBeLessThan(0.01 * o.wus);
-      expect(o.wrongEnd).toBeLessThanOrEqual(o.wrongWorst);
+      // Re-examining each caught colluder's quorums leaves no wrong output standing.
+      expect(o.wrongEnd).toBe(0);
       expect(o.wrongUncaught).toBe(0);
-      expect(o.flaggedPairs - o.honestFlagged).toBe(3);
+      // Flagging is the second line (a caught colluder's quorums are re-opened before they lose
+      // often): at most the three colluding pairs, never an honest one.
+      expect(o.flaggedPairs - o.honestFlagged).toBeLessThanOrEqual(3);
       expect(o.honestFlagged).toBe(0);
       expect(o.honestInvalid).toBeLessThanOrEqual(2 * o.wrongEnd);
       expect(o.cheaterGranted / o.granted).toBeLessThan(0.01);

@@ -9,6 +9,7 @@ import { signCheckpoint } from '@nfl-grid/shared/signing/checkpoint-signature';
 import { importPrivate, newEd25519KeyPair } from '@nfl-grid/shared/signing/keys';
 import { signResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import { eventually } from './support/api-client';
+import { setHostRecord } from './support/grid-fixtures';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 import { connectRaw, enrollRaw, helloFor, type RawAgent } from './support/raw-agent';
 import { dbKinds } from './support/test-db';
@@ -132,16 +133,20 @@ describe.each(dbKinds())('poisoned checkpoints on %s', (kind) => {
     // Honest volunteers come: real agents.
     const h1 = await grid.volunteerAgent('honest-1');
     const h2 = await grid.volunteerAgent('honest-2');
+    // The colluder's dissent may raise the quorum above its base: a third honest volunteer is about.
+    const h3 = await grid.volunteerAgent('honest-3');
     const [wu] = await allDone(grid, batchId);
     expect(wu!.state).toBe('done');
     expect(wu!.output).toEqual(right);
     const replicas = await db.rows<{ host_id: string; state: string; validate_state: string; resumed_from: number | null }>(sql`
       SELECT host_id, state, validate_state, resumed_from FROM replicas WHERE wu_id = ${mine!.wuId} ORDER BY id`);
-    // The forger is not trusted: its checkpoint was never handed on; both honest agents started from scratch.
+    // The forger is not trusted: its checkpoint was never handed on; every honest agent started from scratch.
     expect(replicas.every((r) => r.resumed_from === null)).toBe(true);
     expect(replicas.find((r) => r.host_id === colluder.hostId)!.validate_state).toBe('invalid');
-    expect(replicas.filter((r) => r.validate_state === 'valid').map((r) => r.host_id).sort()).toEqual([h1.hostId, h2.hostId].sort());
-    for (const h of [h1, h2]) expect(h.lines.join('\n')).not.toMatch(/resumed replica=/);
+    const valid = replicas.filter((r) => r.validate_state === 'valid').map((r) => r.host_id);
+    expect(valid.length).toBeGreaterThanOrEqual(2);
+    for (const id of valid) expect([h1.hostId, h2.hostId, h3.hostId]).toContain(id);
+    for (const h of [h1, h2, h3]) expect(h.lines.join('\n')).not.toMatch(/resumed replica=/);
   }, 120_000);
 
   it('an honest checkpoint is resumed from with its signature checked; bytes changed after signing are refused at resume', async () => {
@@ -150,7 +155,7 @@ describe.each(dbKinds())('poisoned checkpoints on %s', (kind) => {
     const batchId = await submit(grid, 2);
     const maker = await rawVolunteer(grid, 'maker');
     // A host with a long valid record: its checkpoints may be handed on.
-    await db.rows(sql`UPDATE hosts SET consecutive_valid = 20, error_rate = 0.01 WHERE id = ${maker.hostId}`);
+    await setHostRecord(db, maker.hostId, { consecutiveValid: 20, errorRate: 0.01 });
     const items = await takeWork(maker, 2);
     expect(items).toHaveLength(2);
     for (const it of items) {

@@ -190,6 +190,17 @@ export async function makeHost(db: Db, opts: HostOptions = {}): Promise<TestHost
   return { id: h!.id, ownerId, benchmarkFlops, claiming: { hostId: h!.id, ownerId, kernels, gpu, memoryMb } };
 }
 
+/**
+ * Sets a host's record (host row and its reliability in `family`, where trust is judged): a long
+ * valid streak makes it trusted, a broken one takes the trust away.
+ */
+export async function setHostRecord(db: Db, hostId: string, rec: { consecutiveValid: number; errorRate: number }, family = 'bench'): Promise<void> {
+  await db.rows(sql`UPDATE hosts SET consecutive_valid = ${rec.consecutiveValid}, error_rate = ${rec.errorRate} WHERE id = ${hostId}`);
+  await db.rows(sql`
+    INSERT INTO host_reliability (host_id, family, consecutive_valid, error_rate) VALUES (${hostId}, ${family}, ${rec.consecutiveValid}, ${rec.errorRate})
+    ON CONFLICT (host_id, family) DO UPDATE SET consecutive_valid = excluded.consecutive_valid, error_rate = excluded.error_rate`);
+}
+
 /** Hand-written SQL for assertions. */
 export function q<T = Record<string, any>>(db: Db, query: SQL): Promise<T[]> {
   return db.rows<T>(query);

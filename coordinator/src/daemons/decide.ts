@@ -41,6 +41,8 @@ export interface WorkUnitForValidation {
    * never asks for more agreeing results than the volunteers not already dissenting could give.
    */
   volunteers?: number;
+  /** Volunteers who held a replica of this WU and can give it no result now (gave it up, errored, timed out, or judged invalid). */
+  spent?: number;
   /** Some trusted host that runs the kernel is online (the claim's pairing rule is in force). */
   trustedOnline?: boolean;
 }
@@ -144,8 +146,9 @@ function decideChecked(wu: WorkUnitForValidation, reported: ReportedReplica[], c
   const best = clusters.reduce((a, b) => (size(b) > size(a) || (size(b) === size(a) && trustedIn(b) > trustedIn(a)) ? b : a));
   const counted = countedResults(best);
   const rival = Math.max(0, ...clusters.filter((c) => c !== best).map(size));
-  // The most agreeing results the grid's volunteers could still give this output.
-  const reachable = wu.volunteers === undefined ? Infinity : Math.max(wu.baseQuorum, wu.volunteers - rival);
+  // The most agreeing results the grid's volunteers could still give this output: not those
+  // dissenting, nor those who already spent their one replica of this WU without a result.
+  const reachable = wu.volunteers === undefined ? Infinity : Math.max(wu.baseQuorum, wu.volunteers - rival - (wu.spent ?? 0));
   // Against a dissent, the leading output needs its base quorum plus the largest dissenting
   // cluster (whatever the quorum was raised to before: that only asked for replicas), and one
   // result more if untrusted hosts outvote a trusted one, or if no trusted host is online to

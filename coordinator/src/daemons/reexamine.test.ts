@@ -219,11 +219,11 @@ describe.each(dbKinds())('re-examination on %s', (kind) => {
     expect((await q<{ kind: string }>(t.db, sql`SELECT kind FROM wu_reopenings`)).map((r) => r.kind)).toEqual(['solo']);
   });
 
-  it('an honest result outvoted by the caught host and its partner is decided again: valid now, and the partner loses its credit', async () => {
-    const [h, x, c, d] = [await makeHost(t.db), await makeHost(t.db), await makeHost(t.db), await makeHost(t.db)];
-    const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 1, rounds: ROUNDS, policy: { minQuorum: 2, targetReplicas: 3, adaptive: false } });
-    await simulateHost(t.grid, h, { behaviour: 'cheat' });
-    await simulateHost(t.grid, x, { behaviour: 'cheat' });
+  it('an honest result judged against the caught host and its partner is decided again: valid now, and the partner loses its credit', async () => {
+    const [h, x, y, c] = [await makeHost(t.db), await makeHost(t.db), await makeHost(t.db), await makeHost(t.db)];
+    const { batchId } = await submitBenchBatch(t.grid, researcher, { n: 1, rounds: ROUNDS, policy: { minQuorum: 2, targetReplicas: 4, adaptive: false } });
+    // Three colluders outvote C as far as a grid of four volunteers allows.
+    for (const cheat of [h, x, y]) await simulateHost(t.grid, cheat, { behaviour: 'cheat' });
     await simulateHost(t.grid, c);
     await validatorPass(t.grid);
     const [wu] = await wuRows(t.db, batchId);
@@ -232,22 +232,29 @@ describe.each(dbKinds())('re-examination on %s', (kind) => {
     const verdict = async (host: TestHost) => (await q<{ v: string }>(t.db, sql`SELECT validate_state::text AS v FROM replicas WHERE host_id = ${host.id}`))[0]!.v;
     expect(await verdict(c)).toBe('invalid');
 
-    // H is caught elsewhere; its quorum is decided again without it.
+    // H is caught elsewhere; its quorum is decided again without it. Honest volunteers are about
+    // to fill the quorum, which the dissent raises.
     await t.db.rows(sql`UPDATE hosts SET caught_at = now() WHERE id = ${h.id}`);
+    const pool = [await makeHost(t.db), await makeHost(t.db), await makeHost(t.db), await makeHost(t.db)];
     await validatorPass(t.grid);
     expect(await wrongCanonicals()).toBe(0);
-    expect([await verdict(h), await verdict(x), await verdict(c)]).toEqual(['invalid', 'inconclusive', 'inconclusive']);
-    await validatorPass(t.grid); // X and C disagree: one more replica
-    expect((await simulateHost(t.grid, d)).claimed).toHaveLength(1);
+    expect([await verdict(h), await verdict(x), await verdict(y), await verdict(c)]).toEqual(['invalid', 'inconclusive', 'inconclusive', 'inconclusive']);
+    const honest: TestHost[] = [];
+    for (const d of pool) {
+      await validatorPass(t.grid);
+      if ((await wuRows(t.db, batchId))[0]!.state === 'done') break;
+      if ((await simulateHost(t.grid, d)).claimed.length) honest.push(d);
+    }
     await validatorPass(t.grid);
-    expect([await verdict(x), await verdict(c), await verdict(d)]).toEqual(['invalid', 'valid', 'valid']);
     expect((await wuRows(t.db, batchId))[0]!.state).toBe('done');
+    expect([await verdict(x), await verdict(y), await verdict(c)]).toEqual(['invalid', 'invalid', 'valid']);
+    for (const d of honest) expect(await verdict(d)).toBe('valid');
     expect(await wrongCanonicals()).toBe(0);
     const reasons = await q<{ host_id: string; granted: number; reason: string | null }>(t.db, sql`SELECT host_id, granted, reason FROM credit_ledger WHERE reverses_id IS NOT NULL ORDER BY id`);
-    expect(reasons.map((r) => [r.host_id, r.reason?.split(':')[0] ?? r.reason])).toEqual([
-      [h.id, 're-examined'], [x.id, 'judged invalid when its work unit was decided again'],
-    ]);
-    for (const host of [h, x]) expect((await q<{ c: number }>(t.db, sql`SELECT total_credit AS c FROM hosts WHERE id = ${host.id}`))[0]!.c).toBeCloseTo(0, 12);
+    const again = 'judged invalid when its work unit was decided again';
+    expect(reasons.map((r) => `${r.host_id} ${r.reason?.split(':')[0] ?? r.reason}`).sort()).toEqual(
+      [`${h.id} re-examined`, `${x.id} ${again}`, `${y.id} ${again}`].sort());
+    for (const host of [h, x, y]) expect((await q<{ c: number }>(t.db, sql`SELECT total_credit AS c FROM hosts WHERE id = ${host.id}`))[0]!.c).toBeCloseTo(0, 12);
     expect((await q<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM credit_ledger WHERE host_id = ${c.id} AND reverses_id IS NULL`))[0]!.n).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeSigningHost, uploadSignedCheckpoint, type SigningHost } from '../../../test/support/checkpoints';
-import { makeUser, openTestGrid, q, resetData, type TestGrid } from '../../../test/support/grid-fixtures';
+import { makeUser, openTestGrid, q, resetData, setHostRecord, type TestGrid } from '../../../test/support/grid-fixtures';
 import { dbKinds } from '../../../test/support/test-db';
 import { computeResults, policyOf, submitBenchBatch } from '../../../test/support/volunteers';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';
@@ -48,7 +48,7 @@ describe.each(dbKinds())('validating resumed results on %s', (kind) => {
     const rd = await claim(d);
     expect(rd.checkpoint_host_id).toBe(c.id);
     // A is caught meanwhile: D's result rests on A's steps too, so it does not count beside B.
-    await t.db.rows(sql`UPDATE hosts SET consecutive_valid = 0, error_rate = 0.5 WHERE id = ${a.id}`);
+    await setHostRecord(t.db, a.id, { consecutiveValid: 0, errorRate: 0.5 });
     await report(d, rd);
     await report(b, rb);
     await validatorPass(t.grid);

@@ -6,7 +6,7 @@ import { flaggedPairsAmong, recordAgreements, type DecidedClusters } from '../cr
 import { grantCredit } from '../credit/grant-credit';
 import { sendCancels } from '../gateway/send-cancels';
 import { sendVerdicts } from '../gateway/send-verdicts';
-import { hostsByKernel, lockWorkUnitsToValidate, loadReportedReplicas } from '../queue/lock-for-validation';
+import { hostsByKernel, lockWorkUnitsToValidate, loadReportedReplicas, spentVolunteers } from '../queue/lock-for-validation';
 import { hostTrustedSql } from '../queue/quorum-mix';
 import { listUnchecked, recordChecks } from '../queue/record-checks';
 import { recordVerdicts } from '../queue/record-verdicts';
@@ -52,6 +52,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
     const decisions = new Map<number, Decision>();
     const flagged = await flaggedPairsAmong(tx, replicas.map((r) => r.hostId));
     const kernelHosts = await hostsByKernel(tx, (h, family) => hostTrustedSql(h, family, { trustStreak: reliability.trustStreak, trustMaxErrorRate: reliability.trustMaxErrorRate }));
+    const spent = await spentVolunteers(tx, wus.map((w) => w.id));
     const decided: DecidedClusters[] = [];
     for (const wu of wus) {
       const reported = byWu.get(wu.id) ?? [];
@@ -69,6 +70,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
       const about = kernelHosts.get(wu.kernelRef);
       wu.volunteers = about?.volunteers ?? 0;
       wu.trustedOnline = about?.trustedOnline ?? false;
+      wu.spent = spent.get(wu.id) ?? 0;
       const others = reported.filter((r) => r.id !== wu.canonicalReplicaId).map((r) => ({ ...r, output: comparable(kernel, r.output, r.check) }));
       const d = decide(wu, others, kernel.compare, flagged);
       decisions.set(wu.id, d);

@@ -75,3 +75,17 @@ export async function hostsByKernel(tx: Tx, trusted: (alias: string, family: SQL
      GROUP BY k.ref`);
   return new Map(rows.map((r) => [r.ref, { volunteers: Number(r.n), trustedOnline: r.t === true }]));
 }
+
+/**
+ * Per WU: the volunteers who held a replica of it and can give it no result now (the replica gave
+ * up, errored, timed out or was cancelled, or its result was judged invalid); one replica per
+ * volunteer per WU, so each counts once.
+ */
+export async function spentVolunteers(tx: Tx, wuIds: number[]): Promise<Map<number, number>> {
+  const rows = await tx.rows<{ wu_id: number; n: number }>(sql`
+    SELECT wu_id, count(DISTINCT owner_id)::int AS n FROM replicas
+     WHERE wu_id = ANY(${int8Array(wuIds)})
+       AND (state NOT IN ('in_progress', 'reported') OR validate_state = 'invalid')
+     GROUP BY wu_id`);
+  return new Map(rows.map((r) => [Number(r.wu_id), Number(r.n)]));
+}
