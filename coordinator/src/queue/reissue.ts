@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { live, WU } from './states';
 
 /*
  * Reissue: a replica that timed out, errored or was given back frees its slot, and its WU asks
@@ -12,4 +13,25 @@ import { sql, type SQL } from 'drizzle-orm';
  */
 export function reissued(lost: SQL): SQL {
   return sql`LEAST(w.replicas_needed + ${lost}, GREATEST(w.max_total_replicas - w.replicas_sent, 0))`;
+}
+
+/**
+ * One statement around `lost`, an UPDATE of replicas that gives some up and returns
+ * `r.id, r.wu_id, r.host_id`: each live WU that lost replicas asks for as many more (reissued),
+ * and the lost replicas are the result (id, wu_id, host_id).
+ */
+export function reissueLost(lost: SQL): SQL {
+  return sql`
+    WITH upd AS (${lost}
+    ), per_wu AS (
+      SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id
+    ), wu AS (
+      UPDATE work_units w
+         SET replicas_needed = ${reissued(sql`c.n`)},
+             updated_at = now()
+        FROM per_wu c
+       WHERE w.id = c.wu_id AND w.state IN ${live(WU)}
+      RETURNING w.id
+    )
+    SELECT id, wu_id, host_id::text AS host_id FROM upd`;
 }

@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
-import { reissued } from './reissue';
-import { live, movableTo, REPLICA, WU } from './states';
+import { reissueLost } from './reissue';
+import { movableTo, REPLICA } from './states';
 
 /*
  * Work nobody holds: replicas `in_progress` in the database that no agent is working on, because
@@ -28,23 +28,11 @@ async function release(tx: Tx, picked: SQL, limit: number | null, skipLocked: bo
                    ${limit === null ? sql`` : sql`ORDER BY r.sent_at LIMIT ${limit}`})
      ORDER BY id FOR UPDATE ${skipLocked ? sql`SKIP LOCKED` : sql``}`);
   if (wus.length === 0) return [];
-  return tx.rows<Released>(sql`
-    WITH upd AS (
+  return tx.rows<Released>(reissueLost(sql`
       UPDATE replicas r SET state = 'abandoned', error_code = ${code}, error_message = ${message}, reported_at = now()
        WHERE r.wu_id = ANY(${int8Array(wus.map((w) => w.id))})
          AND r.state IN ${movableTo(REPLICA, 'abandoned')} AND ${picked}
-      RETURNING r.id, r.wu_id, r.host_id
-    ), per_wu AS (
-      SELECT wu_id, count(*)::int AS n FROM upd GROUP BY wu_id
-    ), wu AS (
-      UPDATE work_units w
-         SET replicas_needed = ${reissued(sql`c.n`)},
-             updated_at = now()
-        FROM per_wu c
-       WHERE w.id = c.wu_id AND w.state IN ${live(WU)}
-      RETURNING w.id
-    )
-    SELECT id, wu_id, host_id::text AS host_id FROM upd`);
+      RETURNING r.id, r.wu_id, r.host_id`));
 }
 
 /**
