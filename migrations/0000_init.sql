@@ -106,6 +106,7 @@ CREATE TABLE "batches" (
 	"spec" jsonb NOT NULL,
 	"wu_count" integer NOT NULL,
 	"estimated_hours" double precision DEFAULT 0 NOT NULL,
+	"plan_state" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone
 );
@@ -169,6 +170,7 @@ CREATE TABLE "work_units" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "work_units_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"batch_id" uuid NOT NULL,
 	"seq" integer NOT NULL,
+	"stage" integer DEFAULT 0 NOT NULL,
 	"kernel" text NOT NULL,
 	"kernel_version" integer NOT NULL,
 	"kernel_ref" text NOT NULL,

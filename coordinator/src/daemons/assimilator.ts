@@ -7,6 +7,7 @@ import { trackPerformance } from '../tracker/track-results';
 import { lockUnassimilated, markAssimilated, soloResultsToReopen } from '../queue/assimilation';
 import { reopenWorkUnits, type Reopened } from '../queue/reopen-work';
 import { finishBatches } from '../queue/finish-batches';
+import { advancePlans } from '../plans/advance-plans';
 
 const PASS_SIZE = 500;
 
@@ -19,7 +20,8 @@ export interface AssimilatorHooks {
  * The assimilator takes in what the validator finished, in a transaction of its own: each done
  * WU's canonical output becomes a science result and a point for the performance tracker, a
  * cover model's (cover.baseline, train.mlp) also a candidate in the model registry, each
- * done or failed WU's reward goes to its bandit arm, and batches with no active WU left are
+ * done or failed WU's reward goes to its bandit arm, a staged batch whose stage is complete gets
+ * its next stage from its plan (plans/advance-plans.ts), and batches with no active WU left are
  * finished. The WUs are marked assimilated in the same transaction, so a pass that fails or a
  * coordinator that dies leaves them for the next pass, and none is taken in twice. The validator
  * never waits for it.
@@ -39,13 +41,16 @@ export async function assimilatorPass(grid: Grid, hooks: AssimilatorHooks = {}):
     await trackPerformance(tx, done);
     const offered = dataHashes ? await offerCandidatesIn(tx, done, dataHashes) : [];
     const rewards = await grid.bandit.rewardsIn(tx, ids);
+    const stages = await advancePlans(tx, grid, ids, wus.map((w) => w.batchId));
     const finishedBatches = await finishBatches(tx, wus.map((w) => w.batchId));
     await markAssimilated(tx, ids);
     await hooks.inTransaction?.(tx, ids);
-    return { handled: wus.length, done: done.length, rewards, finishedBatches, offered };
+    return { handled: wus.length, done: done.length, rewards, finishedBatches, offered, stages };
   });
   if (!result) return reopened;
   for (const m of result.offered) grid.log.info('cover candidate registered', { id: m.id, version: m.version, kernel: m.kernel, wuIds: m.wuIds });
+  for (const s of result.stages) grid.log.info('plan stage opened', { ...s });
+  if (result.stages.length) grid.wakeScheduler();
   for (const batchId of result.finishedBatches) grid.events.emit('batch.finished', { batchId, state: 'done' });
   if (result.finishedBatches.length) grid.log.info('assimilator pass', { assimilated: result.handled, batchesDone: result.finishedBatches.length });
   return result.handled;

@@ -7,8 +7,9 @@ import { batches, events } from '../db/schema/index';
 import { BadRequest } from '../errors';
 import type { Grid } from '../grid';
 import { expandBatch } from './expand-batch';
+import { insertWorkUnits } from './insert-work-units';
+import { initialUnits, planDriver } from '../plans/drivers';
 
-const INSERT_CHUNK = 5000;
 const ANALYZE_AFTER = 1000;
 
 export function resolveKernel(ref: string): Kernel {
@@ -23,11 +24,12 @@ export function resolveKernel(ref: string): Kernel {
  */
 export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec): Promise<{ batchId: string; wuCount: number; estimatedHours: number }> {
   const kernel = resolveKernel(spec.kernel);
-  const units = expandBatch(spec, kernel);
+  const units = spec.plan ? initialUnits(planDriver(spec.plan.kind), spec, kernel) : expandBatch(spec, kernel);
   const p = spec.policy;
   const target = p.targetReplicas ?? p.minQuorum;
   const rows = await Promise.all(units.map(async (u) => ({
     seq: u.seq,
+    stage: 0,
     params: u.params,
     seed: u.seed,
     inputs: await grid.inputs.resolve(datasetClosure(kernel.datasets(u.params as never))),
@@ -42,21 +44,7 @@ export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec):
       ownerId, name: spec.name, kernel: kernel.name, kernelVersion: kernel.version, priority: spec.priority,
       spec, wuCount: rows.length, estimatedHours,
     }).returning({ id: batches.id });
-    // What differs per WU travels as one JSON parameter per chunk; the rest is the batch's.
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await tx.rows(sql`
-        INSERT INTO work_units (batch_id, seq, kernel, kernel_version, kernel_ref, params, seed, inputs, cost_estimate, total_steps,
-                                priority, needs_gpu, prefers_gpu, min_memory_mb, min_quorum, base_quorum, target_replicas, max_error_replicas,
-                                max_total_replicas, delay_bound_seconds, adaptive, replicas_needed)
-        SELECT ${batch!.id}::uuid, d.seq, ${kernel.name}, ${kernel.version}::int, ${`${kernel.name}@${kernel.version}`}, d.params, d.seed, d.inputs,
-               d.cost, d.steps, ${spec.priority}::int, ${kernel.capabilities.gpu === 'required'}::boolean,
-               ${kernel.capabilities.gpu === 'optional'}::boolean, ${kernel.capabilities.minMemoryMb}::int,
-               ${p.minQuorum}::int, ${p.minQuorum}::int, ${target}::int, ${p.maxErrorReplicas}::int, ${p.maxTotalReplicas}::int,
-               ${p.delayBoundSeconds}::int, ${p.adaptive}::boolean, ${target}::int
-          FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + INSERT_CHUNK))}::jsonb)
-            AS d(seq int, params jsonb, seed int8, inputs jsonb, cost float8, steps int)
-         ORDER BY d.seq`);
-    }
+    await insertWorkUnits(tx, { id: batch!.id, priority: spec.priority, policy: p }, kernel, rows);
     await tx.orm.insert(events).values({ kind: 'batch.submitted', subject: batch!.id, actor: ownerId, data: { name: spec.name, kernel: `${kernel.name}@${kernel.version}`, wuCount: rows.length } });
     return batch!.id;
   });

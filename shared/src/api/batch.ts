@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BatchPlan } from './batch-plans';
 
 /** Quorum policy of every WU in a batch (DESIGN.md "work unit"). */
 export const QuorumPolicy = z.strictObject({
@@ -32,6 +33,8 @@ export const BatchSpec = z.strictObject({
   replicates: z.number().int().min(1).max(MAX_WUS_PER_BATCH).default(1),
   units: z.array(z.strictObject({ params: Params, seed: z.number().int().min(0).max(2 ** 32 - 1).optional() })).min(1).max(MAX_WUS_PER_BATCH).optional(),
   policy: QuorumPolicy.default({ minQuorum: 2, maxErrorReplicas: 3, maxTotalReplicas: 8, delayBoundSeconds: 3600, adaptive: true }),
+  /** Run the batch in stages (shared/src/api/batch-plans.ts). */
+  plan: BatchPlan.optional(),
 }).refine((b) => !(b.grid && b.units), { message: 'give either grid or units, not both', path: ['units'] });
 export type BatchSpec = z.infer<typeof BatchSpec>;
 export type BatchSpecInput = z.input<typeof BatchSpec>;

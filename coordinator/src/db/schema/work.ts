@@ -43,6 +43,8 @@ export const batches = pgTable('batches', {
   spec: jsonb('spec').notNull(),
   wuCount: integer('wu_count').notNull(),
   estimatedHours: doublePrecision('estimated_hours').notNull().default(0),
+  /** What a staged batch's plan keeps between stages (coordinator/src/plans/), its driver's own shape. */
+  planState: jsonb('plan_state'),
   createdAt: createdAt(),
   finishedAt: ts('finished_at'),
 }, (t) => [index('batches_owner_idx').on(t.ownerId, t.createdAt)]);
@@ -57,6 +59,8 @@ export const workUnits = pgTable('work_units', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   batchId: uuid('batch_id').notNull().references(() => batches.id),
   seq: integer('seq').notNull(),
+  /** The stage of a staged batch (a sweep's rung, a federated round); 0 otherwise. */
+  stage: integer('stage').notNull().default(0),
   kernel: text('kernel').notNull(),
   kernelVersion: integer('kernel_version').notNull(),
   /** `kernel@version`, the form hosts list their kernels in; claims filter on it directly. */
