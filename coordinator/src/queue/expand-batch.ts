@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { MAX_WUS_PER_BATCH } from '@nfl-grid/shared/api/batch';
+import { firstIssue } from '@nfl-grid/shared/api/did-you-mean';
 import type { Kernel } from '@nfl-grid/shared/kernels/types';
 import { BadRequest } from '../errors';
 
@@ -32,8 +33,8 @@ function cartesian(grid: Record<string, unknown[]>): Record<string, unknown>[] {
 function checkParams(kernel: Kernel, params: Record<string, unknown>, field: string): Record<string, unknown> {
   const parsed = (kernel.paramsSchema as z.ZodType).safeParse(params);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = [field, ...issue.path.map(String)].join('.');
+    const issue = firstIssue(kernel.paramsSchema, parsed.error.issues);
+    const path = [field, ...issue.path].join('.');
     throw new BadRequest(`${path}: ${issue.message}`, path, 'bad_params');
   }
   return parsed.data as Record<string, unknown>;

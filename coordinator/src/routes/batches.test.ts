@@ -75,6 +75,7 @@ describe.each(dbKinds())('batch routes (%s)', (kind) => {
   it.each([
     ['unknown kernel', benchSpec({ kernel: 'no.such@1' }), 'kernel', 'unknown_kernel'],
     ['bad params', benchSpec({ params: { rounds: -5 }, grid: undefined }), 'params.rounds', 'bad_params'],
+    ['a misspelt param', benchSpec({ params: { ruonds: 5 }, grid: undefined }), 'params.ruonds', 'bad_params'],
     ['bad grid value', benchSpec({ grid: { rounds: [10, 'x'] } }), 'grid[1].rounds', 'bad_params'],
     ['bad policy', benchSpec({ policy: { minQuorum: 3, targetReplicas: 2 } }), 'policy.targetReplicas', 'invalid_field'],
     ['grid and units both', benchSpec({ units: [{ params: {} }] }), 'units', 'invalid_field'],
@@ -84,6 +85,13 @@ describe.each(dbKinds())('batch routes (%s)', (kind) => {
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code, field });
     expect(t.log.records.some((e) => e.level === 'warn' && e.fields?.field === field && e.fields?.route === '/api/v1/batches')).toBe(true);
+  });
+
+  it('suggests the param or kernel meant, and lists the kernels', async () => {
+    const param = await t.call('POST', '/api/v1/batches', { key: alice.key, body: benchSpec({ params: { Rounds: 5 }, grid: undefined }) });
+    expect(param.body.error.message).toBe('params.Rounds: unknown field Rounds; did you mean rounds?');
+    const kernel = await t.call('POST', '/api/v1/batches', { key: alice.key, body: benchSpec({ kernel: 'bench.hsah' }) });
+    expect(kernel.body.error.message).toMatch(/^unknown kernel bench\.hsah; did you mean bench\.hash\? \(kernels: .*bench\.hash.*mc\.season/);
   });
 
   it('rejects malformed JSON and bad ids', async () => {

@@ -5,7 +5,7 @@ import type { Kernel } from '../types';
  * bench.hash@1: a trivial kernel for load tests and protocol drills. It mixes the seed through
  * `rounds` rounds of a 32-bit integer hash (splitmix-style) in `steps` steps. Exact comparator.
  */
-const Params = z.object({
+const Params = z.strictObject({
   rounds: z.number().int().min(1).max(100_000_000).default(1000),
   steps: z.number().int().min(1).max(10_000).default(1),
 });
