@@ -153,6 +153,7 @@ describe.each(dbKinds())('performance tracker on real results (%s)', (kind) => {
     expect(cells[0].estimatedHours).toBeCloseTo((2 * 2 * kernel.costEstimate(kernel.paramsSchema.parse(base))) / 1e9 / 3600, 9);
     expect(cells[1]).toMatchObject({ tracked: false, modelKey: null, ev: null });
 
+    expect((await call('GET', '/api/v1/performance/matrix')).body.cells).toEqual(cells);
     const board = await call('GET', '/api/performance/leaderboard/nfl');
     expect(board.body.boards[0]).toMatchObject({ kernel: SS, metric: 'logLoss', lowerIsBetter: true });
     expect(board.body.boards[0].models[0]).toMatchObject({ rank: 1, key, results: 6, best: metricOf(0.4) });
@@ -222,7 +223,7 @@ describe.each(dbKinds())('performance tracker on real results (%s)', (kind) => {
     expect(tex.body.main).toBe('report.tex');
     expect(tex.body.files[0].content).toContain('\\begin{tabular}');
     const openapi = await call('GET', '/api/v1/openapi.json');
-    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/performance/matrix', '/api/performance/compare', '/api/v1/batches/{id}/report', '/api/performance/leaderboard/{sport}']));
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/v1/performance/matrix', '/api/v1/performance/compare', '/api/v1/batches/{id}/report', '/api/v1/performance/leaderboard/{sport}']));
   });
 });
 

@@ -83,6 +83,9 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
   grid.events.on('wu.reopened', (e) => { if (e.production) void coverServer.changed(); });
   const routed = app
     .route('/api/v1', restApi(grid, createLiveHub(grid), coverServer, () => app.routes))
+    .route('/api/v1/training', trainingRoutes(grid))
+    .route('/api/v1', performanceRoutes(grid))
+    // Seed 001's unversioned paths, aliases of the two above (the OpenAPI document lists those).
     .route('/api/training', trainingRoutes(grid))
     .route('/api', performanceRoutes(grid))
     .route('/api', backtestRoutes(grid))

@@ -103,11 +103,14 @@ function operation(method: string, path: string, parts: DocPart[]): Json {
   };
 }
 
+/** Seed 001's unversioned paths: aliases of `/api/v1/training/*` and `/api/v1/performance/*`, documented there. */
+const ALIAS_PATH = /^\/api\/(training|performance)(\/|$)/;
+
 export function buildOpenApi(routes: RouteEntry[], info: { title: string; version: string; serverUrl?: string }): Json {
   const byOp = new Map<string, { method: string; path: string; parts: DocPart[] }>();
   for (const r of routes) {
     const part = partOf(r.handler);
-    if (!part || r.method === 'ALL') continue;
+    if (!part || r.method === 'ALL' || ALIAS_PATH.test(r.path)) continue;
     const key = `${r.method} ${r.path}`;
     const op = byOp.get(key) ?? { method: r.method, path: r.path, parts: [] };
     op.parts.push(part);

@@ -24,6 +24,8 @@ describe.each(dbKinds())('training-queue routes (%s)', (kind) => {
     const [b] = await t.grid.db.rows<{ priority: number; kernel: string; wu_count: number }>(sql`SELECT priority, kernel, wu_count FROM batches WHERE id = ${sub.body.job_id}`);
     expect(b).toEqual({ priority: 100, kernel: 'bench.hash', wu_count: 4 });
     const job = await t.call('GET', `/api/training/job/${sub.body.job_id}`, { key: res.key });
+    // The versioned path is the same route.
+    expect((await t.call('GET', `/api/v1/training/job/${sub.body.job_id}`, { key: res.key })).body).toEqual(job.body);
     expect(job.body).toMatchObject({
       job_id: sub.body.job_id, name: 'hash sweep', kernel: 'bench.hash@1', task_type: 'bench.hash', status: 'pending',
       progress: 0, total_units: 4, pending_units: 4, completed_units: 0, cpu_hours: 0, owner: 'tara',
