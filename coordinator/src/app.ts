@@ -25,6 +25,7 @@ import { errorHandler, notFoundHandler } from './routes/http/on-error';
 import { inputsRoutes } from './routes/inputs';
 import { keysRoutes, usersRoutes } from './routes/users';
 import { kernelsRoutes, systemRoutes, openapiRoutes } from './routes/system';
+import { batchReportRoutes } from './routes/batch-report';
 import { performanceRoutes } from './routes/performance';
 import { queueRoutes } from './routes/queue';
 import { replicasRoutes, workUnitsRoutes } from './routes/workunits';
@@ -81,13 +82,15 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
   const coverServer = opts.coverServer ?? new CoverModelServer(grid);
   // A production model withdrawn by re-examination is swapped out here and on the other coordinators.
   grid.events.on('wu.reopened', (e) => { if (e.production) void coverServer.changed(); });
+  const training = trainingRoutes(grid), performance = performanceRoutes(grid);
   const routed = app
     .route('/api/v1', restApi(grid, createLiveHub(grid), coverServer, () => app.routes))
-    .route('/api/v1/training', trainingRoutes(grid))
-    .route('/api/v1', performanceRoutes(grid))
+    .route('/api/v1', batchReportRoutes(grid))
+    .route('/api/v1/training', training)
+    .route('/api/v1', performance)
     // Seed 001's unversioned paths, aliases of the two above (the OpenAPI document lists those).
-    .route('/api/training', trainingRoutes(grid))
-    .route('/api', performanceRoutes(grid))
+    .route('/api/training', training)
+    .route('/api', performance)
     .route('/api', backtestRoutes(grid))
     .route('/api', sportFeaturesRoutes(grid))
     .route('/api', dataPipelineRoutes(grid, coverServer))

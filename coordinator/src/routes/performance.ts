@@ -3,9 +3,9 @@ import { Hono } from 'hono';
 import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { AcceptedFollowUp, FollowUpList, ModelTypeList, RebalanceAnswer, ValueMatrix } from '@nfl-grid/shared/api/console-types';
 import {
-  CompareBody, FollowUpsQuery, LimitQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, ReportQuery, SettingsBody, SportParam,
+  CompareBody, FollowUpsQuery, LimitQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, SettingsBody, SportParam,
 } from '@nfl-grid/shared/performance/api';
-import { batchFor, requireAuth } from '../auth/access';
+import { requireAuth } from '../auth/access';
 import { performanceModels } from '../db/schema/index';
 import { NotFound } from '../errors';
 import type { Grid } from '../grid';
@@ -16,12 +16,11 @@ import { acceptFollowUp, autoQueueOnValidated, listFollowUps, queueAutoFollowUps
 import { pendingMatrix } from '../tracker/matrix';
 import { leaderboard, modelDetail, modelTypes, parameters, trending } from '../tracker/reads';
 import { rebalance } from '../tracker/rebalance';
-import { buildReport } from '../reports/build-report';
 import { zv } from './http/validate';
 
 /**
- * The performance tracker's API, mounted at `/api`: `/api/performance/*` (models, the task value
- * matrix, comparisons, follow-ups, rebalancing) and `GET /api/v1/batches/:id/report`. Reads need
+ * The performance tracker's API, `/api/v1/performance/*` (models, the task value matrix,
+ * comparisons, follow-ups, rebalancing; seed 001's `/api/performance/*` is the same app). Reads need
  * any API key and show the caller's scope only (auth/access.ts; admins: everything); decisions (follow-ups, settings, importance, rebalance, backfill) need an admin.
  * Also starts auto-queueing follow-ups after validator passes when the setting is on.
  */
@@ -104,12 +103,5 @@ export function performanceRoutes(grid: Grid) {
     .post('/performance/backfill',
       describeRoute({ summary: 'Track science results the tracker has not seen (assimilated before it existed, or skipped after an error)' }),
       admin,
-      async (c) => c.json({ points: await backfillPerformance(grid.db) }))
-    .get('/v1/batches/:id/report',
-      describeRoute({ summary: "A reproducible report of a batch (methods, results tables, SVG figures) as a bundle of files, Markdown or LaTeX" }),
-      anyone, zv('param', IdParam), zv('query', ReportQuery),
-      async (c) => {
-        const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
-        return c.json(await buildReport(grid.db, c.get('scope'), b, c.req.valid('query').format));
-      });
+      async (c) => c.json({ points: await backfillPerformance(grid.db) }));
 }
