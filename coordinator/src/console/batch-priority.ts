@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { IdParam } from '@nfl-grid/shared/api/ids';
 import { requireAuth } from '../auth/access';
 import { Conflict, NotFound } from '../errors';
 import type { Grid } from '../grid';
@@ -9,6 +8,7 @@ import { describeRoute } from '../openapi/registry';
 import { reprioritiseBatches } from '../queue/reprioritise';
 import { recordEvent } from '../auth/audit-log';
 import { zv } from '../routes/http/validate';
+import { idParam } from '../routes/http/id-param';
 
 /** The same bounds as BatchSpec.priority. */
 export const PatchBatchBody = z.strictObject({ priority: z.number().int().min(-1000).max(1000) });
@@ -22,7 +22,7 @@ export function batchPriorityRoutes(grid: Grid) {
   return new Hono()
     .patch('/batches/:id',
       describeRoute({ summary: "Re-prioritise an open batch: the batch and its unfinished work units' priority (admin)" }),
-      requireAuth(grid, ['admin']), zv('param', IdParam), zv('json', PatchBatchBody),
+      requireAuth(grid, ['admin']), idParam(grid, 'batches'), zv('json', PatchBatchBody),
       async (c) => {
         const { id } = c.req.valid('param');
         const { priority } = c.req.valid('json');

@@ -24,7 +24,6 @@ export const ListModelsQuery = z.strictObject({
   state: z.enum(['candidate', 'production', 'archived']).optional(),
 });
 
-export const ModelIdParam = z.strictObject({ id: z.uuid() });
 
 export const PromoteBody = z.strictObject({
   alpha: z.number().gt(0).lt(0.5).optional(),

@@ -105,6 +105,29 @@ describe.each(dbKinds())('batch routes (%s)', (kind) => {
     expect(q.body.error.field).toBe('limit');
   });
 
+  it('takes a short id prefix, as git does: one match resolves, two are ambiguous, none is a 404', async () => {
+    const sub = await t.call('POST', '/api/v1/batches', { key: alice.key, body: benchSpec({ name: 'short id' }) });
+    const id = sub.body.batchId as string;
+    const short = await t.call('GET', `/api/v1/batches/${id.slice(0, 12).toUpperCase()}`, { key: alice.key });
+    expect(short.status).toBe(200);
+    expect(short.body.id).toBe(id);
+    expect((await t.call('GET', `/api/v1/batches/${id.slice(0, 8)}/workunits`, { key: alice.key })).body.total).toBe(3);
+    for (const twin of ['fedcba98-0000-4000-8000-000000000001', 'fedcba98-0000-4000-8000-000000000002']) {
+      await t.grid.db.rows(sql`INSERT INTO batches (id, owner_id, name, kernel, kernel_version, spec, wu_count) VALUES (${twin}, ${alice.id}, 'twin', 'bench.hash', 1, '{}'::jsonb, 0)`);
+    }
+    const ambiguous = await t.call('GET', '/api/v1/batches/fedcba98', { key: alice.key });
+    expect(ambiguous.status).toBe(400);
+    expect(ambiguous.body.error).toMatchObject({ code: 'ambiguous_id', field: 'id', message: 'more than one batch id starts with fedcba98: give more digits' });
+    expect((await t.call('GET', '/api/v1/batches/fedcba98-0000-4000-8000-00000000000', { key: alice.key })).body.error.code).toBe('ambiguous_id');
+    expect((await t.call('GET', '/api/v1/batches/fedcba98-0000-4000-8000-0000000000021', { key: alice.key })).body.error.code).toBe('invalid_field');
+    expect((await t.call('GET', '/api/v1/batches/FEDCBA98-0000-4000-8000-000000000002', { key: alice.key })).body.id).toBe('fedcba98-0000-4000-8000-000000000002');
+    const none = await t.call('GET', '/api/v1/batches/0123abcd', { key: alice.key });
+    expect(none.status).toBe(404);
+    expect((await t.call('GET', '/api/v1/batches/abc', { key: alice.key })).body.error).toMatchObject({ code: 'invalid_field', field: 'id' });
+    // Another owner's batch: the prefix resolves, the route still refuses it.
+    expect((await t.call('GET', `/api/v1/batches/${id.slice(0, 8)}`, { key: bob.key })).status).toBe(404);
+  });
+
   it('only lets researchers and admins submit', async () => {
     const r = await t.call('POST', '/api/v1/batches', { key: vol.key, body: benchSpec() });
     expect(r.status).toBe(403);

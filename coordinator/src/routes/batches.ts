@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/shared/api/batch-queries';
 import { CombinedQuery } from '@nfl-grid/shared/api/combined';
-import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { BatchList, BatchSummary, BatchUsage, CancelledBatch, WorkUnitList, WuCounts } from '@nfl-grid/shared/api/console-types';
 import { batchFor, type BatchRow, ownedIn, requireAuth, scopeOf } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
@@ -16,6 +15,7 @@ import { cancelBatch } from '../queue/cancel-batch';
 import { submitBatch } from '../queue/submit-batch';
 import { flatten, toCsv } from './http/csv';
 import { zv } from './http/validate';
+import { idParam } from './http/id-param';
 import { workUnitView } from './workunits';
 
 const ZERO: WuCounts = { pending: 0, running: 0, validating: 0, done: 0, failed: 0, cancelled: 0 };
@@ -109,7 +109,7 @@ export function batchesRoutes(grid: Grid) {
       })
     .get('/batches/:id',
       describeRoute({ summary: 'A batch with its work unit counts by state, progress, credit granted and CPU hours' }),
-      anyone, zv('param', IdParam),
+      anyone, idParam(grid, 'batches'),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const [counts, usage, owner] = await Promise.all([wuCounts(grid.db, [b.id]), batchUsage(grid.db, b.id), ownerName(grid.db, b.ownerId)]);
@@ -117,7 +117,7 @@ export function batchesRoutes(grid: Grid) {
       })
     .post('/batches/:id/cancel',
       describeRoute({ summary: 'Cancel an open batch: its unfinished work units and the replicas out on hosts' }),
-      anyone, zv('param', IdParam),
+      anyone, idParam(grid, 'batches'),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const r = await cancelBatch(grid, b.id, c.get('user').id);
@@ -125,7 +125,7 @@ export function batchesRoutes(grid: Grid) {
       })
     .get('/batches/:id/workunits',
       describeRoute({ summary: "A batch's work units in sequence order" }),
-      anyone, zv('param', IdParam), zv('query', ListWorkUnitsQuery),
+      anyone, idParam(grid, 'batches'), zv('query', ListWorkUnitsQuery),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const q = c.req.valid('query');
@@ -140,7 +140,7 @@ export function batchesRoutes(grid: Grid) {
         description: 'CSV flattens params and output into dotted columns (params.season, output.mean); arrays stay whole as JSON in one cell, except arrays of more than 1,000 values (per-scenario lists), which only the JSON carries.',
         produces: ['application/json', 'text/csv'],
       }),
-      anyone, zv('param', IdParam), zv('query', ResultsQuery),
+      anyone, idParam(grid, 'batches'), zv('query', ResultsQuery),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const rows = await grid.db.orm.select().from(scienceResults).where(and(eq(scienceResults.batchId, b.id), isNull(scienceResults.withdrawnAt))).orderBy(asc(scienceResults.seq));
@@ -180,7 +180,7 @@ export function combinedRoutes(grid: Grid) {
           + 'The result is cached until the batch has new results. 409 when the kernel has no merge or there are no results yet.',
         responses: { 200: 'The merged figures per group of work units', 409: 'Nothing to merge (not_mergeable, no_results, no_mergeable_results)' },
       }),
-      requireAuth(grid), zv('param', IdParam), zv('query', CombinedQuery),
+      requireAuth(grid), idParam(grid, 'batches'), zv('query', CombinedQuery),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         return c.json(await combinedBatch(grid, b, c.req.valid('query')));

@@ -1,7 +1,7 @@
 import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { PatchHostBody } from '@nfl-grid/shared/api/hosts';
-import { IdParam, Paging } from '@nfl-grid/shared/api/ids';
+import { Paging } from '@nfl-grid/shared/api/ids';
 import type { AgentConfig } from '@nfl-grid/shared/protocol/messages';
 import type { HostView } from '@nfl-grid/shared/api/console-types';
 import { canSee, ownedIn, requireAuth, scopeOf } from '../auth/access';
@@ -14,6 +14,7 @@ import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from '../auth/audit-log';
 import { zv } from './http/validate';
+import { idParam } from './http/id-param';
 
 /** A stored recent average credit, decayed (no new credit) from when it was last updated to `now`. */
 export function racNow(rac: number, racTime: Date | null, now = Date.now()): number {
@@ -113,14 +114,14 @@ export function hostsRoutes(grid: Grid) {
       })
     .get('/hosts/:id',
       describeRoute({ summary: 'One host' }),
-      anyone, zv('param', IdParam),
+      anyone, idParam(grid, 'hosts'),
       async (c) => {
         const { h, ownerName } = await hostFor(grid, c.get('user'), c.req.valid('param').id);
         return c.json(hostView(grid, h, ownerName));
       })
     .patch('/hosts/:id',
       describeRoute({ summary: "Change a host's intensity or status; the agent gets its new config at once" }),
-      anyone, zv('param', IdParam), zv('json', PatchHostBody),
+      anyone, idParam(grid, 'hosts'), zv('json', PatchHostBody),
       async (c) => {
         const user = c.get('user');
         const body = c.req.valid('json');

@@ -3,12 +3,13 @@ import type { ModelList, ModelView, PromoteAnswer, RollbackAnswer } from '@nfl-g
 import { requireAuth } from '../auth/access';
 import type { Grid } from '../grid';
 import type { CoverModelServer } from '../models/cover-server';
-import { ListModelsQuery, ModelIdParam, PromoteBody, RegisterModelBody, RollbackBody } from '../models/api-schemas';
+import { ListModelsQuery, PromoteBody, RegisterModelBody, RollbackBody } from '../models/api-schemas';
 import { promoteModel, rollback } from '../models/promote';
 import { getModel, listModels, loadArtifact, modelView, registerModel } from '../models/registry';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from '../auth/audit-log';
 import { zv } from './http/validate';
+import { idParam } from './http/id-param';
 
 /**
  * The model registry: researchers read the models trained from their batches and the grid's own
@@ -39,11 +40,11 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
       })
     .get('/models/:id',
       describeRoute({ summary: 'One model: lineage, metrics, state and its last promotion decision' }),
-      readers, zv('param', ModelIdParam),
+      readers, idParam(grid, 'models'),
       async (c) => c.json(modelView(await getModel(grid.db, c.req.valid('param').id, c.get('scope'))) satisfies ModelView))
     .get('/models/:id/artifact',
       describeRoute({ summary: "A model's artifact (weights) as JSON" }),
-      readers, zv('param', ModelIdParam),
+      readers, idParam(grid, 'models'),
       async (c) => {
         const m = await getModel(grid.db, c.req.valid('param').id, c.get('scope'));
         c.header('x-artifact-sha256', m.artifactSha256);
@@ -54,10 +55,10 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
         summary: 'Decide on a candidate: ship, iterate or kill, by a paired test against the production version',
         description: 'Both models score the plays of the evaluation seasons (default: the held-out seasons they share); per game, the mean difference in log loss; a two-sided sign-flip permutation test (10,000 permutations, seed 1). Ship when the candidate is better and p < alpha (default 0.05), kill when it is worse and p < alpha, else iterate. Only ship promotes, unless `override.reason` is given (audit log). The production version is archived.',
       }),
-      admin, zv('param', ModelIdParam), zv('json', PromoteBody),
+      admin, idParam(grid, 'models'), zv('json', PromoteBody),
       async (c) => c.json(await promoteModel(grid, server, c.req.valid('param').id, c.get('user'), c.req.valid('json')) satisfies PromoteAnswer))
     .post('/models/:id/rollback',
       describeRoute({ summary: 'Roll a production version back: the version it replaced is production again, this one archived' }),
-      admin, zv('param', ModelIdParam), zv('json', RollbackBody),
+      admin, idParam(grid, 'models'), zv('json', RollbackBody),
       async (c) => c.json(await rollback(grid, server, c.req.valid('param').id, c.get('user'), c.req.valid('json').reason) satisfies RollbackAnswer));
 }

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { AcceptedFollowUp, FollowUpList, ModelTypeList, RebalanceAnswer, ValueMatrix } from '@nfl-grid/shared/api/console-types';
 import {
   CompareBody, FollowUpsQuery, LimitQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, SettingsBody, SportParam,
@@ -17,6 +16,7 @@ import { pendingMatrix } from '../tracker/matrix';
 import { leaderboard, modelDetail, modelTypes, parameters, trending } from '../tracker/reads';
 import { rebalance } from '../tracker/rebalance';
 import { zv } from './http/validate';
+import { idParam } from './http/id-param';
 
 /**
  * The performance tracker's API, `/api/v1/performance/*` (models, the task value matrix,
@@ -75,11 +75,11 @@ export function performanceRoutes(grid: Grid) {
       async (c) => c.json({ followUps: await listFollowUps(grid, c.get('scope'), c.req.valid('query')) } satisfies FollowUpList))
     .post('/performance/follow-ups/:id/accept',
       describeRoute({ summary: 'Accept a suggestion: submits its batch in your name', responses: { 201: 'The follow-up with its new batch id' } }),
-      admin, zv('param', IdParam),
+      admin, idParam(grid, 'performance_follow_ups'),
       async (c) => c.json((await acceptFollowUp(grid, c.req.valid('param').id, c.get('user'))) satisfies AcceptedFollowUp, 201))
     .post('/performance/follow-ups/:id/reject',
       describeRoute({ summary: 'Reject a suggestion' }),
-      admin, zv('param', IdParam),
+      admin, idParam(grid, 'performance_follow_ups'),
       async (c) => c.json(await rejectFollowUp(grid, c.req.valid('param').id, c.get('user'))))
     .get('/performance/settings',
       describeRoute({ summary: 'Tracker settings (auto-queueing of follow-ups)' }),

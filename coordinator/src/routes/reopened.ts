@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { ReopenedList, ReopenedWorkUnit } from '@nfl-grid/shared/api/reopened';
 import { batchFor, requireAuth } from '../auth/access';
 import type { Db } from '../db/index';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
-import { zv } from './http/validate';
+import { idParam } from './http/id-param';
 
 /** Most re-openings listed (newest first): a caught host's past is bounded by its work. */
 const MAX_ROWS = 5000;
@@ -42,7 +41,7 @@ export function reopenedRoutes(grid: Grid) {
           + 'Each re-opening names the reason, the output set aside and where the work unit stands now. Newest first.',
         responses: { 200: 'The re-openings of the batch' },
       }),
-      requireAuth(grid), zv('param', IdParam),
+      requireAuth(grid), idParam(grid, 'batches'),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         return c.json(await listReopened(grid.db, b.id));

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import type { BatchSummary } from '@nfl-grid/shared/api/console-types';
-import { IdParam } from '@nfl-grid/shared/api/ids';
 import { TrainingSubmitBody, trainingToBatchSpec } from '@nfl-grid/shared/api/training';
 import { batchFor, requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
@@ -12,6 +11,7 @@ import { cancelBatch } from '../queue/cancel-batch';
 import { submitBatch } from '../queue/submit-batch';
 import { visibleHosts } from './hosts';
 import { badRequestFromZod, zv } from './http/validate';
+import { idParam } from './http/id-param';
 import { batchSummary, batchUsage, listBatches, ownerName, wuCounts } from './batches';
 import { computeHours, hostCounts } from './queue';
 
@@ -83,7 +83,7 @@ export function trainingRoutes(grid: Grid) {
       })
     .get('/job/:id',
       describeRoute({ summary: 'One job with progress, CPU hours and credit granted' }),
-      anyone, zv('param', IdParam),
+      anyone, idParam(grid, 'batches'),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const [counts, usage, owner] = await Promise.all([wuCounts(grid.db, [b.id]), batchUsage(grid.db, b.id), ownerName(grid.db, b.ownerId)]);
@@ -94,7 +94,7 @@ export function trainingRoutes(grid: Grid) {
       })
     .post('/job/:id/cancel',
       describeRoute({ summary: 'Cancel a job' }),
-      anyone, zv('param', IdParam),
+      anyone, idParam(grid, 'batches'),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const r = await cancelBatch(grid, b.id, c.get('user').id);

@@ -1,6 +1,5 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { IdParam } from '@nfl-grid/shared/api/ids';
 import type { CreatedKey, CreatedUser, KeyList, SessionAnswer, UserList } from '@nfl-grid/shared/api/console-types';
 import { CreateKeyBody, CreateUserBody } from '@nfl-grid/shared/api/users';
 import { canSee, requireAuth } from '../auth/access';
@@ -11,6 +10,7 @@ import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from '../auth/audit-log';
 import { zv } from './http/validate';
+import { idParam } from './http/id-param';
 
 /** Users and their API keys (admin), and `GET /me` for anyone. */
 export function usersRoutes(grid: Grid) {
@@ -35,7 +35,7 @@ export function usersRoutes(grid: Grid) {
       })
     .get('/users/:id/keys',
       describeRoute({ summary: "List a user's API keys (prefixes only)" }),
-      admin, zv('param', IdParam),
+      admin, idParam(grid, 'users'),
       async (c) => {
         const { id } = c.req.valid('param');
         const [u] = await grid.db.orm.select({ id: users.id }).from(users).where(eq(users.id, id));
@@ -46,7 +46,7 @@ export function usersRoutes(grid: Grid) {
       })
     .post('/users/:id/keys',
       describeRoute({ summary: 'Make another API key for a user', responses: { 201: 'The new key (shown only this once)' } }),
-      admin, zv('param', IdParam), zv('json', CreateKeyBody),
+      admin, idParam(grid, 'users'), zv('json', CreateKeyBody),
       async (c) => {
         const { id } = c.req.valid('param');
         const [u] = await grid.db.orm.select({ id: users.id }).from(users).where(eq(users.id, id));
@@ -65,7 +65,7 @@ export function keysRoutes(grid: Grid) {
   return new Hono()
     .delete('/keys/:id',
       describeRoute({ summary: 'Revoke an API key (admins: any key; others: their own)' }),
-      requireAuth(grid), zv('param', IdParam),
+      requireAuth(grid), idParam(grid, 'api_keys'),
       async (c) => {
         const { id } = c.req.valid('param');
         const me = c.get('user');

@@ -2,10 +2,9 @@ import { z } from 'zod';
 
 /*
  * Path and paging parameters the REST API shares with its clients (CLI, console). Query values
- * arrive as strings, so numbers are coerced.
+ * arrive as strings, so numbers are coerced. Uuid path ids, which may be shortened to a prefix,
+ * are checked and resolved by the coordinator (coordinator/src/routes/http/id-param.ts).
  */
-
-export const IdParam = z.object({ id: z.uuid('expected a uuid') });
 
 /** Work units and replicas have bigint ids. */
 export const SerialIdParam = z.object({ id: z.coerce.number().int('expected an integer id').positive('expected a positive id').max(Number.MAX_SAFE_INTEGER) });
