@@ -10,6 +10,7 @@ import { dbKinds } from '../../../test/support/test-db';
 import { claimedCredit, cobblestones, lowMedian, updateRac } from '../credit/credit-math';
 import { claimWork } from '../queue/claim-work';
 import { reportResults } from '../queue/report-results';
+import { batchUsage } from '../routes/batches';
 import { assimilatorPass } from './assimilator';
 import { validatorPass } from './validator';
 
@@ -198,6 +199,8 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
       expect(await assimilatorPass(t.grid)).toBe(5);
       const wus = await wuRows(t.db, solo.batchId);
       expect(wus.every((w) => w.state === 'done' && w.min_quorum === 1 && w.replicas_sent === 1)).toBe(true);
+      // The batch says so: it asked for quorum 2 and got 5 WUs on one host's word.
+      expect((await batchUsage(t.db, solo.batchId)).validatedAlone).toBe(5);
       const rows = await ledger();
       expect(rows).toHaveLength(5);
       expect(rows.every((l) => l.claimed === 2 * cobblestones(EST_FLOPS) && l.granted === cobblestones(EST_FLOPS))).toBe(true);
@@ -211,6 +214,7 @@ describe.each(dbKinds())('validatorPass on %s', (kind) => {
       expect(await validatorPass(t.grid)).toBe(5);
       const wus2 = await wuRows(t.db, checked.batchId);
       expect(wus2.every((w) => w.state === 'done' && w.min_quorum === 2 && w.replicas_sent === 2)).toBe(true);
+      expect((await batchUsage(t.db, checked.batchId)).validatedAlone).toBe(0);
       const reps = (await replicaRows(t.db)).filter((r) => wus2.some((w) => w.id === r.wu_id));
       expect(reps.filter((r) => r.host_id === trusted.id).every((r) => r.spot_check && r.validate_state === 'valid')).toBe(true);
       expect(await ledger()).toHaveLength(15);

@@ -18,7 +18,7 @@ import { familySql, trustedSql, type TrustPolicy } from '../credit/trust';
  */
 
 /** The solo condition on `w`: validated at quorum one although its policy asks for more. */
-const SOLO = sql`w.state = 'done' AND w.min_quorum = 1 AND w.base_quorum > 1`;
+export const SOLO = sql`w.state = 'done' AND w.min_quorum = 1 AND w.base_quorum > 1`;
 
 export interface FinishedWu {
   id: number;

@@ -12,6 +12,7 @@ import { batches, scienceResults, users, workUnits } from '../db/schema/index';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../queue/cancel-batch';
+import { SOLO } from '../queue/assimilation';
 import { submitBatch } from '../queue/submit-batch';
 import { flatten, toCsv } from './http/csv';
 import { zv } from './http/validate';
@@ -83,7 +84,11 @@ export async function batchUsage(db: Db, batchId: string): Promise<BatchUsage> {
       JOIN replicas r ON r.wu_id = w.id
       JOIN hosts h ON h.id = r.host_id
      WHERE w.batch_id = ${batchId}`);
-  return { creditGranted: Number(r?.credit ?? 0), cpuHours: Number(r?.cpu ?? 0), gpuHours: Number(r?.gpu ?? 0), replicas: Number(r?.n ?? 0) };
+  const [alone] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM work_units w WHERE w.batch_id = ${batchId} AND ${SOLO}`);
+  return {
+    creditGranted: Number(r?.credit ?? 0), cpuHours: Number(r?.cpu ?? 0), gpuHours: Number(r?.gpu ?? 0), replicas: Number(r?.n ?? 0),
+    validatedAlone: Number(alone?.n ?? 0),
+  };
 }
 
 export async function ownerName(db: Db, userId: string): Promise<string> {

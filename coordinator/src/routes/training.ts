@@ -89,7 +89,7 @@ export function trainingRoutes(grid: Grid) {
         const [counts, usage, owner] = await Promise.all([wuCounts(grid.db, [b.id]), batchUsage(grid.db, b.id), ownerName(grid.db, b.ownerId)]);
         return c.json({
           ...trainingJob(batchSummary(b, owner, counts.get(b.id))),
-          cpu_hours: usage.cpuHours, gpu_hours: usage.gpuHours, credit_granted: usage.creditGranted, spec: b.spec,
+          cpu_hours: usage.cpuHours, gpu_hours: usage.gpuHours, credit_granted: usage.creditGranted, validated_alone: usage.validatedAlone, spec: b.spec,
         });
       })
     .post('/job/:id/cancel',

@@ -86,7 +86,11 @@ export interface BatchSummary {
 }
 
 /** What a batch's replicas used and earned (CPU and GPU hours: valid replicas only). */
-export interface BatchUsage { creditGranted: number; cpuHours: number; gpuHours: number; replicas: number }
+export interface BatchUsage {
+  creditGranted: number; cpuHours: number; gpuHours: number; replicas: number;
+  /** Done WUs decided on one trusted host's word (adaptive replication), though the policy asked for a larger quorum. */
+  validatedAlone: number;
+}
 
 /** `GET /batches/:id`. */
 export type BatchDetail = BatchSummary & BatchUsage & { spec: unknown };

@@ -130,6 +130,8 @@ export const batchView: ViewFactory = (ctx, render) => {
             h('dt', null, 'CPU hours'), h('dd', null, `${fmt(b.cpuHours, 3)} (estimated ${fmt(b.estimatedHours, 2)})`),
             h('dt', null, 'GPU hours'), h('dd', null, fmt(b.gpuHours, 3)),
             h('dt', null, 'Replicas'), h('dd', null, fmt(b.replicas)),
+            h('dt', null, 'Validated alone'), h('dd', { 'data-testid': 'validated-alone', title: 'Done work units decided on one trusted host\'s word (adaptive replication, with random spot checks), though the batch asked for a larger quorum. Submit with policy.adaptive false to forbid it.' },
+              b.validatedAlone ? `${fmt(b.validatedAlone)} of ${fmt(c.done)} done` : 'none'),
             h('dt', null, 'Created'), h('dd', null, when(b.createdAt)),
             h('dt', null, 'Finished'), h('dd', null, when(b.finishedAt)))),
           section('Actions',
