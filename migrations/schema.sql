@@ -456,6 +456,7 @@ CREATE TABLE replicas (
   cpu_seconds_claimed double precision,
   elapsed_seconds double precision,
   steps integer,
+  backend text,
   claimed_credit double precision,
   granted_credit double precision,
   spot_check boolean NOT NULL DEFAULT false,

@@ -45,6 +45,7 @@ describe('training through the grid (agent from source)', () => {
     expect(got.hostId).toBe(agent.hostId);
     expect(got.hostBackend).toBe('wasm');
     expect(got.output.backends).toEqual(['wasm']);
+    expect(got.resultBackend).toBe('wasm');
     expect(got.output).toEqual(await uninterruptedTraining(got.seed));
     expect(await validatedTraining(grid, batchId)).toEqual({ canonical: replicaId, validateState: 'valid' });
   }, 360_000);

@@ -42,6 +42,8 @@ export interface ReportedTraining {
   hostId: string;
   /** The backend the host reported in `hello` (hosts.backend). */
   hostBackend: string | null;
+  /** The backend the result itself names (replicas.backend). */
+  resultBackend: string | null;
   output: { backends: string[]; epochsRun: number } & Record<string, unknown>;
   seed: number;
 }
@@ -50,13 +52,13 @@ export interface ReportedTraining {
 export async function reportedTraining(g: TestGrid, batchId: string, timeoutMs = 240_000): Promise<ReportedTraining> {
   const db = g.testDb.db;
   const row = await eventually(async () => {
-    const [r] = await db.rows<{ id: number; host_id: string; backend: string | null; output: ReportedTraining['output']; seed: number }>(sql`
-      SELECT r.id, r.host_id, h.backend, r.output, w.seed
+    const [r] = await db.rows<{ id: number; host_id: string; backend: string | null; result_backend: string | null; output: ReportedTraining['output']; seed: number }>(sql`
+      SELECT r.id, r.host_id, h.backend, r.backend AS result_backend, r.output, w.seed
       FROM work_units w JOIN replicas r ON r.wu_id = w.id JOIN hosts h ON h.id = r.host_id
       WHERE w.batch_id = ${batchId} AND r.state = 'reported'`);
     return r ?? null;
   }, timeoutMs, 'a reported train.mlp replica');
-  return { replicaId: row.id, hostId: row.host_id, hostBackend: row.backend, output: row.output, seed: Number(row.seed), };
+  return { replicaId: row.id, hostId: row.host_id, hostBackend: row.backend, resultBackend: row.result_backend, output: row.output, seed: Number(row.seed) };
 }
 
 /** Waits until the batch's WU is done (validated); returns its canonical replica's id and verdict. */

@@ -170,6 +170,8 @@ export async function runItem(run: RunningItem, deps: ItemRunnerDeps, now = Date
         cpuSeconds: round(outcome.busyMs / 1000),
         elapsedSeconds: round((performance.now() - started) / 1000),
         steps: outcome.steps,
+        // A neural kernel names the TensorFlow.js backend it ran on (GPU hours count tfjs-node-gpu).
+        ...(outcome.backend ? { backend: outcome.backend } : {}),
       },
     };
   } catch (e) {

@@ -142,7 +142,7 @@ async function execute(run: ActiveRun): Promise<void> {
       }
     }
     if (outcome.status === 'stopped') post({ type: 'stopped', runId, step: outcome.steps, snapshot: JSON.stringify(outcome.snapshot), busyMs: meter.busyMs });
-    else post({ type: 'finished', runId, output: outcome.output, steps: outcome.steps, busyMs: meter.busyMs });
+    else post({ type: 'finished', runId, output: outcome.output, steps: outcome.steps, busyMs: meter.busyMs, backend });
   } catch (e) {
     post({ type: 'failed', runId, step: meter.step, message: messageOf(e) });
   }

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { TfBackend } from '@nfl-grid/shared/learn/tf-backend';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { Throttle } from '../heat/heat';
 import type { FromWorker, RunRequest, ToWorker } from './worker-protocol';
@@ -11,7 +12,7 @@ import { startKernelWorker } from './worker-source';
  */
 
 export type ThreadOutcome =
-  | { type: 'finished'; output: unknown; steps: number; busyMs: number }
+  | { type: 'finished'; output: unknown; steps: number; busyMs: number; backend: TfBackend | null }
   | { type: 'stopped'; step: number; snapshot: string; busyMs: number }
   | { type: 'failed'; step: number; message: string }
   | { type: 'crashed'; message: string };
@@ -116,7 +117,7 @@ export class KernelThread {
       case 'checkpoint':
         return cur.handlers.checkpoint(m.step, m.snapshot);
       case 'finished':
-        return this.settle({ type: 'finished', output: m.output, steps: m.steps, busyMs: m.busyMs });
+        return this.settle({ type: 'finished', output: m.output, steps: m.steps, busyMs: m.busyMs, backend: m.backend });
       case 'stopped':
         return this.settle({ type: 'stopped', step: m.step, snapshot: m.snapshot, busyMs: m.busyMs });
       case 'failed':

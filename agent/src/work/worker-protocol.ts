@@ -43,6 +43,6 @@ export type FromWorker =
   | { type: 'started'; runId: number; step: number; totalSteps: number; resumed: boolean; resumeError: string | null; backend: TfBackend | null }
   | { type: 'progress'; runId: number; step: number; totalSteps: number }
   | { type: 'checkpoint'; runId: number; step: number; snapshot: string }
-  | { type: 'finished'; runId: number; output: unknown; steps: number; busyMs: number }
+  | { type: 'finished'; runId: number; output: unknown; steps: number; busyMs: number; backend: TfBackend | null }
   | { type: 'stopped'; runId: number; step: number; snapshot: string; busyMs: number }
   | { type: 'failed'; runId: number; step: number; message: string };

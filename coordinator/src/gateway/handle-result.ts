@@ -41,7 +41,7 @@ export async function handleResult(
       rejected.push({ replicaId: r.replicaId, code: 'bad_output_hash', message: 'outputSha256 does not match the output' });
       continue;
     }
-    good.push({ replicaId: r.replicaId, output: r.output, outputSha256: r.outputSha256, cpuSeconds: r.cpuSeconds, elapsedSeconds: r.elapsedSeconds, steps: r.steps });
+    good.push({ replicaId: r.replicaId, output: r.output, outputSha256: r.outputSha256, cpuSeconds: r.cpuSeconds, elapsedSeconds: r.elapsedSeconds, steps: r.steps, ...(r.backend ? { backend: r.backend } : {}) });
   }
   const accepted = good.length ? await reportResults(grid.db, session.hostId, session.benchmarkFlops, good, grid.config.claims.cpuEstimateMultiple) : [];
   const ok = new Set(accepted.map((a) => a.replicaId));

@@ -12,6 +12,7 @@ export interface ReportedResult {
   cpuSeconds: number;
   elapsedSeconds: number;
   steps: number;
+  backend?: 'tfjs-node-gpu' | 'wasm' | 'cpu';
 }
 
 /**
@@ -41,7 +42,7 @@ export async function reportResults(
   db: Db, hostId: string, benchmarkFlops: number, results: ReportedResult[], cpuEstimateMultiple = DEFAULT_CPU_ESTIMATE_MULTIPLE,
 ): Promise<{ replicaId: number; wuId: number }[]> {
   const payload = JSON.stringify(results.map((r) => ({
-    id: r.replicaId, output: r.output ?? null, sha: r.outputSha256, cpu: r.cpuSeconds, elapsed: r.elapsedSeconds, steps: r.steps,
+    id: r.replicaId, output: r.output ?? null, sha: r.outputSha256, cpu: r.cpuSeconds, elapsed: r.elapsedSeconds, steps: r.steps, backend: r.backend ?? null,
   })));
   const rows = await db.transaction(async (tx) => {
     // Lock order everywhere: work units (by id), then replicas, then hosts, then batches.
@@ -52,7 +53,7 @@ export async function reportResults(
     return tx.rows<{ id: number; wu_id: number }>(sql`
     WITH d AS (
       SELECT * FROM jsonb_to_recordset(${payload}::jsonb)
-        AS d(id int8, output jsonb, sha text, cpu float8, elapsed float8, steps int4)
+        AS d(id int8, output jsonb, sha text, cpu float8, elapsed float8, steps int4, backend text)
     ), host AS (
       SELECT CASE WHEN jsonb_typeof(hardware->'cores') = 'number' THEN GREATEST((hardware->>'cores')::float8, 1) ELSE 1 END AS cores
         FROM hosts WHERE id = ${hostId}
@@ -65,7 +66,7 @@ export async function reportResults(
     ), upd AS (
       UPDATE replicas r
          SET state = 'reported', output = b.output, output_sha256 = b.sha, cpu_seconds = b.cpu_bounded, cpu_seconds_claimed = b.cpu,
-             elapsed_seconds = b.elapsed, steps = b.steps, reported_at = now(), progress = 100,
+             elapsed_seconds = b.elapsed, steps = b.steps, backend = b.backend, reported_at = now(), progress = 100,
              claimed_credit = ${claimedCreditSql(sql`b.cpu_bounded`, sql`${benchmarkFlops}::float8`, sql`cw.cost_estimate`)}
         FROM bounded b, work_units cw
        WHERE r.id = b.replica_id AND cw.id = r.wu_id AND r.host_id = ${hostId} AND r.state IN ${movableTo(REPLICA, 'reported')} AND cw.state NOT IN ('failed', 'cancelled')

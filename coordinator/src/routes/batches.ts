@@ -78,11 +78,10 @@ export async function batchUsage(db: Db, batchId: string): Promise<BatchUsage> {
   const [r] = await db.rows<{ credit: number; cpu: number; gpu: number; n: number }>(sql`
     SELECT coalesce(sum(r.granted_credit), 0)::float8 AS credit,
            (coalesce(sum(r.cpu_seconds) FILTER (WHERE r.validate_state = 'valid'), 0) / 3600)::float8 AS cpu,
-           (coalesce(sum(r.cpu_seconds) FILTER (WHERE r.validate_state = 'valid' AND h.gpu), 0) / 3600)::float8 AS gpu,
+           (coalesce(sum(r.elapsed_seconds) FILTER (WHERE r.validate_state = 'valid' AND r.backend = 'tfjs-node-gpu'), 0) / 3600)::float8 AS gpu,
            count(r.id)::int AS n
       FROM work_units w
       JOIN replicas r ON r.wu_id = w.id
-      JOIN hosts h ON h.id = r.host_id
      WHERE w.batch_id = ${batchId}`);
   const [alone] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM work_units w WHERE w.batch_id = ${batchId} AND ${SOLO}`);
   return {

@@ -20,14 +20,16 @@ export async function wuTotals(grid: Grid): Promise<WuTotals> {
 }
 
 /**
- * CPU hours of valid replicas (their bounded claims), and the share of them on GPU hosts. Work
- * not (yet) judged valid is left out, so an invalid or unchecked claim never moves the totals.
+ * CPU hours of valid replicas (their bounded claims), and GPU hours: the wall time of valid
+ * replicas that ran on a GPU backend (the backend each result names, not whether the host has a
+ * GPU). Work not (yet) judged valid is left out, so an invalid or unchecked claim never moves
+ * the totals.
  */
 export async function computeHours(grid: Grid): Promise<{ cpuHours: number; gpuHours: number }> {
   const [r] = await grid.db.rows<{ cpu: number; gpu: number }>(sql`
     SELECT (coalesce(sum(r.cpu_seconds), 0) / 3600)::float8 AS cpu,
-           (coalesce(sum(r.cpu_seconds) FILTER (WHERE h.gpu), 0) / 3600)::float8 AS gpu
-      FROM replicas r JOIN hosts h ON h.id = r.host_id
+           (coalesce(sum(r.elapsed_seconds) FILTER (WHERE r.backend = 'tfjs-node-gpu'), 0) / 3600)::float8 AS gpu
+      FROM replicas r
      WHERE r.validate_state = 'valid' AND r.cpu_seconds IS NOT NULL`);
   return { cpuHours: Number(r?.cpu ?? 0), gpuHours: Number(r?.gpu ?? 0) };
 }

@@ -65,11 +65,12 @@ describe.each(dbKinds())('grid views, system routes and the OpenAPI document (%s
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE id = ${wus[0]!.id}`); // done is reached through running
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'done' WHERE id = ${wus[0]!.id}`);
     await t.grid.db.rows(sql`UPDATE work_units SET state = 'running' WHERE id = ${wus[1]!.id}`);
-    // Compute hours count valid replicas only: the pending one's claim is left out.
-    await t.grid.db.rows(sql`INSERT INTO replicas (wu_id, host_id, owner_id, state, validate_state, deadline, cpu_seconds) VALUES
-      (${wus[0]!.id}, ${cpuHost}, ${vol.id}, 'reported', 'valid', now(), 3600),
-      (${wus[0]!.id}, ${gpuHost}, ${res.id}, 'reported', 'valid', now(), 1800),
-      (${wus[1]!.id}, ${cpuHost}, ${vol.id}, 'reported', 'pending', now(), 1e9)`);
+    // Compute hours count valid replicas only: the pending one's claim is left out. GPU hours are
+    // the wall time of results computed on a GPU backend, whatever the host has.
+    await t.grid.db.rows(sql`INSERT INTO replicas (wu_id, host_id, owner_id, state, validate_state, deadline, cpu_seconds, elapsed_seconds, backend) VALUES
+      (${wus[0]!.id}, ${cpuHost}, ${vol.id}, 'reported', 'valid', now(), 3600, 3600, NULL),
+      (${wus[0]!.id}, ${gpuHost}, ${res.id}, 'reported', 'valid', now(), 1800, 1800, 'tfjs-node-gpu'),
+      (${wus[1]!.id}, ${cpuHost}, ${vol.id}, 'reported', 'pending', now(), 1e9, 1e9, 'tfjs-node-gpu')`);
     const q = await t.call('GET', '/api/v1/queue');
     expect(q.status).toBe(200);
     expect(q.body.workUnits).toEqual({ total: 6, pending: 4, running: 1, validating: 0, completed: 1, failed: 0, cancelled: 0 });

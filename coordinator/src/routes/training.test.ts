@@ -70,7 +70,11 @@ describe.each(dbKinds())('training-queue routes (%s)', (kind) => {
     });
     await t.host(other.id, { name: 'cpu-only' });
     const [wu] = await t.grid.db.rows<{ id: number }>(sql`SELECT id FROM work_units LIMIT 1`);
-    await t.grid.db.rows(sql`INSERT INTO replicas (wu_id, host_id, owner_id, state, validate_state, deadline, cpu_seconds) VALUES (${wu!.id}, ${gpuHost}, ${res.id}, 'reported', 'valid', now(), 7200)`);
+    // Two hours on the GPU backend count; an hour of the same host on wasm does not.
+    const [wu2] = await t.grid.db.rows<{ id: number }>(sql`SELECT id FROM work_units WHERE id <> ${wu!.id} LIMIT 1`);
+    await t.grid.db.rows(sql`INSERT INTO replicas (wu_id, host_id, owner_id, state, validate_state, deadline, cpu_seconds, elapsed_seconds, backend) VALUES
+      (${wu!.id}, ${gpuHost}, ${res.id}, 'reported', 'valid', now(), 600, 7200, 'tfjs-node-gpu'),
+      (${wu2!.id}, ${gpuHost}, ${res.id}, 'reported', 'valid', now(), 3600, 3600, 'wasm')`);
     const g = await t.call('GET', '/api/training/gpu-stats', { key: res.key });
     expect(g.body).toMatchObject({ total_gpu_hosts: 1, gpu_hosts_online: 1, average_load: 80, average_temperature: 66, gpu_hours: 2 });
     expect(g.body.gpus).toEqual([expect.objectContaining({ host_name: 'rig', models: ['RTX 3090'], memory_mb: 24576, load: 80, temperature: 66, online: true })]);

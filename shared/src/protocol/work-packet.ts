@@ -52,6 +52,8 @@ export const ResultItem = z.object({
   cpuSeconds: z.number().nonnegative().max(1e9),
   elapsedSeconds: z.number().nonnegative().max(1e9),
   steps: z.number().int().nonnegative(),
+  /** The TensorFlow.js backend a neural kernel ran on; absent for plain JavaScript kernels. */
+  backend: z.enum(['tfjs-node-gpu', 'wasm', 'cpu']).optional(),
 });
 export type ResultItem = z.infer<typeof ResultItem>;
 

@@ -142,6 +142,8 @@ export const replicas = pgTable('replicas', {
   cpuSecondsClaimed: doublePrecision('cpu_seconds_claimed'),
   elapsedSeconds: doublePrecision('elapsed_seconds'),
   steps: integer('steps'),
+  /** The TensorFlow.js backend a neural kernel ran on (the host's word); null for plain JavaScript kernels. */
+  backend: text('backend'),
   claimedCredit: doublePrecision('claimed_credit'),
   grantedCredit: doublePrecision('granted_credit'),
   /** True when this replica was sent as an adaptive-replication spot check. */
