@@ -96,9 +96,14 @@ describe.each(dbKinds())('grid flow on %s', (kind) => {
       const [sr] = await db.rows<{ output: unknown }>(sql`SELECT output FROM science_results WHERE batch_id = ${batchId} AND seq = ${seq}`);
       expect(season.compare(sr!.output, expectedOutput(w.params, w.seed))).toBe(true);
     }
-    const csv = await researcher.api.get(`/api/v1/batches/${batchId}/results?format=csv`);
+    const csv = await researcher.api.get(`/api/v1/batches/${batchId}/results?format=csv&shape=wide`);
     expect(csv.status).toBe(200);
     expect(csv.text.trim().split('\n')).toHaveLength(51);
+    // The long form: a row per work unit × team.
+    const long = await researcher.api.get(`/api/v1/batches/${batchId}/results?format=csv`);
+    const teams = rows.reduce((s, r) => s + (r.output.teams as unknown[]).length, 0);
+    expect(long.text.trim().split('\n')).toHaveLength(1 + teams);
+    expect(long.text.split('\r\n')[0]).toMatch(/,item,index,.*teams\.meanWins/);
 
     for (const a of agents) expect(a.proc.exitCode).toBeNull();
   }, 240_000);

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { CombinedBatch, CombinedQuery } from '@nfl-grid/shared/api/combined';
+import type { CombinedBatch, CombineRequest } from '@nfl-grid/shared/api/combined';
 import { type CombinedFigures, isMergeable, MERGEABLE_KERNELS } from '@nfl-grid/shared/combine/combine';
 import { CombineError } from '@nfl-grid/shared/combine/errors';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
@@ -44,7 +44,7 @@ function apiError(e: unknown): unknown {
   return e.code === 'bad_argument' ? new BadRequest(e.message, undefined, 'invalid_field') : new Conflict(e.message, e.code);
 }
 
-async function merge(grid: Grid, b: BatchRow, q: CombinedQuery): Promise<CombinedBatch> {
+async function merge(grid: Grid, b: BatchRow, q: CombineRequest): Promise<CombinedBatch> {
   const rows = await grid.db.rows<{ wu_id: number; seq: number; kernel: string; params: unknown; output: string; output_sha256: string }>(sql`
     SELECT wu_id, seq, kernel, params, output::text AS output, output_sha256
       FROM science_results WHERE batch_id = ${b.id} AND withdrawn_at IS NULL ORDER BY wu_id`);
@@ -66,7 +66,7 @@ async function merge(grid: Grid, b: BatchRow, q: CombinedQuery): Promise<Combine
 }
 
 /** The batch's merged figures (409 when there is nothing to merge). */
-export async function combinedBatch(grid: Grid, b: BatchRow, q: CombinedQuery): Promise<CombinedBatch> {
+export async function combinedBatch(grid: Grid, b: BatchRow, q: CombineRequest): Promise<CombinedBatch> {
   const ref = `${b.kernel}@${b.kernelVersion}`;
   if (!isMergeable(ref)) throw new Conflict(`${ref} results cannot be merged; mergeable kernels: ${MERGEABLE_KERNELS.join(', ')}`, 'not_mergeable');
   const index = await grid.db.rows<{ wu_id: number; output_sha256: string }>(sql`

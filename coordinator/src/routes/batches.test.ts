@@ -149,7 +149,20 @@ describe.each(dbKinds())('batch routes (%s)', (kind) => {
     expect(json.body.results.map((r: { seq: number }) => r.seq)).toEqual([0, 1, 2]);
     expect(json.body.results[2].output.value).toBe(1002);
 
-    const csv = await t.call('GET', `/api/v1/batches/${batchId}/results?format=csv`, { key: alice.key });
+    // Long form (the default): one row per work unit × item of `hist`, no JSON in a cell.
+    const long = await t.call('GET', `/api/v1/batches/${batchId}/results?format=csv`, { key: alice.key });
+    expect(long.headers.get('content-type')).toMatch(/^text\/csv/);
+    const longLines = long.text.split('\r\n');
+    expect(longLines[0]).toBe('seq,wu_id,kernel,output_sha256,item,index,params.rounds,params.steps,output.stats.mean,output.stats.note,output.value,hist.value');
+    expect(longLines.slice(1, 3)).toEqual([
+      `0,${wus[0]!.id},bench.hash@1,${'ab'.repeat(32)},hist,0,100,2,0,plain,1000,0`,
+      `0,${wus[0]!.id},bench.hash@1,${'ab'.repeat(32)},hist,1,100,2,0,plain,1000,1`,
+    ]);
+    expect(longLines[3]).toContain(',hist,0,200,2,0.5,"has ""quotes"", commas",1001,1');
+    expect(longLines).toHaveLength(8);
+    expect(longLines.some((l) => l.includes('['))).toBe(false);
+
+    const csv = await t.call('GET', `/api/v1/batches/${batchId}/results?format=csv&shape=wide`, { key: alice.key });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = csv.text.split('\r\n');
@@ -160,6 +173,7 @@ describe.each(dbKinds())('batch routes (%s)', (kind) => {
     expect(lines[4]).toBe('');
     const badFormat = await t.call('GET', `/api/v1/batches/${batchId}/results?format=xml`, { key: alice.key });
     expect(badFormat.body.error.field).toBe('format');
+    expect((await t.call('GET', `/api/v1/batches/${batchId}/results?format=csv&shpae=wide`, { key: alice.key })).body.error).toMatchObject({ code: 'invalid_field', field: 'shpae' });
   });
 
   it('shows a work unit with its replicas and a replica with its output', async () => {

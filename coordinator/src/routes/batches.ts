@@ -14,7 +14,8 @@ import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../queue/cancel-batch';
 import { SOLO } from '../queue/assimilation';
 import { submitBatch } from '../queue/submit-batch';
-import { flatten, toCsv } from './http/csv';
+import { csvDownload, flatten, longCsv, toCsv } from './http/csv';
+import { longRows } from './http/long-form';
 import { zv } from './http/validate';
 import { idParam } from './http/id-param';
 import { workUnitView } from './workunits';
@@ -141,22 +142,23 @@ export function batchesRoutes(grid: Grid) {
     .get('/batches/:id/results',
       describeRoute({
         summary: "A batch's validated results in sequence order, as JSON or CSV",
-        description: 'CSV flattens params and output into dotted columns (params.season, output.mean); arrays stay whole as JSON in one cell, except arrays of more than 1,000 values (per-scenario lists), which only the JSON carries.',
+        description: 'CSV is long by default: one row per work unit × item (a team of mc.season, a scenario of mc.bankroll), with the params '
+          + '(params.season), the output\'s scalars (output.nSims), `item` (the table, e.g. teams), `index` and the item\'s fields (teams.meanWins); '
+          + 'no JSON in any cell. `shape=wide` is one row per work unit, arrays whole as JSON in one cell (over 1,000 values: only in the JSON).',
         produces: ['application/json', 'text/csv'],
       }),
       anyone, idParam(grid, 'batches'), zv('query', ResultsQuery),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const rows = await grid.db.orm.select().from(scienceResults).where(and(eq(scienceResults.batchId, b.id), isNull(scienceResults.withdrawnAt))).orderBy(asc(scienceResults.seq));
-        if (c.req.valid('query').format === 'csv') {
-          const flat = rows.map((r) => ({
-            seq: r.seq, wu_id: r.wuId, kernel: r.kernel, output_sha256: r.outputSha256,
-            ...flatten(r.params, 'params'), ...flatten(r.output, 'output'),
-          }));
-          return c.body(toCsv(flat, ['seq', 'wu_id', 'kernel', 'output_sha256']), 200, {
-            'content-type': 'text/csv; charset=utf-8',
-            'content-disposition': `attachment; filename="batch-${b.id}.csv"`,
-          });
+        const { format, shape } = c.req.valid('query');
+        if (format === 'csv') {
+          const lead = ['seq', 'wu_id', 'kernel', 'output_sha256'];
+          const leadOf = (r: (typeof rows)[number]) => ({ seq: r.seq, wu_id: r.wuId, kernel: r.kernel, output_sha256: r.outputSha256 });
+          const text = shape === 'wide'
+            ? toCsv(rows.map((r) => ({ ...leadOf(r), ...flatten(r.params, 'params'), ...flatten(r.output, 'output') })), lead)
+            : longCsv(rows.map((r) => longRows(leadOf(r), r.params, r.output)), lead);
+          return csvDownload(c, text, `batch-${b.id}.csv`);
         }
         return c.json({
           batchId: b.id,
@@ -182,11 +184,16 @@ export function combinedRoutes(grid: Grid) {
           + 'form one group. Intervals are percentile bootstrap intervals over `resamples` resamples of scenarios or simulations, '
           + 'reproducible from `seed`. A partial batch is merged too: `included` of `wuCount` work units, `complete` once all are. '
           + 'The result is cached until the batch has new results. 409 when the kernel has no merge or there are no results yet.',
-        responses: { 200: 'The merged figures per group of work units', 409: 'Nothing to merge (not_mergeable, no_results, no_mergeable_results)' },
+        produces: ['application/json', 'text/csv'],
+        responses: { 200: 'The merged figures per group of work units (csv: one row per group × item, as results\' long form)', 409: 'Nothing to merge (not_mergeable, no_results, no_mergeable_results)' },
       }),
       requireAuth(grid), idParam(grid, 'batches'), zv('query', CombinedQuery),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
-        return c.json(await combinedBatch(grid, b, c.req.valid('query')));
+        const { format, ...options } = c.req.valid('query');
+        const r = await combinedBatch(grid, b, options);
+        if (format === 'json') return c.json(r);
+        const groups = r.groups.map((g, i) => longRows({ group: i, kernel: g.kernel, work_units: g.workUnits }, g.params, g.figures));
+        return csvDownload(c, longCsv(groups, ['group', 'kernel', 'work_units']), `batch-${b.id}-combined.csv`);
       });
 }

@@ -54,6 +54,15 @@ describe.each(dbKinds())('combined figures route (%s)', (kind) => {
 
     const again = await t.call('GET', url, { key: alice.key });
     expect(again.body).toEqual({ ...first.body, cached: true });
+    // The same figures as CSV, one row per group (bankroll figures have no item tables), no JSON in a cell.
+    const csv = await t.call('GET', `${url}&format=csv`, { key: alice.key });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, row, end] = csv.text.split('\r\n');
+    expect(end).toBe('');
+    const cells = Object.fromEntries(header!.split(',').map((k, i) => [k, row!.split(',')[i]]));
+    expect(cells).toMatchObject({ group: '0', kernel: 'mc.bankroll@1', work_units: '2', 'output.scenarios': '400' });
+    expect(Number(cells['output.var95.estimate'])).toBe(first.body.groups[0].figures.var95.estimate);
+    expect(csv.text).not.toMatch(/[[{]/);
     expect((await t.call('GET', url)).body.cached).toBe(true); // an admin reads the same cache
 
     await assimilate(id, wus[1]!);

@@ -6,4 +6,5 @@ export const WuState = z.enum(['pending', 'running', 'validating', 'done', 'fail
 
 export const ListBatchesQuery = Paging.extend({ state: BatchState.optional() });
 export const ListWorkUnitsQuery = Paging.extend({ state: WuState.optional() });
-export const ResultsQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
+/** CSV is long by default (one row per work unit × item, no JSON in a cell); `wide` is one row per work unit. */
+export const ResultsQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json'), shape: z.enum(['long', 'wide']).default('long') });

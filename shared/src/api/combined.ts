@@ -14,8 +14,11 @@ export const CombinedQuery = z.strictObject({
   level: z.coerce.number().gt(0.5).lt(1).default(0.95),
   /** Seed of the resampling: the same seed and results give the same intervals. */
   seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(1),
+  /** csv: one row per group × item (team, figure), as results' long form. */
+  format: z.enum(['json', 'csv']).default('json'),
 });
 export type CombinedQuery = z.output<typeof CombinedQuery>;
+export type CombineRequest = Omit<CombinedQuery, 'format'>;
 
 /** The response body. */
 export interface CombinedBatch extends CombinedFigures {

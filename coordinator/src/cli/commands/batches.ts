@@ -82,29 +82,40 @@ export const cancelCommand: Command = {
 export const resultsCommand: Command = {
   path: ['results'],
   summary: "download a batch's validated results",
-  usage: 'ID [--format csv|json] [--out FILE]',
-  help: ['--format F   csv (default) or json', '--out FILE   write to FILE instead of standard output'],
+  usage: 'ID [--format csv|json] [--wide] [--out FILE]',
+  help: [
+    '--format F   csv (default) or json',
+    '--wide       csv with one row per work unit (arrays as JSON in a cell) instead of the long form:',
+    '             one row per work unit x item (team, scenario), every value in its own column',
+    '--out FILE   write to FILE instead of standard output',
+  ],
   args: ['ID'],
-  options: { format: { type: 'string' }, out: { type: 'string' } },
+  options: { format: { type: 'string' }, wide: { type: 'boolean' }, out: { type: 'string' } },
   async run(ctx) {
     const format = choiceOption(ctx.values, 'format', ['csv', 'json'] as const) ?? (ctx.json ? 'json' : 'csv');
+    const shape = ctx.values.wide ? 'wide' : 'long';
     const api = ctx.api();
-    const res = await send(ctx.url, () => api.api.v1.batches[':id'].results.$get({ param: { id: ctx.args[0]! }, query: { format } }));
+    const res = await send(ctx.url, () => api.api.v1.batches[':id'].results.$get({ param: { id: ctx.args[0]! }, query: { format, shape } }));
     let text = await res.text();
     if (format === 'json') text = JSON.stringify(JSON.parse(text), null, 2) + '\n';
-    const out = ctx.values.out as string | undefined;
-    if (!out) {
-      ctx.io.out(text.replace(/\r?\n$/, ''));
-      return;
-    }
-    try {
-      writeFileSync(resolve(ctx.io.cwd, out), text);
-    } catch (e) {
-      throw new CliError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    ctx.io.err(`Wrote ${out}`);
+    writeOut(ctx, text);
   },
 };
+
+/** Text to `--out FILE`, or to standard output. */
+function writeOut(ctx: Parameters<Command['run']>[0], text: string): void {
+  const out = ctx.values.out as string | undefined;
+  if (!out) {
+    ctx.io.out(text.replace(/\r?\n$/, ''));
+    return;
+  }
+  try {
+    writeFileSync(resolve(ctx.io.cwd, out), text);
+  } catch (e) {
+    throw new CliError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  ctx.io.err(`Wrote ${out}`);
+}
 
 /** A value with `digits` decimals; probabilities as percentages. */
 function show(x: number | null | undefined, digits: number, percent = false): string {
@@ -162,18 +173,19 @@ function combinedText(r: CombinedBatch): string {
 export const combinedCommand: Command = {
   path: ['combined'],
   summary: "merge a batch's work units into batch-level figures with bootstrap confidence intervals",
-  usage: 'ID [--resamples N] [--level L] [--seed S] [--format table|json]',
+  usage: 'ID [--resamples N] [--level L] [--seed S] [--format table|json|csv] [--out FILE]',
   help: [
     '--resamples N   bootstrap resamples, 1000 to 100000 (default 5000)',
     '--level L       confidence level of the intervals, above 0.5 and below 1 (default 0.95)',
     '--seed S        seed of the resampling (default 1): the same seed gives the same intervals',
-    '--format F      table (default) or json',
+    '--format F      table (default), json, or csv (one row per group x item: team or figure)',
+    '--out FILE      write to FILE instead of standard output',
     'mc.bankroll@1 and mc.season@1 batches; a partial batch merges the work units done so far.',
   ],
   args: ['ID'],
-  options: { resamples: { type: 'string' }, level: { type: 'string' }, seed: { type: 'string' }, format: { type: 'string' } },
+  options: { resamples: { type: 'string' }, level: { type: 'string' }, seed: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {
-    const format = choiceOption(ctx.values, 'format', ['table', 'json'] as const) ?? (ctx.json ? 'json' : 'table');
+    const format = choiceOption(ctx.values, 'format', ['table', 'json', 'csv'] as const) ?? (ctx.json ? 'json' : 'table');
     const given = Object.fromEntries((['resamples', 'level', 'seed'] as const).filter((k) => ctx.values[k] !== undefined).map((k) => [k, ctx.values[k] as string]));
     // the API's own rules, checked here first so a typo is a usage error, not a round trip
     const checked = CombinedQuery.safeParse(given);
@@ -182,8 +194,12 @@ export const combinedCommand: Command = {
       throw new UsageError(`--${String(issue.path[0])}: ${issue.message}`, 'combined');
     }
     const api = ctx.api();
+    if (format === 'csv') {
+      const res = await send(ctx.url, () => api.api.v1.batches[':id'].combined.$get({ param: { id: ctx.args[0]! }, query: { ...given, format: 'csv' } }));
+      return writeOut(ctx, await res.text());
+    }
     const r = await getJson(ctx.url, () => api.api.v1.batches[':id'].combined.$get({ param: { id: ctx.args[0]! }, query: given }));
-    ctx.io.out(format === 'json' ? JSON.stringify(r, null, 2) : combinedText(r as CombinedBatch));
+    writeOut(ctx, format === 'json' ? JSON.stringify(r, null, 2) : combinedText(r as CombinedBatch));
   },
 };
 

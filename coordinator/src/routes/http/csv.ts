@@ -1,3 +1,5 @@
+import type { Context } from 'hono';
+import { BadRequest } from '../../errors';
 /*
  * CSV for result downloads (RFC 4180): CRLF line ends, a field is quoted when it holds a comma,
  * quote, CR or LF, and quotes inside are doubled. Nested objects flatten to dotted column names;
@@ -47,4 +49,20 @@ export function toCsv(rows: Record<string, unknown>[], leading: string[] = []): 
   const lines = [header.map(csvField).join(',')];
   for (const r of rows) lines.push(header.map((k) => csvField(r[k])).join(','));
   return lines.join('\r\n') + '\r\n';
+}
+
+/** Most rows a CSV download builds in memory; a larger one is a 400 that points to the JSON. */
+export const MAX_CSV_ROWS = 1_000_000;
+
+/** Long-form rows (routes/http/long-form.ts) of each work unit or group, as CSV: `item` and `index` lead after `lead`. */
+export function longCsv(perUnit: Record<string, unknown>[][], lead: string[]): string {
+  const total = perUnit.reduce((s, r) => s + r.length, 0);
+  if (total > MAX_CSV_ROWS) throw new BadRequest(`the long form has ${total} rows, more than ${MAX_CSV_ROWS}: download JSON, or CSV with shape=wide`, 'format', 'too_many_rows');
+  const rows = perUnit.flat();
+  return toCsv(rows, rows.some((r) => 'item' in r) ? [...lead, 'item', 'index'] : lead);
+}
+
+/** A CSV answer, as an attachment. */
+export function csvDownload(c: Context, text: string, filename: string): Response {
+  return c.body(text, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
 }
