@@ -108,6 +108,17 @@ describe.each(dbKinds())('grid views, system routes and the OpenAPI document (%s
   it('serves kernels, events (admins), health and the JWKS', async () => {
     const k = await t.call('GET', '/api/v1/kernels', { key: vol.key });
     expect(k.body.kernels).toEqual(expect.arrayContaining([expect.objectContaining({ ref: 'bench.hash@1', capabilities: { gpu: 'none', minMemoryMb: 16 } })]));
+    // One kernel: its params as JSON Schema, with defaults and bounds; refusing unknown params.
+    const season = await t.call('GET', '/api/v1/kernels/mc.season', { key: vol.key });
+    expect(season.body).toMatchObject({ ref: 'mc.season@1', versions: [1], params: { type: 'object', additionalProperties: false } });
+    expect(season.body.params.properties.nSims).toMatchObject({ type: 'integer' });
+    expect(season.body.defaults.nSims).toBeGreaterThan(0);
+    expect((await t.call('GET', '/api/v1/kernels/bench.hash@1', { key: vol.key })).body.defaults).toEqual({ rounds: 1000, steps: 1 });
+    const train = await t.call('GET', '/api/v1/kernels/train.mlp', { key: vol.key });
+    expect(train.body.params.required).toContain('fold');
+    const missing = await t.call('GET', '/api/v1/kernels/mc.seasno', { key: vol.key });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toMatch(/did you mean mc\.season\?.*kernels: .*bench\.hash/);
     const ev = await t.call('GET', '/api/v1/events?kind=batch.submitted&limit=1');
     expect(ev.body.events).toEqual([expect.objectContaining({ kind: 'batch.submitted' })]);
     expect((await t.call('GET', '/api/v1/events', { key: res.key })).status).toBe(403);

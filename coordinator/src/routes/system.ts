@@ -1,15 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { listKernels } from '@nfl-grid/shared/kernels/registry';
-import { kernelRef } from '@nfl-grid/shared/kernels/types';
-import { requireAuth } from '../auth/access';
 import type { Grid } from '../grid';
 import { buildOpenApi, type RouteEntry } from '../openapi/document';
 import { describeRoute } from '../openapi/registry';
 
 /*
  * What the coordinator says about itself: liveness and its signing keys at the root, and under
- * /api/v1 the kernels it schedules and its OpenAPI document.
+ * /api/v1 its OpenAPI document (the kernels it schedules: routes/kernels.ts).
  */
 
 /** Liveness and the coordinator's public signing keys (agents verify work packets with them). */
@@ -32,16 +29,6 @@ export function systemRoutes(grid: Grid) {
         c.header('cache-control', 'public, max-age=300');
         return c.json(await grid.keys.jwks());
       });
-}
-
-export function kernelsRoutes(grid: Grid) {
-  return new Hono()
-    .get('/kernels',
-      describeRoute({ summary: 'The kernels this coordinator can schedule' }),
-      requireAuth(grid),
-      (c) => c.json({
-        kernels: listKernels().map((k) => ({ ref: kernelRef(k), name: k.name, version: k.version, title: k.title, capabilities: k.capabilities })),
-      }));
 }
 
 /** `GET /api/v1/openapi.json`, built once from the finished app's route table. */
