@@ -26,6 +26,7 @@ import { inputsRoutes } from './routes/inputs';
 import { keysRoutes, usersRoutes } from './routes/users';
 import { kernelsRoutes } from './routes/kernels';
 import { systemRoutes, openapiRoutes } from './routes/system';
+import { apiReferenceRoutes } from './routes/api-reference';
 import { batchReportRoutes } from './routes/batch-report';
 import { performanceRoutes } from './routes/performance';
 import { queueRoutes } from './routes/queue';
@@ -87,6 +88,7 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
   const routed = app
     .route('/api/v1', restApi(grid, createLiveHub(grid), coverServer, () => app.routes))
     .route('/api/v1', batchReportRoutes(grid))
+    .route('/api/v1', apiReferenceRoutes(grid))
     .route('/api/v1/training', training)
     .route('/api/v1', performance)
     // Seed 001's unversioned paths, aliases of the two above (the OpenAPI document lists those).
