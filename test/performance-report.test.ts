@@ -27,6 +27,7 @@ import { dbKinds } from './support/test-db';
 
 const CAL = 'calibration.fit@1';
 const BT = 'backtest.run@1';
+const SEASON = 'mc.season@1';
 const hasPdflatex = (() => { try { execFileSync('pdflatex', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; } })();
 const dataFor = new Map<string, ReturnType<typeof loadLocalKernelData>>();
 const outputs = new Map<string, unknown>();
@@ -46,6 +47,7 @@ describe.each(dbKinds())('batch reports and the performance CLI (%s)', (kind) =>
   let dir: string;
   let cal: string;
   let bt: string;
+  let season: string;
   let hosts: TestHost[];
 
   async function cli(args: string[]) {
@@ -62,10 +64,11 @@ describe.each(dbKinds())('batch reports and the performance CLI (%s)', (kind) =>
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     adminKey = (await createUserWithKey(t.db, { name: 'root', role: 'admin' })).key;
     const researcher = await makeUser(t.db, { role: 'researcher' });
-    hosts = [await makeHost(t.db, { kernels: [CAL, BT] }), await makeHost(t.db, { kernels: [CAL, BT] })];
+    hosts = [await makeHost(t.db, { kernels: [CAL, BT, SEASON] }), await makeHost(t.db, { kernels: [CAL, BT, SEASON] })];
     const submit = async (spec: BatchSpecInput) => (await submitBatch(t.grid, researcher, BatchSpec.parse({ policy: { minQuorum: 2, adaptive: false }, ...spec }))).batchId;
     cal = await submit({ name: 'calibration 2019-2024', kernel: CAL, params: { seasonFrom: 2019, seasonTo: 2024, folds: 5, repeats: 3 } });
     bt = await submit({ name: 'home vs underdog', kernel: BT, params: { seasonFrom: 2020, seasonTo: 2024 }, units: [{ params: { strategy: { side: 'home', minEdge: -1 } } }, { params: { strategy: { side: 'underdog', minEdge: -1 } } }] });
+    season = await submit({ name: 'season 2019', kernel: SEASON, params: { season: 2019, nSims: 200 }, replicates: 2 });
     for (const h of hosts) await simulateHost(t.grid, h, { behaviour: (c) => run(`${c.kernel}@${c.kernel_version}`, c.params, c.seed) });
     while (await validatorPass(t.grid) > 0) { /* drain */ }
     while (await assimilatorPass(t.grid) > 0) { /* drain */ }
@@ -88,6 +91,19 @@ describe.each(dbKinds())('batch reports and the performance CLI (%s)', (kind) =>
     expect(md).toMatch(/\| seq \| source \| games \| raw LL/);
     expect(readFileSync(join(dir, 'cal-md', 'figures', 'reliability-0.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
     expect(JSON.parse(readFileSync(join(dir, 'cal-md', 'spec.json'), 'utf8'))).toMatchObject({ kernel: CAL });
+  });
+
+  it('writes a season report with a table per team and a figure, not "No figures"', async () => {
+    const r = await cli(['report', season, '--out', 'season-md', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).files).toEqual(['report.md', 'spec.json', 'figures/season-wins.svg']);
+    const md = readFileSync(join(dir, 'season-md', 'report.md'), 'utf8');
+    expect(md).toMatch(/\| season \| team \| results \| mean wins \| P\(10\+ wins\) \| P\(division\) \| P\(playoffs\) \|/);
+    const teamRows = md.split('\n').filter((l) => /^\| 2019 \| /.test(l));
+    expect(teamRows).toHaveLength(32);
+    expect(teamRows.every((l) => l.split('|')[3]!.trim() === '2')).toBe(true);
+    expect(md).not.toContain('No figures');
+    expect(readFileSync(join(dir, 'season-md', 'figures', 'season-wins.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   });
 
   it('writes a LaTeX report with equity curves that pdflatex compiles', async () => {

@@ -8,7 +8,7 @@ import type { Db } from '../db/index';
 import { scopedModels } from '../tracker/scoped-models';
 import { batches, performanceModels, performancePoints, scienceResults, users, workUnits } from '../db/schema/index';
 import { type Block, type ReportDoc, toLatex, toMarkdown } from './document';
-import { equityFigure, type Figure, metricFigure, reliabilityFigures } from './report-figures';
+import { equityFigure, type Figure, marginFigure, metricFigure, reliabilityFigures, seasonFigure, trainingFigure } from './report-figures';
 
 /*
  * A batch's report, built on the coordinator from what the database holds (so the CLI works
@@ -64,6 +64,7 @@ export async function buildReport(db: Db, scope: Scope, batch: BatchRow, format:
   figures.push(...reliabilityFigures(forFigures));
   const eq1 = equityFigure(forFigures);
   if (eq1) figures.push(eq1);
+  for (const f of [seasonFigure(forFigures), trainingFigure(forFigures), marginFigure(forFigures)]) if (f) figures.push(f);
   const mf = spec ? metricFigure(forFigures, spec.metric) : null;
   if (mf) figures.push(mf);
 
@@ -107,7 +108,7 @@ export async function buildReport(db: Db, scope: Scope, batch: BatchRow, format:
     });
   }
   for (const f of figures) results_.push({ kind: 'figure', path: f.path, caption: f.caption });
-  if (!figures.length) results_.push({ kind: 'p', text: 'No figures: this kernel has no reliability bins, equity curves or model metric.' });
+  if (!figures.length) results_.push({ kind: 'p', text: results.length ? 'No figures: a single result of this kernel has nothing to plot against.' : 'No figures yet: the batch has no validated results.' });
   results_.push({ kind: 'p', text: 'Regret curves are drawn from the bandit scheduler\'s records, which this batch does not have.' });
 
   const doc: ReportDoc = {
@@ -158,9 +159,84 @@ const TABLES: Partial<Record<string, (rs: TableResult[]) => Table>> = {
     headers: ['seq', 'strategy', 'fraction', 'skill', 'median', 'P(profit)', 'P(ruin)'], align: ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
     rows: rs.map(({ seq, output: o }) => [seq, o?.strategy ?? null, fmt(o?.fraction, 3), fmt(o?.skill, 2), fmt(o?.final?.p50, 1), fmt(o?.pProfit, 3), fmt(o?.pRuin, 3)]),
   }),
+  'backtest.compare@1': (rs) => ({
+    kind: 'table', caption: 'Strategies compared on the same games: bets, win rate, ROI per unit staked, profit, Sharpe and maximum drawdown',
+    headers: ['seq', 'strategy', 'name', 'side', 'bets', 'win rate', 'ROI', 'profit', 'Sharpe', 'max DD'], align: ['r', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: rs.flatMap(({ seq, output: o }) => (o?.results ?? []).map((e: any, i: number) => [seq, i, e.name ?? null, e.side ?? null,
+      e.bets ?? null, fmt(e.winRate, 3), fmt(e.roi), fmt(e.profit, 2), fmt(e.metrics?.sharpe, 3), fmt(e.metrics?.maxDrawdown, 3)])),
+  }),
+  'mc.season@1': seasonTable,
+  'train.mlp@1': (rs) => ({
+    kind: 'table', caption: 'Cover networks: the returned epoch and its validation-season scores (as claimed; the coordinator re-scored them before accepting)',
+    headers: ['seq', 'test', 'validation', 'hidden', 'epochs run', 'best epoch', 'val. log loss', 'val. Brier', 'val. cal. error', 'backends'], align: ['r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    rows: rs.map(({ seq, params: p, output: o }) => [seq, o?.testSeason ?? null, o?.validationSeason ?? null, (p?.hidden ?? []).join('-'), o?.epochsRun ?? null, o?.bestEpoch ?? null,
+      fmt(o?.claimed?.logLoss), fmt(o?.claimed?.brier), fmt(o?.claimed?.calibrationError), (o?.backends ?? []).join(', ')]),
+  }),
+  'cover.baseline@1': (rs) => ({
+    kind: 'table', caption: 'Analytic cover baseline, leave-one-season-out: σ fitted on the other seasons, scores on the held-out one',
+    headers: ['seq', 'season', 'σ', 'plays', 'log loss', 'Brier', 'cal. error'], align: ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: rs.flatMap(({ seq, output: o }) => [
+      ...(o?.seasons ?? []).map((s: any) => [seq, s.season, fmt(s.sigma, 2), s.n, fmt(s.logLoss), fmt(s.brier), fmt(s.calibrationError)]),
+      [seq, 'all', null, o?.overall?.n ?? null, fmt(o?.overall?.logLoss), fmt(o?.overall?.brier), fmt(o?.overall?.calibrationError)],
+    ]),
+  }),
+  'margins.key_numbers@1': (rs) => ({
+    kind: 'table', caption: 'Key numbers: test log likelihood per game of the key-number model and the discretised Normal, their difference ± SE, pushes at integer lines',
+    headers: ['seq', 'σ', 'test games', 'LL/game key', 'LL/game Normal', 'difference', 'SE', 'pushes', 'expected key', 'expected Normal'], align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: rs.map(({ seq, output: o }) => [seq, fmt(o?.sigma, 2), o?.test?.n ?? null, fmt(o?.test?.logLikPerGame?.keyNumbers), fmt(o?.test?.logLikPerGame?.normal),
+      fmt(o?.test?.diffPerGame), fmt(o?.test?.diffSe), o?.pushesIntegerLines?.pushes ?? null, fmt(o?.pushesIntegerLines?.keyNumbers, 1), fmt(o?.pushesIntegerLines?.normal, 1)]),
+  }),
+  'ope.estimate@1': (rs) => ({
+    kind: 'table', caption: "Off-policy estimates of the evaluation policy's click rate, each estimator with its bootstrap 95% interval, against the on-policy reference",
+    headers: ['seq', 'campaign', 'log', 'estimator', 'value', 'relative error', 'bootstrap 2.5%', 'bootstrap 97.5%'], align: ['r', 'l', 'l', 'l', 'r', 'r', 'r', 'r'],
+    rows: rs.flatMap(({ seq, output: o }) => (o?.estimators ?? []).map((e: any) => [seq, o.campaign ?? null, o.log ?? null, e.name, fmt(e.value, 5), fmt(e.relError, 3), fmt(e.bootstrap?.lo95, 5), fmt(e.bootstrap?.hi95, 5)])),
+  }),
+  'copula.fit@1': (rs) => ({
+    kind: 'table', caption: 'Copula fits to score pairs: parameter, log likelihood, AIC, implied Kendall τ and the Cramér–von Mises statistic',
+    headers: ['seq', 'seasons', 'family', 'θ', 'ν', 'log lik', 'AIC', 'τ', 'S_n', 'best AIC'], align: ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    rows: rs.flatMap(({ seq, output: o }) => (o?.fits ?? []).map((f: any) => [seq, `${o.seasonFrom}–${o.seasonTo}`, f.family, fmt(f.theta), f.nu ?? null, fmt(f.logLik, 2), fmt(f.aic, 2), fmt(f.tau), fmt(f.cvm), f.family === o.bestByAic ? 'best' : ''])),
+  }),
+  'copula.gof@1': (rs) => ({
+    kind: 'table', caption: 'Copula goodness of fit: observed S_n, parametric bootstrap replicates at or above it, and the p-value of each chunk',
+    headers: ['seq', 'family', 'games', 'S_n', 'replicates', 'exceed', 'p'], align: ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
+    rows: rs.map(({ seq, output: o }) => [seq, o?.family ?? null, o?.n ?? null, fmt(o?.statistic, 5), o?.replicates ?? null, o?.exceed ?? null, fmt(o?.pValue, 4)]),
+  }),
+  'calibration.ablation@1': (rs) => ({
+    kind: 'table', caption: 'Drop-one-feature ablations: cross-validated log loss (sd over repeats), Brier, and the rise in log loss without the feature (positive: it helped)',
+    headers: ['seq', 'dropped', 'log loss', 'sd', 'Brier', 'Δ log loss'], align: ['r', 'l', 'r', 'r', 'r', 'r'],
+    rows: rs.flatMap(({ seq, output: o }) => (o?.ablations ?? []).map((a: any) => [seq, a.dropped === null ? '(none)' : a.dropped === 'all' ? '(all: intercept only)' : a.dropped, fmt(a.logLoss), fmt(a.logLossSd), fmt(a.brier), fmt(a.deltaLogLoss)])),
+  }),
+  'bench.hash@1': (rs) => ({
+    kind: 'table', caption: 'Hash chains: rounds and the final value',
+    headers: ['seq', 'rounds', 'value'], align: ['r', 'r', 'r'],
+    rows: rs.map(({ seq, output: o }) => [seq, o?.rounds ?? null, o?.value ?? null]),
+  }),
 };
 
-function kernelTable(kernel: string, results: TableResult[]): Table | null {
+/** mc.season: per season and team, the mean over the batch's results (each result an independent set of simulations). */
+function seasonTable(rs: TableResult[]): Table {
+  const acc = new Map<string, { season: number; team: string; n: number; wins: number; p10: number; div: number; po: number; divN: number; poN: number }>();
+  for (const { output: o } of rs) {
+    for (const t of o?.teams ?? []) {
+      const key = `${o.season} ${t.team}`;
+      const a = acc.get(key) ?? { season: o.season, team: t.team, n: 0, wins: 0, p10: 0, div: 0, po: 0, divN: 0, poN: 0 };
+      a.n++;
+      a.wins += t.meanWins;
+      a.p10 += t.pWins10;
+      if (t.pDivision !== null) { a.div += t.pDivision; a.divN++; }
+      if (t.pPlayoffs !== null) { a.po += t.pPlayoffs; a.poN++; }
+      acc.set(key, a);
+    }
+  }
+  const rows = [...acc.values()].sort((a, b) => a.season - b.season || b.wins / b.n - a.wins / a.n);
+  return {
+    kind: 'table', caption: 'Season simulations: per season and team, mean wins and chances over the results (their mean; the merged figures with intervals are at /combined)',
+    headers: ['season', 'team', 'results', 'mean wins', 'P(10+ wins)', 'P(division)', 'P(playoffs)'], align: ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
+    rows: rows.slice(0, MAX_ROWS).map((a) => [a.season, a.team, a.n, fmt(a.wins / a.n, 2), fmt(a.p10 / a.n, 3), a.divN ? fmt(a.div / a.divN, 3) : null, a.poN ? fmt(a.po / a.poN, 3) : null]),
+  };
+}
+
+export function kernelTable(kernel: string, results: TableResult[]): Table | null {
   const t = TABLES[kernel];
   return t && results.length ? t(results) : null;
 }
