@@ -78,22 +78,31 @@ class MergeThread {
 const startMergeThread = () => new MergeThread(startTsWorker(new URL('./combine-worker.ts', import.meta.url)));
 
 /** Merges the rows with `threads` worker threads (at least one). */
-export async function combineOnThreads(rows: RowText[], options: CombineOptions, threads: number): Promise<CombinedFigures> {
+/** How far a merge is: the pooling of the outputs, then resample chunks done of all. */
+export type MergeProgress = { phase: 'pooling' } | { phase: 'resampling'; done: number; total: number } | { phase: 'finishing' };
+
+export async function combineOnThreads(rows: RowText[], options: CombineOptions, threads: number, onProgress: (p: MergeProgress) => void = () => {}): Promise<CombinedFigures> {
   const first = startMergeThread();
   // the others start while the first pools; they are only needed once the plan is ready
   const others = Array.from({ length: Math.max(0, threads - 1) }, startMergeThread);
   const all = [first, ...others];
   try {
+    onProgress({ phase: 'pooling' });
     const { plan } = await first.request<'plan'>({ type: 'plan', rows, options });
     const tasks = plan.groups.flatMap((_, g) => Array.from({ length: chunkCount(options) }, (__, c) => ({ g, c })));
+    const total = tasks.length;
+    let done = 0;
+    onProgress({ phase: 'resampling', done, total });
     const chunks = plan.groups.map(() => new Array<Float64Array>(chunkCount(options)));
     const helpers = tasks.length > 1 ? all : [first];
     await Promise.all(helpers.map(async (t) => {
       if (t !== first) await t.request<'loaded'>({ type: 'load', plan });
       for (let task = tasks.shift(); task; task = tasks.shift()) {
         chunks[task.g]![task.c] = (await t.request<'chunk'>({ type: 'chunk', group: task.g, chunk: task.c })).replicates;
+        onProgress({ phase: 'resampling', done: ++done, total });
       }
     }));
+    onProgress({ phase: 'finishing' });
     return (await first.request<'finish'>({ type: 'finish', chunks })).figures;
   } finally {
     await Promise.all(all.map((t) => t.worker.terminate()));

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { CombinedBatch, CombineRequest } from '@nfl-grid/shared/api/combined';
+import type { CombinedBatch, CombineProgress, CombineRequest } from '@nfl-grid/shared/api/combined';
 import { type CombinedFigures, isMergeable, MERGEABLE_KERNELS } from '@nfl-grid/shared/combine/combine';
 import { CombineError } from '@nfl-grid/shared/combine/errors';
 import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
@@ -7,7 +7,7 @@ import { combinedResults } from '../db/schema/index';
 import { BadRequest, Conflict } from '../errors';
 import type { Grid } from '../grid';
 import type { BatchRow } from '../auth/access';
-import { combineOnThreads, type RowText } from './combine-threads';
+import { combineOnThreads, type MergeProgress, type RowText } from './combine-threads';
 
 /*
  * A batch's merged figures for the API: served from combined_results when the batch's results
@@ -19,13 +19,24 @@ import { combineOnThreads, type RowText } from './combine-threads';
 /** Part of the fingerprint: a change to the merge's arithmetic invalidates what is cached. */
 const MERGE_VERSION = 1;
 
-interface Running { queue: Promise<unknown>; inFlight: Map<string, Promise<CombinedBatch>> }
+interface Running {
+  queue: Promise<unknown>;
+  inFlight: Map<string, Promise<CombinedBatch>>;
+  /** The merge under way, per batch, for GET …/combined/progress. */
+  progress: Map<string, CombineProgress>;
+}
 const running = new WeakMap<Grid, Running>();
 
 function stateOf(grid: Grid): Running {
   let r = running.get(grid);
-  if (!r) running.set(grid, (r = { queue: Promise.resolve(), inFlight: new Map() }));
+  if (!r) running.set(grid, (r = { queue: Promise.resolve(), inFlight: new Map(), progress: new Map() }));
   return r;
+}
+
+/** Where this coordinator's merge of the batch is, if one runs or waits (null otherwise). */
+export function combineProgress(grid: Grid, batchId: string): CombineProgress | null {
+  const p = stateOf(grid).progress.get(batchId);
+  return p ? { ...p, elapsedMs: Date.now() - p.startedAt } : null;
 }
 
 const fingerprintOf = (rows: { wu_id: number; output_sha256: string }[]) =>
@@ -45,6 +56,17 @@ function apiError(e: unknown): unknown {
 }
 
 async function merge(grid: Grid, b: BatchRow, q: CombineRequest): Promise<CombinedBatch> {
+  const progress = stateOf(grid).progress;
+  const startedAt = Date.now();
+  progress.set(b.id, { phase: 'reading', startedAt, elapsedMs: 0 });
+  try {
+    return await mergeRows(grid, b, q, (p) => progress.set(b.id, { ...p, startedAt, elapsedMs: 0 }));
+  } finally {
+    progress.delete(b.id);
+  }
+}
+
+async function mergeRows(grid: Grid, b: BatchRow, q: CombineRequest, onProgress: (p: MergeProgress) => void): Promise<CombinedBatch> {
   const rows = await grid.db.rows<{ wu_id: number; seq: number; kernel: string; params: unknown; output: string; output_sha256: string }>(sql`
     SELECT wu_id, seq, kernel, params, output::text AS output, output_sha256
       FROM science_results WHERE batch_id = ${b.id} AND withdrawn_at IS NULL ORDER BY wu_id`);
@@ -52,7 +74,7 @@ async function merge(grid: Grid, b: BatchRow, q: CombineRequest): Promise<Combin
   const fingerprint = await fingerprintOf(rows);
   const texts: RowText[] = rows.map((r) => ({ wuId: Number(r.wu_id), seq: r.seq, kernel: r.kernel, params: r.params, output: r.output }));
   const t0 = performance.now();
-  const figures = await combineOnThreads(texts, q, grid.config.combine.threads);
+  const figures = await combineOnThreads(texts, q, grid.config.combine.threads, onProgress);
   const computeMs = Math.round(performance.now() - t0);
   const at = new Date();
   await grid.db.orm.insert(combinedResults)
@@ -81,6 +103,7 @@ export async function combinedBatch(grid: Grid, b: BatchRow, q: CombineRequest):
   const key = `${b.id} ${q.resamples} ${q.level} ${q.seed} ${fingerprint}`;
   let p = st.inFlight.get(key);
   if (!p) {
+    if (!st.progress.has(b.id)) st.progress.set(b.id, { phase: 'waiting', startedAt: Date.now(), elapsedMs: 0 });
     const run = st.queue.then(() => merge(grid, b, q));
     st.queue = run.catch(() => undefined);
     p = run.catch((e) => { throw apiError(e); }).finally(() => st.inFlight.delete(key));

@@ -6,7 +6,7 @@ import { CombinedQuery } from '@nfl-grid/shared/api/combined';
 import type { BatchList, BatchSummary, BatchUsage, CancelledBatch, WorkUnitList, WuCounts } from '@nfl-grid/shared/api/console-types';
 import { batchFor, type BatchRow, ownedIn, requireAuth, scopeOf } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
-import { combinedBatch } from '../combine/combined-batch';
+import { combinedBatch, combineProgress } from '../combine/combined-batch';
 import type { Db } from '../db/index';
 import { batches, scienceResults, users, workUnits } from '../db/schema/index';
 import type { Grid } from '../grid';
@@ -195,5 +195,13 @@ export function combinedRoutes(grid: Grid) {
         if (format === 'json') return c.json(r);
         const groups = r.groups.map((g, i) => longRows({ group: i, kernel: g.kernel, work_units: g.workUnits }, g.params, g.figures));
         return csvDownload(c, longCsv(groups, ['group', 'kernel', 'work_units']), `batch-${b.id}-combined.csv`);
+      })
+    .get('/batches/:id/combined/progress',
+      describeRoute({ summary: "How far this coordinator's merge of the batch is (phase, resample chunks done of all, elapsed), while one runs" }),
+      requireAuth(grid), idParam(grid, 'batches'),
+      async (c) => {
+        const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
+        const p = combineProgress(grid, b.id);
+        return c.json(p ? { running: true as const, ...p } : { running: false as const });
       });
 }

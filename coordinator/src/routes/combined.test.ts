@@ -71,6 +71,22 @@ describe.each(dbKinds())('combined figures route (%s)', (kind) => {
     expect(all.body.groups[0].figures.scenarios).toBe(600);
     const [{ n }] = await t.grid.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM combined_results WHERE batch_id = ${id}`);
     expect(n).toBe(1); // the newest merge replaced the older one
+
+    // A merge under way says how far it is; none runs afterwards.
+    const seen: { phase: string; done?: number; total?: number }[] = [];
+    let finished = false;
+    const merging = t.call('GET', `/api/v1/batches/${id}/combined?resamples=100000&seed=9`, { key: alice.key }).finally(() => { finished = true; });
+    while (!finished) {
+      const p = await t.call('GET', `/api/v1/batches/${id.slice(0, 8)}/combined/progress`, { key: alice.key });
+      if (p.body.running) seen.push(p.body);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect((await merging).status).toBe(200);
+    expect(seen.length).toBeGreaterThan(0);
+    const resampling = seen.filter((p) => p.phase === 'resampling');
+    expect(resampling.every((p) => p.total! > 0 && p.done! <= p.total!)).toBe(true);
+    expect(seen.every((p) => ['waiting', 'reading', 'pooling', 'resampling', 'finishing'].includes(p.phase))).toBe(true);
+    expect((await t.call('GET', `/api/v1/batches/${id}/combined/progress`, { key: alice.key })).body).toEqual({ running: false });
   });
 
   it("hides another researcher's batch (404) and names bad query fields (400)", async () => {

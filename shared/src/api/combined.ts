@@ -20,6 +20,16 @@ export const CombinedQuery = z.strictObject({
 export type CombinedQuery = z.output<typeof CombinedQuery>;
 export type CombineRequest = Omit<CombinedQuery, 'format'>;
 
+/**
+ * `GET /api/v1/batches/:id/combined/progress`: a merge of the batch under way on this coordinator
+ * (waiting behind another merge, reading the outputs, pooling them, resampling chunk by chunk,
+ * finishing), or `running: false`.
+ */
+export type CombineProgress = (
+  | { phase: 'waiting' | 'reading' | 'pooling' | 'finishing' }
+  | { phase: 'resampling'; done: number; total: number }
+) & { startedAt: number; elapsedMs: number };
+
 /** The response body. */
 export interface CombinedBatch extends CombinedFigures {
   batchId: string;

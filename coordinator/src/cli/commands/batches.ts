@@ -195,13 +195,34 @@ export const combinedCommand: Command = {
     }
     const api = ctx.api();
     if (format === 'csv') {
-      const res = await send(ctx.url, () => api.api.v1.batches[':id'].combined.$get({ param: { id: ctx.args[0]! }, query: { ...given, format: 'csv' } }));
+      const res = await withProgress(ctx, send(ctx.url, () => api.api.v1.batches[':id'].combined.$get({ param: { id: ctx.args[0]! }, query: { ...given, format: 'csv' } })));
       return writeOut(ctx, await res.text());
     }
-    const r = await getJson(ctx.url, () => api.api.v1.batches[':id'].combined.$get({ param: { id: ctx.args[0]! }, query: given }));
+    const r = await withProgress(ctx, getJson(ctx.url, () => api.api.v1.batches[':id'].combined.$get({ param: { id: ctx.args[0]! }, query: given })));
     writeOut(ctx, format === 'json' ? JSON.stringify(r, null, 2) : combinedText(r as CombinedBatch));
   },
 };
+
+const PROGRESS_EVERY_MS = 2000;
+
+/** While a merge runs, its progress on standard error every two seconds (a cache hit answers before the first). */
+async function withProgress<T>(ctx: Parameters<Command['run']>[0], pending: Promise<T>): Promise<T> {
+  const api = ctx.api();
+  let settled = false;
+  const timer = setInterval(() => {
+    void getJson(ctx.url, () => api.api.v1.batches[':id'].combined.progress.$get({ param: { id: ctx.args[0]! } })).then((p) => {
+      if (settled || !p.running) return;
+      const what = p.phase === 'resampling' ? `resampling, ${p.done} of ${p.total} chunks (${Math.round((100 * p.done) / Math.max(p.total, 1))}%)` : p.phase;
+      ctx.io.err(`merging: ${what}, ${Math.round(p.elapsedMs / 1000)} s`);
+    }, () => undefined);
+  }, PROGRESS_EVERY_MS);
+  try {
+    return await pending;
+  } finally {
+    settled = true;
+    clearInterval(timer);
+  }
+}
 
 export const reportCommand: Command = {
   path: ['report'],
