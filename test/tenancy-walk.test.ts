@@ -45,6 +45,9 @@ const PUBLIC: Record<string, string> = {
   'GET /healthz': 'liveness only',
   'GET /.well-known/jwks.json': "the coordinators' public signing keys",
   'GET /api/v1/openapi.json': 'the API description',
+  'GET /api/v1/reference': 'the API description as a page',
+  'GET /api/v1/reference/init.js': "the reference page's start-up script",
+  'GET /api/v1/reference/scalar.js': "the reference page's renderer (Scalar's bundle)",
   'GET /api/v1/session': 'says whether the caller is signed in',
   'POST /api/v1/session': 'signing in (authorised by the API key in the body)',
   'DELETE /api/v1/session': 'signing out',
@@ -66,7 +69,7 @@ const HOSTS_PUBLIC: Record<string, string> = {
 
 /** Path parameters that name no tenant's object, with the value the walk uses; any caller may be answered. */
 const PUBLIC_PARAMS: Record<string, string> = {
-  sport: 'nfl', model_type: 'cover', arm: 'bench.hash@1', file: 'favicon.svg',
+  sport: 'nfl', model_type: 'cover', arm: 'bench.hash@1', file: 'favicon.svg', name: 'mc.season',
   sha256: '0'.repeat(64),
 };
 
