@@ -42,7 +42,7 @@ describe.each(dbKinds())('successive halving through the grid (%s)', (kind) => {
     const started = Date.now();
     const sub = await researcher.api.post('/api/v1/batches', SPEC);
     expect(sub.status, sub.text).toBe(201);
-    expect(sub.body.wuCount).toBe(9);
+    expect(sub.body.wuCount).toBe(6);
     const batchId = sub.body.batchId as string;
     for (const name of ['trainer-a', 'trainer-b']) agents.push(await g.volunteerAgent(name, { intensity: 'inferno' }));
 
