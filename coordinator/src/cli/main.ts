@@ -4,6 +4,7 @@ import { parseCli } from './args';
 import { type Api, ApiError, CliError, type CliIo, type Command, commandHelp, type Ctx, EXIT, mainHelp, UsageError } from './command';
 import { coordinatorCommand, createUserCommand, enrollTokenCommand, hostsCommand, initCommand, startCommand, statusCommand } from './commands/grid';
 import { banditCommand } from './commands/bandit';
+import { batchCommand } from './commands/batch-show';
 import { batchesCommand, cancelCommand, combinedCommand, reopenedCommand, reportCommand, resultsCommand, submitCommand } from './commands/batches';
 import { rebalanceCommand, scoreboardCommand } from './commands/tracker';
 import { runKernelCommand } from './commands/run-kernel';
@@ -105,6 +106,6 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 /** Every command, in the order `nfl-grid --help` lists them. */
 export const COMMANDS: Command[] = [
   coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
-  cancelCommand, batchesCommand, hostsCommand, resultsCommand, combinedCommand, reopenedCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
+  cancelCommand, batchesCommand, batchCommand, hostsCommand, resultsCommand, combinedCommand, reopenedCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
   banditCommand, runKernelCommand, coverCommand,
 ];

@@ -82,7 +82,7 @@ export async function advancePlans(tx: Tx, grid: Grid, passWuIds: number[], batc
       });
       return { seq: seq + 1 + i, stage: stage + 1, params, seed: u.seed, inputs, cost: kernel.costEstimate(params as never), steps: kernel.totalSteps(params as never) };
     });
-    await insertWorkUnits(tx, { id: b.id, priority: b.priority, policy: b.spec.policy }, kernel, rows);
+    await insertWorkUnits(tx, { id: b.id, priority: outcome.priority ?? b.priority, policy: b.spec.policy }, kernel, rows);
     const target = b.spec.policy.targetReplicas ?? b.spec.policy.minQuorum;
     const hours = (rows.reduce((s, r) => s + r.cost, 0) / 1e9 / 3600) * target;
     await tx.rows(sql`

@@ -31,6 +31,8 @@ export interface PlanBatch<P extends BatchPlan = BatchPlan> {
 /** What a driver decides when a stage is done: the next stage's units, or none (the plan ends). */
 export interface PlanOutcome {
   next?: { params: Record<string, unknown>; seed: number }[];
+  /** Priority of the next stage's WUs (default: the batch's). */
+  priority?: number;
   /** Kept in batches.plan_state for the next call and for readers. */
   state?: unknown;
 }

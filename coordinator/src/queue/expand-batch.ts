@@ -4,6 +4,7 @@ import { MAX_WUS_PER_BATCH } from '@nfl-grid/shared/api/batch';
 import { firstIssue } from '@nfl-grid/shared/api/did-you-mean';
 import type { Kernel } from '@nfl-grid/shared/kernels/types';
 import { BadRequest } from '../errors';
+import { drawConfigurations } from './search-draws';
 
 export interface ExpandedUnit {
   seq: number;
@@ -50,12 +51,15 @@ export function expandBatch(spec: BatchSpec, kernel: Kernel): ExpandedUnit[] {
     });
     return units;
   }
-  const combos = spec.grid ? cartesian(spec.grid) : [{}];
+  const combos = spec.grid ? cartesian(spec.grid).map((c) => ({ ...spec.params, ...c }))
+    : spec.search ? drawConfigurations(spec.search, spec.params, spec.seed)
+    : [spec.params];
   if (combos.length * spec.replicates > MAX_WUS_PER_BATCH) {
     throw new BadRequest(`batch expands to ${combos.length * spec.replicates} work units; at most ${MAX_WUS_PER_BATCH}`, 'replicates');
   }
+  const field = spec.grid ? 'grid' : spec.search ? 'search' : 'params';
   combos.forEach((combo, ci) => {
-    const params = checkParams(kernel, { ...spec.params, ...combo }, spec.grid ? `grid[${ci}]` : 'params');
+    const params = checkParams(kernel, combo, field === 'params' ? field : `${field}[${ci}]`);
     for (let r = 0; r < spec.replicates; r++) {
       const seq = units.length;
       units.push({ seq, params, seed: unitSeed(spec.seed, seq) });

@@ -113,12 +113,12 @@ export function batchesRoutes(grid: Grid) {
         return c.json({ batches, total, limit: q.limit, offset: q.offset } satisfies BatchList);
       })
     .get('/batches/:id',
-      describeRoute({ summary: 'A batch with its work unit counts by state, progress, credit granted and CPU hours' }),
+      describeRoute({ summary: 'A batch with its work unit counts by state, progress, credit granted and CPU hours, and a staged batch\'s plan state (a halving batch\'s rungs)' }),
       anyone, idParam(grid, 'batches'),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const [counts, usage, owner] = await Promise.all([wuCounts(grid.db, [b.id]), batchUsage(grid.db, b.id), ownerName(grid.db, b.ownerId)]);
-        return c.json({ ...batchSummary(b, owner, counts.get(b.id)), ...usage, spec: b.spec });
+        return c.json({ ...batchSummary(b, owner, counts.get(b.id)), ...usage, spec: b.spec, planState: b.planState as unknown });
       })
     .post('/batches/:id/cancel',
       describeRoute({ summary: 'Cancel an open batch: its unfinished work units and the replicas out on hosts' }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BatchPlan } from './batch-plans';
+import { SearchSpec } from './search';
 
 /** Quorum policy of every WU in a batch (DESIGN.md "work unit"). */
 export const QuorumPolicy = z.strictObject({
@@ -19,8 +20,9 @@ export const MAX_WUS_PER_BATCH = 100_000;
 const Params = z.record(z.string(), z.unknown());
 
 /**
- * A researcher's submission. The WUs are either the cartesian product of `grid` over `params`
- * (times `replicates` seeds each) or the explicit list `units`; with neither, one WU of `params`.
+ * A researcher's submission. The WUs are the cartesian product of `grid` over `params`, or
+ * `search.samples` random draws from `search.space` over `params` (times `replicates` seeds
+ * each), or the explicit list `units`; with none of them, one WU of `params`.
  */
 export const BatchSpec = z.strictObject({
   name: z.string().min(1).max(200),
@@ -31,10 +33,12 @@ export const BatchSpec = z.strictObject({
   params: Params.default({}),
   grid: z.record(z.string(), z.array(z.unknown()).min(1).max(10_000)).optional(),
   replicates: z.number().int().min(1).max(MAX_WUS_PER_BATCH).default(1),
+  search: SearchSpec.optional(),
   units: z.array(z.strictObject({ params: Params, seed: z.number().int().min(0).max(2 ** 32 - 1).optional() })).min(1).max(MAX_WUS_PER_BATCH).optional(),
   policy: QuorumPolicy.default({ minQuorum: 2, maxErrorReplicas: 3, maxTotalReplicas: 8, delayBoundSeconds: 3600, adaptive: true }),
   /** Run the batch in stages (shared/src/api/batch-plans.ts). */
   plan: BatchPlan.optional(),
-}).refine((b) => !(b.grid && b.units), { message: 'give either grid or units, not both', path: ['units'] });
+}).refine((b) => !(b.grid && b.units), { message: 'give either grid or units, not both', path: ['units'] })
+  .refine((b) => !(b.search && (b.grid || b.units)), { message: 'give one of grid, search or units', path: ['search'] });
 export type BatchSpec = z.infer<typeof BatchSpec>;
 export type BatchSpecInput = z.input<typeof BatchSpec>;
