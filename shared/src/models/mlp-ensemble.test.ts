@@ -20,7 +20,7 @@ describe('mlp ensemble artifact', () => {
       const mean = (sigmoid(x) + sigmoid(-2 * x + 0.5)) / 2;
       expect(ensembleMean([a, b], [x])).toBeCloseTo(mean, 15);
       expect(ensembleForward({ format: ENSEMBLE_FORMAT, members: [a, b] }, [x])).toBeCloseTo(mean, 15);
-      const calibrated = { format: ENSEMBLE_FORMAT, members: [a, b], calibration: { kind: 'platt', a: 2, b: -0.25 } } as const;
+      const calibrated: MlpEnsembleArtifact = { format: ENSEMBLE_FORMAT, members: [a, b], calibration: { kind: 'platt', a: 2, b: -0.25 } };
       expect(ensembleForward(calibrated, [x])).toBeCloseTo(sigmoid(2 * logit(mean) - 0.25), 14);
     }
     // a one-member ensemble without calibration is that member
