@@ -82,8 +82,8 @@ describe.each(dbKinds())('ensemble batches (%s)', (kind) => {
       const m = await grid.admin.get(`/api/v1/models/${f.modelId}`);
       expect(m.status, m.text).toBe(200);
       const model = m.body.model ?? m.body;
-      expect(model).toMatchObject({ name: 'cover', state: 'candidate', batchId, heldOutSeasons: [f.testSeason] });
-      expect(model.wuIds.map(Number)).toEqual(f.memberWuIds);
+      expect(model).toMatchObject({ name: 'cover', state: 'candidate', lineage: { batchId }, heldOutSeasons: [f.testSeason] });
+      expect(model.lineage.wuIds.map(Number)).toEqual(f.memberWuIds);
       const season = model.metrics.seasons[String(f.testSeason)];
       expect(season.plays).toBeGreaterThan(40_000); // the whole held-out season, re-scored by the coordinator
       expect(season.logLoss).toBeLessThan(0.6);
