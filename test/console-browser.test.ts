@@ -239,7 +239,7 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
     // the error rate says what it counts
     expect(await page.locator('[data-testid=error-rate-help]').textContent()).toContain('invalid results, errors and missed deadlines');
     await shot('validation');
-  });
+  }, 180_000); // the cheater's agent starts and works on a machine that may be loaded
 
   it('tells a researcher the console is for admins, and the API refuses them (403)', async () => {
     const alice = await grid.createUser('alice', 'researcher');
