@@ -295,4 +295,17 @@ describe.each(dbKinds())('console API (%s)', (kind) => {
     expect(batch).toMatchObject({ wuCount: 3, counts: { running: 1, done: 1, pending: 1 }, percent: 33.3 });
     expect(snap.throughput.validated.at(-1)).toBeGreaterThanOrEqual(1);
   });
+
+  it('counts a banned host neither online nor working, though its row still says it is connected', async () => {
+    const vol = await t.user('bart', 'volunteer');
+    const banned = await t.host(vol.id, { name: 'banned-box', online: true, status: 'banned', lastContact: new Date(), intensity: 'high', invalidCount: 2, errorRate: 0.3 });
+    await t.grid.db.rows(sql`UPDATE hosts SET progress = ${JSON.stringify([{ replicaId: 1, step: 1, totalSteps: 10, percent: 10 }])}::jsonb WHERE id = ${banned}`);
+    const snap = (await withCookie('GET', '/api/v1/console/snapshot', adminCookie)).body;
+    expect(snap.hostsLive.find((x: { id: string }) => x.id === banned)).toMatchObject({ online: false, status: 'banned', items: [] });
+    expect(snap.heat.banned).toBeGreaterThanOrEqual(1);
+    const [{ n }] = await t.grid.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM hosts WHERE online AND status <> 'banned'`);
+    expect(snap.hosts.online).toBe(n);
+    const val = (await withCookie('GET', '/api/v1/console/validation', adminCookie)).body.hosts as { id: string; online: boolean }[];
+    expect(val.find((x) => x.id === banned)!.online).toBe(false);
+  });
 });

@@ -191,7 +191,9 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
     await page.getByRole('button', { name: 'Cancel batch' }).click();
     const dialog = page.getByRole('dialog');
     await expect.poll(() => dialog.textContent()).toContain('Cancel long seasons?');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel'); // the safe choice has focus
+    // the buttons say what they do: no "Cancel" beside "Cancel batch"
+    expect(await dialog.locator('button').allTextContents()).toEqual(['Keep batch', 'Cancel batch']);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep batch'); // the safe choice has focus
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     expect((await grid.admin.get(`/api/v1/batches/${id}`)).body.state).toBe('open');
@@ -203,7 +205,19 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
     await page.getByRole('button', { name: 'Cancel batch' }).click();
     await dialog.getByRole('button', { name: 'Cancel batch' }).click();
     await expect.poll(() => page.locator('.batch-name .badge').textContent(), { timeout: 15_000 }).toBe('cancelled');
-    expect((await grid.admin.get(`/api/v1/batches/${id}`)).body.state).toBe('cancelled');
+    const cancelled = (await grid.admin.get(`/api/v1/batches/${id}`)).body;
+    expect(cancelled.state).toBe('cancelled');
+    // the bar shows the share done before the cancel, in the cancelled colour, not a green 100%
+    const done = Math.round((100 * cancelled.counts.done) / cancelled.wuCount);
+    expect(done).toBeLessThan(100);
+    const head = page.locator('[data-testid=batch-progress] .bar-wrap');
+    await expect.poll(() => head.locator('.bar-text').textContent()).toBe(`${done}% done`);
+    expect(await head.getAttribute('class')).toContain('cancelled');
+    expect(Number(await head.locator('progress').getAttribute('value'))).toBeLessThan(100);
+    await openView('#/batches?state=all', 'Batches and work units');
+    const listed = page.locator(`tr[data-key="${id}"] .bar-wrap`);
+    await expect.poll(() => listed.locator('.bar-text').textContent()).toBe(`${done}% done`);
+    expect(await listed.getAttribute('class')).toContain('cancelled');
     await Promise.race([agentA.waitFor(/cancelled: batch cancelled/, 20_000), agentB.waitFor(/cancelled: batch cancelled/, 20_000)]);
     const events = await grid.testDb.db.rows<{ kind: string; actor: string }>(sql`SELECT kind, actor FROM events WHERE subject = ${id} AND kind IN ('batch.reprioritised', 'batch.cancelled') ORDER BY id`);
     expect(events.map((e) => e.kind)).toEqual(['batch.reprioritised', 'batch.cancelled']);
@@ -222,8 +236,10 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
     const bad = page.locator('tr[data-host="mallory"][data-validate="invalid"]');
     await expect.poll(() => bad.count(), { timeout: 90_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.panel', { hasText: 'Hosts by error rate' }).locator('tr', { hasText: 'mallory' }).count()).toBe(1);
+    // the error rate says what it counts
+    expect(await page.locator('[data-testid=error-rate-help]').textContent()).toContain('invalid results, errors and missed deadlines');
     await shot('validation');
-  });
+  }, 180_000); // the cheater's agent starts and works on a machine that may be loaded
 
   it('tells a researcher the console is for admins, and the API refuses them (403)', async () => {
     const alice = await grid.createUser('alice', 'researcher');

@@ -82,6 +82,40 @@ describe.skipIf(browserMissing)(`the console's models view (${kind})`, () => {
     expect(await detail.getByRole('button', { name: /^Promote/ }).count()).toBe(0);
   });
 
+  it("plots the shipped model's calibration beside the baseline, and its Δ log loss per season", async () => {
+    const cal = await grid.admin.get(`/api/v1/models/${shipped.id}/calibration`);
+    expect(cal.status).toBe(200);
+    const detail = page.locator('[data-testid=model-detail]');
+    const chart = detail.locator('[data-testid=calibration-chart]');
+    await expect.poll(() => chart.locator('canvas').count(), { timeout: 60_000 }).toBe(1);
+    expect(await chart.locator('figcaption').textContent()).toBe('Reliability of cover v1 and the analytic baseline');
+    const legend = await chart.locator('.u-legend').textContent();
+    for (const series of ['calibrated', 'model', 'baseline', 'plays (model)']) expect(legend).toContain(series);
+    // the plot is drawn: the canvas has pixels of the model's colour
+    const drawn = await chart.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let blue = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! < 80 && d[i + 1]! > 80 && d[i + 1]! < 140 && d[i + 2]! > 200) blue++;
+      return { width: c.width, blue };
+    });
+    expect(drawn.width).toBeGreaterThan(300);
+    expect(drawn.blue).toBeGreaterThan(50);
+    // the figures are the recorded ones, and the bins add up to the held-out plays
+    expect(await detail.locator('[data-testid=calibration-error]').textContent()).toBe('0.0180');
+    const pooled = cal.body.pooled;
+    expect(await detail.locator('[data-testid=pooled-delta]').textContent())
+      .toBe(`+${pooled.delta.meanImprovement.toFixed(4)} ± ${pooled.delta.standardError.toFixed(4)} · no difference`);
+    await detail.locator('summary', { hasText: 'Bins' }).click();
+    const bins = detail.locator('tr[data-key^="bin-"]');
+    expect(await bins.count()).toBe(20);
+    const plays = await bins.locator('td[data-label="Plays (model)"]').allTextContents();
+    expect(plays.reduce((a, t) => a + Number(t.replace(/,/g, '')), 0)).toBe(44_367);
+    // the season table compares with the baseline on the same plays
+    const season = detail.locator('.panel', { hasText: 'Metrics per season' }).locator('tbody tr');
+    expect(await season.locator('td[data-label="Baseline log loss"]').textContent()).toBe(cal.body.perSeason[0].baseline.logLoss.toFixed(4));
+    expect(await season.locator('[data-testid=delta-2019]').textContent()).toContain('±');
+  }, 90_000);
+
   it('promotes a registered candidate: shows the decision and its numbers; an override makes it production', async () => {
     // σ = 30 is a poor cover model: the paired test against v1 should not ship it.
     const reg = await grid.admin.post('/api/v1/models', coverModelBody(normalArtifact(30)));

@@ -15,10 +15,22 @@ export interface Chart {
   destroy(): void;
 }
 
-const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+export const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
 /** Colours for series that have no meaning of their own (kernels, arms). */
 export const PALETTE = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626', '#4b5563', '#ca8a04'];
+
+/** Keeps a plot as wide as its box; disconnect the observer when the plot goes. */
+export function fitToBox(plot: uPlot, box: HTMLElement, height: number): ResizeObserver {
+  const fit = () => {
+    const w = Math.max(200, Math.floor(box.clientWidth));
+    if (w && Math.abs(w - plot.width) > 2) plot.setSize({ width: w, height });
+  };
+  const ro = new ResizeObserver(fit);
+  ro.observe(box);
+  requestAnimationFrame(fit);
+  return ro;
+}
 
 export function timeChart(opts: {
   title: string;
@@ -69,14 +81,7 @@ export function timeChart(opts: {
     bands: opts.stacked ? opts.series.slice(1).map((_, i) => ({ series: [i + 2, i + 1] as [number, number] })) : undefined,
   };
   const plot = new uPlot(options, [[]], plotBox);
-
-  const fit = () => {
-    const w = Math.max(200, Math.floor(plotBox.clientWidth));
-    if (w && Math.abs(w - plot.width) > 2) plot.setSize({ width: w, height: opts.height ?? 200 });
-  };
-  const ro = new ResizeObserver(fit);
-  ro.observe(plotBox);
-  requestAnimationFrame(fit);
+  const ro = fitToBox(plot, plotBox, opts.height ?? 200);
 
   return {
     el,

@@ -10,7 +10,8 @@ export interface Ctx {
   query: URLSearchParams;
   navigate(hash: string): void;
   toast(message: string, kind?: 'ok' | 'error' | 'info'): void;
-  confirm(o: { title: string; body: string; action: string; danger?: boolean }): Promise<boolean>;
+  /** `keep` labels the button that changes nothing (default "Cancel"; say "Keep batch" where the action is itself a cancel). */
+  confirm(o: { title: string; body: string; action: string; danger?: boolean; keep?: string }): Promise<boolean>;
   /** Names of users by id (for the audit log and events), loaded once. */
   userNames(): Promise<Map<string, string>>;
 }

@@ -160,9 +160,9 @@ export const short = (id: string | number): string => String(id).slice(0, 8);
 export const badge = (state: string, label = state): HTMLElement => h('span', { class: `badge s-${state.replace(/[^a-z_]/gi, '')}` }, label);
 
 /** A labelled progress bar (the label is the accessible name). */
-export function bar(percent: number, label: string): HTMLElement {
+export function bar(percent: number, label: string, opts: { tone?: 'cancelled'; suffix?: string } = {}): HTMLElement {
   const p = Math.max(0, Math.min(100, percent));
-  return h('div', { class: 'bar-wrap' },
+  return h('div', { class: `bar-wrap${opts.tone ? ` ${opts.tone}` : ''}` },
     h('progress', { max: 100, value: Math.round(p * 10) / 10, 'aria-label': label }),
-    h('span', { class: 'bar-text' }, pct(p, p < 10 && p > 0 ? 1 : 0)));
+    h('span', { class: 'bar-text' }, pct(p, p < 10 && p > 0 ? 1 : 0) + (opts.suffix ?? '')));
 }

@@ -43,7 +43,7 @@ export function startShell(app: HTMLElement, user: User, signedOut: (reason?: st
       setTimeout(() => t.remove(), kind === 'error' ? 9000 : 5000);
     },
     confirm: (o) => new Promise<boolean>((resolve) => {
-      const cancel = h('button', { type: 'button', value: 'cancel' }, 'Cancel');
+      const cancel = h('button', { type: 'button', value: 'cancel' }, o.keep ?? 'Cancel');
       const ok = h('button', { type: 'button', class: o.danger ? 'danger' : 'primary', value: 'ok' }, o.action);
       dialog.replaceChildren(h('h2', { id: 'confirm-title' }, o.title), h('p', null, o.body), h('div', { class: 'dialog-buttons' }, cancel, ok));
       const done = (v: boolean) => { dialog.close(); resolve(v); };

@@ -78,7 +78,7 @@ async function hostErrorTrends(grid: Grid, limit = 20): Promise<HostErrorTrend[]
     const lifetimeBadShare = lifetime > 0 ? bad / lifetime : 0;
     const r = byHost.get(h.id) ?? { bad: 0, total: 0 };
     return {
-      id: h.id, name: h.name, owner: h.owner, status: h.status, online: local.has(h.id) || h.online,
+      id: h.id, name: h.name, owner: h.owner, status: h.status, online: h.status !== 'banned' && (local.has(h.id) || h.online),
       errorRate: Number(h.error_rate), validCount: h.valid_count, invalidCount: h.invalid_count, errorCount: h.error_count,
       timeoutCount: h.timeout_count, consecutiveValid: h.consecutive_valid,
       recent: r, lifetimeBadShare,

@@ -47,7 +47,8 @@ export async function hostsLive(grid: Grid): Promise<HostLive[]> {
      LIMIT ${LIVE_HOSTS}`);
   const local = new Set(grid.agents.onlineHostIds());
   return rows.map((h) => {
-    const online = local.has(h.id) || h.online;
+    // a banned host gets no work, so it is neither online nor working, even while its agent stays connected
+    const online = h.status !== 'banned' && (local.has(h.id) || h.online);
     const items = online && Array.isArray(h.progress)
       ? (h.progress as { replicaId?: unknown; percent?: unknown }[]).map((p) => ({ replicaId: Number(p.replicaId), percent: num(p.percent) ?? 0 }))
       : [];

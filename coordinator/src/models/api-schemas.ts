@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GAMESTATE_SEASONS } from '@nfl-grid/shared/data/gamestate/datasets';
 import { MAX_ELAPSED_SECONDS } from './game-rules';
 
 /** Request bodies of the model registry and the cover-probability service. */
@@ -24,6 +25,11 @@ export const ListModelsQuery = z.strictObject({
   state: z.enum(['candidate', 'production', 'archived']).optional(),
 });
 
+
+/** One season of play-by-play data (default: the model's held-out seasons). */
+export const CalibrationQuery = z.strictObject({
+  season: z.coerce.number().int().min(GAMESTATE_SEASONS[0]).max(GAMESTATE_SEASONS[GAMESTATE_SEASONS.length - 1]).optional(),
+});
 
 export const PromoteBody = z.strictObject({
   alpha: z.number().gt(0).lt(0.5).optional(),

@@ -47,6 +47,12 @@ const MODEL_TYPES: Record<string, ModelTypeInfo> = {
     only: [...FEATURE_NAMES],
     sports: ['NFL'],
   },
+  cover_baseline: {
+    description: 'analytic in-game cover probability: remaining margin Normal(line·t, σ²·t), σ fitted on the training seasons',
+    defaults: { format: 'nfl-grid.cover-normal/1', kernel: 'cover.baseline@1' },
+    only: ['lead', 'line', 't'],
+    sports: ['NFL'],
+  },
 };
 
 export type SportFeaturesAnswer =

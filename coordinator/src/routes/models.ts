@@ -1,13 +1,17 @@
 import { Hono } from 'hono';
+import { GAMESTATE_SEASONS } from '@nfl-grid/shared/data/gamestate/datasets';
+import type { ModelCalibration } from '@nfl-grid/shared/api/model-calibration';
 import type { ModelList, ModelView, PromoteAnswer, RollbackAnswer } from '@nfl-grid/shared/api/console-types';
 import { requireAuth } from '../auth/access';
 import type { Grid } from '../grid';
 import type { CoverModelServer } from '../models/cover-server';
-import { ListModelsQuery, PromoteBody, RegisterModelBody, RollbackBody } from '../models/api-schemas';
+import { CalibrationQuery, ListModelsQuery, PromoteBody, RegisterModelBody, RollbackBody } from '../models/api-schemas';
+import { modelCalibration } from '../models/calibration';
 import { promoteModel, rollback } from '../models/promote';
 import { getModel, listModels, loadArtifact, modelView, registerModel } from '../models/registry';
 import { describeRoute } from '../openapi/registry';
 import { recordEvent } from '../auth/audit-log';
+import { AppError } from '../errors';
 import { zv } from './http/validate';
 import { idParam } from './http/id-param';
 
@@ -49,6 +53,24 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
         const m = await getModel(grid.db, c.req.valid('param').id, c.get('scope'));
         c.header('x-artifact-sha256', m.artifactSha256);
         return c.json(await loadArtifact(grid.db, m.artifactSha256));
+      })
+    .get('/models/:id/calibration',
+      describeRoute({
+        summary: "A model's reliability diagram and Δ log loss against the analytic baseline, per season and pooled",
+        description: 'The model and the analytic baseline (σ = 18) score the same plays: by default the held-out seasons that have play-by-play data (2009–2019), or `season`. Forecasts fall in 20 bins 0.05 wide, weighted by plays; per bin the plays, the mean forecast and the observed cover rate. The model scores its plays as re-scoring did at registration, so its calibration error is the recorded one. Δ log loss is baseline − model per play (> 0: the model is better), with the standard error of the per-game differences. Computed once per artifact and season, then kept.',
+      }),
+      readers, idParam(grid, 'models'), zv('query', CalibrationQuery),
+      async (c) => {
+        const m = await getModel(grid.db, c.req.valid('param').id, c.get('scope'));
+        const { season } = c.req.valid('query');
+        const seasons = season !== undefined ? [season] : m.heldOutSeasons.filter((s) => (GAMESTATE_SEASONS as readonly number[]).includes(s)).sort((a, b) => a - b);
+        const artifact = await loadArtifact(grid.db, m.artifactSha256);
+        try {
+          return c.json(await modelCalibration(grid.config.inputsDir, m, artifact, seasons) satisfies ModelCalibration);
+        } catch (e) {
+          grid.log.warn('calibration plays unavailable', { inputsDir: grid.config.inputsDir, error: e as Error });
+          throw new AppError(503, 'no_evaluation_data', `the plays of ${seasons.join(', ')} cannot be read from ${grid.config.inputsDir}`);
+        }
       })
     .post('/models/:id/promote',
       describeRoute({

@@ -58,6 +58,11 @@ export function rescoreRows(model: MlpArtifact, rows: CoverRows, clip = COVER_CL
   return coverMetrics(forecasts(model, rows), rows.y, clip);
 }
 
+/** The model's forecast for each play, as re-scoring makes it (the registry's held-out figures). */
+export function forecastPlays(model: MlpArtifact, plays: readonly CoverPlay[]): Float64Array {
+  return forecasts(model, coverRows(plays, model.features));
+}
+
 /** The same from plays (the held-out season as parsed by the gamestate parser). */
 export function rescorePlays(model: MlpArtifact, plays: readonly CoverPlay[], clip = COVER_CLIP): CoverMetrics {
   return rescoreRows(model, coverRows(plays, model.features), clip);

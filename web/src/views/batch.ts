@@ -2,7 +2,7 @@ import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { ago, badge, bar, fmt, h, short, when } from '../dom';
 import type { BatchDetail, CancelledBatch, ReplicaDetail, Reprioritised, Snapshot, Wire, WorkUnit, WorkUnitDetail, WorkUnitList } from '../types';
-import { section, table, td } from './common';
+import { batchBar, section, table, td } from './common';
 
 const PAGE = 100;
 const WU_STATES = ['all', 'pending', 'running', 'validating', 'done', 'failed', 'cancelled'] as const;
@@ -122,7 +122,7 @@ export const batchView: ViewFactory = (ctx, render) => {
       return [
         h('div', { class: 'batch-head' },
           h('p', { class: 'batch-name' }, h('strong', null, b.name), ' ', badge(b.state), ' ', h('code', null, b.kernel), h('span', { class: 'muted' }, ` · ${b.owner.name} · ${short(b.id)}`)),
-          h('div', { class: 'batch-progress', 'data-testid': 'batch-progress' }, bar(b.progress.percent, `${b.name} progress`),
+          h('div', { class: 'batch-progress', 'data-testid': 'batch-progress' }, batchBar(b, b.progress.percent),
             h('p', { class: 'small' }, `${fmt(c.done)} done · ${fmt(c.running)} running · ${fmt(c.validating)} validating · ${fmt(c.pending)} pending · ${fmt(c.failed)} failed · ${fmt(c.cancelled)} cancelled · of ${fmt(b.wuCount)}`))),
         h('div', { class: 'grid-2' },
           section('Usage', h('dl', { class: 'facts' },
@@ -160,7 +160,7 @@ export const batchView: ViewFactory = (ctx, render) => {
     actions: {
       noop: () => {},
       async cancel() {
-        const ok = await ctx.confirm({ title: `Cancel ${batch?.name}?`, body: 'Its unfinished work units are cancelled and agents are told to stop them. Validated results stay downloadable.', action: 'Cancel batch', danger: true });
+        const ok = await ctx.confirm({ title: `Cancel ${batch?.name}?`, body: 'Its unfinished work units are cancelled and agents are told to stop them. Validated results stay downloadable.', action: 'Cancel batch', keep: 'Keep batch', danger: true });
         if (!ok) return;
         const r = await api<Wire<CancelledBatch>>('POST', `/api/v1/batches/${id}/cancel`);
         ctx.toast(`Cancelled: ${r.wusCancelled} work units, ${r.replicasCancelled} replicas recalled.`, 'ok');

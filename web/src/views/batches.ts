@@ -1,8 +1,8 @@
 import { get } from '../api';
 import type { ViewFactory } from '../context';
-import { ago, badge, bar, fmt, h } from '../dom';
+import { ago, badge, fmt, h } from '../dom';
 import type { Batch, BatchList, Snapshot, Wire } from '../types';
-import { section, table, td } from './common';
+import { batchBar, section, table, td } from './common';
 
 const PAGE = 50;
 const STATES = ['all', 'open', 'done', 'cancelled'] as const;
@@ -34,7 +34,7 @@ export const batchesView: ViewFactory = (ctx) => {
       td('Owner', b.owner.name),
       td('Priority', fmt(l?.priority ?? b.priority)),
       td('State', badge(b.state)),
-      td('Progress', bar(percent, `${b.name} progress`),
+      td('Progress', batchBar(b, percent),
         h('div', { class: 'muted small' }, `${fmt(counts.done)} done · ${fmt(counts.running + counts.validating)} out · ${fmt(counts.pending)} pending${counts.failed ? ` · ${fmt(counts.failed)} failed` : ''}`)),
       td('WUs', fmt(b.wuCount)),
       td('Est. CPU h', fmt(b.estimatedHours, 2)),

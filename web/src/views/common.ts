@@ -1,4 +1,4 @@
-import { h, temp } from '../dom';
+import { bar, h, temp } from '../dom';
 import type { GridEvent, Intensity } from '../types';
 
 /** The agent's heat limits (DESIGN.md "Heat"): above these it steps its intensity down. */
@@ -13,6 +13,21 @@ export function tempMeter(c: number | null, limit: number, label: string): HTMLE
   return h('span', { class: 'temp' },
     h('meter', { min: 20, max: limit + 10, low: limit - 20, high: limit - 5, optimum: 30, value: Math.round(c), 'aria-label': label }),
     h('span', { class: c >= limit ? 'hot' : '' }, temp(c)));
+}
+
+/** What a host's error rate counts (coordinator/src/credit/host-reliability.ts). */
+export const ERROR_RATE_HELP = 'Error rate: the share of a host\'s recent results that went wrong (invalid results, errors and missed deadlines), '
+  + 'weighted towards the latest (each new result weighs 5%, so about the last 20 count most). A new host starts at 10%; '
+  + 'a host above 20% is shown in red and loses trust for unreplicated work.';
+
+/**
+ * A batch's progress bar. A cancelled batch shows the share of its work units done, in the
+ * cancelled colour ("40% done"), not the share finished: its cancelled units are not progress.
+ */
+export function batchBar(b: { name: string; state: string; wuCount: number; counts: { done: number } }, percent: number): HTMLElement {
+  if (b.state !== 'cancelled') return bar(percent, `${b.name} progress`);
+  const done = b.wuCount ? (100 * b.counts.done) / b.wuCount : 0;
+  return bar(done, `${b.name}: share of work units done before it was cancelled`, { tone: 'cancelled', suffix: ' done' });
 }
 
 export function section(title: string, ...children: (Node | string | null | false)[]): HTMLElement {

@@ -2,7 +2,7 @@ import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { ago, badge, bar, fmt, h, pct } from '../dom';
 import { type ConsoleHosts, type Host, INTENSITIES, type Intensity, type Snapshot, type Wire } from '../types';
-import { CPU_LIMIT, GPU_LIMIT, section, table, td, tempMeter } from './common';
+import { CPU_LIMIT, ERROR_RATE_HELP, GPU_LIMIT, section, table, td, tempMeter } from './common';
 
 type HostLive = Snapshot['hostsLive'][number];
 
@@ -83,7 +83,7 @@ export const hostsView: ViewFactory = (ctx, render) => {
         r?.cpuLoad !== null && r?.cpuLoad !== undefined ? h('div', { class: 'muted small' }, `CPU load ${pct(r.cpuLoad)}`) : null),
       td('Reliability', h('div', { class: 'small nowrap' }, `${fmt(rel.validCount)} valid · ${fmt(rel.invalidCount)} invalid`),
         h('div', { class: 'small nowrap' }, `${fmt(rel.errorCount)} errors · ${fmt(rel.timeoutCount)} timed out`),
-        h('div', { class: rel.errorRate > 0.2 ? 'bad small' : 'muted small' }, `error rate ${pct(rel.errorRate * 100, 1)}`)),
+        h('div', { class: rel.errorRate > 0.2 ? 'bad small' : 'muted small', title: ERROR_RATE_HELP, 'data-testid': 'error-rate' }, `error rate ${pct(rel.errorRate * 100, 1)}`, h('abbr', { class: 'help-mark', 'aria-label': ERROR_RATE_HELP }, ' ?'))),
       td('Credit', h('div', null, fmt(x.credit.total, 2)), h('div', { class: 'muted small' }, `RAC ${fmt(x.credit.rac, 2)}`)),
       td('Status', badge(x.status), h('div', { class: 'row-actions' },
         x.status === 'banned' ? null : h('button', { type: 'button', 'data-action': x.status === 'paused' ? 'resume' : 'pause', 'data-id': x.id }, x.status === 'paused' ? 'Resume' : 'Pause'),

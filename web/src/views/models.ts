@@ -1,9 +1,12 @@
-import { api, get } from '../api';
+import { api, explain, get } from '../api';
+import { calibrationChart } from '../calibration-chart';
 import type { ViewFactory } from '../context';
 import { ago, badge, fmt, h, short, when } from '../dom';
 import type { Model, ModelList, PromoteAnswer, RollbackAnswer, Wire } from '../types';
 import { section, table, td } from './common';
+import { calibrationBlock, deltaText, type CalibrationState } from './model-calibration';
 import { askPromote, decisionBlock } from './model-decision';
+import type { ModelCalibration } from '@nfl-grid/shared/api/model-calibration';
 
 /*
  * The model registry: every version with its state and held-out metrics; `#/models/<id>` opens
@@ -24,15 +27,30 @@ function metricColumns(m: Model): [string, string, number][] {
   return [...known, ...others];
 }
 
-export const modelsView: ViewFactory = (ctx) => {
+export const modelsView: ViewFactory = (ctx, render) => {
   let models: Model[] = [];
   let answer: { id: string; body: Wire<PromoteAnswer> } | null = null;
   const selectedId = ctx.params[0] ?? null;
   const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'promote-title' }) as HTMLDialogElement;
   document.body.append(dialog);
+  let calChart: ReturnType<typeof calibrationChart> | null = null;
+  // scoring a season takes seconds the first time: the page shows without it and fills it in
+  let calibration: { sha: string; cal: CalibrationState } | null = null;
+
+  const loadCalibration = (m: Model) => {
+    if (calibration?.sha === m.artifactSha256 && calibration.cal.state !== 'failed') return;
+    const mine = { sha: m.artifactSha256, cal: { state: 'loading' } as CalibrationState };
+    calibration = mine;
+    get<ModelCalibration>(`/api/v1/models/${m.id}/calibration`)
+      .then((body) => { mine.cal = { state: 'ready', body }; })
+      .catch((e: unknown) => { mine.cal = { state: 'failed', message: explain(e) }; })
+      .finally(() => { if (calibration === mine) render(); });
+  };
 
   const load = async () => {
     models = (await get<Wire<ModelList>>('/api/v1/models')).models;
+    const selected = selectedId ? models.find((m) => m.id === selectedId) : undefined;
+    if (selected) loadCalibration(selected);
   };
 
   function row(m: Model): HTMLElement {
@@ -49,12 +67,22 @@ export const modelsView: ViewFactory = (ctx) => {
       td('Promoted', m.promotedAt ? h('time', { datetime: m.promotedAt, title: when(m.promotedAt) }, ago(m.promotedAt)) : '–'));
   }
 
+  /** The recorded metrics per season and, where the held-out plays were scored, the baseline beside them. */
   function seasonsTable(m: Model): Node {
     const cols = metricColumns(m);
     const seasons = Object.keys(m.metrics.seasons ?? {}).sort();
-    return table(`Metrics of ${m.name} v${m.version} per season`, ['Season', ...cols.map(([, label]) => label)], seasons.map((s) =>
+    const cal = calibration?.sha === m.artifactSha256 && calibration.cal.state === 'ready' ? calibration.cal.body : null;
+    const scored = new Map((cal?.perSeason ?? []).map((x) => [String(x.season), x]));
+    const vs = (s: string) => {
+      const x = scored.get(s);
+      if (!x) return [td('Baseline log loss', '–'), td('Δ log loss ± SE', '–')];
+      const d = deltaText(x.delta);
+      return [td('Baseline log loss', fmt(x.baseline.logLoss, 4)),
+        td('Δ log loss ± SE', h('span', { 'data-testid': `delta-${s}` }, d.text), ' ', badge(d.verdict.replace(' ', '_'), d.verdict))];
+    };
+    return table(`Metrics of ${m.name} v${m.version} per season`, ['Season', ...cols.map(([, label]) => label), 'Baseline log loss', 'Δ log loss ± SE'], seasons.map((s) =>
       h('tr', { 'data-key': s }, td('Season', s, m.heldOutSeasons.includes(Number(s)) ? h('span', { class: 'muted small' }, ' held out') : null),
-        ...cols.map(([k, label, digits]) => td(label, metric(m.metrics.seasons[s], k, digits))))),
+        ...cols.map(([k, label, digits]) => td(label, metric(m.metrics.seasons[s], k, digits))), ...vs(s))),
     { empty: 'No metrics per season were recorded for this model.', cls: 'cards' });
   }
 
@@ -100,7 +128,9 @@ export const modelsView: ViewFactory = (ctx) => {
           mine.promoted ? `${m.name} v${m.version} is now production.` : `${m.name} v${m.version} was not promoted: it stays a candidate.`),
         decisionBlock(mine)) : null,
       section('Metrics per season', seasonsTable(m),
-        h('p', { class: 'muted small' }, 'No calibration plot: the registry records each season\'s calibration error, not its calibration bins.')),
+        h('p', { class: 'help' }, 'Δ log loss is the analytic baseline\'s log loss minus the model\'s on the same held-out plays (> 0: the model is better), with its standard error over games; "no difference" when |Δ| is under two standard errors.')),
+      section('Calibration on held-out plays', ...calibrationBlock(calibration?.sha === m.artifactSha256 ? calibration.cal : undefined,
+        () => (calChart ??= calibrationChart(`Reliability of ${m.name} v${m.version} and the analytic baseline`)))),
       section('Lineage', ...lineage(m)),
       mine ? null : section('Last promotion decision', m.decision ? decisionBlock(m.decision) : h('p', { class: 'empty' }, 'This model has not been through a promotion.')));
   }
@@ -146,6 +176,7 @@ export const modelsView: ViewFactory = (ctx) => {
       },
     },
     destroy() {
+      calChart?.destroy();
       if (dialog.open) dialog.close();
       dialog.remove();
     },

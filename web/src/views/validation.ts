@@ -2,7 +2,7 @@ import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { badge, fmt, h, pct, ago } from '../dom';
 import type { FlaggedPair, HostErrorTrend, ProblemReplica, ValidationProblems, Wire } from '../types';
-import { section, table, td } from './common';
+import { ERROR_RATE_HELP, section, table, td } from './common';
 
 const KINDS = ['all', 'invalid', 'inconclusive', 'errored'] as const;
 
@@ -86,7 +86,8 @@ export const validationView: ViewFactory = (ctx, render) => {
               td('', h('div', { class: 'row-actions' },
                 x.status === 'active' ? h('button', { type: 'button', 'data-action': 'pause', 'data-id': x.id }, 'Pause') : null,
                 x.status !== 'banned' ? h('button', { type: 'button', class: 'danger', 'data-action': 'ban', 'data-id': x.id }, 'Ban') : null)))),
-          { empty: 'No host has returned an error, an invalid result or missed a deadline.', cls: 'cards' })),
+          { empty: 'No host has returned an error, an invalid result or missed a deadline.', cls: 'cards' }),
+          h('p', { class: 'help', 'data-testid': 'error-rate-help' }, ERROR_RATE_HELP)),
       ];
     },
     actions: {
