@@ -95,6 +95,10 @@ export interface CoordinatorConfig {
     /** An idle kept-alive connection is closed after this. */
     keepAliveTimeoutMs: number;
   };
+  ops: {
+    /** Bearer token that lets a scraper off this machine read /metrics (NFL_GRID_METRICS_TOKEN); null: loopback and admin keys only. */
+    metricsToken: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -179,6 +183,9 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       requestTimeoutMs: num(env.NFL_GRID_REQUEST_TIMEOUT_MS, 120_000),
       headersTimeoutMs: num(env.NFL_GRID_HEADERS_TIMEOUT_MS, 20_000),
       keepAliveTimeoutMs: num(env.NFL_GRID_KEEP_ALIVE_TIMEOUT_MS, 5_000),
+    },
+    ops: {
+      metricsToken: env.NFL_GRID_METRICS_TOKEN?.trim() || null,
     },
   };
 }
