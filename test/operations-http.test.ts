@@ -1,7 +1,9 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, eventually } from './support/api-client';
+import { createApp } from '../coordinator/src/app';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
+import { benchSpec } from './support/volunteers';
 import { dbKinds } from './support/test-db';
 
 /*
@@ -112,21 +114,84 @@ describe.each(dbKinds())('operations over HTTP on %s', (kind) => {
     expect(ready.body).toEqual({ ready: true, reasons: [], checks: { database: true, migrations: true, daemons: { scheduler: 'waiting', validator: expect.any(String), assimilator: expect.any(String), transitioner: expect.any(String) } } });
   });
 
-  it('serves /metrics to a loopback scraper, to the metrics token and to admins; counts requests, work and daemons', async () => {
-    await fetch(`${grid.url}/robots.txt`);
-    const m = await fetch(`${grid.url}/metrics`);
-    expect(m.status).toBe(200);
-    expect(m.headers.get('content-type')).toContain('text/plain');
-    const text = await m.text();
-    for (const name of ['nflgrid_work_units', 'nflgrid_replicas', 'nflgrid_dispatch_seconds_bucket', 'nflgrid_daemon_pass_seconds_bucket{le="0.001",daemon="transitioner"}',
-      'nflgrid_daemon_seconds_since_pass{daemon="validator"}', 'nflgrid_db_pool_size', 'nflgrid_db_pool_busy', 'nflgrid_process_nodejs_eventloop_lag_seconds']) {
-      expect(text, name).toContain(name);
+  it('serves /metrics to a loopback scraper, to the metrics token and to admins; counts requests, work, agents and daemons', async () => {
+    const agent = await grid.volunteerAgent('metered', { intensity: 'low' });
+    try {
+      const batch = await grid.admin.post('/api/v1/batches', { ...benchSpec({ name: 'metered' }), policy: { minQuorum: 1, targetReplicas: 1 } });
+      expect(batch.status).toBe(201);
+      await fetch(`${grid.url}/robots.txt`);
+      const text = await eventually(async () => {
+        const m = await fetch(`${grid.url}/metrics`);
+        expect([m.status, m.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/plain')]);
+        const t = await m.text();
+        return /nflgrid_work_units\{state="done"\} 3/.test(t) && /nflgrid_daemon_pass_seconds_count\{daemon="transitioner"\} [1-9]/.test(t) ? t : null;
+      }, 90_000, 'three WUs done in /metrics');
+      expect(text).toMatch(/nflgrid_replicas_dispatched_total [1-9]/);
+      expect(text).toMatch(/nflgrid_dispatch_seconds_count [1-9]/);
+      expect(text).toMatch(/nflgrid_replicas\{state="reported",validation="valid"\} 3/);
+      expect(text).toMatch(/nflgrid_agents_connected\{intensity="low"\} 1/);
+      expect(text).toMatch(/nflgrid_daemon_seconds_since_pass\{daemon="validator"\} [\d.]+/);
+      expect(text).toMatch(/nflgrid_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+      expect(text).toMatch(/nflgrid_http_requests_total\{method="POST",route="\/api\/v1\/batches",status="201"\} 1/);
+      expect(text).toMatch(/nflgrid_http_requests_total\{method="GET",route="unmatched",status="404"\} \d+/);
+      expect(text).toContain(`nflgrid_db_pool_size ${kind === 'postgres' ? 10 : 1}`);
+      expect(text).toMatch(/nflgrid_db_pool_busy \d+/);
+      expect(text).toMatch(/nflgrid_nodejs_eventloop_lag_seconds [\d.e-]+/);
+    } finally {
+      await agent.kill('SIGTERM');
     }
-    expect(text).toMatch(/nflgrid_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
-    expect(text).toMatch(/nflgrid_http_requests_total\{method="GET",route="unmatched",status="404"\} \d+/);
-    expect(text).toContain(`nflgrid_db_pool_size ${kind === 'postgres' ? 10 : 1}`);
-    // In-process calls have no loopback socket: the token or an admin key is needed.
-    const app = (grid.c as unknown as { app?: never }).app;
-    expect(app).toBeUndefined();
+    // Off the loopback (an in-process call has no socket): the token or an admin's key.
+    const app = createApp(grid.c.grid);
+    const scrape = (authorization?: string) => app.request('/metrics', { headers: authorization ? { authorization } : {} });
+    expect((await scrape()).status).toBe(401);
+    expect((await scrape('Bearer scrape-token-for-tests')).status).toBe(200);
+    expect((await scrape('Bearer scrape-token-for-test')).status).toBe(401);
+    expect((await scrape(`Bearer ${grid.c.adminKey}`)).status).toBe(200);
+    const vol = await grid.createUser('peeker', 'volunteer');
+    const refused = await scrape(`Bearer ${vol.key}`);
+    expect([refused.status, (await refused.json()).error.code]).toEqual([401, 'metrics_unauthorized']);
+    // Behind a proxy on this machine the loopback rule does not hold.
+    expect((await fetch(`${grid.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(401);
+  }, 120_000);
+
+  it('carries x-request-id through: a well-formed one is kept, else one is made', async () => {
+    const kept = await fetch(`${grid.url}/api/v1/queue`, { headers: { 'x-request-id': 'trace-abc-123' } });
+    expect([kept.status, kept.headers.get('x-request-id')]).toEqual([401, 'trace-abc-123']);
+    const made = await fetch(`${grid.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe.each(dbKinds())('failed authentication is rate-limited on %s', (kind) => {
+  let grid: TestGrid;
+  beforeAll(async () => {
+    grid = await startTestGrid(kind, { NFL_GRID_AUTH_FAILURES_PER_KEY: '3', NFL_GRID_AUTH_FAILURES_PER_ADDRESS: '8', NFL_GRID_AUTH_FAILURE_WINDOW_MS: '60000' });
+  }, 120_000);
+  afterAll(async () => grid?.stop());
+
+  it('per key prefix, then per address, with RateLimit headers and a 429 JSON answer with Retry-After', async () => {
+    const call = (key: string) => fetch(`${grid.url}/api/v1/queue`, { headers: { authorization: `Bearer ${key}` } });
+    const guessed = 'ngk_guessed0-' + 'x'.repeat(30);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await call(guessed + i);
+      seen.push(r.status);
+      expect(r.headers.get('ratelimit-limit')).toBeTruthy();
+    }
+    const limited = await call(guessed + 'next');
+    expect([...seen, limited.status]).toEqual([401, 401, 401, 429]);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect((await limited.json()).error).toEqual({ code: 'too_many_auth_failures', message: expect.stringContaining('key') });
+    // Successful calls do not count, whatever their number.
+    for (let i = 0; i < 12; i++) expect((await grid.admin.get('/api/v1/queue')).status).toBe(200);
+    // Other prefixes from this address: 4 more failures reach the address's 8 (3 + 1 limited + 4).
+    const other = (i: number) => call(`ngk_other${i}abc-${'y'.repeat(30)}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await other(i)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    // The address is now refused even with a valid key, until the window ends.
+    const locked = await grid.admin.get('/api/v1/queue');
+    expect([locked.status, locked.body.error.code, locked.body.error.message]).toEqual([429, 'too_many_auth_failures', expect.stringContaining('address')]);
   });
 });

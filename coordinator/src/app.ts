@@ -26,6 +26,7 @@ import type { DaemonLoop } from './daemons/daemon-loop';
 import { opsRoutes } from './ops/ops-routes';
 import { closeUnreadBodies } from './routes/http/close-unread';
 import { countRequests } from './routes/http/count-requests';
+import { limitAuthFailures } from './routes/http/limit-auth-failures';
 import { limitBodies } from './routes/http/limit-bodies';
 import { errorHandler, methodNotAllowedAnswer, notFoundHandler } from './routes/http/on-error';
 import { inputsRoutes } from './routes/inputs';
@@ -89,6 +90,7 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
   app.use(closeUnreadBodies());
   // A path served for other methods answers 405 with Allow (after the 404 below was chosen).
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedAnswer(grid) }));
+  app.use('/api/*', ...limitAuthFailures(grid.config.http.authFailures));
   // Bodies are read after authentication, streamed under a limit (routes/http/limit-bodies.ts).
   app.use('/api/*', limitBodies({ maxBytes: grid.config.http.maxBodyBytes, anonymousBytes: grid.config.http.anonymousBodyBytes }));
   if (opts.agentGateway) app.get('/agent', describeRoute({ summary: 'Agent websocket (upgrade; see the wire protocol in shared/src/protocol)', responses: { 101: 'Switching protocols' } }), opts.agentGateway);

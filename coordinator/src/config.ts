@@ -94,6 +94,8 @@ export interface CoordinatorConfig {
     headersTimeoutMs: number;
     /** An idle kept-alive connection is closed after this. */
     keepAliveTimeoutMs: number;
+    /** Failed authentications (401) allowed per window, per address and per key prefix, before 429. */
+    authFailures: { windowMs: number; perAddress: number; perKeyPrefix: number };
   };
   ops: {
     /** Bearer token that lets a scraper off this machine read /metrics (NFL_GRID_METRICS_TOKEN); null: loopback and admin keys only. */
@@ -183,6 +185,11 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       requestTimeoutMs: num(env.NFL_GRID_REQUEST_TIMEOUT_MS, 120_000),
       headersTimeoutMs: num(env.NFL_GRID_HEADERS_TIMEOUT_MS, 20_000),
       keepAliveTimeoutMs: num(env.NFL_GRID_KEEP_ALIVE_TIMEOUT_MS, 5_000),
+      authFailures: {
+        windowMs: num(env.NFL_GRID_AUTH_FAILURE_WINDOW_MS, 60_000),
+        perAddress: num(env.NFL_GRID_AUTH_FAILURES_PER_ADDRESS, 60),
+        perKeyPrefix: num(env.NFL_GRID_AUTH_FAILURES_PER_KEY, 10),
+      },
     },
     ops: {
       metricsToken: env.NFL_GRID_METRICS_TOKEN?.trim() || null,

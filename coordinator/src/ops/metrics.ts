@@ -25,7 +25,7 @@ export interface Metrics {
 export function createMetrics(parts: { db: Db; agents: AgentRegistry }): Metrics {
   const { db, agents } = parts;
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'nflgrid_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'nflgrid_' });
   let loops: DaemonLoop[] = [];
 
   const http = new Counter({ name: 'nflgrid_http_requests_total', help: 'HTTP requests answered, by route pattern and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
