@@ -24,6 +24,7 @@ import { gameInferenceRoutes } from './routes/game-inference';
 import { hostsRoutes } from './routes/hosts';
 import type { DaemonLoop } from './daemons/daemon-loop';
 import { opsRoutes } from './ops/ops-routes';
+import { statsRoutes, type StatsDaemon } from './ops/stats-routes';
 import { closeUnreadBodies } from './routes/http/close-unread';
 import { countRequests } from './routes/http/count-requests';
 import { limitAuthFailures } from './routes/http/limit-auth-failures';
@@ -47,6 +48,8 @@ export interface AppOptions {
   coverServer?: CoverModelServer;
   /** The daemons /readyz checks (the composition root's); tests of routes alone may omit them. */
   daemons?: DaemonLoop[];
+  /** The statistics export's daemon, whose latest files /stats serves. */
+  stats?: StatsDaemon;
 }
 
 function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes: () => { method: string; path: string; handler: unknown }[]) {
@@ -108,7 +111,8 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
     .route('/', systemRoutes(grid))
     .route('/', opsRoutes(grid, opts.daemons ?? []))
     .route('/', consoleRoutes(grid))
-    .route('/status', statusPageRoutes(grid));
+    .route('/status', statusPageRoutes(grid))
+    .route('/stats', statsRoutes(opts.stats ?? null));
   app.onError(errorHandler(grid));
   app.notFound(notFoundHandler(grid));
   return routed;

@@ -100,6 +100,8 @@ export interface CoordinatorConfig {
   ops: {
     /** Bearer token that lets a scraper off this machine read /metrics (NFL_GRID_METRICS_TOKEN); null: loopback and admin keys only. */
     metricsToken: string | null;
+    /** How often the public statistics export (/stats/*.json.gz) is rebuilt. */
+    statsIntervalMs: number;
   };
 }
 
@@ -193,6 +195,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
     },
     ops: {
       metricsToken: env.NFL_GRID_METRICS_TOKEN?.trim() || null,
+      statsIntervalMs: num(env.NFL_GRID_STATS_INTERVAL_MS, 3_600_000),
     },
   };
 }
