@@ -27,6 +27,11 @@ export interface CoordinatorConfig {
      * claim and send) is released by the transitioner (queue/release-unheld.ts).
      */
     undeliveredGraceMs: number;
+    /**
+     * Lowest agent version given each kernel's work, by kernel name or name@version
+     * (NFL_GRID_MIN_AGENT_VERSIONS=`mc.season=0.2.0,bench.hash@1=0.1.5`); older agents are told to update.
+     */
+    minAgentVersion: Record<string, string>;
   };
   hostAuth: {
     /** Lifetime of a host credential; a welcome hands a fresh one once it is past half of it. */
@@ -122,6 +127,16 @@ function parseSessionSecret(v: string | undefined): Uint8Array | null {
   return key;
 }
 
+function parseMinVersions(v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9_.]+(?:@\d+)?)=(\d+(?:\.\d+)*)$/.exec(item);
+    if (!m) throw new ConfigError('NFL_GRID_MIN_AGENT_VERSIONS', `expected kernel=version items (mc.season=0.2.0), got "${item}"`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
 export interface ConfigOverrides {
   host?: string;
   port?: number;
@@ -153,6 +168,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       noWorkRetryMs: num(env.NFL_GRID_NO_WORK_RETRY_MS, 5000),
       concurrentClaims: Math.max(1, Math.round(num(env.NFL_GRID_CONCURRENT_CLAIMS, 4))),
       undeliveredGraceMs: num(env.NFL_GRID_UNDELIVERED_GRACE_MS, 30_000),
+      minAgentVersion: parseMinVersions(env.NFL_GRID_MIN_AGENT_VERSIONS),
     },
     hostAuth: {
       credentialTtlSeconds: num(env.NFL_GRID_CREDENTIAL_TTL_S, 30 * 24 * 3600),
