@@ -41,10 +41,10 @@ describe.each(dbKinds())('agent version gate on %s', (kind) => {
       await eventually(async () => {
         const b = await grid.admin.get(`/api/v1/batches/${batch.body.batchId}`);
         return b.body.state === 'done' ? b : null;
-      }, 90_000, 'the batch to finish on the updated agent');
+      }, 180_000, 'the batch to finish on the updated agent'); // a loaded machine: an agent may take a minute to start
       expect(again.lines.some((l) => l.includes('agent_outdated'))).toBe(false);
     } finally {
       await again.kill('SIGTERM');
     }
-  }, 180_000);
+  }, 360_000);
 });

@@ -3,7 +3,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { uuidArray } from '../db/arrays';
 import type { DaemonLoop, PassObserver } from '../daemons/daemon-loop';
 import type { Db } from '../db/index';
-import type { AgentRegistry } from '../grid';
 
 /*
  * The coordinator's Prometheus metrics, one registry per coordinator (so that several in one
@@ -22,7 +21,7 @@ export interface Metrics {
   watchDaemons(loops: DaemonLoop[]): void;
 }
 
-export function createMetrics(parts: { db: Db; agents: AgentRegistry }): Metrics {
+export function createMetrics(parts: { db: Db; agents: { onlineHostIds(): string[] } }): Metrics {
   const { db, agents } = parts;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'nflgrid_' });
