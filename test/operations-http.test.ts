@@ -2,6 +2,7 @@ import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, eventually } from './support/api-client';
 import { createApp } from '../coordinator/src/app';
+import { createDaemonLoop } from '../coordinator/src/daemons/daemon-loop';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 import { benchSpec } from './support/volunteers';
 import { dbKinds } from './support/test-db';
@@ -111,7 +112,15 @@ describe.each(dbKinds())('operations over HTTP on %s', (kind) => {
       const r = await apiClient(grid.url).get('/readyz');
       return r.status === 200 ? r : null;
     }, 30_000, 'readyz 200');
-    expect(ready.body).toEqual({ ready: true, reasons: [], checks: { database: true, migrations: true, daemons: { scheduler: 'waiting', validator: expect.any(String), assimilator: expect.any(String), transitioner: expect.any(String) } } });
+    expect(ready.body).toEqual({ ready: true, reasons: [], checks: { database: true, migrations: true, daemons: { scheduler: 'waiting', validator: expect.any(String), assimilator: expect.any(String), transitioner: expect.any(String), stats: expect.any(String) } } });
+    // A daemon that is not running makes the coordinator unready, and says which.
+    const stopped = createDaemonLoop('validator', 1000, async () => 0, grid.c.grid.log);
+    const r = await createApp(grid.c.grid, { daemons: [stopped] }).request('/readyz');
+    expect([r.status, await r.json()]).toEqual([503, { ready: false, reasons: ['daemon validator is not started'], checks: { database: true, migrations: true, daemons: { validator: 'idle' } } }]);
+    stopped.start();
+    await stopped.stop();
+    const after = await createApp(grid.c.grid, { daemons: [stopped] }).request('/readyz');
+    expect([after.status, (await after.json()).reasons]).toEqual([503, ['daemon validator is stopped']]);
   });
 
   it('serves /metrics to a loopback scraper, to the metrics token and to admins; counts requests, work, agents and daemons', async () => {
