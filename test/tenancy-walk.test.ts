@@ -43,6 +43,8 @@ const run = (params: unknown, seed: number) => {
  */
 const PUBLIC: Record<string, string> = {
   'GET /healthz': 'liveness only',
+  'GET /readyz': 'readiness for a load balancer: which check failed, nothing more',
+  'GET /stats/{file}': 'the public statistics export: public names, hashed ids, credit',
   'GET /.well-known/jwks.json': "the coordinators' public signing keys",
   'GET /api/v1/openapi.json': 'the API description',
   'GET /api/v1/reference': 'the API description as a page',

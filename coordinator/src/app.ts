@@ -1,4 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
 import { batchPriorityRoutes } from './console/batch-priority';
 import { consoleApiRoutes } from './console/console-api';
 import { consoleRoutes } from './console/console-routes';
@@ -20,8 +22,14 @@ import { enrollmentRoutes } from './routes/enrollment';
 import { eventsRoutes } from './routes/events';
 import { gameInferenceRoutes } from './routes/game-inference';
 import { hostsRoutes } from './routes/hosts';
+import type { DaemonLoop } from './daemons/daemon-loop';
+import { opsRoutes } from './ops/ops-routes';
+import { statsRoutes, type StatsDaemon } from './ops/stats-routes';
+import { closeUnreadBodies } from './routes/http/close-unread';
+import { countRequests } from './routes/http/count-requests';
+import { limitAuthFailures } from './routes/http/limit-auth-failures';
 import { limitBodies } from './routes/http/limit-bodies';
-import { errorHandler, notFoundHandler } from './routes/http/on-error';
+import { errorHandler, methodNotAllowedAnswer, notFoundHandler } from './routes/http/on-error';
 import { inputsRoutes } from './routes/inputs';
 import { keysRoutes, usersRoutes } from './routes/users';
 import { kernelsRoutes } from './routes/kernels';
@@ -41,6 +49,10 @@ export interface AppOptions {
   agentGateway?: MiddlewareHandler;
   /** The cover model served at /game (started by the composition root); tests may omit it. */
   coverServer?: CoverModelServer;
+  /** The daemons /readyz checks (the composition root's); tests of routes alone may omit them. */
+  daemons?: DaemonLoop[];
+  /** The statistics export's daemon, whose latest files /stats serves. */
+  stats?: StatsDaemon;
 }
 
 function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes: () => { method: string; path: string; handler: unknown }[]) {
@@ -78,6 +90,13 @@ function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes
  */
 export function createApp(grid: Grid, opts: AppOptions = {}) {
   const app = new Hono();
+  // x-request-id in (when well-formed) and out, and in every log line about the request.
+  app.use(requestId());
+  app.use(countRequests(grid));
+  app.use(closeUnreadBodies());
+  // A path served for other methods answers 405 with Allow (after the 404 below was chosen).
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedAnswer(grid) }));
+  app.use('/api/*', ...limitAuthFailures(grid.config.http.authFailures));
   // Bodies are read after authentication, streamed under a limit (routes/http/limit-bodies.ts).
   app.use('/api/*', limitBodies({ maxBytes: grid.config.http.maxBodyBytes, anonymousBytes: grid.config.http.anonymousBodyBytes }));
   if (opts.agentGateway) app.get('/agent', describeRoute({ summary: 'Agent websocket (upgrade; see the wire protocol in shared/src/protocol)', responses: { 101: 'Switching protocols' } }), opts.agentGateway);
@@ -99,8 +118,10 @@ export function createApp(grid: Grid, opts: AppOptions = {}) {
     .route('/api', dataPipelineRoutes(grid, coverServer))
     .route('/game', gameInferenceRoutes(grid, coverServer))
     .route('/', systemRoutes(grid))
+    .route('/', opsRoutes(grid, opts.daemons ?? []))
     .route('/', consoleRoutes(grid))
-    .route('/status', statusPageRoutes(grid));
+    .route('/status', statusPageRoutes(grid))
+    .route('/stats', statsRoutes(opts.stats ?? null));
   app.onError(errorHandler(grid));
   app.notFound(notFoundHandler(grid));
   return routed;

@@ -27,6 +27,11 @@ export interface CoordinatorConfig {
      * claim and send) is released by the transitioner (queue/release-unheld.ts).
      */
     undeliveredGraceMs: number;
+    /**
+     * Lowest agent version given each kernel's work, by kernel name or name@version
+     * (NFL_GRID_MIN_AGENT_VERSIONS=`mc.season=0.2.0,bench.hash@1=0.1.5`); older agents are told to update.
+     */
+    minAgentVersion: Record<string, string>;
   };
   hostAuth: {
     /** Lifetime of a host credential; a welcome hands a fresh one once it is past half of it. */
@@ -94,6 +99,14 @@ export interface CoordinatorConfig {
     headersTimeoutMs: number;
     /** An idle kept-alive connection is closed after this. */
     keepAliveTimeoutMs: number;
+    /** Failed authentications (401) allowed per window, per address and per key prefix, before 429. */
+    authFailures: { windowMs: number; perAddress: number; perKeyPrefix: number };
+  };
+  ops: {
+    /** Bearer token that lets a scraper off this machine read /metrics (NFL_GRID_METRICS_TOKEN); null: loopback and admin keys only. */
+    metricsToken: string | null;
+    /** How often the public statistics export (/stats/*.json.gz) is rebuilt. */
+    statsIntervalMs: number;
   };
 }
 
@@ -112,6 +125,16 @@ function parseSessionSecret(v: string | undefined): Uint8Array | null {
   const key = new Uint8Array(Buffer.from(text, 'base64url'));
   if (key.length < 32) throw new ConfigError('NFL_GRID_SESSION_SECRET', `holds ${key.length} bytes; at least 32 are needed (openssl rand -base64 32 | tr '+/' '-_' | tr -d '=')`);
   return key;
+}
+
+function parseMinVersions(v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9_.]+(?:@\d+)?)=(\d+(?:\.\d+)*)$/.exec(item);
+    if (!m) throw new ConfigError('NFL_GRID_MIN_AGENT_VERSIONS', `expected kernel=version items (mc.season=0.2.0), got "${item}"`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
 }
 
 export interface ConfigOverrides {
@@ -145,6 +168,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       noWorkRetryMs: num(env.NFL_GRID_NO_WORK_RETRY_MS, 5000),
       concurrentClaims: Math.max(1, Math.round(num(env.NFL_GRID_CONCURRENT_CLAIMS, 4))),
       undeliveredGraceMs: num(env.NFL_GRID_UNDELIVERED_GRACE_MS, 30_000),
+      minAgentVersion: parseMinVersions(env.NFL_GRID_MIN_AGENT_VERSIONS),
     },
     hostAuth: {
       credentialTtlSeconds: num(env.NFL_GRID_CREDENTIAL_TTL_S, 30 * 24 * 3600),
@@ -179,6 +203,15 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       requestTimeoutMs: num(env.NFL_GRID_REQUEST_TIMEOUT_MS, 120_000),
       headersTimeoutMs: num(env.NFL_GRID_HEADERS_TIMEOUT_MS, 20_000),
       keepAliveTimeoutMs: num(env.NFL_GRID_KEEP_ALIVE_TIMEOUT_MS, 5_000),
+      authFailures: {
+        windowMs: num(env.NFL_GRID_AUTH_FAILURE_WINDOW_MS, 60_000),
+        perAddress: num(env.NFL_GRID_AUTH_FAILURES_PER_ADDRESS, 60),
+        perKeyPrefix: num(env.NFL_GRID_AUTH_FAILURES_PER_KEY, 10),
+      },
+    },
+    ops: {
+      metricsToken: env.NFL_GRID_METRICS_TOKEN?.trim() || null,
+      statsIntervalMs: num(env.NFL_GRID_STATS_INTERVAL_MS, 3_600_000),
     },
   };
 }

@@ -27,6 +27,8 @@ import { createInputStore } from './gateway/input-store';
 import { RELAY_CHANNEL, WORK_CHANNEL } from './gateway/relay';
 import type { Grid } from './grid';
 import { CoverModelServer } from './models/cover-server';
+import { createMetrics } from './ops/metrics';
+import { createStatsDaemon } from './ops/stats-routes';
 
 /*
  * The composition root. openGrid builds the parts every role shares (database, signing keys,
@@ -82,12 +84,14 @@ export async function openGrid(config: CoordinatorConfig, opts: { db?: Db; log?:
   const ownsDb = !opts.db;
   const theDb = db;
   const checks = createCheckThread(config.inputsDir);
+  const agents = createAgentRegistry();
   return {
     config,
     db,
     log,
     keys,
-    agents: createAgentRegistry(),
+    agents,
+    metrics: createMetrics({ db, agents }),
     events,
     inputs: createInputStore(db, config.inputsDir, datasetFile),
     bandit: createBandit({ db, log, events }, opts.bandit),
@@ -124,9 +128,13 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
   const coverServer = new CoverModelServer(grid);
   await coverServer.start();
   const scheduler = createScheduler(grid);
-  const validator = createDaemonLoop('validator', config.daemons.validatorIntervalMs, () => validatorPass(grid), grid.log);
-  const assimilator = createDaemonLoop('assimilator', config.daemons.assimilatorIntervalMs, () => assimilatorPass(grid), grid.log);
-  const transitioner = createDaemonLoop('transitioner', config.daemons.transitionerIntervalMs, () => transitionerPass(grid), grid.log);
+  const observe = grid.metrics.daemonPass;
+  const validator = createDaemonLoop('validator', config.daemons.validatorIntervalMs, () => validatorPass(grid), grid.log, observe);
+  const assimilator = createDaemonLoop('assimilator', config.daemons.assimilatorIntervalMs, () => assimilatorPass(grid), grid.log, observe);
+  const transitioner = createDaemonLoop('transitioner', config.daemons.transitionerIntervalMs, () => transitionerPass(grid), grid.log, observe);
+  const stats = createStatsDaemon(grid, config.ops.statsIntervalMs, grid.log, observe);
+  const daemons = [scheduler.loop, validator, assimilator, transitioner, stats];
+  grid.metrics.watchDaemons(daemons);
 
   // Other coordinators on the same database learn of new work once per burst, not per WU.
   let lastNotify = 0;
@@ -158,7 +166,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
   ];
 
   const gateway = createAgentGateway({ grid, agents: grid.agents, scheduler, wakeTransitioner: () => transitioner.wake() });
-  const app = createApp(grid, { agentGateway: gateway, coverServer });
+  const app = createApp(grid, { agentGateway: gateway, coverServer, daemons, stats });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss }, serverOptions: httpServerOptions(config) });
   await new Promise<void>((resolve, reject) => {
@@ -170,6 +178,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
   validator.start();
   assimilator.start();
   transitioner.start();
+  stats.start();
   grid.log.info(`coordinator listening on ${url}`, { database: grid.db.kind, dataDir: config.dataDir });
 
   let stopping: Promise<void> | null = null;
@@ -183,7 +192,7 @@ export async function startCoordinator(overrides: ConfigOverrides = {}, opts: { 
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
-        await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), coverServer.stop()]);
+        await Promise.all([scheduler.stop(), validator.stop(), assimilator.stop(), transitioner.stop(), stats.stop(), coverServer.stop()]);
         await grid.bandit.settled();
         if (notifyTimer) clearTimeout(notifyTimer);
         for (const u of unlisten) await u();

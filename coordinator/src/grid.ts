@@ -7,6 +7,7 @@ import type { CheckThread } from './checks/check-threads';
 import type { CoordinatorConfig } from './config';
 import type { Db } from './db/index';
 import type { GridEvents } from './events';
+import type { Metrics } from './ops/metrics';
 
 /*
  * What the composition root (coordinator.ts) hands to routes, daemons and the gateway: the
@@ -69,6 +70,8 @@ export interface Grid {
   readonly bandit: Bandit;
   /** The thread that checks reported outputs whose kernel verifies them (re-scoring). */
   readonly checks: CheckThread;
+  /** Prometheus metrics of this coordinator (ops/metrics.ts), served at /metrics. */
+  readonly metrics: Metrics;
   /** New work exists: hand it to idle agents now (and tell other coordinators). */
   wakeScheduler(): void;
   /** Reported results are waiting: validate soon. */

@@ -7,17 +7,34 @@ import type { Logger } from '@nfl-grid/shared/logging/logger';
  * stopped and resolves once the current pass has finished.
  */
 export interface DaemonLoop {
+  readonly name: string;
   start(): void;
   wake(): void;
   stop(): Promise<void>;
+  /** For /readyz and /metrics: the loop's state and when its last pass ended (ms since the epoch, 0 before the first). */
+  status(): { state: 'idle' | 'waiting' | 'working' | 'stopped'; lastPassEndedAt: number };
 }
 
-export function createDaemonLoop(name: string, intervalMs: number | null, pass: () => Promise<number>, log: Logger): DaemonLoop {
+/** Told how long each pass took, in seconds (the coordinator's metrics). */
+export type PassObserver = (daemon: string, seconds: number) => void;
+
+export function createDaemonLoop(name: string, intervalMs: number | null, pass: () => Promise<number>, log: Logger, observe?: PassObserver): DaemonLoop {
   let state: 'idle' | 'waiting' | 'working' | 'stopped' = 'idle';
   let woken = false;
   let timer: NodeJS.Timeout | null = null;
   let release: (() => void) | null = null;
   let done: Promise<void> = Promise.resolve();
+  let lastPassEndedAt = 0;
+
+  const timedPass = async () => {
+    const t0 = performance.now();
+    try {
+      return await pass();
+    } finally {
+      lastPassEndedAt = Date.now();
+      observe?.(name, (performance.now() - t0) / 1000);
+    }
+  };
 
   const sleep = () => new Promise<void>((resolve) => {
     release = resolve;
@@ -30,7 +47,7 @@ export function createDaemonLoop(name: string, intervalMs: number | null, pass: 
       woken = false;
       try {
         // A pass that did work may have left more: go again before sleeping.
-        while ((await pass()) > 0 && (state as string) !== 'stopped') { /* keep going */ }
+        while ((await timedPass()) > 0 && (state as string) !== 'stopped') { /* keep going */ }
       } catch (e) {
         log.error(`${name} pass failed`, { error: e as Error });
       }
@@ -44,6 +61,8 @@ export function createDaemonLoop(name: string, intervalMs: number | null, pass: 
   }
 
   return {
+    name,
+    status: () => ({ state, lastPassEndedAt }),
     start() {
       if (state !== 'idle') return;
       done = run();

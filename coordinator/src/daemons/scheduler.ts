@@ -4,7 +4,7 @@ import { sendWork } from '../gateway/send-work';
 import { claimWork, type ClaimedReplica } from '../queue/claim-work';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
 import { createClaimGate } from './claim-gate';
-import { createDaemonLoop } from './daemon-loop';
+import { createDaemonLoop, type DaemonLoop } from './daemon-loop';
 
 /*
  * The scheduler hands work to agents: at once when they ask, and, when they asked and got
@@ -20,6 +20,8 @@ export interface Scheduler {
   idleCount(): number;
   /** Stops the wake-up loop (after the drain under way). */
   stop(): Promise<void>;
+  /** The wake-up loop, for /readyz and /metrics. */
+  readonly loop: DaemonLoop;
 }
 
 export function createScheduler(grid: Grid): Scheduler {
@@ -44,11 +46,13 @@ export function createScheduler(grid: Grid): Scheduler {
     }
   }
 
-  async function serve(session: AgentSession, max: number): Promise<boolean> {
+  async function serve(session: AgentSession, max: number, askedAt: number): Promise<boolean> {
     if (session.paused || session.closed) return false;
     const claimed = await gate.run(() => claim(session, Math.min(max, grid.config.work.maxPacket)));
     if (claimed.length === 0) return false;
-    if (!(await sendWork(grid, session, claimed))) {
+    if (await sendWork(grid, session, claimed)) {
+      grid.metrics.dispatched(claimed.length, (performance.now() - askedAt) / 1000);
+    } else {
       // The agent left while we claimed: give the replicas back now rather than at the deadline.
       await recordReplicaFailures(grid.db, session.hostId, claimed.map((c) => ({ replicaId: c.replica_id, state: 'abandoned', code: 'disconnected', message: 'agent disconnected before the work was sent' })));
     }
@@ -61,9 +65,11 @@ export function createScheduler(grid: Grid): Scheduler {
    * (a wake) can change that.
    */
   async function drainIdle(): Promise<number> {
+    const woken = performance.now();
     for (const [hostId, { session, max }] of [...idle]) {
       if (!idle.has(hostId)) continue;
-      const sent = await serve(session, max);
+      // an idle agent's wait for work is not dispatch latency: time it from the wake-up
+      const sent = await serve(session, max, woken);
       // An agent that got nothing stays idle: others may still take what it cannot (another
       // replica of a WU it already holds, GPU work, more memory).
       if (sent || session.closed) idle.delete(hostId);
@@ -72,13 +78,13 @@ export function createScheduler(grid: Grid): Scheduler {
   }
 
   // Wake-ups only: no interval, since an agent with nothing to do asks again by itself.
-  const loop = createDaemonLoop('scheduler', null, drainIdle, grid.log);
+  const loop = createDaemonLoop('scheduler', null, drainIdle, grid.log, grid.metrics.daemonPass);
   loop.start();
 
   return {
     async requestWork(session, max) {
       idle.delete(session.hostId);
-      const sent = await serve(session, max);
+      const sent = await serve(session, max, performance.now());
       if (!sent && !session.closed) idle.set(session.hostId, { session, max });
       return sent;
     },
@@ -86,5 +92,6 @@ export function createScheduler(grid: Grid): Scheduler {
     idleCount: () => idle.size,
     wake: () => loop.wake(),
     stop: () => loop.stop(),
+    loop,
   };
 }

@@ -24,6 +24,11 @@ export interface Db {
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Connections the driver may open, and statements and transactions under way through rows
+   * and transaction (drizzle calls on orm are not counted): what /metrics shows of the pool.
+   */
+  readonly pool: { size: number; busy(): number };
 }
 
 export interface Tx {
@@ -85,16 +90,26 @@ async function timed<T>(q: SQL, run: () => Promise<T>): Promise<T> {
   }
 }
 
-function wrap(kind: Db['kind'], orm: Drizzle, extras: Pick<Db, 'listen' | 'notify' | 'close'>): Db {
+function wrap(kind: Db['kind'], orm: Drizzle, size: number, extras: Pick<Db, 'listen' | 'notify' | 'close'>): Db {
+  let busy = 0;
+  const counted = async <T>(run: () => Promise<T>): Promise<T> => {
+    busy++;
+    try {
+      return await run();
+    } finally {
+      busy--;
+    }
+  };
   return {
     kind,
     orm,
-    rows: <T>(q: SQL) => retrying(() => timed(q, async () => rowsOf<T>(await orm.execute(q)))),
+    rows: <T>(q: SQL) => counted(() => retrying(() => timed(q, async () => rowsOf<T>(await orm.execute(q))))),
     transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
-      retrying(() => orm.transaction(async (txOrm) => {
+      counted(() => retrying(() => orm.transaction(async (txOrm) => {
         const t = txOrm as unknown as Drizzle;
         return fn({ orm: t, rows: <R>(q: SQL) => timed(q, async () => rowsOf<R>(await t.execute(q))) });
-      })),
+      }))),
+    pool: { size, busy: () => busy },
     ...extras,
   };
 }
@@ -102,13 +117,14 @@ function wrap(kind: Db['kind'], orm: Drizzle, extras: Pick<Db, 'listen' | 'notif
 const int8AsNumber = (v: string) => Number(v);
 
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
+  const max = opts.max ?? 10;
   const client = postgres(url, {
-    max: opts.max ?? 10,
+    max,
     onnotice: () => {},
     types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: int8AsNumber } },
   });
   const orm = drizzlePostgres(client, { schema }) as unknown as Drizzle;
-  return wrap('postgres', orm, {
+  return wrap('postgres', orm, max, {
     listen: async (channel, onMessage) => {
       const sub = await client.listen(channel, onMessage);
       return () => sub.unlisten();
@@ -129,7 +145,7 @@ export async function openPglite(dir?: string, opts: { loadDataDir?: Blob } = {}
   const client = new PGlite(dir ?? 'memory://', { parsers: { [pgliteTypes.INT8]: int8AsNumber }, loadDataDir: opts.loadDataDir });
   await client.waitReady;
   const orm = drizzlePglite(client, { schema }) as unknown as Drizzle;
-  return wrap('pglite', orm, {
+  return wrap('pglite', orm, 1, {
     listen: async () => async () => {},
     notify: async () => {},
     close: () => client.close(),

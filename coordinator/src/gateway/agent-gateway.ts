@@ -12,6 +12,7 @@ import { recordReplicaFailures } from '../queue/record-replica-errors';
 import type { AgentConnection, LocalAgentRegistry } from './agent-registry';
 import type { AgentSession } from './agent-session';
 import { handleHello } from './handle-hello';
+import { updateNotice } from './version-gate';
 import { newNonce, proveHello } from './hello-proof';
 import { handleCheckpoint, handleProgress } from './handle-progress';
 import { handleResult } from './handle-result';
@@ -78,6 +79,10 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
         conn = { hostId: h.hostId, ownerId: h.ownerId, send: session.send, close: session.close, challenge: (ms) => challenge(ws, ms) };
         agents.add(conn);
         send(ws, { type: 'welcome', hostId: h.hostId, serverTime: Date.now(), config: h.config, dropped: h.dropped, ...(h.credential ? { credential: h.credential } : {}) });
+        if (h.outdated.length) {
+          send(ws, { type: 'error', code: 'agent_outdated', message: updateNotice(msg.agentVersion, h.outdated), fields: [] });
+          grid.log.info('agent too old for some kernels', { host: h.hostId, agentVersion: msg.agentVersion, outdated: h.outdated });
+        }
         grid.events.emit('host.changed', { hostId: h.hostId });
         grid.log.info('agent connected', { host: h.hostId, kernels: h.kernels.length });
         return;

@@ -5,6 +5,7 @@ import type { MessageOf, AgentMessage, AgentConfig } from '@nfl-grid/shared/prot
 import { releaseUnheldAtHello } from '../queue/release-unheld';
 import type { Grid } from '../grid';
 import type { ProvenHost } from './hello-proof';
+import { gateKernels, type OutdatedKernel } from './version-gate';
 
 export interface HelloOutcome {
   hostId: string;
@@ -18,6 +19,8 @@ export interface HelloOutcome {
   dropped: number[];
   /** A fresh credential, when the one presented is past half its life or expired. */
   credential: string | undefined;
+  /** Kernels the agent runs but is too old for (config work.minAgentVersion): it gets none of their work. */
+  outdated: OutdatedKernel[];
 }
 
 /**
@@ -27,7 +30,7 @@ export interface HelloOutcome {
  */
 export async function handleHello(grid: Grid, who: ProvenHost, msg: MessageOf<AgentMessage, 'hello'>): Promise<HelloOutcome> {
   const { hostId, ownerId } = who;
-  const kernels = msg.kernels.filter((k) => findKernel(k));
+  const { allowed: kernels, outdated } = gateKernels(msg.kernels.filter((k) => findKernel(k)), msg.agentVersion, grid.config.work.minAgentVersion);
   const gpu = msg.hardware.gpus.length > 0 && (msg.backend === 'tfjs-node-gpu');
   await grid.db.rows(sql`
     UPDATE hosts SET hardware = ${JSON.stringify(msg.hardware)}::jsonb, kernels = ${JSON.stringify(kernels)}::jsonb,
@@ -64,6 +67,7 @@ export async function handleHello(grid: Grid, who: ProvenHost, msg: MessageOf<Ag
     },
     dropped,
     credential: await renewedCredential(grid, who),
+    outdated,
   };
 }
 

@@ -37,7 +37,10 @@ export function limitBodies(limits: BodyLimits): MiddlewareHandler {
         } catch {
           return ctl.error(new BadRequest('the request body was cut off before its end', 'body', 'body_incomplete'));
         }
-        if (chunk.done) return ctl.close();
+        if (chunk.done) {
+          c.set('bodyComplete', true);
+          return ctl.close();
+        }
         read += chunk.value.byteLength;
         if (read > limit) {
           void reader.cancel().catch(() => {});

@@ -7,8 +7,18 @@ import { badRequestFromZod } from './validate';
 
 const codeOfStatus: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'too_large', 429: 'too_many_requests' };
 
+/** The route pattern that answered, or null when none matched (hono's routePath then throws, or names a `*` middleware). */
+export function matchedRoute(c: Context): string | null {
+  try {
+    const route = c.req.routePath;
+    return route.endsWith('*') ? null : route;
+  } catch {
+    return null;
+  }
+}
+
 function where(c: Context) {
-  return { method: c.req.method, path: c.req.path, route: c.req.routePath };
+  return { method: c.req.method, path: c.req.path, route: matchedRoute(c), requestId: c.get('requestId') };
 }
 
 /**
@@ -35,9 +45,19 @@ export function errorHandler(grid: Grid): ErrorHandler {
   };
 }
 
+/** No route for this path: 404 (hono's methodNotAllowed turns it into a 405 when other methods are served there). */
 export function notFoundHandler(grid: Grid): NotFoundHandler {
   return (c) => {
     grid.log.warn('no such route', where(c));
     return c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+  };
+}
+
+/** The 405 body for hono's methodNotAllowed middleware, logged like every refused request. */
+export function methodNotAllowedAnswer(grid: Grid) {
+  return (c: Context, methods: string[]) => {
+    const allow = [...methods].sort().join(', ');
+    grid.log.warn('method not allowed', { ...where(c), allow });
+    return c.json({ error: { code: 'method_not_allowed', message: `${c.req.method} is not allowed on ${c.req.path} (allowed: ${allow})` } }, 405, { allow });
   };
 }
