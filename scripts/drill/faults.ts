@@ -14,9 +14,10 @@ import { freePort, type OwnPostgres } from './own-postgres';
  *   - every `agentEveryS` a random simulated volunteer drops its socket and what it held (and
  *     every third time a real agent process is killed -9 and restarted on its data folder);
  *   - the coordinator process is killed -9 `coordinatorKills` times, spread over the run, and
- *     restarted on the same port; for the middle third of the run a second coordinator serves
- *     the same database, and half the volunteers connect to it;
- *   - PostgreSQL is stopped for `pgDownS` seconds once, at about 40 % of the run.
+ *     restarted on the same port (a restart takes its start-up time, so kills come no faster than
+ *     that); during the middle third of the kills a second coordinator serves the same database,
+ *     half the simulated volunteers connect to it, and every other kill hits it;
+ *   - PostgreSQL is stopped for `pgDownS` seconds once, early in the run.
  * At the end: WUs not done (lost or stuck), canonical outputs that differ from the kernel's own
  * (the clean run: bench.hash is deterministic per seed), replicas credited twice, and hosts and
  * volunteers whose totals differ from the ledger.
@@ -167,10 +168,10 @@ export async function runFaults(pg: OwnPostgres, o: FaultOptions, log: (s: strin
       for (let k = 1; k <= o.coordinatorKills && !finished; k++) {
         await pause(o.coordinatorEveryS * 1000);
         if (finished) break;
-        const elapsed = (Date.now() - started) / 1000;
-        // The second coordinator serves the middle third of the planned span.
-        if (!twoUp && elapsed > span / 3 && elapsed < (2 * span) / 3) { await two.start(); twoUp = true; twoSeconds -= Date.now() / 1000; }
-        else if (twoUp && elapsed >= (2 * span) / 3) { twoUp = false; await two.stop(); twoSeconds += Date.now() / 1000; }
+        // The second coordinator serves during the middle third of the kills.
+        const middle = k > o.coordinatorKills / 3 && k <= (2 * o.coordinatorKills) / 3;
+        if (!twoUp && middle) { await two.start(); twoUp = true; twoSeconds -= Date.now() / 1000; }
+        else if (twoUp && !middle) { twoUp = false; await two.stop(); twoSeconds += Date.now() / 1000; }
         // Every kill hits the first coordinator; while the second serves, every other kill hits it instead.
         const target = twoUp && k % 2 === 0 ? two : one;
         await target.kill9();
@@ -181,7 +182,7 @@ export async function runFaults(pg: OwnPostgres, o: FaultOptions, log: (s: strin
       if (twoUp) { twoUp = false; await two.stop(); twoSeconds += Date.now() / 1000; }
     })();
     const databaseFault = (async () => {
-      await pause(Math.max(5, 0.4 * span) * 1000);
+      await pause(Math.max(5, Math.min(120, 0.4 * span)) * 1000);
       if (finished || o.pgDownS <= 0) return;
       log(`PostgreSQL stopped for ${o.pgDownS} s`);
       const t0 = Date.now();
