@@ -71,6 +71,8 @@ async function main() {
   const log = (s: string) => console.error(`[drill ${new Date().toISOString().slice(11, 19)}] ${s}`);
   const pg = await startOwnPostgres();
   log(`own PostgreSQL at ${pg.url}`);
+  // An interrupted drill still stops its own PostgreSQL and removes its folder.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { pg.remove(); process.exit(130); });
   let ok = false;
   try {
     if (flag('--scale')) {

@@ -67,7 +67,7 @@ describe.each(dbKinds())('fuzzing a live coordinator (%s)', (kind) => {
     const volunteer = await grid.createUser('fuzz-volunteer', 'volunteer');
     volunteerKey = volunteer.key;
     token = (await volunteer.api.post('/api/v1/enrollment-tokens', { uses: 50 })).body.token;
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => { await grid?.stop(); });
 
   it(`${HTTP_RUNS} generated REST calls over every operation: no 5xx`, async () => {
@@ -96,7 +96,7 @@ describe.each(dbKinds())('fuzzing a live coordinator (%s)', (kind) => {
     expect(statuses.get(200) ?? 0).toBeGreaterThan(10);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
     expect((await fetch(`${grid.url}/healthz`)).status).toBe(200);
-  }, 120_000);
+  }, 300_000);
 
   it(`${WS_RUNS} generated agent conversations: no internal error, the gateway still serves`, async () => {
     const ident = await enrollRaw(grid.url, token, 'fuzz-agent');
@@ -136,5 +136,5 @@ describe.each(dbKinds())('fuzzing a live coordinator (%s)', (kind) => {
     expect((await a.next('welcome', 10_000)).type).toBe('welcome');
     a.close();
     expect((await fetch(`${grid.url}/healthz`)).status).toBe(200);
-  }, 120_000);
+  }, 300_000);
 });
