@@ -62,7 +62,8 @@ export interface Outcome {
 const POLL_MS = 250;
 const noData = createKernelData(new Map());
 
-async function rightHashes(db: Db, batchId: string): Promise<Map<number, string>> {
+/** The right output hash of every WU of a batch, computed here with the kernel (bench.hash is deterministic per seed). */
+export async function rightHashes(db: Db, batchId: string): Promise<Map<number, string>> {
   const rows = await db.rows<{ id: number; params: Record<string, unknown>; seed: number }>(sql`SELECT id, params, seed FROM work_units WHERE batch_id = ${batchId}`);
   const kernel = getKernel('bench.hash@1');
   const out = new Map<number, string>();
