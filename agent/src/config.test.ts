@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCli, type Flags } from './cli/cli-args';
-import { AGENT_VERSION, endpoint, resolveSettings } from './config';
+import { AGENT_VERSION, endpoint, resolveSettings, saveFlagSettings } from './config';
 import { ConfigError } from './errors';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -210,4 +210,26 @@ describe('nfl-agent CLI (child process)', () => {
     expect(verbose.stdout).toContain('kernels   bench.hash@1, mc.season@1');
     expect(verbose.stdout).toContain('source checkout');
   }, 30_000);
+});
+
+describe('saveFlagSettings', () => {
+  it('saves the flags of a started run over config.json, keeps the rest, and never the token', async () => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ intensity: 'low', maxCpuTemp: 80, name: 'kept' }));
+    const flags = { coordinator: 'ws://127.0.0.1:8787/agent', token: 'secret', intensity: 'high', idleMinutes: '5' };
+    const s = await run(flags);
+    await saveFlagSettings(s, flags);
+    const saved = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved).toEqual({ intensity: 'high', maxCpuTemp: 80, name: 'kept', idleMinutes: '5', coordinator: 'http://127.0.0.1:8787' });
+    // The next run without flags runs as the last one did.
+    expect(await run({})).toMatchObject({ intensity: 'high', name: 'kept', coordinator: 'http://127.0.0.1:8787', token: null, rules: { idleMinutes: 5 } });
+    // A later flag overrides the saved value and is saved in turn.
+    await saveFlagSettings(await run({ intensity: 'low' }), { intensity: 'low' });
+    expect(await run({})).toMatchObject({ intensity: 'low', rules: { idleMinutes: 5 } });
+  });
+
+  it('creates the data folder and config.json when neither exists yet', async () => {
+    const fresh = join(dir, 'fresh');
+    await saveFlagSettings({ dataDir: fresh, coordinator: 'http://c:1' }, { intensity: 'inferno' });
+    expect(JSON.parse(await readFile(join(fresh, 'config.json'), 'utf8'))).toEqual({ intensity: 'inferno' });
+  });
 });

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Intensity } from '@nfl-grid/shared/protocol/host-report';
 import type { Flags } from './cli/cli-args';
+import { writeFileAtomic } from './disk/atomic-file';
 import { ConfigError } from './errors';
 import { parseRunWindows, type RunRules } from './heat/run-rules';
 import { DEFAULT_LIMITS, type GuardLimits } from './heat/thermal-guard';
@@ -222,4 +223,31 @@ export async function resolveSettings(flags: Flags, processEnv: NodeJS.ProcessEn
     plain: Boolean(flags.plain) || env.NFL_AGENT_PLAIN === '1',
     timing: { reconnectInitialMs: 500, reconnectMaxMs: 30_000, replyTimeoutMs: 30_000, benchmarkMs: 300, sensorMs: 5000, statusMs: 1000 },
   };
+}
+
+/** Flags remembered in config.json; the token is used once and the data dir names the folder itself. */
+const SAVED_FLAGS = ['intensity', 'name', 'runWindow', 'idleMinutes', 'onBattery', 'maxCpuTemp', 'maxGpuTemp', 'maxMemory', 'tempHysteresis', 'memoryHysteresis', 'checkpointInterval'] as const;
+
+/**
+ * Writes the flags of a run that started into `<data-dir>/config.json`, over what was there, so
+ * the next plain `nfl-agent` runs the same way. Called only after the settings were resolved and
+ * the agent started, so a refused value is never saved. The coordinator is saved as resolved.
+ */
+export async function saveFlagSettings(settings: Pick<AgentSettings, 'dataDir' | 'coordinator'>, flags: Flags): Promise<void> {
+  const current = await readFileConfig(settings.dataDir);
+  const next: FileConfig = { ...current };
+  let changed = false;
+  if (flags.coordinator !== undefined && current.coordinator !== settings.coordinator) {
+    next.coordinator = settings.coordinator;
+    changed = true;
+  }
+  for (const key of SAVED_FLAGS) {
+    const v = flags[key]?.trim();
+    if (v === undefined || String(current[key]) === v) continue;
+    next[key] = v;
+    changed = true;
+  }
+  if (!changed) return;
+  await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(join(settings.dataDir, 'config.json'), `${JSON.stringify(next, null, 2)}\n`);
 }

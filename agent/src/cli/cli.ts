@@ -1,7 +1,7 @@
 import { listKernels } from '@nfl-grid/shared/kernels/registry';
 import { kernelRef } from '@nfl-grid/shared/kernels/types';
 import { startAgent } from '../agent';
-import { AGENT_VERSION, resolveDataDir, resolveSettings, type AgentSettings } from '../config';
+import { AGENT_VERSION, resolveDataDir, resolveSettings, saveFlagSettings, type AgentSettings } from '../config';
 import { processAlive } from '../disk/data-lock';
 import { AgentError, ConfigError, describe } from '../errors';
 import { isSea } from '../sea';
@@ -10,7 +10,7 @@ import { formatStatus, readStatus } from '../status/status-file';
 import { agentLogger, TtyView } from '../status/tty-view';
 import { sleep } from '../waits';
 import { bundledDataIndex } from '../work/data-index';
-import { parseCli } from './cli-args';
+import { parseCli, type Flags } from './cli-args';
 import { USAGE } from './usage';
 import { handleShutdownSignals } from './signals';
 
@@ -26,6 +26,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let settings: AgentSettings;
+  let flags: Flags = {};
   try {
     const request = parseCli(argv);
     switch (request.kind) {
@@ -40,6 +41,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'finish':
         return await finish(resolveDataDir(request.dataDir, env), request);
       case 'run':
+        flags = request.flags;
         settings = await resolveSettings(request.flags, env, (msg) => process.stderr.write(`nfl-agent: ${msg}\n`));
     }
   } catch (e) {
@@ -52,6 +54,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     const agent = await startAgent(settings, log, { view, requestStop: (reason) => shutdown.request(reason) });
     shutdown.arm((reason) => agent.stop(reason));
+    await saveFlagSettings(settings, flags).catch((e: unknown) => log.warn(`cannot save the settings to config.json: ${describe(e)}`));
   } catch (e) {
     shutdown.dispose();
     if (e instanceof ConfigError) return fail(e);
