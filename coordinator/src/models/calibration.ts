@@ -4,6 +4,7 @@ import { SECONDS_PER_GAME } from '@nfl-grid/shared/data/gamestate/features';
 import { coverProbability } from '@nfl-grid/shared/kernels/cover/baseline';
 import { addForecast, clippedLogLoss, emptyMetricSums, mergeSums, metricsOf, type MetricSums } from '@nfl-grid/shared/kernels/cover/metrics';
 import { forecastPlays } from '@nfl-grid/shared/learn/rescore';
+import { applyPlatt, ENSEMBLE_FORMAT } from '@nfl-grid/shared/models/mlp-ensemble';
 import { baselineArtifact, NORMAL_FORMAT, type CoverArtifact, type NormalArtifact } from './cover-predictor';
 import { evaluationPlays } from './evaluate';
 
@@ -26,7 +27,12 @@ const cache = new Map<string, Promise<SeasonSums>>();
 
 function forecastsOf(a: CoverArtifact, plays: readonly CoverPlay[]): Float64Array {
   if (a.format === NORMAL_FORMAT) return Float64Array.from(plays, (p) => coverProbability(p.lead, p.line, p.secondsLeft / SECONDS_PER_GAME, a.sigma));
-  return forecastPlays(a, plays);
+  if (a.format !== ENSEMBLE_FORMAT) return forecastPlays(a, plays);
+  // An ensemble: its members' mean, through its calibration layer if it has one.
+  const mean = new Float64Array(plays.length);
+  for (const m of a.members) forecastPlays(m, plays).forEach((x, i) => { mean[i] += x / a.members.length; });
+  const layer = a.calibration;
+  return layer ? mean.map((x) => applyPlatt(layer, x)) : mean;
 }
 
 function seasonSums(plays: readonly CoverPlay[], artifact: CoverArtifact, baseline: NormalArtifact): SeasonSums {
