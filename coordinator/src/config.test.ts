@@ -27,12 +27,15 @@ describe('coordinator config', () => {
   it('takes claim and HTTP limits from the environment, with defaults', () => {
     const d = resolveCoordinatorConfig({ dataDir: dir() }, {});
     expect(d.claims).toEqual({ cpuEstimateMultiple: 10 });
-    expect(d.http).toEqual({ maxBodyBytes: 32 * 1024 * 1024, anonymousBodyBytes: 64 * 1024, requestTimeoutMs: 120_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000 });
+    expect(d.http).toEqual({
+      maxBodyBytes: 32 * 1024 * 1024, anonymousBodyBytes: 64 * 1024, requestTimeoutMs: 120_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000,
+      authFailures: { windowMs: 60_000, perAddress: 60, perKeyPrefix: 10 },
+    });
     const e = resolveCoordinatorConfig({ dataDir: dir() }, {
       NFL_GRID_CPU_ESTIMATE_MULTIPLE: '4', NFL_GRID_MAX_BODY_BYTES: '1000', NFL_GRID_ANONYMOUS_BODY_BYTES: '100',
       NFL_GRID_REQUEST_TIMEOUT_MS: '3000', NFL_GRID_HEADERS_TIMEOUT_MS: '1500', NFL_GRID_KEEP_ALIVE_TIMEOUT_MS: '700',
     });
-    expect([e.claims.cpuEstimateMultiple, e.http]).toEqual([4, { maxBodyBytes: 1000, anonymousBodyBytes: 100, requestTimeoutMs: 3000, headersTimeoutMs: 1500, keepAliveTimeoutMs: 700 }]);
+    expect([e.claims.cpuEstimateMultiple, e.http]).toEqual([4, expect.objectContaining({ maxBodyBytes: 1000, anonymousBodyBytes: 100, requestTimeoutMs: 3000, headersTimeoutMs: 1500, keepAliveTimeoutMs: 700 })]);
   });
 
   it('refuses a short or malformed secret, naming the variable', () => {
