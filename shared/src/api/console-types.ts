@@ -89,7 +89,8 @@ export interface BatchSummary {
 export interface BatchUsage { creditGranted: number; cpuHours: number; gpuHours: number; replicas: number }
 
 /** `GET /batches/:id`. */
-export type BatchDetail = BatchSummary & BatchUsage & { spec: unknown };
+/** planState: what a staged batch's plan keeps between stages (e.g. a federated plan's rounds), null otherwise. */
+export type BatchDetail = BatchSummary & BatchUsage & { spec: unknown; planState: unknown };
 
 export interface WorkUnitView {
   id: number;
