@@ -8,7 +8,7 @@ import { coverDataHashes } from '../models/offer-candidate';
 import { registerModelIn } from '../models/registry';
 import { COVER_MODEL_NAME } from '../models/served-model';
 import type { PlanBatch } from './driver';
-import type { FederatedState } from './federated';
+import type { FederatedState } from './federated-state';
 import { heldOutScores } from './federated-scores';
 
 /*

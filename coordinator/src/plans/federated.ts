@@ -7,7 +7,8 @@ import { BadRequest } from '../errors';
 import { checkParams, unitSeed } from '../queue/expand-batch';
 import type { PlanDriver } from './driver';
 import { offerFederatedModel } from './federated-candidate';
-import { validationScores, type Scores } from './federated-scores';
+import { validationScores } from './federated-scores';
+import type { FederatedState } from './federated-state';
 
 /*
  * Data-parallel rounds of train.mlp@1 (FedAvg, McMahan et al. 2017). Stage k is round k: one WU
@@ -20,26 +21,6 @@ import { validationScores, type Scores } from './federated-scores';
  * not improved for `patience` rounds. The best round's average is then offered to the registry.
  * Each shard's Adam moments start at zero in every round (only weights travel between rounds).
  */
-
-export interface FederatedRound {
-  round: number;
-  wuIds: number[];
-  /** Shards whose canonical output went into the average (a failed WU's shard sits the round out). */
-  shardsAveraged: number;
-  /** Examples the round's averaged shards trained on (epochs × fit rows). */
-  examples: number;
-  validation: Scores;
-}
-
-export interface FederatedState {
-  rounds: FederatedRound[];
-  /** The round whose average scored the lowest validation log loss so far. */
-  bestRound: number | null;
-  /** That round's averaged model. */
-  best: MlpArtifact | null;
-  /** Set when the plan has ended: why, and the registry model offered (null when none was). */
-  ended: { reason: string; modelId: string | null; heldOut: Scores | null; note: string | null } | null;
-}
 
 const EMPTY: FederatedState = { rounds: [], bestRound: null, best: null, ended: null };
 
