@@ -46,7 +46,7 @@ describe.each(dbKinds())('federated rounds through the grid (%s)', (kind) => {
     const batch = await eventually(async () => {
       const r = await researcher.api.get(`/api/v1/batches/${batchId}`);
       return r.body.state === 'done' ? r.body : null;
-    }, 540_000, 'the federated batch done');
+    }, 1_500_000, 'the federated batch done');
     const state = batch.planState;
     expect(batch.wuCount).toBe(6);
     expect(state.rounds.map((r: { round: number; shardsAveraged: number }) => [r.round, r.shardsAveraged])).toEqual([[0, 2], [1, 2], [2, 2]]);
@@ -77,5 +77,5 @@ describe.each(dbKinds())('federated rounds through the grid (%s)', (kind) => {
     expect(mine[0].metrics.overall).toMatchObject({ rounds: best + 1, bestRound: best, validationLogLoss: lowest });
     const artifact = await researcher.api.get(`/api/v1/models/${state.ended.modelId}/artifact`);
     expect(artifact.body.layers).toEqual(state.best.layers);
-  }, 600_000);
+  }, 1_600_000);
 });
