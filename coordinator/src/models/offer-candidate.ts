@@ -20,7 +20,8 @@ import { COVER_MODEL_NAME } from './served-model';
  *     the other seasons, its held-out season the test season.
  *   train.mlp@1: the returned network, with the figures the coordinator re-scored it at (the
  *     validation season it was chosen on, and the held-out test season it never saw) rather than
- *     the host's claim.
+ *     the host's claim. A network trained on one shard of a federated round is not offered: the
+ *     plan offers the rounds' average (plans/federated-candidate.ts).
  */
 
 export interface ValidatedResult {
@@ -57,6 +58,7 @@ function baselineCandidate(r: ValidatedResult, dataHashes: Record<string, string
 function mlpCandidate(r: ValidatedResult, dataHashes: Record<string, string>): RegisterModelBody | null {
   const out = r.output as TrainMlpOutput, rescored = r.rescored as TrainMlpRescored | null | undefined;
   if (!rescored?.heldOut || !rescored.validation) return null; // never offered on the host's word alone
+  if (r.params.shard) return null; // one shard's share of a federated round; the plan offers the average
   const v = rescored.validation;
   return {
     name: COVER_MODEL_NAME, kernel: r.kernel, params: r.params, dataHashes,

@@ -31,7 +31,7 @@ function cartesian(grid: Record<string, unknown[]>): Record<string, unknown>[] {
   return combos;
 }
 
-function checkParams(kernel: Kernel, params: Record<string, unknown>, field: string): Record<string, unknown> {
+export function checkParams(kernel: Kernel, params: Record<string, unknown>, field: string): Record<string, unknown> {
   const parsed = (kernel.paramsSchema as z.ZodType).safeParse(params);
   if (!parsed.success) {
     const issue = firstIssue(kernel.paramsSchema, parsed.error.issues);

@@ -118,7 +118,7 @@ export function batchesRoutes(grid: Grid) {
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
         const [counts, usage, owner] = await Promise.all([wuCounts(grid.db, [b.id]), batchUsage(grid.db, b.id), ownerName(grid.db, b.ownerId)]);
-        return c.json({ ...batchSummary(b, owner, counts.get(b.id)), ...usage, spec: b.spec, planState: b.planState as unknown });
+        return c.json({ ...batchSummary(b, owner, counts.get(b.id)), ...usage, spec: b.spec, planState: b.planState ?? null });
       })
     .post('/batches/:id/cancel',
       describeRoute({ summary: 'Cancel an open batch: its unfinished work units and the replicas out on hosts' }),

@@ -93,7 +93,8 @@ export interface BatchUsage {
 }
 
 /** `GET /batches/:id`. */
-export type BatchDetail = BatchSummary & BatchUsage & { spec: unknown };
+/** planState: what a staged batch's plan keeps between stages (e.g. a federated plan's rounds), null otherwise. */
+export type BatchDetail = BatchSummary & BatchUsage & { spec: unknown; planState: unknown };
 
 export interface WorkUnitView {
   id: number;

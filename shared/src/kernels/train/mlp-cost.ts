@@ -26,8 +26,9 @@ export const shapeOf = (p: TrainMlpParams): MlpShape =>
   ({ inputs: FEATURE_SETS[p.featureSet].length, hidden: p.hidden, activation: p.activation });
 
 function rowsEstimate(p: TrainMlpParams): { fit: number; validation: number } {
-  const fit = (GAMESTATE_SEASONS.length - 2) * PLAYS_PER_SEASON;
-  return { fit: Math.min(fit, p.maxRows ?? fit), validation: Math.min(PLAYS_PER_SEASON, p.maxRows ?? PLAYS_PER_SEASON) };
+  const all = (GAMESTATE_SEASONS.length - 2) * PLAYS_PER_SEASON;
+  const fit = Math.ceil(Math.min(all, p.maxRows ?? all) / (p.shard?.count ?? 1));
+  return { fit, validation: Math.min(PLAYS_PER_SEASON, p.maxRows ?? PLAYS_PER_SEASON) };
 }
 
 /** Flops of training `examples` rows and scoring `scored` rows with a network of `params` parameters. */

@@ -9,6 +9,8 @@ import { fitSeasons, validationSeason, type TrainMlpParams } from './mlp-params'
  * The rows a train.mlp run learns from and validates on, built once per KernelData: plays of the
  * fit seasons and of the validation season (each capped at maxRows, evenly spread), their
  * features, and the scaler (fitted on the fit rows, or the init model's), applied in float32.
+ * With a shard, the run learns from every `count`-th fit row from `index` on; the scaler is
+ * fitted before the rows are split, so that the shards of a federated round agree on it.
  */
 
 export interface TrainRows {
@@ -25,17 +27,22 @@ function plays(data: KernelData, seasons: readonly number[], maxRows: number | u
   return maxRows === undefined ? all : evenlySpaced(all.length, maxRows).map((i) => all[i]);
 }
 
+/** Every `count`-th play from `index` on. */
+const shardOf = <T>(rows: readonly T[], shard: { index: number; count: number }): T[] => rows.filter((_, i) => i % shard.count === shard.index);
+
 /** The validation season's plays a run with these params scored its claim on. */
 export const validationPlays = (data: KernelData, p: TrainMlpParams): CoverPlay[] =>
   plays(data, [validationSeason(p.fold.testSeason)], p.maxRows);
 
 export function trainRows(data: KernelData, p: TrainMlpParams): TrainRows {
-  const key = { test: p.fold.testSeason, features: p.featureSet, maxRows: p.maxRows ?? null, scaler: p.init?.scaler ?? null };
+  const key = { test: p.fold.testSeason, features: p.featureSet, maxRows: p.maxRows ?? null, scaler: p.init?.scaler ?? null, shard: p.shard ?? null };
   return derived(data, 'train.mlp.rows', key, () => {
     const features = FEATURE_SETS[p.featureSet], fitS = fitSeasons(p.fold.testSeason), valS = validationSeason(p.fold.testSeason);
-    const fit = coverRows(plays(data, fitS, p.maxRows), features);
+    const all = plays(data, fitS, p.maxRows);
+    const fitAll = coverRows(all, features);
+    const fit = p.shard ? coverRows(shardOf(all, p.shard), features) : fitAll;
     const val = coverRows(validationPlays(data, p), features);
-    const scaler = p.init ? p.init.scaler : fitColumnScaler(fit);
+    const scaler = p.init ? p.init.scaler : fitColumnScaler(fitAll);
     return {
       features, scaler, fitSeasons: fitS, validationSeason: valS,
       fit: { x: standardised(fit, scaler), y: fit.y, n: fit.n },

@@ -41,7 +41,14 @@ export const TrainMlpParams = z.strictObject({
   maxRows: z.number().int().min(100).optional(),
   /** Start from these weights and this scaler instead of a seeded initialisation. */
   init: MlpArtifact.optional(),
+  /**
+   * Learn from one shard of the fit rows only: those whose position among them is `index` modulo
+   * `count` (a federated round's WU; coordinator/src/plans/federated.ts). The validation rows stay
+   * whole, and the scaler is still fitted on all the fit rows, so every shard scales alike.
+   */
+  shard: z.strictObject({ index: z.number().int().min(0), count: z.number().int().min(1).max(1024) }).optional(),
 }).superRefine((p, ctx) => {
+  if (p.shard && p.shard.index >= p.shard.count) ctx.addIssue({ code: 'custom', path: ['shard', 'index'], message: `shard index must be below the shard count ${p.shard.count}` });
   if (!p.init) return;
   const bad = (message: string) => ctx.addIssue({ code: 'custom', path: ['init'], message });
   if (p.init.features.join() !== FEATURE_SETS[p.featureSet].join()) bad(`init has features [${p.init.features.join(', ')}], not the ${p.featureSet} set`);
