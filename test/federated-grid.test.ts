@@ -30,7 +30,9 @@ afterEach(async () => {
 
 interface Wu { id: number; stage: number; seed: number; params: Record<string, unknown> & { init?: unknown }; output: TrainMlpOutput }
 
-describe.each(dbKinds())('federated rounds through the grid (%s)', (kind) => {
+// Training dominates this run, not the database: it runs on the last database kind (PostgreSQL in CI);
+// the plan's database work is tested on both in coordinator/src/plans/federated.test.ts.
+describe.each([dbKinds().at(-1)!])('federated rounds through the grid (%s)', (kind) => {
   it('averages each round into the next, ends after its rounds and offers the best average', async () => {
     grid = await startTestGrid(kind);
     const researcher = await grid.createUser('fed-res', 'researcher');
