@@ -47,12 +47,14 @@ async function startAgent(name: string): Promise<void> {
   const { token } = await call('POST', '/api/v1/enrollment-tokens', (await user(name, 'volunteer')).apiKey, {});
   const dataDir = mkdtempSync(join(tmpdir(), 'nfl-grid-bench-agent-'));
   const proc = spawn(process.execPath, [AGENT_BIN, '--coordinator', c.url, '--data-dir', dataDir, '--intensity', 'high', '--token', token, '--name', name], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NFL_GRID_LOG: 'json' },
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NFL_GRID_LOG: 'json' },
   });
   agents.push(proc);
   await new Promise<void>((resolve, reject) => {
     let seen = '';
-    proc.stdout!.on('data', (b: Buffer) => { seen += b.toString(); if (/agent ready host=/.test(seen)) { resolve(); seen = ''; } });
+    const read = (b: Buffer) => { seen += b.toString(); if (/agent ready host=/.test(seen)) { resolve(); seen = ''; } };
+    proc.stdout!.on('data', read);
+    proc.stderr!.on('data', read);
     proc.once('exit', (code) => reject(new Error(`agent ${name} exited with ${code}`)));
   });
 }
@@ -61,6 +63,7 @@ async function startAgent(name: string): Promise<void> {
 async function run(spec: Record<string, unknown>): Promise<{ batch: any; seconds: number }> {
   const t0 = performance.now();
   const { batchId } = await call('POST', '/api/v1/batches', researcher, { kernel: 'train.mlp@1', policy: POLICY, ...spec });
+  console.error(`${new Date().toISOString()} submitted ${String(spec.name)}`);
   for (;;) {
     const batch = await call('GET', `/api/v1/batches/${batchId}`, researcher);
     if (batch.state !== 'open') {
