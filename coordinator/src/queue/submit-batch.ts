@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { datasetClosure } from '@nfl-grid/shared/data/datasets';
-import { didYouMean } from '@nfl-grid/shared/api/did-you-mean';
-import { findKernel, latestKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
+import { findKernel, latestKernel, unknownKernelMessage } from '@nfl-grid/shared/kernels/registry';
 import type { Kernel } from '@nfl-grid/shared/kernels/types';
 import { batches, events } from '../db/schema/index';
 import { BadRequest } from '../errors';
@@ -15,11 +14,7 @@ const ANALYZE_AFTER = 1000;
 
 export function resolveKernel(ref: string): Kernel {
   const kernel = ref.includes('@') ? findKernel(ref) : latestKernel(ref);
-  if (!kernel) {
-    const names = [...new Set(listKernels().map((k) => k.name))].sort();
-    const hint = didYouMean(ref.split('@')[0]!, names);
-    throw new BadRequest(`unknown kernel ${ref}${hint ? `; did you mean ${hint}?` : ''} (kernels: ${names.join(', ')})`, 'kernel', 'unknown_kernel');
-  }
+  if (!kernel) throw new BadRequest(unknownKernelMessage(ref), 'kernel', 'unknown_kernel');
   return kernel;
 }
 

@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { didYouMean } from '@nfl-grid/shared/api/did-you-mean';
-import { findKernel, latestKernel, listKernels } from '@nfl-grid/shared/kernels/registry';
+import { findKernel, latestKernel, listKernels, unknownKernelMessage } from '@nfl-grid/shared/kernels/registry';
 import { type Kernel, kernelRef } from '@nfl-grid/shared/kernels/types';
 import { requireAuth } from '../auth/access';
-import { NotFound } from '../errors';
+import { AppError } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { zv } from './http/validate';
@@ -37,11 +36,7 @@ export function kernelsRoutes(grid: Grid) {
       (c) => {
         const ref = c.req.valid('param').name;
         const kernel = ref.includes('@') ? findKernel(ref) : latestKernel(ref);
-        if (!kernel) {
-          const names = [...new Set(listKernels().map((k) => k.name))].sort();
-          const hint = didYouMean(ref.split('@')[0]!, names);
-          throw new NotFound(`kernel ${ref}${hint ? ` (did you mean ${hint}?)` : ''}; kernels: ${names.join(', ')}`, 'name');
-        }
+        if (!kernel) throw new AppError(404, 'not_found', unknownKernelMessage(ref), 'name');
         const { $schema: _, ...params } = z.toJSONSchema(kernel.paramsSchema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Json;
         return c.json({
           ...summaryOf(kernel),

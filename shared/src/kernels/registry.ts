@@ -2,6 +2,7 @@ import { benchHash } from './bench/hash';
 import { mcBankroll } from './mc/bankroll';
 import { mcSeason } from './mc/season';
 import { kernelRef, type Kernel } from './types';
+import { didYouMean } from '../api/did-you-mean';
 import { calibrationAblation } from './calibration/ablation';
 import { calibrationFit } from './calibration/fit';
 import { marginKeyNumbers } from './margin/key-numbers';
@@ -23,10 +24,17 @@ all.push(trainMlp);
 
 const byRef = new Map(all.map((k) => [kernelRef(k), k]));
 
+/** "unknown kernel X; did you mean Y? (kernels: …)": the nearest name, if near enough, and every name. */
+export function unknownKernelMessage(ref: string): string {
+  const names = [...new Set(all.map((k) => k.name))].sort();
+  const hint = didYouMean(ref.split('@')[0]!, names);
+  return `unknown kernel ${ref}${hint ? `; did you mean ${hint}?` : ''} (kernels: ${names.join(', ')})`;
+}
+
 class UnknownKernelError extends Error {
   readonly code = 'unknown_kernel';
   constructor(readonly ref: string) {
-    super(`unknown kernel ${ref}; known: ${[...byRef.keys()].join(', ')}`);
+    super(unknownKernelMessage(ref));
     this.name = 'UnknownKernelError';
   }
 }
