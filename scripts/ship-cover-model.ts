@@ -18,7 +18,7 @@ import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { createEnrollmentToken } from '../coordinator/src/auth/host-credentials';
 import { startCoordinator } from '../coordinator/src/coordinator';
 import { models } from '../coordinator/src/db/schema/index';
-import { loadArtifact } from '../coordinator/src/models/registry';
+import { modelRecord } from '../coordinator/src/models/registry';
 import { submitBatch } from '../coordinator/src/queue/submit-batch';
 import { findOrCreateUser } from '../coordinator/src/serve';
 
@@ -59,11 +59,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 2000));
       [row] = await c.grid.db.orm.select().from(models).where(eq(models.batchId, batchId));
     }
-    const artifact = await loadArtifact(c.grid.db, row.artifactSha256);
-    const body = {
-      name: row.name, kernel: row.kernel, params: row.params, dataHashes: row.dataHashes,
-      batchId: row.batchId, wuIds: row.wuIds, metrics: row.metrics, heldOutSeasons: row.heldOutSeasons, artifact,
-    };
+    const body = await modelRecord(c.grid.db, row);
     mkdirSync(join(ROOT, 'data', 'models', 'cover'), { recursive: true });
     writeFileSync(OUT, JSON.stringify(body, null, 1) + '\n');
     process.stdout.write(`wrote ${OUT} after ${Math.round((Date.now() - started) / 1000)} s\n${JSON.stringify(row.metrics, null, 1)}\n`);

@@ -21,7 +21,7 @@ import { GAMESTATE_SEASONS } from '@nfl-grid/shared/data/gamestate/datasets';
 import { createEnrollmentToken } from '../coordinator/src/auth/host-credentials';
 import { startCoordinator } from '../coordinator/src/coordinator';
 import { models } from '../coordinator/src/db/schema/index';
-import { loadArtifact } from '../coordinator/src/models/registry';
+import { modelRecord } from '../coordinator/src/models/registry';
 import { submitBatch } from '../coordinator/src/queue/submit-batch';
 import { findOrCreateUser } from '../coordinator/src/serve';
 
@@ -82,12 +82,7 @@ async function main() {
     }
     const rows = await c.grid.db.orm.select().from(models).where(eq(models.batchId, batchId));
     const ensembles = [];
-    for (const row of rows.filter((r) => (r.params as { ensemble?: unknown }).ensemble)) {
-      ensembles.push({
-        name: row.name, kernel: row.kernel, params: row.params, dataHashes: row.dataHashes, batchId: row.batchId,
-        wuIds: row.wuIds, metrics: row.metrics, heldOutSeasons: row.heldOutSeasons, artifact: await loadArtifact(c.grid.db, row.artifactSha256),
-      });
-    }
+    for (const row of rows.filter((r) => (r.params as { ensemble?: unknown }).ensemble)) ensembles.push(await modelRecord(c.grid.db, row));
     writeFileSync(opt.out, JSON.stringify({ spec, seconds: Math.round((Date.now() - started) / 1000), ensembles }) + '\n');
     process.stdout.write(`wrote ${ensembles.length} fold models to ${opt.out} after ${Math.round((Date.now() - started) / 1000)} s\n`);
     for (const e of ensembles) process.stdout.write(`  ${e.heldOutSeasons[0]}: ${JSON.stringify((e.metrics as { overall: unknown }).overall)}\n`);

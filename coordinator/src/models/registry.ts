@@ -53,6 +53,15 @@ export async function loadArtifact(db: Db, sha256: string): Promise<CoverArtifac
   return parseCoverArtifact(JSON.parse(row.body));
 }
 
+/** A stored model as the registration body it came from: what data/models/cover/*.json hold and POST /api/v1/models takes. */
+export async function modelRecord(db: Db, row: ModelRow): Promise<Omit<RegisterModelBody, 'artifact'> & { artifact: CoverArtifact }> {
+  return {
+    name: row.name, kernel: row.kernel, params: row.params as Record<string, unknown>, dataHashes: row.dataHashes as Record<string, string>,
+    batchId: row.batchId, wuIds: row.wuIds, metrics: row.metrics as RegisterModelBody['metrics'], heldOutSeasons: row.heldOutSeasons,
+    artifact: await loadArtifact(db, row.artifactSha256),
+  };
+}
+
 /** Registers a new version of `body.name` (next version number) in `state` (default candidate). */
 export async function registerModel(db: Db, body: RegisterModelBody, createdBy: string | null, state: ModelState = 'candidate'): Promise<ModelRow> {
   const { sha256 } = await storeArtifact(db, body.artifact);
