@@ -3,6 +3,7 @@ import type { DatasetDef } from './dataset-def';
 import { gamestateDatasetDefs, type GamestateDatasetRows } from './gamestate/datasets';
 import { parseObdItems, parseObdLog, type ObdItem, type ObdLog } from './obd';
 import { parseOddsportal, type OddsGameRow } from './oddsportal';
+import { parseOddsportalNba, type NbaGameRow } from './oddsportal-nba';
 import { parseSpreadspoke, type GameRow } from './spreadspoke';
 import { parseCrosswalk, type CrosswalkRow } from './teams';
 
@@ -19,6 +20,7 @@ export interface DatasetRows extends GamestateDatasetRows {
   'teams.crosswalk': CrosswalkRow[];
   'elo538.games': EloGameRow[];
   'oddsportal.nfl': OddsGameRow[];
+  'oddsportal.nba': NbaGameRow[];
   'obd.random_men': ObdLog;
   'obd.random_women': ObdLog;
   'obd.bts_men': ObdLog;
@@ -60,6 +62,13 @@ const defs: { [K in DatasetName]: DatasetDef<DatasetRows[K]> } = {
     title: 'NFL results 2008–2025 with average closing moneylines (OddsPortal)',
     needs: [CROSSWALK],
     parse: (bytes, need) => parseOddsportal(bytes, need<CrosswalkRow[]>(CROSSWALK)),
+  },
+  'oddsportal.nba': {
+    name: 'oddsportal.nba',
+    file: 'odds_oddsportal/oddsportal_nba.csv.gz',
+    title: 'NBA results 2008–2025 with average closing moneylines (OddsPortal)',
+    needs: [],
+    parse: (bytes) => parseOddsportalNba(bytes),
   },
   'obd.random_men': {
     name: 'obd.random_men',
