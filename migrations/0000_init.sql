@@ -454,6 +454,8 @@ CREATE TABLE "models" (
 	"name" text NOT NULL,
 	"version" integer NOT NULL,
 	"kernel" text NOT NULL,
+	"sport" text DEFAULT 'nfl' NOT NULL,
+	"model_type" text DEFAULT 'mlp' NOT NULL,
 	"params" jsonb NOT NULL,
 	"data_hashes" jsonb NOT NULL,
 	"batch_id" uuid,
@@ -557,5 +559,6 @@ CREATE INDEX "bandit_rewards_arm_idx" ON "bandit_rewards" USING btree ("arm","id
 CREATE UNIQUE INDEX "models_name_version_idx" ON "models" USING btree ("name","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "models_one_production_idx" ON "models" USING btree ("name") WHERE state = 'production';--> statement-breakpoint
 CREATE INDEX "models_created_idx" ON "models" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "models_sport_type_idx" ON "models" USING btree ("sport","model_type");--> statement-breakpoint
 CREATE UNIQUE INDEX "pipeline_runs_one_running_idx" ON "pipeline_runs" USING btree ("state") WHERE state = 'running';--> statement-breakpoint
 CREATE INDEX "pipeline_runs_created_idx" ON "pipeline_runs" USING btree ("created_at");

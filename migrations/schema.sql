@@ -293,6 +293,8 @@ CREATE TABLE models (
   name text NOT NULL,
   version integer NOT NULL,
   kernel text NOT NULL,
+  sport text NOT NULL DEFAULT 'nfl'::text,
+  model_type text NOT NULL DEFAULT 'mlp'::text,
   params jsonb NOT NULL,
   data_hashes jsonb NOT NULL,
   batch_id uuid,
@@ -316,6 +318,7 @@ CREATE TABLE models (
 CREATE INDEX models_created_idx ON public.models USING btree (created_at);
 CREATE UNIQUE INDEX models_name_version_idx ON public.models USING btree (name, version);
 CREATE UNIQUE INDEX models_one_production_idx ON public.models USING btree (name) WHERE (state = 'production'::model_state);
+CREATE INDEX models_sport_type_idx ON public.models USING btree (sport, model_type);
 
 CREATE TABLE performance_follow_ups (
   id uuid NOT NULL DEFAULT gen_random_uuid(),

@@ -10,6 +10,8 @@ const Season = z.number().int().min(1966).max(2100);
 export const RegisterModelBody = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, . _ -'),
   kernel: z.string().min(1).max(100),
+  sport: z.enum(['nfl', 'nba']).default('nfl'),
+  modelType: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case letters, digits, _ -').default('mlp'),
   params: z.record(z.string(), z.unknown()).default({}),
   dataHashes: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex')).default({}),
   batchId: z.uuid().nullable().default(null),

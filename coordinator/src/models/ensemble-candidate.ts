@@ -4,7 +4,7 @@ import { coverMetrics, type CoverMetrics } from '@nfl-grid/shared/kernels/cover/
 import type { MlpArtifact } from '@nfl-grid/shared/models/mlp-artifact';
 import { mlpForward } from '@nfl-grid/shared/models/mlp-artifact';
 import { applyPlatt, ENSEMBLE_FORMAT, fitPlatt, type MlpEnsembleArtifact } from '@nfl-grid/shared/models/mlp-ensemble';
-import type { RegisterModelBody } from './api-schemas';
+import type { NewModel } from './registry';
 import { COVER_MODEL_NAME } from './served-model';
 
 /*
@@ -64,7 +64,7 @@ const figures = (m: CoverMetrics) => ({ logLoss: m.logLoss, brier: m.brier, cali
 export function ensembleCandidate(
   f: EnsembleFold, c: CombinedFold,
   lineage: { batchId: string; params: Record<string, unknown>; dataHashes: Record<string, string> },
-): RegisterModelBody {
+): NewModel {
   const meanMember = c.memberLogLoss.reduce((s, x) => s + x, 0) / c.memberLogLoss.length;
   return {
     name: COVER_MODEL_NAME, kernel: 'train.mlp@1', params: lineage.params, dataHashes: lineage.dataHashes,

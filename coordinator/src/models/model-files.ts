@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegisterModelBody } from './api-schemas';
+import type { NewModel } from './registry';
 import { parseCoverArtifact } from './cover-predictor';
 import { baselineModel, servedModel, type ServedModel } from './served-model';
 
@@ -47,7 +48,7 @@ export function shippedModelFiles(inputsDir: string, warn: (msg: string, e: Erro
   return out;
 }
 
-export function writeServedFile(dataDir: string, body: RegisterModelBody & { version: number }): void {
+export function writeServedFile(dataDir: string, body: NewModel & { version: number }): void {
   const path = servedFile(dataDir);
   mkdirSync(join(dataDir, 'models', 'cover'), { recursive: true });
   writeFileSync(`${path}.tmp`, JSON.stringify(body) + '\n');

@@ -7,7 +7,7 @@ import { GAMESTATE_SEASONS } from '@nfl-grid/shared/data/gamestate/datasets';
 import type { Grid } from '../grid';
 import { int8Array } from '../db/arrays';
 import type { Tx } from '../db/index';
-import type { RegisterModelBody } from './api-schemas';
+import type { NewModel } from './registry';
 import { NORMAL_FORMAT } from './cover-predictor';
 import { registerModel, registerModelIn, type ModelRow } from './registry';
 import { COVER_MODEL_NAME } from './served-model';
@@ -39,7 +39,7 @@ const OFFERED_KERNELS = ['cover.baseline@1', 'train.mlp@1'];
 type Scores = { logLoss: number; brier: number; calibrationError: number; n: number };
 const metricsOf = (m: Scores) => ({ logLoss: m.logLoss, brier: m.brier, calibrationError: m.calibrationError, plays: m.n });
 
-function baselineCandidate(r: ValidatedResult, dataHashes: Record<string, string>): RegisterModelBody | null {
+function baselineCandidate(r: ValidatedResult, dataHashes: Record<string, string>): NewModel | null {
   const out = r.output as CoverBaselineOutput;
   if (out.sigmaFrom !== 'training log loss' || out.seasons.length !== 1) return null;
   const fold = out.seasons[0]!;
@@ -55,7 +55,7 @@ function baselineCandidate(r: ValidatedResult, dataHashes: Record<string, string
   };
 }
 
-function mlpCandidate(r: ValidatedResult, dataHashes: Record<string, string>): RegisterModelBody | null {
+function mlpCandidate(r: ValidatedResult, dataHashes: Record<string, string>): NewModel | null {
   const out = r.output as TrainMlpOutput, rescored = r.rescored as TrainMlpRescored | null | undefined;
   if (!rescored?.heldOut || !rescored.validation) return null; // never offered on the host's word alone
   if (r.params.shard) return null; // one shard's share of a federated round; the plan offers the average
@@ -77,7 +77,7 @@ function mlpCandidate(r: ValidatedResult, dataHashes: Record<string, string>): R
 }
 
 /** The registration of a result, or null when it is not a cover model. */
-export function candidateOf(r: ValidatedResult, dataHashes: Record<string, string>): RegisterModelBody | null {
+export function candidateOf(r: ValidatedResult, dataHashes: Record<string, string>): NewModel | null {
   if (r.kernel === 'cover.baseline@1') return baselineCandidate(r, dataHashes);
   if (r.kernel === 'train.mlp@1') return mlpCandidate(r, dataHashes);
   return null;

@@ -8,6 +8,9 @@ import { sqlState } from '../db/index';
 import { modelArtifacts, models } from '../db/schema/index';
 import { BadRequest, Conflict, NotFound } from '../errors';
 import type { RegisterModelBody } from './api-schemas';
+
+/** A registration as callers build it: sport and family default to the cover model's (nfl, mlp). */
+export type NewModel = Omit<RegisterModelBody, 'sport' | 'modelType'> & Partial<Pick<RegisterModelBody, 'sport' | 'modelType'>>;
 import { ArtifactError, parseCoverArtifact, type CoverArtifact } from './cover-predictor';
 
 /*
@@ -56,14 +59,14 @@ export async function loadArtifact(db: Db, sha256: string): Promise<CoverArtifac
 /** A stored model as the registration body it came from: what data/models/cover/*.json hold and POST /api/v1/models takes. */
 export async function modelRecord(db: Db, row: ModelRow): Promise<Omit<RegisterModelBody, 'artifact'> & { artifact: CoverArtifact }> {
   return {
-    name: row.name, kernel: row.kernel, params: row.params as Record<string, unknown>, dataHashes: row.dataHashes as Record<string, string>,
+    name: row.name, kernel: row.kernel, sport: row.sport as RegisterModelBody['sport'], modelType: row.modelType, params: row.params as Record<string, unknown>, dataHashes: row.dataHashes as Record<string, string>,
     batchId: row.batchId, wuIds: row.wuIds, metrics: row.metrics as RegisterModelBody['metrics'], heldOutSeasons: row.heldOutSeasons,
     artifact: await loadArtifact(db, row.artifactSha256),
   };
 }
 
 /** Registers a new version of `body.name` (next version number) in `state` (default candidate). */
-export async function registerModel(db: Db, body: RegisterModelBody, createdBy: string | null, state: ModelState = 'candidate'): Promise<ModelRow> {
+export async function registerModel(db: Db, body: NewModel, createdBy: string | null, state: ModelState = 'candidate'): Promise<ModelRow> {
   const { sha256 } = await storeArtifact(db, body.artifact);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -79,11 +82,11 @@ export async function registerModel(db: Db, body: RegisterModelBody, createdBy: 
 }
 
 /** The next version of the name; registrations of one name take turns on a lock held to their commit. */
-async function insertModel(tx: Tx, body: RegisterModelBody, sha256: string, createdBy: string | null, state: ModelState): Promise<ModelRow> {
+async function insertModel(tx: Tx, body: NewModel, sha256: string, createdBy: string | null, state: ModelState): Promise<ModelRow> {
   await tx.rows(sql`SELECT pg_advisory_xact_lock(hashtext(${`nfl-grid.models:${body.name}`}))`);
   const [{ next } = { next: 1 }] = await tx.rows<{ next: number }>(sql`SELECT coalesce(max(version), 0) + 1 AS next FROM models WHERE name = ${body.name}`);
   const [row] = await tx.orm.insert(models).values({
-    name: body.name, version: Number(next), kernel: body.kernel, params: body.params, dataHashes: body.dataHashes,
+    name: body.name, version: Number(next), kernel: body.kernel, sport: body.sport ?? 'nfl', modelType: body.modelType ?? 'mlp', params: body.params, dataHashes: body.dataHashes,
     batchId: body.batchId, wuIds: body.wuIds, metrics: body.metrics, heldOutSeasons: body.heldOutSeasons,
     artifactSha256: sha256, state, createdBy, promotedAt: state === 'production' ? new Date() : null,
   }).returning();
@@ -91,7 +94,7 @@ async function insertModel(tx: Tx, body: RegisterModelBody, sha256: string, crea
 }
 
 /** Registers a candidate inside the caller's transaction (the assimilator's), so it commits with what produced it. */
-export async function registerModelIn(tx: Tx, body: RegisterModelBody): Promise<ModelRow> {
+export async function registerModelIn(tx: Tx, body: NewModel): Promise<ModelRow> {
   const { sha256 } = await storeArtifact(tx, body.artifact);
   return insertModel(tx, body, sha256, null, 'candidate');
 }

@@ -30,6 +30,9 @@ export const models = pgTable('models', {
   name: text('name').notNull(),
   version: integer('version').notNull(),
   kernel: text('kernel').notNull(),
+  /** The sport the model predicts (`nfl`, `nba`) and its family (`mlp`, `logistic`, `gru`, `stacked`, …): the performance matrix's axes. */
+  sport: text('sport').notNull().default('nfl'),
+  modelType: text('model_type').notNull().default('mlp'),
   params: jsonb('params').notNull(),
   /** Dataset name → sha256 of the file it was trained on. */
   dataHashes: jsonb('data_hashes').notNull(),
@@ -53,4 +56,5 @@ export const models = pgTable('models', {
   uniqueIndex('models_name_version_idx').on(t.name, t.version),
   uniqueIndex('models_one_production_idx').on(t.name).where(sql`state = 'production'`),
   index('models_created_idx').on(t.createdAt),
+  index('models_sport_type_idx').on(t.sport, t.modelType),
 ]);
