@@ -56,11 +56,11 @@ async function withDatabase<T>(base: string | null, fn: (url: string | null) => 
 const pct = (n: number, d: number) => (d > 0 ? `${((100 * n) / d).toFixed(1)}%` : '–');
 
 function table(rows: Outcome[]): string {
-  const head = ['scenario', 'wrong canonical (end)', 'at worst', 'of them vouched by an uncaught host', 'failed WUs', 'honest invalid', 'replicas/WU', 'detected after', 'flagged pairs', 'cheaters\' credit', 'credit reversed', 'seconds'];
+  const head = ['scenario', 'wrong canonical (end)', 'at worst', 'of them vouched by an uncaught host', 'failed WUs', 'honest invalid', 'replicas/WU', 'detected after', 'flagged pairs', 'cheaters\' credit paid (kept)', 'credit reversed', 'seconds'];
   const body = rows.map((o) => [
     o.label, `${o.wrongEnd} (${pct(o.wrongEnd, o.wus)})`, `${o.wrongWorst} (${pct(o.wrongWorst, o.wus)})`, String(o.wrongUncaught), String(o.failed),
     `${o.honestInvalid} of ${o.replicas}`, (o.replicas / o.wus).toFixed(2), o.detectionSeconds === null ? 'never' : `${o.detectionSeconds.toFixed(1)} s`,
-    `${o.flaggedPairs} (${o.honestFlagged} honest)`, pct(o.cheaterGranted, o.granted), pct(o.reversed, o.granted), o.seconds.toFixed(1),
+    `${o.flaggedPairs} (${o.honestFlagged} honest)`, `${pct(o.cheaterGranted, o.granted)} (${pct(o.cheaterNet, o.granted)})`, pct(o.reversed, o.granted), o.seconds.toFixed(1),
   ]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...body.map(line)].join('\n');

@@ -45,6 +45,8 @@ export interface Outcome {
   /** Credit granted in the ledger (positive rows), to everyone and to the cheaters; reversed (negative or reversal rows). */
   granted: number;
   cheaterGranted: number;
+  /** What the cheaters keep: their grants less their reversals. */
+  cheaterNet: number;
   reversed: number;
   /** Seconds from the first wrong result until every cheater has an invalid result or a flagged pair; null: never. */
   detectionSeconds: number | null;
@@ -76,16 +78,17 @@ export async function rightHashes(db: Db, batchId: string): Promise<Map<number, 
  * sum of negative rows, and of rows whose `kind` (where the ledger has that column) names
  * anything but a grant.
  */
-async function ledgerTotals(db: Db, batchId: string, cheaters: string[]): Promise<{ granted: number; cheaterGranted: number; reversed: number }> {
+async function ledgerTotals(db: Db, batchId: string, cheaters: string[]): Promise<{ granted: number; cheaterGranted: number; cheaterNet: number; reversed: number }> {
   const [kind] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'credit_ledger' AND column_name = 'kind'`);
   const reversal = kind!.n > 0 ? sql.raw(`(granted < 0 OR coalesce(kind::text, 'grant') NOT IN ('grant', 'granted'))`) : sql.raw('(granted < 0)');
   const ids = cheaters.length ? cheaters : ['00000000-0000-0000-0000-000000000000'];
-  const [row] = await db.rows<{ granted: number; cheater: number; reversed: number }>(sql`
+  const [row] = await db.rows<{ granted: number; cheater: number; cheater_net: number; reversed: number }>(sql`
     SELECT coalesce(sum(granted) FILTER (WHERE NOT ${reversal}), 0)::float8 AS granted,
            coalesce(sum(granted) FILTER (WHERE NOT ${reversal} AND host_id IN ${ids}), 0)::float8 AS cheater,
+           coalesce(sum(granted) FILTER (WHERE host_id IN ${ids}), 0)::float8 AS cheater_net,
            coalesce(sum(abs(granted)) FILTER (WHERE ${reversal}), 0)::float8 AS reversed
       FROM credit_ledger WHERE wu_id IN (SELECT id FROM work_units WHERE batch_id = ${batchId})`);
-  return { granted: Number(row!.granted), cheaterGranted: Number(row!.cheater), reversed: Number(row!.reversed) };
+  return { granted: Number(row!.granted), cheaterGranted: Number(row!.cheater), cheaterNet: Number(row!.cheater_net), reversed: Number(row!.reversed) };
 }
 
 /** A coordinator with every role running, for one or more scenarios (each brings new volunteers). */

@@ -71,7 +71,14 @@ export interface ClaimFilter {
  * trusted one, or raise the quorum where nobody trusted is about (quorum-mix.ts).
  */
 export async function claimWork(db: Db, host: ClaimingHost, max: number, policy: ClaimPolicy, filter: ClaimFilter = {}): Promise<ClaimedReplica[]> {
-  return db.rows<ClaimedReplica>(claimSql(host, max, policy, filter));
+  // One claim per host at a time, on any coordinator: the solo room counts the host's solo WUs
+  // in flight, and two claims reading it side by side (an agent's request and an idle-list pass)
+  // would each see room for the whole bound. The claim is a new statement after the lock, so its
+  // snapshot sees the claim before it.
+  return db.transaction(async (tx) => {
+    await tx.rows(sql`SELECT pg_advisory_xact_lock(hashtext(${`nfl-grid.claim:${host.hostId}`}))`);
+    return tx.rows<ClaimedReplica>(claimSql(host, max, policy, filter));
+  });
 }
 
 /** The claim statement itself (exported so its plan can be inspected). */
