@@ -82,6 +82,7 @@ CREATE TABLE "hosts" (
 	"error_count" integer DEFAULT 0 NOT NULL,
 	"timeout_count" integer DEFAULT 0 NOT NULL,
 	"error_rate" double precision DEFAULT 0.1 NOT NULL,
+	"quota_scale" double precision DEFAULT 1 NOT NULL,
 	"total_credit" double precision DEFAULT 0 NOT NULL,
 	"rac" double precision DEFAULT 0 NOT NULL,
 	"rac_time" timestamp with time zone,
@@ -529,6 +530,7 @@ CREATE UNIQUE INDEX "replicas_wu_host_uq" ON "replicas" USING btree ("wu_id","ho
 CREATE UNIQUE INDEX "replicas_resumed_from_uq" ON "replicas" USING btree ("resumed_from") WHERE "replicas"."resumed_from" IS NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "replicas_wu_owner_uq" ON "replicas" USING btree ("wu_id","owner_id");--> statement-breakpoint
 CREATE INDEX "replicas_host_state_idx" ON "replicas" USING btree ("host_id","state");--> statement-breakpoint
+CREATE INDEX "replicas_host_sent_idx" ON "replicas" USING btree ("host_id","sent_at");--> statement-breakpoint
 CREATE INDEX "replicas_solo_idx" ON "replicas" USING btree ("host_id") WHERE "replicas"."solo" AND "replicas"."state" = 'in_progress';--> statement-breakpoint
 CREATE INDEX "replicas_deadline_idx" ON "replicas" USING btree ("deadline") WHERE "replicas"."state" = 'in_progress';--> statement-breakpoint
 CREATE INDEX "replicas_undelivered_idx" ON "replicas" USING btree ("sent_at") WHERE "replicas"."state" = 'in_progress' AND "replicas"."delivered_at" IS NULL;--> statement-breakpoint

@@ -245,6 +245,7 @@ CREATE TABLE hosts (
   error_count integer NOT NULL DEFAULT 0,
   timeout_count integer NOT NULL DEFAULT 0,
   error_rate double precision NOT NULL DEFAULT 0.1,
+  quota_scale double precision NOT NULL DEFAULT 1,
   total_credit double precision NOT NULL DEFAULT 0,
   rac double precision NOT NULL DEFAULT 0,
   rac_time timestamp with time zone,
@@ -475,6 +476,7 @@ CREATE TABLE replicas (
   CONSTRAINT replicas_wu_id_work_units_id_fk FOREIGN KEY (wu_id) REFERENCES work_units(id)
 );
 CREATE INDEX replicas_deadline_idx ON public.replicas USING btree (deadline) WHERE (state = 'in_progress'::replica_state);
+CREATE INDEX replicas_host_sent_idx ON public.replicas USING btree (host_id, sent_at);
 CREATE INDEX replicas_host_state_idx ON public.replicas USING btree (host_id, state);
 CREATE UNIQUE INDEX replicas_resumed_from_uq ON public.replicas USING btree (resumed_from) WHERE (resumed_from IS NOT NULL);
 CREATE INDEX replicas_solo_idx ON public.replicas USING btree (host_id) WHERE (solo AND (state = 'in_progress'::replica_state));

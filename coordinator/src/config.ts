@@ -32,6 +32,12 @@ export interface CoordinatorConfig {
      * (NFL_GRID_MIN_AGENT_VERSIONS=`mc.season=0.2.0,bench.hash@1=0.1.5`); older agents are told to update.
      */
     minAgentVersion: Record<string, string>;
+    /**
+     * Per-host quotas (BOINC's max_wus_in_progress and daily result quota): replicas in progress
+     * per core, and replicas sent per core in any 24 hours, scaled by the host's quota_scale, which
+     * halves on each error and doubles on each valid result (credit/host-reliability.ts).
+     */
+    quota: { inProgressPerCore: number; dailyPerCore: number };
   };
   hostAuth: {
     /** Lifetime of a host credential; a welcome hands a fresh one once it is past half of it. */
@@ -169,6 +175,10 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       concurrentClaims: Math.max(1, Math.round(num(env.NFL_GRID_CONCURRENT_CLAIMS, 4))),
       undeliveredGraceMs: num(env.NFL_GRID_UNDELIVERED_GRACE_MS, 30_000),
       minAgentVersion: parseMinVersions(env.NFL_GRID_MIN_AGENT_VERSIONS),
+      quota: {
+        inProgressPerCore: num(env.NFL_GRID_MAX_IN_PROGRESS_PER_CORE, 32),
+        dailyPerCore: num(env.NFL_GRID_DAILY_QUOTA_PER_CORE, 2000),
+      },
     },
     hostAuth: {
       credentialTtlSeconds: num(env.NFL_GRID_CREDENTIAL_TTL_S, 30 * 24 * 3600),

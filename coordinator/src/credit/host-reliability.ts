@@ -21,6 +21,10 @@ export interface HostOutcome {
  *   rate' = rate * 0.95^(good+bad) + (1 - 0.95^bad).
  * One invalid result ends the valid streak at once, so the host loses trust immediately.
  */
+/** The quota scale after `valid` good and `bad` bad outcomes: × 2 per valid, × ½ per bad, within [2⁻³⁰, 1]. */
+export const QUOTA_SCALE_SQL = (scale: string, valid: string, bad: string) =>
+  `least(1, greatest(power(2, -30), ${scale} * power(2, least(${valid}, 60)) * power(0.5, least(${bad}, 60))))`;
+
 const DT_DAYS = (col: string) => `coalesce(extract(epoch from (now() - ${col})) / 86400.0, 0)`;
 
 /** Applies outcomes to host rows, locking them in id order so concurrent validators never deadlock. */
@@ -36,6 +40,7 @@ export async function applyHostOutcomes(tx: Tx, outcomes: HostOutcome[]): Promis
       error_count = h.error_count + d.e,
       consecutive_valid = CASE WHEN d.i + d.e > 0 THEN 0 ELSE h.consecutive_valid + d.v END,
       error_rate = h.error_rate * power(0.95, d.v + d.i + d.e) + (1 - power(0.95, d.i + d.e)),
+      quota_scale = ${sql.raw(QUOTA_SCALE_SQL('h.quota_scale', 'd.v', 'd.i + d.e'))},
       total_credit = h.total_credit + d.c,
       cpu_seconds = h.cpu_seconds + d.s,
       rac = CASE WHEN d.c > 0 THEN ${sql.raw(RAC_SQL('h.rac', 'd.c', DT_DAYS('h.rac_time')))} ELSE h.rac END,

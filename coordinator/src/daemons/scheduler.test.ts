@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CoordinatorMessage } from '@nfl-grid/shared/protocol/messages';
@@ -106,7 +107,10 @@ describe.each(dbKinds())('scheduler on %s', (kind) => {
 
   it('never sends more than work.maxPacket replicas at once', async () => {
     await submitBenchBatch(t.grid, researcher, { n: t.grid.config.work.maxPacket + 5, policy: { minQuorum: 1, adaptive: false } });
-    const s = await sessionFor(await makeHost(t.db));
+    const h = await makeHost(t.db);
+    // cores enough that the in-progress quota (work.quota) is not what stops it
+    await t.db.rows(sql`UPDATE hosts SET hardware = '{"cores": 16}'::jsonb WHERE id = ${h.id}`);
+    const s = await sessionFor(h);
     expect(await scheduler.requestWork(s, 10_000)).toBe(true);
     expect((await verified(s))[0]!.items).toHaveLength(t.grid.config.work.maxPacket);
   });

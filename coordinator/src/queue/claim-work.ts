@@ -20,6 +20,8 @@ export interface ClaimPolicy {
   maxSoloPerCore: number;
   /** How long a WU waits for a trusted host before any host may take it (quorum-mix.ts). */
   trustedWaitSeconds?: number;
+  /** Per-host quotas (config work.quota); none: unlimited. */
+  quota?: { inProgressPerCore: number; dailyPerCore: number };
 }
 
 export interface ClaimedReplica {
@@ -77,9 +79,33 @@ export async function claimWork(db: Db, host: ClaimingHost, max: number, policy:
   // snapshot sees the claim before it.
   return db.transaction(async (tx) => {
     await tx.rows(sql`SELECT pg_advisory_xact_lock(hashtext(${`nfl-grid.claim:${host.hostId}`}))`);
-    return tx.rows<ClaimedReplica>(claimSql(host, max, policy, filter));
+    const room = policy.quota ? await quotaRoom(tx, host.hostId, policy.quota) : max;
+    if (room <= 0) return [];
+    return tx.rows<ClaimedReplica>(claimSql(host, Math.min(max, room), policy, filter));
   });
 }
+
+/**
+ * What the host may still take under its quotas: replicas in progress per core, and replicas
+ * sent in the last 24 hours per core scaled by its quota_scale (at least one a day).
+ */
+export async function quotaRoom(db: Pick<Db, 'rows'>, hostId: string, quota: NonNullable<ClaimPolicy['quota']>): Promise<number> {
+  const [row] = await db.rows<{ room: number }>(sql`
+    WITH host AS (
+      SELECT ${HOST_CORES_SQL} AS cores, quota_scale FROM hosts WHERE id = ${hostId}
+    )
+    SELECT greatest(0, least(
+             floor(${quota.inProgressPerCore} * cores)::int
+               - (SELECT count(*)::int FROM replicas WHERE host_id = ${hostId} AND state = 'in_progress'),
+             greatest(1, floor(${quota.dailyPerCore} * cores * quota_scale))::int
+               - (SELECT count(*)::int FROM replicas WHERE host_id = ${hostId} AND sent_at > now() - interval '1 day')
+           )) AS room
+      FROM host`);
+  return row ? Number(row.room) : 0;
+}
+
+/** A host's cores as it reported them (hardware.cores), 1 when unknown. */
+const HOST_CORES_SQL = sql.raw(`CASE WHEN jsonb_typeof(hardware->'cores') = 'number' THEN greatest(1, (hardware->>'cores')::float8) ELSE 1 END`);
 
 /** The claim statement itself (exported so its plan can be inspected). */
 export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, filter: ClaimFilter = {}): SQL {
@@ -91,7 +117,7 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
   const CLAIMER_TRUSTED = sql`(${familySql(sql`w.kernel`)} IN (SELECT family FROM trusted))`;
   return sql`
     WITH host AS MATERIALIZED (
-      SELECT CASE WHEN jsonb_typeof(hardware->'cores') = 'number' THEN greatest(1, (hardware->>'cores')::float8) ELSE 1 END AS cores
+      SELECT ${HOST_CORES_SQL} AS cores
         FROM hosts WHERE id = ${host.hostId} AND status = 'active'
     ), trusted AS MATERIALIZED (
       -- The kernel families this host is trusted with.

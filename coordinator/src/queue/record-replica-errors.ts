@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { QUOTA_SCALE_SQL } from '../credit/host-reliability';
 import { int8Array } from '../db/arrays';
 import type { Db } from '../db/index';
 import { reissued } from './reissue';
@@ -41,6 +42,12 @@ export async function recordReplicaFailures(db: Db, hostId: string, failures: Re
         FROM per_wu c
        WHERE w.id = c.wu_id AND w.state IN ${live(WU)}
       RETURNING w.id
+    ), quota AS (
+      -- A kernel error halves the host's daily quota (a give-back does not).
+      UPDATE hosts h SET quota_scale = ${sql.raw(QUOTA_SCALE_SQL('h.quota_scale', '0', 'e.n'))}
+        FROM (SELECT count(*)::int AS n FROM upd WHERE state = 'errored') e
+       WHERE h.id = ${hostId} AND e.n > 0
+      RETURNING h.id
     )
     SELECT id, wu_id, state::text AS state FROM upd`);
   });

@@ -29,6 +29,11 @@ export const hosts = pgTable('hosts', {
   timeoutCount: integer('timeout_count').notNull().default(0),
   /** Exponentially weighted share of replicas that errored, timed out or were invalid. */
   errorRate: doublePrecision('error_rate').notNull().default(0.1),
+  /**
+   * The share of the daily quota this host may use now (BOINC's per-host quota): halved on each
+   * error, timeout or invalid result, doubled on each valid one, never above 1.
+   */
+  quotaScale: doublePrecision('quota_scale').notNull().default(1),
   // Credit.
   totalCredit: doublePrecision('total_credit').notNull().default(0),
   rac: doublePrecision('rac').notNull().default(0),

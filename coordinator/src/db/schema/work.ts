@@ -169,6 +169,8 @@ export const replicas = pgTable('replicas', {
   uniqueIndex('replicas_resumed_from_uq').on(t.resumedFrom).where(sql`${t.resumedFrom} IS NOT NULL`),
   uniqueIndex('replicas_wu_owner_uq').on(t.wuId, t.ownerId),
   index('replicas_host_state_idx').on(t.hostId, t.state),
+  // A host's replicas sent in the last 24 hours, counted against its daily quota at every claim.
+  index('replicas_host_sent_idx').on(t.hostId, t.sentAt),
   // A host's solo replicas in flight, counted at every claim of a trusted host.
   index('replicas_solo_idx').on(t.hostId).where(sql`${t.solo} AND ${t.state} = 'in_progress'`),
   index('replicas_deadline_idx').on(t.deadline).where(sql`${t.state} = 'in_progress'`),
