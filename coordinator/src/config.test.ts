@@ -44,4 +44,16 @@ describe('coordinator config', () => {
     expect(bad('not base64!')).toThrow(ConfigError);
     expect(bad('not base64!')).toThrow(/NFL_GRID_SESSION_SECRET: expected base64url/);
   });
+
+  it('reads per-component log levels and refuses a bad one, naming the variable', () => {
+    const levels = (v: string) => resolveCoordinatorConfig({ dataDir: dir() }, { NFL_GRID_LOG_LEVEL: v }).logLevels;
+    expect(levels('warn,gateway=debug')).toEqual({ level: 'warn', components: { gateway: 'debug' } });
+    expect(() => levels('info,gateway=loud')).toThrow(/NFL_GRID_LOG_LEVEL: .*'loud' \(for gateway\) is not a level/);
+    expect(() => levels('info,gateway=loud')).toThrow(ConfigError);
+  });
+
+  it('reads the per-host quotas', () => {
+    const e = resolveCoordinatorConfig({ dataDir: dir() }, { NFL_GRID_MAX_IN_PROGRESS_PER_CORE: '5', NFL_GRID_DAILY_QUOTA_PER_CORE: '50' });
+    expect(e.work.quota).toEqual({ inProgressPerCore: 5, dailyPerCore: 50 });
+  });
 });

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { LogLevelError, parseLogLevels, type LogLevels } from '@nfl-grid/shared/logging/log-levels';
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR } from '@nfl-grid/shared/data/local';
 
@@ -82,6 +83,8 @@ export interface CoordinatorConfig {
    * several coordinators behind one address; null: `<dataDir>/session-secret`, made on first use.
    */
   sessionSecret: Uint8Array | null;
+  /** NFL_GRID_LOG_LEVEL, checked: the default level and per-component levels (shared/src/logging/log-levels.ts). */
+  logLevels: LogLevels;
   /** What a host may claim for its work (see queue/report-results.ts). */
   claims: {
     /**
@@ -121,6 +124,15 @@ export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
+  }
+}
+
+function checkedLogLevels(v: string | undefined): LogLevels {
+  try {
+    return parseLogLevels(v);
+  } catch (e) {
+    if (e instanceof LogLevelError) throw new ConfigError('NFL_GRID_LOG_LEVEL', e.message);
+    throw e;
   }
 }
 
@@ -206,6 +218,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
     // every core but none beyond 4: a merge is short, and the event loop keeps running beside it
     combine: { threads: Math.max(1, Math.round(num(env.NFL_GRID_COMBINE_THREADS, Math.min(4, availableParallelism())))) },
     sessionSecret: parseSessionSecret(env.NFL_GRID_SESSION_SECRET),
+    logLevels: checkedLogLevels(env.NFL_GRID_LOG_LEVEL),
     claims: { cpuEstimateMultiple: num(env.NFL_GRID_CPU_ESTIMATE_MULTIPLE, DEFAULT_CPU_ESTIMATE_MULTIPLE) },
     http: {
       maxBodyBytes: num(env.NFL_GRID_MAX_BODY_BYTES, 32 * 1024 * 1024),

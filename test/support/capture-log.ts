@@ -21,6 +21,7 @@ export function captureLog(): CapturedLogger {
       warn: at('warn'),
       error: at('error'),
       child: (b) => make({ ...bindings, ...b }),
+      component: (name) => make({ ...bindings, component: name }),
     };
   };
   return make({});

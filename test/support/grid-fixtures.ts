@@ -37,6 +37,7 @@ export function collectingLog(): CollectingLog {
     warn: (msg, fields) => void records.push({ level: 'warn', msg, fields }),
     error: (msg, fields) => void records.push({ level: 'error', msg, fields }),
     child: () => log,
+    component: () => log,
     errors: () => records.filter((r) => r.level === 'error'),
   };
   return log;

@@ -1,5 +1,6 @@
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { createLogger } from '@nfl-grid/shared/logging/logger';
+import { LEVEL_ORDER, parseLogLevels, type Level } from '@nfl-grid/shared/logging/log-levels';
 import { describeIntensity, describeItem, describeSensors, type AgentStatus } from './status-file';
 
 /*
@@ -80,16 +81,19 @@ function loopLabel(s: AgentStatus): string {
 
 /** A Logger writing readable lines above the view (levels as NFL_GRID_LOG_LEVEL says). */
 export function viewLogger(view: TtyView, name = 'nfl-agent'): Logger {
-  const order: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-  const min = order[process.env.NFL_GRID_LOG_LEVEL ?? 'info'] ?? 20;
+  const levels = (() => {
+    try { return parseLogLevels(process.env.NFL_GRID_LOG_LEVEL); } catch { return parseLogLevels(undefined); }
+  })();
   const make = (bindings: Record<string, unknown>): Logger => {
-    const write = (level: string) => (msg: string) => {
-      if (order[level]! < min) return;
+    const c = typeof bindings.component === 'string' ? levels.components[bindings.component] : undefined;
+    const min = LEVEL_ORDER[c ?? levels.level];
+    const write = (level: Level) => (msg: string) => {
+      if (LEVEL_ORDER[level] < min) return;
       const t = new Date().toISOString().slice(11, 19);
       const mark = level === 'warn' ? `${ESC}33m` : level === 'error' ? `${ESC}31m` : '';
       view.log(`${t} ${mark}${level.padEnd(5)}${mark ? `${ESC}0m` : ''} ${msg}`);
     };
-    return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (b) => make({ ...bindings, ...b }) };
+    return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (b) => make({ ...bindings, ...b }), component: (name) => make({ ...bindings, component: name }) };
   };
   return make({ name });
 }

@@ -104,7 +104,7 @@ export async function ensureAdminKey(grid: Grid): Promise<string | null> {
     writeFileSync(file, key + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
     await tx.rows(sql`INSERT INTO events (kind, subject, actor) VALUES ('user.created', ${user!.id}, 'system')`);
-    grid.log.info('created the admin user', { keyFile: file });
+    grid.log.component('auth').info('created the admin user', { keyFile: file });
     return key;
   });
 }

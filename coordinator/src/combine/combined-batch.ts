@@ -83,7 +83,7 @@ async function mergeRows(grid: Grid, b: BatchRow, q: CombineRequest, onProgress:
       target: [combinedResults.batchId, combinedResults.resamples, combinedResults.level, combinedResults.seed],
       set: { fingerprint, figures, computeMs, createdAt: at },
     });
-  grid.log.info(`merged batch ${b.id}: ${figures.included} of ${b.wuCount} WUs, ${q.resamples} resamples in ${computeMs} ms`, { batchId: b.id, computeMs });
+  grid.log.component('combine').info(`merged batch ${b.id}: ${figures.included} of ${b.wuCount} WUs, ${q.resamples} resamples in ${computeMs} ms`, { batchId: b.id, computeMs });
   return body(b, figures, at, computeMs, false);
 }
 

@@ -60,10 +60,10 @@ export function consoleRoutes(grid: Grid) {
   let bundle: Promise<ConsoleBundle> | null = null;
   const load = () => {
     bundle ??= ensureConsoleBuilt().then((b) => {
-      if (b.built) grid.log.info('built the console front-end', { dir: b.dir, ms: b.ms });
+      if (b.built) grid.log.component('console').info('built the console front-end', { dir: b.dir, ms: b.ms });
       return b;
     }, (e) => {
-      grid.log.error('cannot build the console front-end', { error: (e as Error).message });
+      grid.log.component('console').error('cannot build the console front-end', { error: (e as Error).message });
       bundle = null; // try again on the next request (e.g. after `npm run build:console`)
       throw e;
     });

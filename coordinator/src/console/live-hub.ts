@@ -76,7 +76,7 @@ export function createLiveHub(grid: Grid, opts: Partial<LiveHubOptions> = {}): L
     try {
       broadcast({ event: 'snapshot', data: await compute() });
     } catch (e) {
-      grid.log.warn('console snapshot failed', { error: e as Error });
+      grid.log.component('console').warn('console snapshot failed', { error: e as Error });
     }
   }
 

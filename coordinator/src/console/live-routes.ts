@@ -55,12 +55,12 @@ export function liveRoutes(grid: Grid, hub: LiveHub) {
               const m = queue.shift()!;
               await stream.writeSSE({ event: m.event, id: String(++id), data: JSON.stringify(m.data) });
             }
-            if (overflow) grid.log.warn('console live stream fell behind; closed it', { user: user.id });
+            if (overflow) grid.log.component('console').warn('console live stream fell behind; closed it', { user: user.id });
           } finally {
             unsubscribe();
           }
         }, async (e) => {
-          grid.log.warn('console live stream failed', { error: e });
+          grid.log.component('console').warn('console live stream failed', { error: e });
         });
       });
 }

@@ -48,11 +48,11 @@ export async function assimilatorPass(grid: Grid, hooks: AssimilatorHooks = {}):
     return { handled: wus.length, done: done.length, rewards, finishedBatches, offered, stages };
   });
   if (!result) return reopened;
-  for (const m of result.offered) grid.log.info('cover candidate registered', { id: m.id, version: m.version, kernel: m.kernel, wuIds: m.wuIds });
-  for (const s of result.stages) grid.log.info('plan stage opened', { ...s });
+  for (const m of result.offered) grid.log.component('assimilator').info('cover candidate registered', { id: m.id, version: m.version, kernel: m.kernel, wuIds: m.wuIds });
+  for (const s of result.stages) grid.log.component('assimilator').info('plan stage opened', { ...s });
   if (result.stages.length) grid.wakeScheduler();
   for (const batchId of result.finishedBatches) grid.events.emit('batch.finished', { batchId, state: 'done' });
-  if (result.finishedBatches.length) grid.log.info('assimilator pass', { assimilated: result.handled, batchesDone: result.finishedBatches.length });
+  if (result.finishedBatches.length) grid.log.component('assimilator').info('assimilator pass', { assimilated: result.handled, batchesDone: result.finishedBatches.length });
   return result.handled;
 }
 

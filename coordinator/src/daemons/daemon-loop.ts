@@ -49,7 +49,7 @@ export function createDaemonLoop(name: string, intervalMs: number | null, pass: 
         // A pass that did work may have left more: go again before sleeping.
         while ((await timedPass()) > 0 && (state as string) !== 'stopped') { /* keep going */ }
       } catch (e) {
-        log.error(`${name} pass failed`, { error: e as Error });
+        log.component(name).error(`${name} pass failed`, { error: e as Error });
       }
       if ((state as string) === 'stopped') break;
       if (woken) continue;

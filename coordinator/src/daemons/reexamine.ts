@@ -77,7 +77,7 @@ export async function reexamineCaught(grid: Grid, limit = 10): Promise<number> {
     });
     if (!r?.wuIds.length) continue;
     total += r.wuIds.length;
-    grid.log.info('host re-examined', { hostId, reopened: r.wuIds.length, creditReversed: r.creditReversed, models: r.models.length });
+    grid.log.component('reexamine').info('host re-examined', { hostId, reopened: r.wuIds.length, creditReversed: r.creditReversed, models: r.models.length });
     grid.events.emit('wu.reopened', { wuIds: r.wuIds, hostId, production: r.models.some((m) => m.wasProduction) });
   }
   return total;

@@ -42,7 +42,7 @@ export function createScheduler(grid: Grid): Scheduler {
     try {
       return await bandit.claim(session, max, policy);
     } catch (e) {
-      grid.log.error('bandit decision failed; claiming without it', { error: e as Error, host: session.hostId });
+      grid.log.component('scheduler').error('bandit decision failed; claiming without it', { error: e as Error, host: session.hostId });
       return claimWork(grid.db, session, max, policy);
     }
   }

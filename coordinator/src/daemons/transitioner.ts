@@ -22,7 +22,7 @@ export async function transitionerPass(grid: Grid): Promise<number> {
     return rows;
   });
   if (timedOut.length) {
-    grid.log.info('replicas timed out', { replicas: timedOut.map((r) => r.id) });
+    grid.log.component('transitioner').info('replicas timed out', { replicas: timedOut.map((r) => r.id) });
     grid.wakeScheduler();
   }
 
@@ -35,7 +35,7 @@ export async function transitionerPass(grid: Grid): Promise<number> {
     return rows;
   });
   if (undelivered.length) {
-    grid.log.warn('claimed replicas never sent were released', { replicas: undelivered.map((r) => r.id) });
+    grid.log.component('transitioner').warn('claimed replicas never sent were released', { replicas: undelivered.map((r) => r.id) });
     grid.wakeScheduler();
   }
 
@@ -44,7 +44,7 @@ export async function transitionerPass(grid: Grid): Promise<number> {
   if (failed.length) grid.wakeAssimilator();
   if (cancelled.length) await sendCancels(grid, cancelled, 'work unit failed');
   for (const f of failed) grid.events.emit('wu.failed', { wuIds: [f.id], reason: f.reason });
-  if (failed.length) grid.log.warn('work units failed', { wus: failed.map((f) => ({ id: f.id, reason: f.reason })) });
+  if (failed.length) grid.log.component('transitioner').warn('work units failed', { wus: failed.map((f) => ({ id: f.id, reason: f.reason })) });
 
   // Hosts gone quiet; rows another transaction holds are left for the next pass.
   await grid.db.rows(sql`UPDATE hosts SET online = false

@@ -97,7 +97,7 @@ export async function validatorPass(grid: Grid): Promise<number> {
   if (result.verdicts.length) await sendVerdicts(grid, result.verdicts);
   if (result.validated.length) grid.events.emit('wu.validated', { wuIds: result.validated });
   for (const f of result.failed) grid.events.emit('wu.failed', { wuIds: [f.id], reason: f.reason });
-  if (result.failed.length) grid.log.info('validator pass', { validated: result.validated.length, failed: result.failed.length });
+  if (result.failed.length) grid.log.component('validator').info('validator pass', { validated: result.validated.length, failed: result.failed.length });
   // Inconclusive WUs may need more replicas now.
   if (result.handled > result.validated.length + result.failed.length) grid.wakeScheduler();
   return result.handled + unchecked.length + reopened;

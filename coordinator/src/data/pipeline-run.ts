@@ -123,14 +123,14 @@ export async function runPipeline(grid: Grid, config: PreprocessingConfig, user:
       dataHashes: Object.fromEntries(hashes.map((h) => [h.name, h.sha256])),
     }).where(eq(pipelineRuns.id, run.id)).returning();
     await recordEvent(grid.db, 'data.pipeline_run', run.id, user.id, { seasons: config.seasons, rowsRead: report.quality.rowsRead, rowsOut: report.rowsOut, durationMs });
-    grid.log.info('pipeline run finished', { id: run.id, rowsRead: report.quality.rowsRead, rowsOut: report.rowsOut, durationMs });
+    grid.log.component('pipeline').info('pipeline run finished', { id: run.id, rowsRead: report.quality.rowsRead, rowsOut: report.rowsOut, durationMs });
     return done!;
   } catch (e) {
     const error = (e as Error).message;
     await grid.db.orm.update(pipelineRuns)
       .set({ state: 'failed', error, durationMs: Math.round(performance.now() - started), finishedAt: new Date() })
       .where(eq(pipelineRuns.id, run.id));
-    grid.log.error('pipeline run failed', { id: run.id, error: e as Error });
+    grid.log.component('pipeline').error('pipeline run failed', { id: run.id, error: e as Error });
     throw e;
   }
 }

@@ -54,7 +54,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
       if (!closed) ws.send(JSON.stringify(msg));
     };
     const fail = (ws: WSContext, code: string, message: string, fields: string[] = []) => {
-      grid.log.warn('agent protocol error', { host: session?.hostId ?? null, code, message });
+      grid.log.component('gateway').warn('agent protocol error', { host: session?.hostId ?? null, code, message });
       send(ws, { type: 'error', code, message, fields });
     };
 
@@ -81,10 +81,10 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
         send(ws, { type: 'welcome', hostId: h.hostId, serverTime: Date.now(), config: h.config, dropped: h.dropped, ...(h.credential ? { credential: h.credential } : {}) });
         if (h.outdated.length) {
           send(ws, { type: 'error', code: 'agent_outdated', message: updateNotice(msg.agentVersion, h.outdated), fields: [] });
-          grid.log.info('agent too old for some kernels', { host: h.hostId, agentVersion: msg.agentVersion, outdated: h.outdated });
+          grid.log.component('gateway').info('agent too old for some kernels', { host: h.hostId, agentVersion: msg.agentVersion, outdated: h.outdated });
         }
         grid.events.emit('host.changed', { hostId: h.hostId });
-        grid.log.info('agent connected', { host: h.hostId, kernels: h.kernels.length });
+        grid.log.component('gateway').info('agent connected', { host: h.hostId, kernels: h.kernels.length });
         return;
       }
       const s = session;
@@ -113,7 +113,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
           return;
         case 'error':
           if (msg.replicaId === null) {
-            grid.log.warn('agent reported a problem', { host: s.hostId, code: msg.code, message: msg.message });
+            grid.log.component('gateway').warn('agent reported a problem', { host: s.hostId, code: msg.code, message: msg.message });
             await grid.db.rows(sql`INSERT INTO events (kind, subject, data) VALUES ('agent.error', ${s.hostId}, ${JSON.stringify({ code: msg.code, message: msg.message })}::jsonb)`);
             return;
           }
@@ -157,7 +157,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
     return {
       onOpen(_evt, ws) {
         stopCounting = limitBytesBeforeHello(socketOf(c.env), grid.config.http.anonymousBodyBytes, (bytes) => {
-          grid.log.warn('agent connection sent too much before hello', { bytes, limit: grid.config.http.anonymousBodyBytes });
+          grid.log.component('gateway').warn('agent connection sent too much before hello', { bytes, limit: grid.config.http.anonymousBodyBytes });
         });
         send(ws, { type: 'challenge', nonce });
         helloTimer = setTimeout(() => {
@@ -173,7 +173,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
             fail(ws, e.code, e.message, e.field ? [e.field] : []);
             if (!session && (e.status === 401 || e.status === 403 || e.status === 409)) ws.close(4000 + e.status, e.code);
           } else {
-            grid.log.error('agent message failed', { host: session?.hostId ?? null, error: e as Error });
+            grid.log.component('gateway').error('agent message failed', { host: session?.hostId ?? null, error: e as Error });
             fail(ws, 'internal_error', 'the coordinator could not handle this message');
           }
         });
@@ -190,7 +190,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
           void grid.db.rows(sql`UPDATE hosts SET online = false WHERE id = ${s.hostId}`).catch(() => {});
         }
         grid.events.emit('host.changed', { hostId: s.hostId });
-        grid.log.info('agent disconnected', { host: s.hostId });
+        grid.log.component('gateway').info('agent disconnected', { host: s.hostId });
       },
     };
   });

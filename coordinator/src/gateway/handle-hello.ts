@@ -45,7 +45,7 @@ export async function handleHello(grid: Grid, who: ProvenHost, msg: MessageOf<Ag
     return rows.map((r) => r.id);
   });
   if (released.length) {
-    grid.log.info('replicas the host no longer holds were released', { host: hostId, replicas: released });
+    grid.log.component('gateway').info('replicas the host no longer holds were released', { host: hostId, replicas: released });
     grid.wakeScheduler();
   }
   let dropped: number[] = [];
@@ -76,6 +76,6 @@ async function renewedCredential(grid: Grid, who: ProvenHost): Promise<string | 
   const { issuedAt, expiresAt, expired } = who.credential;
   const halfLife = issuedAt + (expiresAt - issuedAt) / 2;
   if (!expired && Date.now() / 1000 < halfLife) return undefined;
-  grid.log.info('host credential renewed', { host: who.hostId, expired });
+  grid.log.component('gateway').info('host credential renewed', { host: who.hostId, expired });
   return grid.keys.issueHostCredential(who.hostId, who.ownerId);
 }

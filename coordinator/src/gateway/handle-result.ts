@@ -30,7 +30,7 @@ export async function handleResult(
     claims = await verifyResultPacket(msg.jws, session.publicKey, session.hostId);
   } catch (e) {
     const code = e instanceof ResultPacketRejected ? e.code : 'bad_signature';
-    grid.log.warn('result packet refused', { host: session.hostId, code, reason: (e as Error).message });
+    grid.log.component('gateway').warn('result packet refused', { host: session.hostId, code, reason: (e as Error).message });
     // Nothing in an unverified packet can be trusted, not even its replica ids.
     return { type: 'error', code, message: (e as Error).message, fields: ['jws'] };
   }
@@ -48,7 +48,7 @@ export async function handleResult(
   for (const r of good) {
     if (!ok.has(r.replicaId)) rejected.push({ replicaId: r.replicaId, code: 'not_held', message: 'this host does not hold that replica (unknown, finished, cancelled or reassigned)' });
   }
-  if (rejected.length) grid.log.warn('results refused', { host: session.hostId, rejected });
+  if (rejected.length) grid.log.component('gateway').warn('results refused', { host: session.hostId, rejected });
   if (accepted.length) grid.wakeValidator();
   return { type: 'result_ack', accepted: [...ok], rejected };
 }

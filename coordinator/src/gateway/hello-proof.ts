@@ -29,7 +29,7 @@ export interface ProvenHost {
 }
 
 async function refuse(grid: Grid, hostId: string, code: string, reason: string): Promise<never> {
-  grid.log.warn('hello refused', { host: hostId, code, reason });
+  grid.log.component('gateway').warn('hello refused', { host: hostId, code, reason });
   await recordEvent(grid.db, 'host.hello_refused', hostId, null, { code, reason });
   throw new Unauthorized(reason, code);
 }

@@ -15,12 +15,12 @@ export async function settleSecondConnection(grid: Grid, old: AgentConnection | 
   const hostId = old.hostId;
   if (await old.challenge(grid.config.hostAuth.liveCheckTimeoutMs)) {
     const reason = 'a second agent proved this host\'s key while the first still answers: two agents share one host key';
-    grid.log.warn('second connection refused', { host: hostId });
+    grid.log.component('gateway').warn('second connection refused', { host: hostId });
     await recordEvent(grid.db, 'host.second_connection', hostId, null, { outcome: 'refused', reason });
     grid.events.emit('host.changed', { hostId });
     throw new Conflict(`${reason}; the newer connection is refused`, 'host_already_connected');
   }
-  grid.log.info('a silent connection was replaced by a newer one', { host: hostId });
+  grid.log.component('gateway').info('a silent connection was replaced by a newer one', { host: hostId });
   await recordEvent(grid.db, 'host.second_connection', hostId, null, { outcome: 'replaced', reason: 'the older connection did not answer the key challenge' });
   old.close(4000, 'replaced by a newer connection');
 }

@@ -19,7 +19,7 @@ export async function sendVerdicts(grid: Grid, verdicts: Verdict[]): Promise<voi
   for (const [hostId, list] of byHost) {
     for (let i = 0; i < list.length; i += PER_MESSAGE) {
       const results = list.slice(i, i + PER_MESSAGE).map((v) => ({ replicaId: v.replicaId, valid: v.valid, granted: v.granted }));
-      await relayToHost(grid, hostId, { type: 'credit', results }).catch((e) => grid.log.warn('could not tell a host its credit', { host: hostId, error: e as Error }));
+      await relayToHost(grid, hostId, { type: 'credit', results }).catch((e) => grid.log.component('gateway').warn('could not tell a host its credit', { host: hostId, error: e as Error }));
     }
   }
 }

@@ -48,7 +48,7 @@ export class CoverModelServer {
   /** Production changed here: swap now, and tell the other coordinators. */
   async changed(): Promise<ServedModel> {
     const m = await this.reload();
-    await this.grid.db.notify(MODELS_CHANNEL, COVER_MODEL_NAME).catch((e) => this.grid.log.warn('models notify failed', { error: e as Error }));
+    await this.grid.db.notify(MODELS_CHANNEL, COVER_MODEL_NAME).catch((e) => this.grid.log.component('models').warn('models notify failed', { error: e as Error }));
     return m;
   }
 
@@ -63,12 +63,12 @@ export class CoverModelServer {
           ? servedModel(row.id, row.name, String(row.version), row.heldOutSeasons, await loadArtifact(this.grid.db, row.artifactSha256), started)
           : baselineModel();
         this.model = next;
-        this.grid.log.info('cover model loaded', { model: next.name, version: next.version, loadMs: Number(next.loadMs.toFixed(2)) });
-        if (row) await this.writeCache(row.id).catch((e) => this.grid.log.warn('cannot write the served model file', { error: e as Error }));
+        this.grid.log.component('models').info('cover model loaded', { model: next.name, version: next.version, loadMs: Number(next.loadMs.toFixed(2)) });
+        if (row) await this.writeCache(row.id).catch((e) => this.grid.log.component('models').warn('cannot write the served model file', { error: e as Error }));
         return next;
       } catch (e) {
         if (!this.model) throw e;
-        this.grid.log.error('cover model reload failed; serving the previous one', { error: e as Error });
+        this.grid.log.component('models').error('cover model reload failed; serving the previous one', { error: e as Error });
         return this.model;
       }
     };
@@ -91,15 +91,15 @@ export class CoverModelServer {
   /** An empty registry takes the shipped cover model files; the last in name order is production. */
   private async seed(): Promise<void> {
     if (await countModels(this.grid.db, COVER_MODEL_NAME) > 0) return;
-    const files = shippedModelFiles(this.grid.config.inputsDir, (msg, e) => this.grid.log.warn(msg, { error: e }))
+    const files = shippedModelFiles(this.grid.config.inputsDir, (msg, e) => this.grid.log.component('models').warn(msg, { error: e }))
       .filter((f) => f.body.name === COVER_MODEL_NAME);
     for (const [i, f] of files.entries()) {
       try {
         const row = await registerModel(this.grid.db, { ...f.body, batchId: null }, null, i === files.length - 1 ? 'production' : 'candidate');
-        this.grid.log.info('cover model seeded from a shipped file', { file: f.path, id: row.id, version: row.version, state: row.state });
+        this.grid.log.component('models').info('cover model seeded from a shipped file', { file: f.path, id: row.id, version: row.version, state: row.state });
       } catch (e) {
         // another coordinator seeded at the same moment
-        this.grid.log.warn('seeding a shipped model failed', { file: f.path, error: e as Error });
+        this.grid.log.component('models').warn('seeding a shipped model failed', { file: f.path, error: e as Error });
       }
     }
   }

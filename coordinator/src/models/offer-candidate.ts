@@ -117,6 +117,6 @@ export async function offerCoverCandidate(grid: Grid, r: ValidatedResult): Promi
   const body = candidateOf(r, await coverDataHashes(grid));
   if (!body) return null;
   const row = await registerModel(grid.db, body, null);
-  grid.log.info('cover candidate registered', { id: row.id, version: row.version, wuId: r.wuId });
+  grid.log.component('models').info('cover candidate registered', { id: row.id, version: row.version, wuId: r.wuId });
   return row;
 }

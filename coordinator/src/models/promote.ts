@@ -40,7 +40,7 @@ export async function promoteModel(grid: Grid, server: CoverModelServer, id: str
     try {
       plays = evaluationPlays(grid.config.inputsDir, seasons);
     } catch (e) {
-      grid.log.warn('evaluation plays unavailable', { inputsDir: grid.config.inputsDir, error: e as Error });
+      grid.log.component('models').warn('evaluation plays unavailable', { inputsDir: grid.config.inputsDir, error: e as Error });
       if (!opts.override) throw new AppError(503, 'no_evaluation_data', `the plays of ${seasons.join(', ')} cannot be read from ${grid.config.inputsDir}`);
     }
     if (plays) {

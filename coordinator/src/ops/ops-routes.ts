@@ -41,7 +41,7 @@ export function opsRoutes(grid: Grid, daemons: DaemonLoop[]) {
       describeRoute({ summary: 'Readiness for a load balancer: database reachable, migrations applied, daemons running', responses: { 200: 'ready', 503: 'not ready, with reasons' } }),
       async (c) => {
         const r = await readiness(grid, daemons);
-        if (!r.ready) grid.log.warn('not ready', { reasons: r.reasons });
+        if (!r.ready) grid.log.component('ops').warn('not ready', { reasons: r.reasons });
         c.header('cache-control', 'no-store');
         return c.json(r, r.ready ? 200 : 503);
       })

@@ -66,7 +66,7 @@ export const ensembleDriver: PlanDriver<EnsemblePlan> = {
       };
       const combined = combineFold(fold, evaluationPlays(grid.config.inputsDir, [fold.validationSeason]), evaluationPlays(grid.config.inputsDir, [testSeason]));
       const row = await registerModelIn(tx, ensembleCandidate(fold, combined, { batchId: batch.id, params: { ...done[0]!.params, ensemble: batch.plan }, dataHashes }));
-      grid.log.info('ensemble candidate registered', { id: row.id, version: row.version, testSeason, members: fold.members.length, logLoss: combined.heldOut.logLoss });
+      grid.log.component('plans').info('ensemble candidate registered', { id: row.id, version: row.version, testSeason, members: fold.members.length, logLoss: combined.heldOut.logLoss });
       state.folds.push({ testSeason, modelId: row.id, version: row.version, memberWuIds: fold.members.map((m) => m.wuId), logLoss: combined.heldOut.logLoss });
     }
     return { state };

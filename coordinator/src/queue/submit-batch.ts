@@ -51,7 +51,7 @@ export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec):
   // A large insert leaves the planner's statistics behind; refresh them so claims keep using
   // the claim index rather than sorting the whole queue.
   if (rows.length >= ANALYZE_AFTER) {
-    grid.db.rows(sql`ANALYZE work_units`).catch((e) => grid.log.warn('analyze failed', { error: e as Error }));
+    grid.db.rows(sql`ANALYZE work_units`).catch((e) => grid.log.component('queue').warn('analyze failed', { error: e as Error }));
   }
   grid.events.emit('batch.submitted', { batchId, wuCount: rows.length });
   grid.wakeScheduler();

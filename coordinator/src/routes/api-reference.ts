@@ -48,7 +48,7 @@ export function apiReferenceRoutes(grid: Grid) {
       describeRoute({ summary: "Scalar's API reference bundle (@scalar/api-reference)", produces: ['text/javascript'] }),
       async (c) => {
         const js = await scalarBundle().catch((e: Error) => {
-          grid.log.warn('API reference bundle not found', { error: e.message });
+          grid.log.component('http').warn('API reference bundle not found', { error: e.message });
           throw new NotFound('the API reference bundle (@scalar/api-reference is not installed)');
         });
         return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' });

@@ -68,7 +68,7 @@ export function modelsRoutes(grid: Grid, server: CoverModelServer) {
         try {
           return c.json(await modelCalibration(grid.config.inputsDir, m, artifact, seasons) satisfies ModelCalibration);
         } catch (e) {
-          grid.log.warn('calibration plays unavailable', { inputsDir: grid.config.inputsDir, error: e as Error });
+          grid.log.component('http').warn('calibration plays unavailable', { inputsDir: grid.config.inputsDir, error: e as Error });
           throw new AppError(503, 'no_evaluation_data', `the plays of ${seasons.join(', ')} cannot be read from ${grid.config.inputsDir}`);
         }
       })

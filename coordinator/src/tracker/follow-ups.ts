@@ -85,7 +85,7 @@ export async function queueAutoFollowUps(grid: Grid, limit = 20): Promise<string
     try {
       out.push((await submitFor(grid, f, ownerId, 'failed')).batchId);
     } catch (e) {
-      grid.log.warn('auto-queued follow-up refused', { id: f.id, error: e as Error });
+      grid.log.component('tracker').warn('auto-queued follow-up refused', { id: f.id, error: e as Error });
     }
   }
   return out;
@@ -103,7 +103,7 @@ export function autoQueueOnValidated(grid: Grid): () => void {
     try {
       do { again = false; await queueAutoFollowUps(grid); } while (again);
     } catch (e) {
-      grid.log.warn('auto-queue of follow-ups failed', { error: e as Error });
+      grid.log.component('tracker').warn('auto-queue of follow-ups failed', { error: e as Error });
     } finally {
       running = false;
     }

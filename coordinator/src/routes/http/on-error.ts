@@ -36,11 +36,11 @@ export function errorHandler(grid: Grid): ErrorHandler {
       e = new AppError(err.status as AppError['status'], codeOfStatus[err.status] ?? 'bad_request', err.message || 'bad request');
     }
     if (!e) {
-      grid.log.error('request failed', { ...where(c), error: err.message, stack: err.stack });
+      grid.log.component('http').error('request failed', { ...where(c), error: err.message, stack: err.stack });
       return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
     }
-    if (e.status >= 500) grid.log.error('request failed', { ...where(c), code: e.code, reason: e.message });
-    else grid.log.warn('bad request', { ...where(c), status: e.status, code: e.code, field: e.field, reason: e.message });
+    if (e.status >= 500) grid.log.component('http').error('request failed', { ...where(c), code: e.code, reason: e.message });
+    else grid.log.component('http').warn('bad request', { ...where(c), status: e.status, code: e.code, field: e.field, reason: e.message });
     return c.json(e.toJSON(), e.status);
   };
 }
@@ -48,7 +48,7 @@ export function errorHandler(grid: Grid): ErrorHandler {
 /** No route for this path: 404 (hono's methodNotAllowed turns it into a 405 when other methods are served there). */
 export function notFoundHandler(grid: Grid): NotFoundHandler {
   return (c) => {
-    grid.log.warn('no such route', where(c));
+    grid.log.component('http').warn('no such route', where(c));
     return c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404);
   };
 }
@@ -57,7 +57,7 @@ export function notFoundHandler(grid: Grid): NotFoundHandler {
 export function methodNotAllowedAnswer(grid: Grid) {
   return (c: Context, methods: string[]) => {
     const allow = [...methods].sort().join(', ');
-    grid.log.warn('method not allowed', { ...where(c), allow });
+    grid.log.component('http').warn('method not allowed', { ...where(c), allow });
     return c.json({ error: { code: 'method_not_allowed', message: `${c.req.method} is not allowed on ${c.req.path} (allowed: ${allow})` } }, 405, { allow });
   };
 }
