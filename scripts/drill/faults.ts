@@ -60,16 +60,25 @@ class Supervised {
   get url() { return `http://127.0.0.1:${this.port}`; }
   async start(): Promise<void> {
     this.wanted = true;
-    for (let attempt = 0; ; attempt++) {
+    await this.launch();
+  }
+  /** Starts the process unless a stop came first; a restart after an exit comes here, not to start(). */
+  private async launch(): Promise<void> {
+    for (let attempt = 0; this.wanted; attempt++) {
       try {
         const w = await startCoordinatorProcess({ port: this.port, dataDir: this.dataDir, databaseUrl: this.databaseUrl, env: COORD_ENV });
+        // stopped while it was starting: it must not outlive the drill
+        if (!this.wanted) {
+          await w.kill('SIGKILL');
+          return;
+        }
         this.w = w;
         // An exit nobody asked for (the database went away under it): count it and start again.
         void w.exited.then(() => {
           if (this.w !== w || !this.wanted) return;
           this.exits++;
           this.w = null;
-          void this.start();
+          void this.launch();
         });
         return;
       } catch (e) {
