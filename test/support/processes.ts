@@ -15,6 +15,8 @@ export function tempDir(prefix: string): string {
 export interface Watched {
   proc: ChildProcess;
   lines: string[];
+  /** The JSON log records among the lines (NFL_GRID_LOG=json), whole. */
+  records: Record<string, unknown>[];
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
@@ -22,12 +24,16 @@ export interface Watched {
 
 export function watch(proc: ChildProcess, name: string): Watched {
   const lines: string[] = [];
+  const records: Record<string, unknown>[] = [];
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void; reject: (e: Error) => void }[] = [];
   const onLine = (line: string) => {
     let text = line;
     try {
       const rec = JSON.parse(line);
-      if (rec && typeof rec.msg === 'string') text = rec.msg;
+      if (rec && typeof rec.msg === 'string') {
+        text = rec.msg;
+        records.push(rec);
+      }
     } catch { /* plain line */ }
     lines.push(text);
     if (process.env.NFL_GRID_TEST_VERBOSE) process.stderr.write(`[${name}] ${text}\n`);
@@ -61,6 +67,7 @@ export function watch(proc: ChildProcess, name: string): Watched {
   return {
     proc,
     lines,
+    records,
     exited,
     waitFor(pattern, timeoutMs = 30_000) {
       for (const l of lines) {
@@ -110,6 +117,12 @@ export async function startCoordinatorProcess(o: { dataDir?: string; databaseUrl
   else delete env.DATABASE_URL;
   const proc = spawn(process.execPath, [GRID_BIN, 'coordinator', '--port', String(o.port ?? 0), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const w = watch(proc, 'coordinator');
-  const m = await w.waitFor(/nfl-grid coordinator on (http:\/\/\S+)/, 90_000);
-  return { ...w, url: m[1]!, dataDir };
+  try {
+    const m = await w.waitFor(/nfl-grid coordinator on (http:\/\/\S+)/, 90_000);
+    return { ...w, url: m[1]!, dataDir };
+  } catch (e) {
+    // a coordinator that did not come up in time must not live on beside the next attempt
+    await w.kill('SIGKILL');
+    throw e;
+  }
 }

@@ -5,6 +5,7 @@ import { signResultPacket } from '@nfl-grid/shared/signing/result-packet';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { describe } from '../errors';
 import type { Outbox } from './outbox';
+import { nextRequestId } from './request-id';
 
 /*
  * Reports finished items: each result goes into the outbox first, then out in a `result` message
@@ -68,7 +69,7 @@ export class ResultReporter {
     await removing;
     this.o.onAcknowledged?.(ack.accepted, ack.rejected.map((r) => r.replicaId));
     this.o.log.info(`results acknowledged accepted=${ack.accepted.join(',') || '-'} rejected=${ack.rejected.map((r) => r.replicaId).join(',') || '-'}`, {
-      accepted: ack.accepted, rejected: ack.rejected.map((r) => r.replicaId), outbox: this.o.outbox.size,
+      rid: ack.rid ?? null, accepted: ack.accepted, rejected: ack.rejected.map((r) => r.replicaId), outbox: this.o.outbox.size,
     });
   }
 
@@ -117,13 +118,14 @@ export class ResultReporter {
     for (const packet of chunk(due.map((e) => e.result))) {
       const jws = await signResultPacket(this.o.key, this.o.hostId, packet);
       const ids = packet.map((r) => r.replicaId);
-      if (!this.o.send({ type: 'result', jws })) {
+      const rid = nextRequestId();
+      if (!this.o.send({ type: 'result', jws, rid })) {
         this.o.log.info(`results held in the outbox until reconnected replicas=${ids.join(',')}`);
         return;
       }
       const resent = ids.filter((id) => this.sentAt.has(id));
       for (const id of ids) this.sentAt.set(id, now);
-      this.o.log.info(`results sent replicas=${ids.join(',')}${resent.length ? ` (resent ${resent.length} unacknowledged)` : ''}`, { replicas: ids });
+      this.o.log.info(`results sent replicas=${ids.join(',')} rid=${rid}${resent.length ? ` (resent ${resent.length} unacknowledged)` : ''}`, { rid, replicas: ids });
     }
     if (this.sentAt.size > 0 && !this.resendTimer) {
       this.resendTimer = setTimeout(() => {

@@ -29,6 +29,7 @@ import type { ResultReporter } from '../link/reporter';
 import { backoffDelay, Wakeup } from '../waits';
 import { checkWorkPacket } from './verify-work';
 import type { WorkInHand } from './work-in-hand';
+import { nextRequestId } from '../link/request-id';
 
 export type LoopState = 'offline' | 'idle' | 'requesting' | 'backing_off' | 'paused' | 'finishing' | 'stopping';
 
@@ -151,12 +152,12 @@ export class WorkLoop {
     const { log } = this.d;
     switch (msg.type) {
       case 'work':
-        this.track(this.acceptWork(msg.jws));
+        this.track(this.acceptWork(msg.jws, msg.rid));
         return;
       case 'no_work':
         this.requestSentAt = null;
         this.retryAt = Date.now() + msg.retryAfterMs;
-        log.debug(`no work; asking again in ${msg.retryAfterMs}ms`);
+        log.debug(`no work; asking again in ${msg.retryAfterMs}ms`, { rid: msg.rid ?? null });
         break;
       case 'cancel':
         this.hand.forget(msg.replicaIds, `cancelled: ${msg.reason}`);
@@ -241,9 +242,10 @@ export class WorkLoop {
     // Keep about one packet (two rounds of slots) in hand; ask when less than a round is queued.
     if (this.hand.queued < slots) {
       const max = Math.min(1000, 2 * slots - this.hand.queued);
-      if (this.d.send({ type: 'request_work', max })) {
+      const rid = nextRequestId();
+      if (this.d.send({ type: 'request_work', max, rid })) {
         this.requestSentAt = now;
-        this.d.log.debug(`requested work max=${max}`);
+        this.d.log.debug(`requested work max=${max} rid=${rid}`, { rid });
         return ['requesting', timing.replyTimeoutMs];
       }
     }
@@ -273,7 +275,7 @@ export class WorkLoop {
     return ['paused', undefined];
   }
 
-  private async acceptWork(jws: string): Promise<void> {
+  private async acceptWork(jws: string, rid: string | undefined): Promise<void> {
     const { log } = this.d;
     const check = await checkWorkPacket(jws, this.d.keys, this.d.hostId, log);
     // Only now is the request answered: asking again while a packet is being verified over-asks.
@@ -288,7 +290,9 @@ export class WorkLoop {
       this.refusals = 0;
       this.retryAt = 0;
       const fresh = await this.hand.accept(check.claims.items, new Set(this.holding()));
-      log.info(`queued replicas=${fresh.map((i) => i.replicaId).join(',') || '-'} queue=${this.hand.queued} running=${this.hand.runningCount}`);
+      log.info(`queued replicas=${fresh.map((i) => i.replicaId).join(',') || '-'} queue=${this.hand.queued} running=${this.hand.runningCount}`, {
+        rid: rid ?? null, replicas: fresh.map((i) => i.replicaId), wus: fresh.map((i) => i.wuId),
+      });
     }
     this.wake();
   }

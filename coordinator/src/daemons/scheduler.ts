@@ -14,7 +14,8 @@ import { createDaemonLoop, type DaemonLoop } from './daemon-loop';
  */
 export interface Scheduler {
   /** Claims and sends up to `max` replicas; false when there was nothing (the agent is now idle). */
-  requestWork(session: AgentSession, max: number): Promise<boolean>;
+  /** `rid`: the request's id, repeated on the answer and logged (protocol RequestId). */
+  requestWork(session: AgentSession, max: number, rid?: string): Promise<boolean>;
   forget(hostId: string): void;
   wake(): void;
   idleCount(): number;
@@ -25,7 +26,7 @@ export interface Scheduler {
 }
 
 export function createScheduler(grid: Grid): Scheduler {
-  const idle = new Map<string, { session: AgentSession; max: number }>();
+  const idle = new Map<string, { session: AgentSession; max: number; rid?: string }>();
   const bandit = grid.bandit;
   const gate = createClaimGate(grid.config.work.concurrentClaims);
   const policy = {
@@ -47,11 +48,11 @@ export function createScheduler(grid: Grid): Scheduler {
     }
   }
 
-  async function serve(session: AgentSession, max: number, askedAt: number): Promise<boolean> {
+  async function serve(session: AgentSession, max: number, askedAt: number, rid?: string): Promise<boolean> {
     if (session.paused || session.closed) return false;
     const claimed = await gate.run(() => claim(session, Math.min(max, grid.config.work.maxPacket)));
     if (claimed.length === 0) return false;
-    if (await sendWork(grid, session, claimed)) {
+    if (await sendWork(grid, session, claimed, rid)) {
       grid.metrics.dispatched(claimed.length, (performance.now() - askedAt) / 1000);
     } else {
       // The agent left while we claimed: give the replicas back now rather than at the deadline.
@@ -67,10 +68,10 @@ export function createScheduler(grid: Grid): Scheduler {
    */
   async function drainIdle(): Promise<number> {
     const woken = performance.now();
-    for (const [hostId, { session, max }] of [...idle]) {
+    for (const [hostId, { session, max, rid }] of [...idle]) {
       if (!idle.has(hostId)) continue;
       // an idle agent's wait for work is not dispatch latency: time it from the wake-up
-      const sent = await serve(session, max, woken);
+      const sent = await serve(session, max, woken, rid);
       // An agent that got nothing stays idle: others may still take what it cannot (another
       // replica of a WU it already holds, GPU work, more memory).
       if (sent || session.closed) idle.delete(hostId);
@@ -83,10 +84,10 @@ export function createScheduler(grid: Grid): Scheduler {
   loop.start();
 
   return {
-    async requestWork(session, max) {
+    async requestWork(session, max, rid) {
       idle.delete(session.hostId);
-      const sent = await serve(session, max, performance.now());
-      if (!sent && !session.closed) idle.set(session.hostId, { session, max });
+      const sent = await serve(session, max, performance.now(), rid);
+      if (!sent && !session.closed) idle.set(session.hostId, { session, max, rid });
       return sent;
     },
     forget: (hostId) => void idle.delete(hostId),

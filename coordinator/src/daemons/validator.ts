@@ -98,6 +98,10 @@ export async function validatorPass(grid: Grid): Promise<number> {
   if (result.validated.length) grid.events.emit('wu.validated', { wuIds: result.validated });
   for (const f of result.failed) grid.events.emit('wu.failed', { wuIds: [f.id], reason: f.reason });
   if (result.failed.length) grid.log.component('validator').info('validator pass', { validated: result.validated.length, failed: result.failed.length });
+  // One line per decided replica (validator=debug): with the gateway's rid lines, a WU's story.
+  for (const v of result.verdicts) {
+    grid.log.component('validator').debug('verdict', { wu: v.wuId, replica: v.replicaId, host: v.hostId, valid: v.valid, granted: v.granted });
+  }
   // Inconclusive WUs may need more replicas now.
   if (result.handled > result.validated.length + result.failed.length) grid.wakeScheduler();
   return result.handled + unchecked.length + reopened;

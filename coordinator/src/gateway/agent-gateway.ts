@@ -99,7 +99,7 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
       }
       switch (msg.type) {
         case 'request_work':
-          await scheduler.requestWork(s, msg.max) || send(ws, { type: 'no_work', retryAfterMs: grid.config.work.noWorkRetryMs });
+          await scheduler.requestWork(s, msg.max, msg.rid) || send(ws, { type: 'no_work', retryAfterMs: grid.config.work.noWorkRetryMs, ...(msg.rid ? { rid: msg.rid } : {}) });
           return;
         case 'progress':
           return handleProgress(grid, s, msg);

@@ -48,7 +48,9 @@ export async function handleResult(
   for (const r of good) {
     if (!ok.has(r.replicaId)) rejected.push({ replicaId: r.replicaId, code: 'not_held', message: 'this host does not hold that replica (unknown, finished, cancelled or reassigned)' });
   }
-  if (rejected.length) grid.log.component('gateway').warn('results refused', { host: session.hostId, rejected });
+  const rid = msg.rid ?? null;
+  if (rejected.length) grid.log.component('gateway').warn('results refused', { host: session.hostId, rid, rejected });
+  grid.log.component('gateway').debug('results taken', { host: session.hostId, rid, replicas: [...ok], wus: accepted.map((a) => a.wuId) });
   if (accepted.length) grid.wakeValidator();
-  return { type: 'result_ack', accepted: [...ok], rejected };
+  return { type: 'result_ack', accepted: [...ok], rejected, ...(msg.rid ? { rid: msg.rid } : {}) };
 }

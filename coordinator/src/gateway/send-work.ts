@@ -29,10 +29,13 @@ export function toWorkItem(c: ClaimedReplica): WorkItem {
  * Once sent, the replicas are marked delivered; a claim never marked so is released after a
  * restart (queue/release-unheld.ts).
  */
-export async function sendWork(grid: Grid, session: AgentSession, claimed: ClaimedReplica[]): Promise<boolean> {
+export async function sendWork(grid: Grid, session: AgentSession, claimed: ClaimedReplica[], rid?: string): Promise<boolean> {
   const jws = await grid.keys.signWork(session.hostId, claimed.map(toWorkItem));
   if (session.closed) return false;
-  session.send({ type: 'work', jws });
+  session.send({ type: 'work', jws, ...(rid ? { rid } : {}) });
+  grid.log.component('gateway').debug('work sent', {
+    host: session.hostId, rid: rid ?? null, replicas: claimed.map((c) => c.replica_id), wus: claimed.map((c) => c.wu_id),
+  });
   await markDelivered(grid.db, claimed.map((c) => c.replica_id));
   return true;
 }

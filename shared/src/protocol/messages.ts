@@ -49,9 +49,17 @@ export const HelloMsg = z.object({
   sig: MessageSig.optional(),
 });
 
+/**
+ * A request id the agent puts on `request_work` and `result`, and the coordinator repeats on its
+ * answer (`work`, `no_work`, `result_ack`): both sides log it with the replica and WU ids, so one
+ * work unit's story can be followed across the agent's log and the coordinator's.
+ */
+export const RequestId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
+
 export const RequestWorkMsg = z.object({
   type: z.literal('request_work'),
   max: z.number().int().min(1).max(1000),
+  rid: RequestId.optional(),
   sig: MessageSig.optional(),
 });
 
@@ -84,6 +92,7 @@ export const ResultMsg = z.object({
   type: z.literal('result'),
   /** Compact JWS signed with the host's Ed25519 key; claims are ResultPacketClaims. */
   jws: JWS,
+  rid: RequestId.optional(),
 });
 
 export const AgentErrorMsg = z.object({
@@ -148,6 +157,8 @@ export const WorkMsg = z.object({
   type: z.literal('work'),
   /** Compact JWS signed with the coordinator's Ed25519 key; claims are WorkPacketClaims. */
   jws: JWS,
+  /** The request_work's rid this answers; none for work sent to an idle agent on no request of its own. */
+  rid: RequestId.optional(),
 });
 
 export const CancelMsg = z.object({
@@ -159,6 +170,7 @@ export const CancelMsg = z.object({
 export const NoWorkMsg = z.object({
   type: z.literal('no_work'),
   retryAfterMs: z.number().int().nonnegative(),
+  rid: RequestId.optional(),
 });
 
 export const ConfigMsg = z.object({
@@ -170,6 +182,7 @@ export const ResultAckMsg = z.object({
   type: z.literal('result_ack'),
   accepted: z.array(z.number().int().positive()),
   rejected: z.array(z.object({ replicaId: z.number().int().positive(), code: z.string(), message: z.string() })),
+  rid: RequestId.optional(),
 });
 
 /**
