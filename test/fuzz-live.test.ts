@@ -13,8 +13,8 @@ import { dbKinds } from './support/test-db';
  * and after hello, beside frames that are not JSON at all. No answer may be a 5xx, no frame may
  * be an internal_error, and the process must still serve afterwards.
  *
- * Paths stay on routes the document names: a path no route matches is a separate, known case
- * (on-error.ts reads c.req.routePath, which throws when no route matched, so it answers 500).
+ * The walk keeps to the routes the document names; a second walk takes paths no route matches,
+ * with every method, which must answer 404 or 405 with a JSON body.
  */
 
 const HTTP_RUNS = Number(process.env.NFL_GRID_FUZZ_HTTP_RUNS ?? 1500);
@@ -98,6 +98,24 @@ describe.each(dbKinds())('fuzzing a live coordinator (%s)', (kind) => {
     expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
     expect((await fetch(`${grid.url}/healthz`)).status).toBe(200);
   }, 300_000);
+
+  it('paths no route matches, with any method: 404 or 405 with a JSON body', async () => {
+    const prefix = fc.constantFrom('', '/api', '/api/v1', '/api/v1/batches', '/game', '/stats', '/healthz');
+    const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD');
+    await fc.assert(fc.asyncProperty(prefix, fc.array(segment, { minLength: 1, maxLength: 3 }), method, body, async (p, segs, m, b) => {
+      const path = `${p}/${segs.map(encodeURIComponent).join('/')}/zz-no-such-route`;
+      const withBody = m !== 'GET' && m !== 'HEAD';
+      const res = await fetch(`${grid.url}${path}`, {
+        method: m, headers: { authorization: `Bearer ${adminKey}`, 'x-nfl-grid-csrf': '1', ...(withBody ? { 'content-type': b.type } : {}) },
+        body: withBody ? b.text : undefined,
+      });
+      const text = await res.text();
+      if (res.status >= 500) fives.push(`${m} ${path} -> ${res.status} ${text.slice(0, 200)}`);
+      if (res.status !== 404 && res.status !== 405) return false;
+      return m === 'HEAD' || (JSON.parse(text) as { error?: unknown }).error !== undefined;
+    }), { numRuns: Math.max(50, Math.round(HTTP_RUNS / 10)), seed: Number(process.env.NFL_GRID_FUZZ_SEED ?? 20261204), endOnFailure: false });
+    expect(fives).toEqual([]);
+  }, 120_000);
 
   it(`${WS_RUNS} generated agent conversations: no internal error, the gateway still serves`, async () => {
     const ident = await enrollRaw(grid.url, token, 'fuzz-agent');
