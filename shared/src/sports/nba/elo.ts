@@ -20,6 +20,13 @@ export class EloRatings {
   private readonly rating = new Map<string, number>();
   private readonly season = new Map<string, number>();
 
+  clone(): EloRatings {
+    const c = new EloRatings();
+    for (const [k, v] of this.rating) c.rating.set(k, v);
+    for (const [k, v] of this.season) c.season.set(k, v);
+    return c;
+  }
+
   /** The side's rating going into a game of `season`, regressed to the mean once per new season. */
   current(team: string, season: number): number {
     const r = this.rating.get(team) ?? ELO_MEAN;

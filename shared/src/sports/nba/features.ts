@@ -39,9 +39,20 @@ interface TeamGame {
 }
 
 export class NbaFeatureState {
-  private readonly elo = new EloRatings();
-  private readonly schedule = new ScheduleState();
+  private elo = new EloRatings();
+  private schedule = new ScheduleState();
   private readonly history = new Map<string, TeamGame[]>();
+
+  /** keepHistory: false keeps no sequence rows (teamHistory answers nothing), for states served in many copies. */
+  constructor(private readonly keepHistory = true) {}
+
+  /** A copy that moves on independently (sequence rows are not copied). */
+  clone(): NbaFeatureState {
+    const c = new NbaFeatureState(false);
+    c.elo = this.elo.clone();
+    c.schedule = this.schedule.clone();
+    return c;
+  }
 
   features(g: NbaFixture): number[] {
     const h = this.elo.current(g.home, g.season), a = this.elo.current(g.away, g.season);
@@ -57,9 +68,11 @@ export class NbaFeatureState {
   }
 
   record(g: NbaResult): void {
-    const hs = this.schedule.before(g.home, g.date, g.venue), as = this.schedule.before(g.away, g.date, g.venue);
-    this.pushHistory(g.home, g.date, g.homeScore, g.awayScore, hs, 1);
-    this.pushHistory(g.away, g.date, g.awayScore, g.homeScore, as, 0);
+    if (this.keepHistory) {
+      const hs = this.schedule.before(g.home, g.date, g.venue), as = this.schedule.before(g.away, g.date, g.venue);
+      this.pushHistory(g.home, g.date, g.homeScore, g.awayScore, hs, 1);
+      this.pushHistory(g.away, g.date, g.awayScore, g.homeScore, as, 0);
+    }
     this.elo.update(g.home, g.away, g.season, g.neutral, g.homeScore - g.awayScore);
     this.schedule.record(g.home, g.date, g.venue);
     this.schedule.record(g.away, g.date, g.venue);

@@ -5,10 +5,12 @@ import { NbaFeatureState, type NbaFixture, type NbaResult } from './features';
 /*
  * The league's results as a source of pre-game features for any (home, away, date): the state is
  * walked over every game strictly before the date, so a game asked about on a date it was played
- * is featurised exactly as the table featurised it. States are kept per date (a slate shares one).
+ * is featurised exactly as the table featurised it. States are kept per date (a slate shares one);
+ * a new date starts from a copy of the latest kept state before it and walks on from there.
  */
 
-const CACHED_DATES = 16;
+/** A state is a few kilobytes (ratings and the last week's games of 30 sides). */
+const CACHED_DATES = 2048;
 
 /** The season a date falls in, by its starting year (an NBA season starts in October). */
 export function nbaSeasonOf(isoDate: string): number {
@@ -52,6 +54,17 @@ export class NbaLeagueHistory {
     return games.map((m) => this.stateBefore(m.date).features(this.fixture(m)));
   }
 
+  /** Index of the first result on or after the date (binary search). */
+  private firstIndexOn(date: string): number {
+    let lo = 0, hi = this.results.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.results[mid]!.date < date) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private stateBefore(date: string): NbaFeatureState {
     const hit = this.states.get(date);
     if (hit) {
@@ -59,8 +72,11 @@ export class NbaLeagueHistory {
       this.states.set(date, hit);
       return hit;
     }
-    const s = new NbaFeatureState();
-    for (const g of this.results) {
+    let from = '';
+    for (const d of this.states.keys()) if (d < date && d > from) from = d;
+    const s = from ? this.states.get(from)!.clone() : new NbaFeatureState(false);
+    for (let i = from ? this.firstIndexOn(from) : 0; i < this.results.length; i++) {
+      const g = this.results[i]!;
       if (g.date >= date) break;
       s.record(g);
     }

@@ -43,6 +43,12 @@ function km(fromTeam: string, toTeam: string): number {
 export class ScheduleState {
   private readonly played = new Map<string, Played[]>();
 
+  clone(): ScheduleState {
+    const c = new ScheduleState();
+    for (const [k, v] of this.played) c.played.set(k, v.map((g) => ({ ...g })));
+    return c;
+  }
+
   /** `at` is the team whose home city hosts the game. */
   before(team: string, isoDate: string, at: string): SideSchedule {
     const day = dayNumber(isoDate);
