@@ -10,7 +10,7 @@
  *    autocannon: requests/s, latency p50/p99, and how many requests shared a forward pass.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -113,8 +113,14 @@ async function load(): Promise<string[]> {
       requests: slate.map((g) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(g) })),
     });
     const passes = server.batcher.passes - p0, rowsRun = server.batcher.rowsRun - r0;
+    // the same load on the cover service of the same coordinator: what the machine gives any route now
+    const cover = await autocannon({
+      url: `${c.url}/game/inference`, connections: Number(values.connections), duration: Number(values.seconds), method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ time_sec: 2000, hspread: -5, favorite_points: 17, underdog_points: 15 }),
+    });
     return [
-      `| single-game requests | ${values.connections} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${passes} | ${(rowsRun / Math.max(1, passes)).toFixed(1)} |`,
+      `| NBA single-game requests | ${values.connections} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${passes} | ${(rowsRun / Math.max(1, passes)).toFixed(1)} |`,
+      `| cover /game/inference (reference) | ${values.connections} | ${cover.requests.average.toFixed(0)} | ${cover.latency.p50} | ${cover.latency.p99} | ${cover.non2xx} | | |`,
     ];
   } finally {
     await c.stop();
@@ -128,6 +134,7 @@ async function main() {
   for (const line of [...precisionTable('logistic (shipped)', shippedLogistic()), ...precisionTable('network [32, 16]', net)]) process.stdout.write(`${line}\n`);
   process.stdout.write(`\n| load | connections | requests/s | p50 ms | p99 ms | non-2xx | forward passes | games per pass |\n|---|---|---|---|---|---|---|---|\n`);
   for (const line of await load()) process.stdout.write(`${line}\n`);
+  process.stdout.write(`\nload average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
 }
 
 main().then(() => process.exit(0), (e) => {
