@@ -6,7 +6,7 @@ import { z } from 'zod';
  * one); the date is the game's, and features come from results strictly before it.
  */
 
-export const MAX_NBA_SLATE = 500;
+const MAX_NBA_SLATE = 500;
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 const TeamId = z.string().regex(/^[A-Z]{3}$/, 'a team id such as BOS');

@@ -6,7 +6,7 @@
  * after a game is played, so a rating read before a game knows nothing of it.
  */
 
-export const ELO_MEAN = 1505;
+const ELO_MEAN = 1505;
 export const ELO_HOME_EDGE = 100;
 const K = 20;
 const CARRY = 0.75;

@@ -7,7 +7,7 @@ import { nbaTeam, travelKm } from '../../data/nba-teams';
  */
 
 /** Rest is counted in full days off (a back-to-back is 0) and capped: beyond it, more rest is the same. */
-export const REST_CAP = 4;
+const REST_CAP = 4;
 const WEEK_DAYS = 7;
 /** A gap longer than this is an off-season (or a stoppage): the side sets out from home again. */
 const BREAK_DAYS = 21;
@@ -30,7 +30,7 @@ interface Played {
   at: string;
 }
 
-export function dayNumber(isoDate: string): number {
+function dayNumber(isoDate: string): number {
   return Math.round(Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS);
 }
 

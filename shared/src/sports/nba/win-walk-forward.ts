@@ -29,12 +29,12 @@ const logit = (p: number) => Math.log(Math.max(EPS, p) / Math.max(EPS, 1 - p));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** p = σ(w·logit(model) + (1 − w)·logit(market)). */
-export const blend = (model: number, market: number, w: number): number => sigmoid(w * logit(model) + (1 - w) * logit(market));
+const blend = (model: number, market: number, w: number): number => sigmoid(w * logit(model) + (1 - w) * logit(market));
 
 export interface PairedDiff { mean: number; se: number; n: number }
 
 /** Mean of a − b per game with its standard error (sd / √n). */
-export function pairedDiff(a: readonly number[], b: readonly number[]): PairedDiff {
+function pairedDiff(a: readonly number[], b: readonly number[]): PairedDiff {
   const n = a.length;
   const d = a.map((v, i) => v - b[i]!);
   const mean = d.reduce((s, v) => s + v, 0) / n;
