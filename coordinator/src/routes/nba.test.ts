@@ -84,6 +84,12 @@ describe(`POST /api/v1/nba/win-probability (${kind})`, () => {
     expect(r.body.error.field).toBe(field);
   });
 
+  it('is in the OpenAPI document, public, and answers GET with 405', async () => {
+    const doc = await (await fetch(`${c.url}/api/v1/openapi.json`)).json() as any;
+    expect(doc.paths['/api/v1/nba/win-probability'].post.security).toEqual([]);
+    expect((await fetch(`${c.url}/api/v1/nba/win-probability`)).status).toBe(405);
+  });
+
   it('answers concurrent requests correctly, several to a forward pass', async () => {
     const server = nbaWinServer(c.grid);
     const dates = table.rows.filter((r) => r.season === 2023 && r.market !== null).slice(0, 40);
