@@ -8,7 +8,8 @@
  * whose weight is chosen on the earlier scored seasons only. Prints the table (markdown), then
  * fits the model on all seasons before --season and writes its registration body (sport nba,
  * modelType logistic, held-out season --season) to data/models/nba/, where a coordinator seeds
- * its registry from. With --database-url (or DATABASE_URL) it also registers it there as a candidate.
+ * its registry from. With --database-url (or DATABASE_URL) it also registers it there (migrating
+ * the database first, as a coordinator does) as a candidate.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import { buildNbaTable } from '@nfl-grid/shared/sports/nba/build-table';
 import { fitBefore, walkForward, WIN_MODEL_FEATURES, type SeasonScore } from '@nfl-grid/shared/sports/nba/win-walk-forward';
 import { openPostgres } from '../coordinator/src/db/index';
+import { migrateServer } from '../coordinator/src/db/migrate';
 import { registerModel } from '../coordinator/src/models/registry';
 import type { NewModel } from '../coordinator/src/models/registry';
 import { NBA_MODEL_NAME } from '../coordinator/src/nba/win-server';
@@ -71,6 +73,7 @@ async function main() {
 
   const url = values['database-url'] ?? process.env.DATABASE_URL;
   if (url) {
+    await migrateServer(url);
     const db = await openPostgres(url);
     try {
       const row = await registerModel(db, body, null);
