@@ -100,7 +100,7 @@ export async function registerModelIn(tx: Tx, body: NewModel): Promise<ModelRow>
 }
 
 /** SQL: a registry model the scope may read: one trained from its batches, or the grid's own (no batch). */
-function readableIn(scope: Scope): SQL | undefined {
+export function readableIn(scope: Scope): SQL | undefined {
   return scope.all ? undefined : sql`(${models.batchId} IS NULL OR ${batchIn(scope, models.batchId)})`;
 }
 
