@@ -12,6 +12,7 @@ import type { RegisterModelBody } from './api-schemas';
 /** A registration as callers build it: sport and family default to the cover model's (nfl, mlp). */
 export type NewModel = Omit<RegisterModelBody, 'sport' | 'modelType'> & Partial<Pick<RegisterModelBody, 'sport' | 'modelType'>>;
 import { ArtifactError, parseCoverArtifact, type CoverArtifact } from './cover-predictor';
+import { FamilyError, loadFamily, type FamilyArtifact } from '@nfl-grid/shared/sports/families/index';
 
 /*
  * The model registry's rows: register a candidate (artifact stored by sha256), read, and the two
@@ -33,27 +34,37 @@ export function modelView(m: ModelRow): ModelView {
   };
 }
 
-/** Parses the artifact (400 naming the field when it cannot be served) and stores it by hash. */
-async function storeArtifact(db: Db | Tx, raw: unknown): Promise<{ sha256: string; artifact: CoverArtifact }> {
-  let artifact: CoverArtifact;
+/** A pre-game family's artifact (sports/families), checked by loading it; 400 naming the field when it does not load. */
+function familyArtifact(raw: unknown): { format: string; artifact: FamilyArtifact } {
   try {
-    artifact = parseCoverArtifact(raw);
+    loadFamily(raw);
+  } catch (e) {
+    if (e instanceof FamilyError) throw new BadRequest(e.message, 'artifact', 'bad_artifact');
+    throw e;
+  }
+  const a = raw as FamilyArtifact;
+  return { format: `nfl-grid.family/${a.family}`, artifact: a };
+}
+
+/** Parses the artifact (400 naming the field when it cannot be served) and stores it by hash. */
+async function storeArtifact(db: Db | Tx, raw: unknown): Promise<{ sha256: string; artifact: CoverArtifact | FamilyArtifact }> {
+  let artifact: CoverArtifact | FamilyArtifact, format: string;
+  try {
+    if (raw && typeof raw === 'object' && 'family' in raw) ({ artifact, format } = familyArtifact(raw));
+    else ({ format } = artifact = parseCoverArtifact(raw));
   } catch (e) {
     if (e instanceof ArtifactError) throw new BadRequest(e.message, e.field, 'bad_artifact');
     throw e;
   }
   const body = canonicalJson(artifact);
   const sha256 = await sha256Hex(body);
-  await db.orm.insert(modelArtifacts).values({ sha256, format: artifact.format, body, bytes: Buffer.byteLength(body) }).onConflictDoNothing();
+  await db.orm.insert(modelArtifacts).values({ sha256, format, body, bytes: Buffer.byteLength(body) }).onConflictDoNothing();
   return { sha256, artifact };
 }
 
 /** The artifact of a model, its hash checked. */
 export async function loadArtifact(db: Db, sha256: string): Promise<CoverArtifact> {
-  const [row] = await db.orm.select().from(modelArtifacts).where(eq(modelArtifacts.sha256, sha256));
-  if (!row) throw new NotFound(`artifact ${sha256}`);
-  if (await sha256Hex(row.body) !== sha256) throw new Error(`artifact ${sha256} does not match its hash`);
-  return parseCoverArtifact(JSON.parse(row.body));
+  return parseCoverArtifact(await loadArtifactJson(db, sha256));
 }
 
 /** A stored model as the registration body it came from: what data/models/cover/*.json hold and POST /api/v1/models takes. */
@@ -175,4 +186,12 @@ export async function rollbackModel(db: Db, id: string): Promise<{ archived: Mod
   } catch (e) {
     return conflictOnRace(e, id);
   }
+}
+
+/** The stored JSON of an artifact of any format (a family's, to continue training from), its hash checked. */
+export async function loadArtifactJson(db: Db, sha256: string): Promise<unknown> {
+  const [row] = await db.orm.select().from(modelArtifacts).where(eq(modelArtifacts.sha256, sha256));
+  if (!row) throw new NotFound(`artifact ${sha256}`);
+  if (await sha256Hex(row.body) !== sha256) throw new Error(`artifact ${sha256} does not match its hash`);
+  return JSON.parse(row.body);
 }
