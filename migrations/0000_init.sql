@@ -450,6 +450,20 @@ CREATE TABLE "model_artifacts" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "model_predictions" (
+	"model_id" uuid NOT NULL,
+	"game_id" text NOT NULL,
+	"season" integer NOT NULL,
+	"date" text NOT NULL,
+	"p" double precision NOT NULL,
+	"home_win" double precision NOT NULL,
+	"market" double precision,
+	"home_odds" double precision,
+	"away_odds" double precision,
+	"home_result" double precision,
+	CONSTRAINT "model_predictions_model_id_game_id_pk" PRIMARY KEY("model_id","game_id")
+);
+--> statement-breakpoint
 CREATE TABLE "models" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"name" text NOT NULL,
@@ -517,6 +531,7 @@ ALTER TABLE "science_results" ADD CONSTRAINT "science_results_batch_id_batches_i
 ALTER TABLE "performance_follow_ups" ADD CONSTRAINT "performance_follow_ups_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "performance_milestones" ADD CONSTRAINT "performance_milestones_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "performance_points" ADD CONSTRAINT "performance_points_model_key_performance_models_key_fk" FOREIGN KEY ("model_key") REFERENCES "public"."performance_models"("key") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "model_predictions" ADD CONSTRAINT "model_predictions_model_id_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "models" ADD CONSTRAINT "models_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "models" ADD CONSTRAINT "models_artifact_sha256_model_artifacts_sha256_fk" FOREIGN KEY ("artifact_sha256") REFERENCES "public"."model_artifacts"("sha256") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "models" ADD CONSTRAINT "models_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -558,6 +573,7 @@ CREATE UNIQUE INDEX "performance_points_model_ordinal_uq" ON "performance_points
 CREATE INDEX "bandit_decisions_created_idx" ON "bandit_decisions" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "bandit_decisions_arm_idx" ON "bandit_decisions" USING btree ("arm","id");--> statement-breakpoint
 CREATE INDEX "bandit_rewards_arm_idx" ON "bandit_rewards" USING btree ("arm","id");--> statement-breakpoint
+CREATE INDEX "model_predictions_date_idx" ON "model_predictions" USING btree ("model_id","date");--> statement-breakpoint
 CREATE UNIQUE INDEX "models_name_version_idx" ON "models" USING btree ("name","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "models_one_production_idx" ON "models" USING btree ("name") WHERE state = 'production';--> statement-breakpoint
 CREATE INDEX "models_created_idx" ON "models" USING btree ("created_at");--> statement-breakpoint

@@ -289,6 +289,22 @@ CREATE TABLE model_artifacts (
   CONSTRAINT model_artifacts_pkey PRIMARY KEY (sha256)
 );
 
+CREATE TABLE model_predictions (
+  model_id uuid NOT NULL,
+  game_id text NOT NULL,
+  season integer NOT NULL,
+  date text NOT NULL,
+  p double precision NOT NULL,
+  home_win double precision NOT NULL,
+  market double precision,
+  home_odds double precision,
+  away_odds double precision,
+  home_result double precision,
+  CONSTRAINT model_predictions_model_id_game_id_pk PRIMARY KEY (model_id, game_id),
+  CONSTRAINT model_predictions_model_id_models_id_fk FOREIGN KEY (model_id) REFERENCES models(id) ON DELETE CASCADE
+);
+CREATE INDEX model_predictions_date_idx ON public.model_predictions USING btree (model_id, date);
+
 CREATE TABLE models (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   name text NOT NULL,

@@ -15,7 +15,7 @@ export type { FollowUp, MatrixCell, ModelLeaderboard, ModelType, Trending } from
 /** Answers of the endpoints the console calls (wrap them in Wire: their Dates arrive as strings). */
 export type {
   AcceptedFollowUp, BatchList, CancelledBatch, ConsoleHosts, CreatedEnrollmentToken, CreatedKey, CreatedUser, CreditLeaderboard, EventList, FollowUpList,
-  KeyList, ModelTypeList, RebalanceAnswer, Reprioritised, SessionAnswer, UserList, ValidationProblems, ValueMatrix, WorkUnitList,
+  KeyList, ModelTypeList, RebalanceAnswer, Reprioritised, SessionAnswer, SportMatrix, UserList, ValidationProblems, ValueMatrix, WorkUnitList,
 } from '@nfl-grid/shared/api/console-types';
 /** The model registry. */
 export type { ModelList, PromoteAnswer, PromotionDecision, RollbackAnswer } from '@nfl-grid/shared/api/console-types';

@@ -13,6 +13,7 @@ import type { RegisterModelBody } from './api-schemas';
 export type NewModel = Omit<RegisterModelBody, 'sport' | 'modelType'> & Partial<Pick<RegisterModelBody, 'sport' | 'modelType'>>;
 import { ArtifactError, parseCoverArtifact, type CoverArtifact } from './cover-predictor';
 import { parseNbaArtifact } from '../nba/nba-artifact';
+import { FamilyError, loadFamily, type FamilyArtifact } from '@nfl-grid/shared/sports/families/index';
 
 /*
  * The model registry's rows: register a candidate (artifact stored by sha256), read, and the two
@@ -34,22 +35,35 @@ export function modelView(m: ModelRow): ModelView {
   };
 }
 
-/** Parses the artifact as its sport serves it (400 naming the field when it cannot be served) and stores it by hash. */
-async function storeArtifact(db: Db | Tx, raw: unknown, sport: RegisterModelBody['sport'] = 'nfl'): Promise<{ sha256: string; artifact: CoverArtifact }> {
-  let artifact: CoverArtifact;
+/** A pre-game family's artifact (sports/families), checked by loading it; 400 naming the field when it does not load. */
+function familyArtifact(raw: unknown): { format: string; artifact: FamilyArtifact } {
   try {
-    artifact = sport === 'nba' ? parseNbaArtifact(raw) : parseCoverArtifact(raw);
+    loadFamily(raw);
+  } catch (e) {
+    if (e instanceof FamilyError) throw new BadRequest(e.message, 'artifact', 'bad_artifact');
+    throw e;
+  }
+  const a = raw as FamilyArtifact;
+  return { format: `nfl-grid.family/${a.family}`, artifact: a };
+}
+
+/** Parses the artifact as its sport serves it (400 naming the field when it cannot be served) and stores it by hash. */
+async function storeArtifact(db: Db | Tx, raw: unknown, sport: RegisterModelBody['sport'] = 'nfl'): Promise<{ sha256: string; artifact: CoverArtifact | FamilyArtifact }> {
+  let artifact: CoverArtifact | FamilyArtifact, format: string;
+  try {
+    if (raw && typeof raw === 'object' && 'family' in raw) ({ artifact, format } = familyArtifact(raw));
+    else ({ format } = artifact = sport === 'nba' ? parseNbaArtifact(raw) : parseCoverArtifact(raw));
   } catch (e) {
     if (e instanceof ArtifactError) throw new BadRequest(e.message, e.field, 'bad_artifact');
     throw e;
   }
   const body = canonicalJson(artifact);
   const sha256 = await sha256Hex(body);
-  await db.orm.insert(modelArtifacts).values({ sha256, format: artifact.format, body, bytes: Buffer.byteLength(body) }).onConflictDoNothing();
+  await db.orm.insert(modelArtifacts).values({ sha256, format, body, bytes: Buffer.byteLength(body) }).onConflictDoNothing();
   return { sha256, artifact };
 }
 
-/** The stored JSON of an artifact, its hash checked. */
+/** The stored JSON of an artifact of any format (a family's, to continue training from), its hash checked. */
 export async function loadArtifactJson(db: Db, sha256: string): Promise<unknown> {
   const [row] = await db.orm.select().from(modelArtifacts).where(eq(modelArtifacts.sha256, sha256));
   if (!row) throw new NotFound(`artifact ${sha256}`);
@@ -106,7 +120,7 @@ export async function registerModelIn(tx: Tx, body: NewModel): Promise<ModelRow>
 }
 
 /** SQL: a registry model the scope may read: one trained from its batches, or the grid's own (no batch). */
-function readableIn(scope: Scope): SQL | undefined {
+export function readableIn(scope: Scope): SQL | undefined {
   return scope.all ? undefined : sql`(${models.batchId} IS NULL OR ${batchIn(scope, models.batchId)})`;
 }
 

@@ -12,6 +12,7 @@ import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { submitBatch } from '../queue/submit-batch';
 import { badRequestFromZod } from './http/validate';
+import { modelBacktest, ModelBacktestBody } from '../models/model-backtest-body';
 
 /*
  * `/api/backtest/*`: backtests answered in-process when small, queued as a batch when large.
@@ -95,13 +96,19 @@ export function backtestRoutes(grid: Grid) {
   return new Hono()
     .post('/backtest/run',
       describeRoute({
-        summary: 'Backtest one betting strategy (backtest.run@1): answered directly when small, else queued as a batch',
+        summary: 'Backtest one betting strategy: a registry model (model_id, sport, start_date, end_date or season_from/season_to, initial_bankroll, betting_strategy, min_confidence) at the closing prices, or backtest.run@1 (answered directly when small, else queued as a batch)',
         description: DESCRIPTION,
         responses: { 200: 'The backtest.run@1 output', 202: 'The batch id and its number of work units' },
       }),
       researcher,
       async (c) => {
-        const { control, params } = parseBody(backtestRun, await readBody(await c.req.text()));
+        const body = await readBody(await c.req.text());
+        if ('model_id' in body) {
+          const b = ModelBacktestBody.safeParse(body);
+          if (!b.success) throw badRequestFromZod(b.error, 'body');
+          return c.json(await modelBacktest(grid, c.get('scope'), b.data), 200);
+        }
+        const { control, params } = parseBody(backtestRun, body);
         const r = await runOrQueue(grid, c.get('user').id, backtestRun, control, params, 1);
         return r.direct ? c.json(r.output as object, 200) : c.json({ batchId: r.batchId, wuCount: r.wuCount }, 202);
       })

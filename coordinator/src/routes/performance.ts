@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { AcceptedFollowUp, FollowUpList, ModelTypeList, RebalanceAnswer, ValueMatrix } from '@nfl-grid/shared/api/console-types';
+import type { AcceptedFollowUp, FollowUpList, ModelTypeList, RebalanceAnswer, SportMatrix, ValueMatrix } from '@nfl-grid/shared/api/console-types';
 import {
-  CompareBody, FollowUpsQuery, LimitQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, SettingsBody, SportParam,
+  CompareBody, FollowUpsQuery, LimitQuery, MatrixQuery, ModelKeyParam, ModelPatchBody, ParametersQuery, RebalanceBody, SettingsBody, SportModelsQuery, SportParam,
 } from '@nfl-grid/shared/performance/api';
 import { requireAuth } from '../auth/access';
 import { performanceModels } from '../db/schema/index';
@@ -13,6 +13,8 @@ import { backfillPerformance } from '../tracker/track-results';
 import { compare } from '../tracker/compare';
 import { acceptFollowUp, autoQueueOnValidated, listFollowUps, queueAutoFollowUps, readSettings, rejectFollowUp, writeSettings } from '../tracker/follow-ups';
 import { pendingMatrix } from '../tracker/matrix';
+import { performanceMatrix } from '../tracker/sport-matrix';
+import { sportModels } from '../tracker/sport-models';
 import { leaderboard, modelDetail, modelTypes, parameters, trending } from '../tracker/reads';
 import { rebalance } from '../tracker/rebalance';
 import { zv } from './http/validate';
@@ -30,20 +32,36 @@ export function performanceRoutes(grid: Grid) {
   const admin = requireAuth(grid, ['admin']);
   return new Hono()
     .get('/performance/matrix',
-      describeRoute({ summary: 'Task value matrix: pending work by batch and model, ranked by expected value (EV = expected improvement × importance / estimated hours)' }),
-      anyone,
+      describeRoute({
+        summary: 'The performance matrix (sport × model type: each cell the best registry model by walk-forward log loss, with summary statistics; query sport, days_back) and the task value matrix (cells: pending work ranked by EV)',
+      }),
+      anyone, zv('query', MatrixQuery),
       async (c) => {
-        const cells = await pendingMatrix(grid.db, c.get('scope'));
-        return c.json({ generatedAt: new Date().toISOString(), cells } satisfies ValueMatrix);
+        const q = c.req.valid('query');
+        const [cells, figures] = await Promise.all([pendingMatrix(grid.db, c.get('scope')), sportModels(grid.db, c.get('scope'), { sport: q.sport, daysBack: q.days_back })]);
+        const { summary, ...matrix } = performanceMatrix(figures);
+        return c.json({ generatedAt: new Date().toISOString(), cells, sport: q.sport ?? null, daysBack: q.days_back ?? null, matrix, summary } satisfies ValueMatrix & SportMatrix);
+      })
+    .get('/performance/sport-models',
+      describeRoute({ summary: 'Pre-game registry models per model and version: accuracy, precision, recall, F1, AUC, Brier, log loss, calibration error, the close on the same games, paired differences ± SE, ROI against the close' }),
+      anyone, zv('query', SportModelsQuery),
+      async (c) => {
+        const q = c.req.valid('query');
+        return c.json({ models: await sportModels(grid.db, c.get('scope'), { sport: q.sport, modelType: q.model_type, daysBack: q.days_back }) });
       })
     .post('/performance/compare',
       describeRoute({ summary: 'Compare two models or two batches on their metric: test, p-value, effect sizes, confidence interval' }),
       anyone, zv('json', CompareBody),
       async (c) => c.json(await compare(grid, c.get('user'), c.req.valid('json'))))
     .get('/performance/leaderboard/:sport',
-      describeRoute({ summary: 'Models of a sport by kernel, ranked by best metric, with current, baseline, ROI and trend' }),
+      describeRoute({ summary: 'Models of a sport (nfl, nba; any case): tracked kernels ranked by best metric, and registry models ranked by walk-forward log loss with their full figures' }),
       anyone, zv('param', SportParam), zv('query', LimitQuery),
-      async (c) => c.json(await leaderboard(grid.db, c.get('scope'), c.req.valid('param').sport, c.req.valid('query').limit)))
+      async (c) => {
+        const { sport } = c.req.valid('param'), { limit } = c.req.valid('query');
+        const [tracked, registry] = await Promise.all([leaderboard(grid.db, c.get('scope'), sport, limit), sportModels(grid.db, c.get('scope'), { sport })]);
+        const ranked = registry.sort((a, b) => (a.metrics.logLoss ?? Infinity) - (b.metrics.logLoss ?? Infinity)).slice(0, limit).map((m, i) => ({ rank: i + 1, ...m }));
+        return c.json({ ...tracked, registry: ranked });
+      })
     .get('/performance/model-types',
       describeRoute({ summary: 'Kernels and their model metric (direction, unit, tuned parameters), with model counts' }),
       anyone,

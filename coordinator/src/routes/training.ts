@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import type { BatchSummary } from '@nfl-grid/shared/api/console-types';
-import { TrainingSubmitBody, trainingToBatchSpec } from '@nfl-grid/shared/api/training';
+import { isSportSubmit, SportTrainingSubmitBody, TrainingSubmitBody, trainingToBatchSpec } from '@nfl-grid/shared/api/training';
 import { batchFor, requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import type { Grid } from '../grid';
@@ -10,7 +10,8 @@ import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../queue/cancel-batch';
 import { submitBatch } from '../queue/submit-batch';
 import { visibleHosts } from './hosts';
-import { badRequestFromZod, zv } from './http/validate';
+import { badRequestFromZod, readJson } from './http/validate';
+import { sportTrainingPlan } from '../models/sport-training-plan';
 import { idParam } from './http/id-param';
 import { batchSummary, batchUsage, listBatches, ownerName, wuCounts } from './batches';
 import { computeHours, hostCounts } from './queue';
@@ -73,13 +74,26 @@ export function trainingRoutes(grid: Grid) {
         return c.json({ jobs, pending_count: pending.length, running_count: running.length, queue_length: jobs.length });
       })
     .post('/submit',
-      describeRoute({ summary: 'Submit a job (a batch): name, kernel or task_type, params, grid, priority, replicates' }),
-      requireAuth(grid, ['researcher', 'admin']), zv('json', TrainingSubmitBody),
+      describeRoute({
+        summary: 'Submit a job (a batch): seed 001\'s form (sport, model_type, epochs, learning_rate, batch_size, optional model_id, test_seasons) trains that model family walk-forward with train.sport@1; or name, kernel or task_type, params, grid, priority, replicates',
+      }),
+      requireAuth(grid, ['researcher', 'admin']),
       async (c) => {
-        const parsed = BatchSpec.safeParse(trainingToBatchSpec(c.req.valid('json')));
+        const raw = await readJson(await c.req.text());
+        let spec: unknown;
+        if (isSportSubmit(raw)) {
+          const b = SportTrainingSubmitBody.safeParse(raw);
+          if (!b.success) throw badRequestFromZod(b.error, 'body');
+          spec = await sportTrainingPlan(grid, c.get('scope'), b.data);
+        } else {
+          const b = TrainingSubmitBody.safeParse(raw);
+          if (!b.success) throw badRequestFromZod(b.error, 'body');
+          spec = trainingToBatchSpec(b.data);
+        }
+        const parsed = BatchSpec.safeParse(spec);
         if (!parsed.success) throw badRequestFromZod(parsed.error, 'body');
         const r = await submitBatch(grid, c.get('user').id, parsed.data);
-        return c.json({ success: true, job_id: r.batchId, status: 'pending' as const, name: parsed.data.name, work_units: r.wuCount, estimated_hours: r.estimatedHours });
+        return c.json({ success: true, job_id: r.batchId, status: 'pending' as const, name: parsed.data.name, kernel: parsed.data.kernel, work_units: r.wuCount, estimated_hours: r.estimatedHours });
       })
     .get('/job/:id',
       describeRoute({ summary: 'One job with progress, CPU hours and credit granted' }),

@@ -1,3 +1,5 @@
+import type { GameMetrics } from '../sports/game-metrics';
+import type { RoiVsClose } from '../sports/roi-vs-close';
 import type { Intensity } from '../protocol/host-report';
 import type { Role } from './users';
 
@@ -426,6 +428,34 @@ export interface EventList { events: GridEvent[] }
 export interface CreditLeaderboard { by: 'user' | 'host'; rows: LeaderRow[] }
 /** `GET /performance/matrix`: open batches' pending work ranked by expected value. */
 export interface ValueMatrix { generatedAt: string; cells: (MatrixCell & { rank: number })[] }
+/** A paired per-game difference, model − close (< 0: the model did better), with its standard error. */
+export interface PairedDiff { games: number; mean: number | null; se: number | null }
+/** Against seed 001's thresholds: below the minimum, at least the minimum, at least the target. */
+export type ThresholdLevel = 'below' | 'minimum' | 'target' | null;
+/** A pre-game registry model's figures from its walk-forward predictions (`GET /performance/sport-models`). */
+export interface SportModelFigures {
+  id: string; name: string; version: number; sport: string; modelType: string; kernel: string; state: string; createdAt: Date;
+  seasons: number[];
+  metrics: GameMetrics;
+  /** The de-vigged close scored on the model's games that had a line. */
+  market: GameMetrics | null;
+  vsMarket: { brier: PairedDiff; logLoss: PairedDiff };
+  roi: RoiVsClose;
+  levels: { accuracy: ThresholdLevel; roi: ThresholdLevel };
+}
+export interface SportMatrixCell { sport: string; modelType: string; models: number; best: SportModelFigures }
+/** `GET /performance/matrix`, seed 001's part: sport × model type and summary statistics. */
+export interface SportMatrix {
+  sport: string | null;
+  daysBack: number | null;
+  matrix: { sports: string[]; modelTypes: string[]; cells: SportMatrixCell[] };
+  summary: {
+    models: number; games: number; meanAccuracy: number | null; bestAccuracy: number | null; bestBrier: number | null; bestLogLoss: number | null;
+    meanRoi: number | null; bestRoi: number | null; beatingMarketLogLoss: number;
+    meetingAccuracyMinimum: number; meetingAccuracyTarget: number; meetingRoiMinimum: number; meetingRoiTarget: number;
+    thresholds: { accuracy: { minimum: number; target: number }; roi: { minimum: number; target: number } };
+  };
+}
 /** `GET /performance/model-types`. */
 export interface ModelTypeList { modelTypes: ModelType[] }
 /** `GET /performance/follow-ups`. */

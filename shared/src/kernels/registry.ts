@@ -14,6 +14,7 @@ import { copulaGof } from './copula/gof';
 import { opeEstimate } from './ope/estimate';
 import { coverBaseline } from './cover/baseline-kernel';
 import { trainMlp } from './train/mlp-kernel';
+import { trainSport } from './train/sport-kernel';
 
 /** Every kernel this build can run, keyed by `name@version`. */
 const all: Kernel[] = [benchHash, mcSeason, mcBankroll];
@@ -21,6 +22,7 @@ all.push(stateSpace, marginKeyNumbers, calibrationFit, calibrationAblation);
 all.push(copulaFit, copulaGof, opeEstimate, backtestRun, backtestCompare);
 all.push(coverBaseline);
 all.push(trainMlp);
+all.push(trainSport);
 
 const byRef = new Map(all.map((k) => [kernelRef(k), k]));
 

@@ -4,7 +4,15 @@ import { z } from 'zod';
 
 const ModelKey = z.string().min(3).max(200).regex(/^[a-z][a-z0-9_.-]*@[0-9]+~[0-9a-f]{12}$/, 'expected a model key (kernel@version~hash)');
 
-export const SportParam = z.object({ sport: z.enum(['nfl']) });
+/** A sport as callers write it (`NBA`, `nba`): lower-cased, then checked. */
+export const SportName = z.string().max(20).transform((s) => s.toLowerCase()).pipe(z.enum(['nfl', 'nba']));
+export const SportParam = z.object({ sport: SportName });
+/** Seed 001's matrix query: one sport (default every sport) and models registered in the last `days_back` days. */
+export const MatrixQuery = z.strictObject({
+  sport: SportName.optional(),
+  days_back: z.coerce.number().int().min(1).max(36_500).optional(),
+});
+export const SportModelsQuery = MatrixQuery.extend({ model_type: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/).optional() });
 export const ModelKeyParam = z.object({ key: ModelKey });
 export const LimitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 export const ParametersQuery = z.object({ model: ModelKey.optional(), kernel: z.string().max(100).optional() });

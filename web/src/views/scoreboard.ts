@@ -3,7 +3,7 @@ import type { ViewFactory } from '../context';
 import { badge, fmt, h, short, svg, when } from '../dom';
 import type {
   AcceptedFollowUp, FollowUp as FollowUpOf, FollowUpList, MatrixCell, ModelLeaderboard, ModelType as ModelTypeOf, ModelTypeList,
-  RebalanceAnswer, Trending as TrendingOf, ValueMatrix, Wire,
+  RebalanceAnswer, SportMatrix, Trending as TrendingOf, ValueMatrix, Wire,
 } from '../types';
 import { section, table, td } from './common';
 
@@ -61,7 +61,7 @@ function dumbbell(m: Model, lo: number, hi: number, lower: boolean): SVGElement 
  */
 export const scoreboardView: ViewFactory = (ctx) => {
   let boards: Panel<Board> = null;
-  let matrix: Panel<{ generatedAt: string; cells: Cell[] }> = null;
+  let matrix: Panel<{ generatedAt: string; cells: Cell[] } & Partial<Wire<SportMatrix>>> = null;
   let trend: Panel<Trending> = null;
   let types: Panel<{ modelTypes: ModelType[] }> = null;
   let follow: Panel<{ followUps: FollowUp[] }> = null;
@@ -69,7 +69,7 @@ export const scoreboardView: ViewFactory = (ctx) => {
   const load = async () => {
     [boards, matrix, trend, types, follow] = await Promise.all([
       probe<Board>(`${BASE}/leaderboard/nfl?limit=20`),
-      probe<Wire<ValueMatrix>>(`${BASE}/matrix`),
+      probe<Wire<ValueMatrix & SportMatrix>>(`${BASE}/matrix`),
       probe<Trending>(`${BASE}/trending?limit=20`),
       probe<Wire<ModelTypeList>>(`${BASE}/model-types`),
       probe<Wire<FollowUpList>>(`${BASE}/follow-ups?state=suggested&limit=20`),
@@ -88,6 +88,24 @@ export const scoreboardView: ViewFactory = (ctx) => {
           td('Chart', dumbbell(m, lo, hi, board.lowerIsBetter)), td('Improvement', fmt(m.improvement, 4)), td('Results', fmt(m.results)),
           td('Trend', badge(m.trend.class ?? 'new')))), { cls: 'cards' }));
   }));
+
+  /** Seed 001's performance matrix: sport × model type, the best model of each by walk-forward log loss. */
+  function drawSportMatrix(m: Partial<Wire<SportMatrix>>): Node {
+    const cells = m.matrix?.cells ?? [];
+    const pm = (d: { mean: number | null; se: number | null }) => (d.mean === null ? '–' : `${fmt(d.mean, 4)} ± ${fmt(d.se, 4)}`);
+    return h('div', null,
+      table('Pre-game models: sport × model type (best by walk-forward log loss)',
+        ['Sport', 'Model type', 'Models', 'Best', 'Games', 'Accuracy', 'AUC', 'Brier', 'Log loss', 'Calibration error', 'Log loss − close ± SE', 'ROI vs close (bets)'],
+        cells.map((c) => h('tr', { 'data-key': `${c.sport}/${c.modelType}` },
+          td('Sport', c.sport.toUpperCase()), td('Model type', c.modelType), td('Models', fmt(c.models)),
+          td('Best', h('code', null, `${c.best.name} v${c.best.version}`)), td('Games', fmt(c.best.metrics.n)),
+          td('Accuracy', fmt(c.best.metrics.accuracy, 3)), td('AUC', fmt(c.best.metrics.auc, 3)), td('Brier', fmt(c.best.metrics.brier, 4)),
+          td('Log loss', fmt(c.best.metrics.logLoss, 4)), td('Calibration error', fmt(c.best.metrics.calibrationError, 4)),
+          td('Log loss − close', pm(c.best.vsMarket.logLoss)), td('ROI', `${fmt(c.best.roi.roi, 4)} (${fmt(c.best.roi.bets)})`))),
+        { empty: 'No pre-game model has walk-forward predictions yet.', cls: 'sport-matrix' }),
+      m.summary ? h('p', { class: 'muted small' },
+        `${fmt(m.summary.models)} models · best log loss ${fmt(m.summary.bestLogLoss, 4)} · ${fmt(m.summary.beatingMarketLogLoss)} beat the close · accuracy ≥ 55%: ${fmt(m.summary.meetingAccuracyMinimum)} · ROI ≥ 5%: ${fmt(m.summary.meetingRoiMinimum)}`) : '');
+  }
 
   function drawMatrix(m: { generatedAt: string; cells: Cell[] }): Node {
     if (m.cells.length === 0) return h('p', { class: 'empty' }, 'No pending work to value.');
@@ -150,6 +168,7 @@ export const scoreboardView: ViewFactory = (ctx) => {
       }
       return [
         section('Current vs best per model', panel(boards, 'The leaderboard', drawBoards)),
+        section('Performance matrix', panel(matrix, 'The performance matrix', drawSportMatrix)),
         section('Task value matrix', panel(matrix, 'The task value matrix', drawMatrix),
           h('p', { class: 'button-row' }, h('button', { type: 'button', 'data-action': 'rebalance' }, 'Re-prioritise open batches by EV…'))),
         h('div', { class: 'grid-2' },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts } from './columns';
 import { users } from './users';
 import { batches } from './work';
@@ -57,4 +57,26 @@ export const models = pgTable('models', {
   uniqueIndex('models_one_production_idx').on(t.name).where(sql`state = 'production'`),
   index('models_created_idx').on(t.createdAt),
   index('models_sport_type_idx').on(t.sport, t.modelType),
+]);
+
+/**
+ * A pre-game model's walk-forward predictions, one row per game it was scored on (seasons it never
+ * trained on), with what the performance figures need: the outcome, the de-vigged close and the
+ * price of a bet on each side (decimal odds; null without a price). `home_result` settles a bet on
+ * the home side: 1 won, 0.5 pushed, 0 lost (NBA: the moneyline; NFL: the closing spread at −110).
+ */
+export const modelPredictions = pgTable('model_predictions', {
+  modelId: uuid('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  gameId: text('game_id').notNull(),
+  season: integer('season').notNull(),
+  date: text('date').notNull(),
+  p: doublePrecision('p').notNull(),
+  homeWin: doublePrecision('home_win').notNull(),
+  market: doublePrecision('market'),
+  homeOdds: doublePrecision('home_odds'),
+  awayOdds: doublePrecision('away_odds'),
+  homeResult: doublePrecision('home_result'),
+}, (t) => [
+  primaryKey({ columns: [t.modelId, t.gameId] }),
+  index('model_predictions_date_idx').on(t.modelId, t.date),
 ]);

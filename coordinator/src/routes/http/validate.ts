@@ -18,7 +18,7 @@ export function badRequestFromZod(error: z.ZodError, where: string): BadRequest 
   return new BadRequest(issues.join('; ') + more, first || undefined, 'invalid_field');
 }
 
-async function readJson(text: string): Promise<unknown> {
+export async function readJson(text: string): Promise<unknown> {
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
