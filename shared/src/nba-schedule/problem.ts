@@ -60,7 +60,7 @@ export const closeness = (p: number): number => 1 - Math.abs(2 * p - 1);
 /**
  * A game's popularity weight: the mean of its two teams' weights (a team not in the map weighs 1).
  */
-export function popularityWeight(game: SlateGame, popularity: Readonly<Record<string, number>> = {}): number {
+export function popularityWeight(game: SlateGame, popularity: Readonly<Partial<Record<string, number>>> = {}): number {
   return ((popularity[game.home] ?? 1) + (popularity[game.away] ?? 1)) / 2;
 }
 
