@@ -4,6 +4,7 @@ import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../shared/src/data/local'
 import { bruteForceOptimum } from '../shared/src/nba-schedule/brute-force';
 import { EloTimeline } from '../shared/src/nba-schedule/elo';
 import { closeness, violations } from '../shared/src/nba-schedule/problem';
+import { main } from '../coordinator/src/cli/main';
 import { apiClient } from './support/api-client';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 import { dbKinds } from './support/test-db';
@@ -86,5 +87,33 @@ describe.each(dbKinds().slice(0, 1))('POST /api/v1/nba/schedule on a running coo
     const r = await api.post('/api/v1/nba/schedule', body);
     expect(r.status, r.text).toBe(400);
     expect(r.body.error.field).toBe(field);
+  });
+
+  async function cli(args: string[]) {
+    const out: string[] = [], err: string[] = [];
+    const code = await main(['nba', 'schedule', '--coordinator', g.url, ...args], { out: (t) => void out.push(t), err: (t) => void err.push(t), env: {}, cwd: process.cwd() });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('nfl-grid nba schedule --date D --slots N prints the choice, and fails clearly on bad input', async () => {
+    const r = await cli(['--date', '2019-01-21', '--slots', '3']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^\d+ games on 2019-01-21; probabilities: elo; 3 of 3 slots filled/);
+    expect(r.out.split('\n').filter((l) => / @ /.test(l))).toHaveLength(3);
+    const json = JSON.parse((await cli(['--date', '2019-01-21', '--slots', '3', '--json'])).out);
+    expect(json.filled).toBe(3);
+    const missing = await cli(['--date', '2019-01-21']);
+    expect([missing.code, missing.err]).toEqual([2, expect.stringContaining('--slots is required')]);
+    expect((await cli(['--date', '21/01/2019', '--slots', '2'])).err).toContain('--date must be YYYY-MM-DD');
+    expect((await cli(['--date', '2019-01-21', '--slots', 'two'])).code).toBe(2);
+    expect((await cli(['--date', '2019-01-21', '--slots', '2', '--popularity', 'XYZ=2'])).err).toContain('unknown team XYZ');
+    const none = await cli(['--date', '1990-01-01', '--slots', '2']);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/no stored NBA games from 1990-01-01[\s\S]*HTTP 422, empty_slate, field date/);
+    const tooMany = await cli(['--date', '2019-01-21', '--slots', '12']);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.err).toMatch(/at most \d+ of the 12 slots/);
+    const allowed = JSON.parse((await cli(['--date', '2019-01-21', '--slots', '12', '--allow-empty', '--json'])).out);
+    expect(allowed.filled).toBe(allowed.slate.games);
   });
 });
