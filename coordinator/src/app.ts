@@ -10,6 +10,7 @@ import { liveRoutes } from './console/live-routes';
 import { sessionRoutes } from './console/session-routes';
 import type { Grid } from './grid';
 import { CoverModelServer } from './models/cover-server';
+import { nbaRoutes } from './routes/nba';
 import { describeRoute } from './openapi/registry';
 import { backtestRoutes } from './routes/backtest';
 import { banditRoutes } from './routes/bandit';
@@ -81,6 +82,7 @@ function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes
     .route('/', liveRoutes(grid, hub))
     .route('/', consoleApiRoutes(grid, hub))
     .route('/', flaggedPairRoutes(grid))
+    .route('/', nbaRoutes(grid))
     .route('/', openapiRoutes(grid, routes));
 }
 

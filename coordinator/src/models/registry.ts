@@ -12,6 +12,7 @@ import type { RegisterModelBody } from './api-schemas';
 /** A registration as callers build it: sport and family default to the cover model's (nfl, mlp). */
 export type NewModel = Omit<RegisterModelBody, 'sport' | 'modelType'> & Partial<Pick<RegisterModelBody, 'sport' | 'modelType'>>;
 import { ArtifactError, parseCoverArtifact, type CoverArtifact } from './cover-predictor';
+import { parseNbaArtifact } from '../nba/nba-artifact';
 
 /*
  * The model registry's rows: register a candidate (artifact stored by sha256), read, and the two
@@ -33,11 +34,11 @@ export function modelView(m: ModelRow): ModelView {
   };
 }
 
-/** Parses the artifact (400 naming the field when it cannot be served) and stores it by hash. */
-async function storeArtifact(db: Db | Tx, raw: unknown): Promise<{ sha256: string; artifact: CoverArtifact }> {
+/** Parses the artifact as its sport serves it (400 naming the field when it cannot be served) and stores it by hash. */
+async function storeArtifact(db: Db | Tx, raw: unknown, sport: RegisterModelBody['sport'] = 'nfl'): Promise<{ sha256: string; artifact: CoverArtifact }> {
   let artifact: CoverArtifact;
   try {
-    artifact = parseCoverArtifact(raw);
+    artifact = sport === 'nba' ? parseNbaArtifact(raw) : parseCoverArtifact(raw);
   } catch (e) {
     if (e instanceof ArtifactError) throw new BadRequest(e.message, e.field, 'bad_artifact');
     throw e;
@@ -48,12 +49,17 @@ async function storeArtifact(db: Db | Tx, raw: unknown): Promise<{ sha256: strin
   return { sha256, artifact };
 }
 
-/** The artifact of a model, its hash checked. */
-export async function loadArtifact(db: Db, sha256: string): Promise<CoverArtifact> {
+/** The stored JSON of an artifact, its hash checked. */
+export async function loadArtifactJson(db: Db, sha256: string): Promise<unknown> {
   const [row] = await db.orm.select().from(modelArtifacts).where(eq(modelArtifacts.sha256, sha256));
   if (!row) throw new NotFound(`artifact ${sha256}`);
   if (await sha256Hex(row.body) !== sha256) throw new Error(`artifact ${sha256} does not match its hash`);
-  return parseCoverArtifact(JSON.parse(row.body));
+  return JSON.parse(row.body);
+}
+
+/** The artifact of a cover model, its hash checked. */
+export async function loadArtifact(db: Db, sha256: string): Promise<CoverArtifact> {
+  return parseCoverArtifact(await loadArtifactJson(db, sha256));
 }
 
 /** A stored model as the registration body it came from: what data/models/cover/*.json hold and POST /api/v1/models takes. */
@@ -67,7 +73,7 @@ export async function modelRecord(db: Db, row: ModelRow): Promise<Omit<RegisterM
 
 /** Registers a new version of `body.name` (next version number) in `state` (default candidate). */
 export async function registerModel(db: Db, body: NewModel, createdBy: string | null, state: ModelState = 'candidate'): Promise<ModelRow> {
-  const { sha256 } = await storeArtifact(db, body.artifact);
+  const { sha256 } = await storeArtifact(db, body.artifact, body.sport);
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction((tx) => insertModel(tx, body, sha256, createdBy, state));
@@ -95,7 +101,7 @@ async function insertModel(tx: Tx, body: NewModel, sha256: string, createdBy: st
 
 /** Registers a candidate inside the caller's transaction (the assimilator's), so it commits with what produced it. */
 export async function registerModelIn(tx: Tx, body: NewModel): Promise<ModelRow> {
-  const { sha256 } = await storeArtifact(tx, body.artifact);
+  const { sha256 } = await storeArtifact(tx, body.artifact, body.sport);
   return insertModel(tx, body, sha256, null, 'candidate');
 }
 
