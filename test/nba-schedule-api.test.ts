@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetRows } from '../shared/src/data/datasets';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '../shared/src/data/local';
 import { bruteForceOptimum } from '../shared/src/nba-schedule/brute-force';
-import { EloTimeline } from '../shared/src/nba-schedule/elo';
 import { closeness, violations } from '../shared/src/nba-schedule/problem';
 import { main } from '../coordinator/src/cli/main';
 import { apiClient } from './support/api-client';
@@ -27,19 +26,27 @@ describe.each(dbKinds().slice(0, 1))('POST /api/v1/nba/schedule on a running coo
   });
   afterAll(async () => g?.stop());
 
-  it("schedules a stored day's games from walk-forward Elo, keeping the rules", async () => {
+  it("schedules a stored day's games with the win-probability model's figures, keeping the rules", async () => {
     const r = await api.post('/api/v1/nba/schedule', { date: '2019-01-21', slots: 3 });
     expect(r.status, r.text).toBe(200);
-    expect(r.body).toMatchObject({ probabilities: 'elo', filled: 3, slate: { from: '2019-01-21', to: '2019-01-21' }, solver: { name: 'highs' } });
+    expect(r.body).toMatchObject({ probabilities: 'model', filled: 3, slate: { from: '2019-01-21', to: '2019-01-21' }, solver: { name: 'highs' } });
     const day = rows.filter((x) => x.date === '2019-01-21' && x.seasonType === 'regular');
     expect(r.body.slate.games).toBe(day.length);
-    const elo = new EloTimeline(rows);
-    const values = day.map((x) => closeness(elo.probability(x.home!, x.away!, x.date)));
     const games = day.map((x) => ({ home: x.home!, away: x.away!, date: x.date }));
+    // the same probabilities as the model's own endpoint, and the brute-force optimum over them
+    const wp = await api.post('/api/v1/nba/win-probability', { games });
+    expect(wp.status, wp.text).toBe(200);
+    const values = wp.body.results.map((x: { homeWin: number }) => closeness(x.homeWin));
     const best = bruteForceOptimum({ games, slots: [{}, {}, {}], values, fillAll: true })!;
     expect(r.body.objective).toBeCloseTo(best.objective, 9);
     const chosen = r.body.slots.map((s: any) => games.findIndex((x) => x.home === s.game.home && x.away === s.game.away));
     expect(violations({ games, slots: [{}, {}, {}], values, fillAll: true }, chosen)).toEqual([]);
+    // a partly priced slate: the given probability is kept, the others come from the model
+    const mixed = await api.post('/api/v1/nba/schedule', { games: [{ ...games[0], homeWinProbability: 0.5 }, games[1]], slots: 1 });
+    expect(mixed.body).toMatchObject({ probabilities: 'request+model', slots: [{ game: { home: games[0]!.home, closeness: 1 } }] });
+    const future = await api.post('/api/v1/nba/schedule', { games: [{ ...games[0], homeWinProbability: 0.5 }, { ...games[1], date: '2031-01-01' }], slots: 1 });
+    expect(future.status).toBe(400);
+    expect(future.body.error.field).toBe('games.1.date');
   });
 
   it('fits timed slots, weighs popularity and keeps a team out of consecutive national days', async () => {
@@ -98,7 +105,7 @@ describe.each(dbKinds().slice(0, 1))('POST /api/v1/nba/schedule on a running coo
   it('nfl-grid nba schedule --date D --slots N prints the choice, and fails clearly on bad input', async () => {
     const r = await cli(['--date', '2019-01-21', '--slots', '3']);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/^\d+ games on 2019-01-21; probabilities: elo; 3 of 3 slots filled/);
+    expect(r.out).toMatch(/^\d+ games on 2019-01-21; probabilities: model; 3 of 3 slots filled/);
     expect(r.out.split('\n').filter((l) => / @ /.test(l))).toHaveLength(3);
     const json = JSON.parse((await cli(['--date', '2019-01-21', '--slots', '3', '--json'])).out);
     expect(json.filled).toBe(3);

@@ -57,7 +57,7 @@ export interface NbaScheduleChoice {
 export interface NbaScheduleAnswer {
   slate: { games: number; from: string; to: string };
   /** Where the win probabilities came from. */
-  probabilities: 'request' | 'elo' | 'request+elo';
+  probabilities: 'request' | 'model' | 'request+model';
   objective: number;
   filled: number;
   slots: { slot: number; date?: string; time?: string; window: string; game: NbaScheduleChoice | null }[];

@@ -1,25 +1,20 @@
 import type { DatasetRows } from '@nfl-grid/shared/data/datasets';
 import { loadLocalKernelData } from '@nfl-grid/shared/data/local';
-import type { NbaGameRow } from '@nfl-grid/shared/data/oddsportal-nba';
-import { EloTimeline } from '@nfl-grid/shared/nba-schedule/elo';
 import type { SlateGame } from '@nfl-grid/shared/nba-schedule/problem';
 
 /*
  * The stored NBA games (dataset oddsportal.nba from the coordinator's inputs folder), read once
- * per folder on first use, with the walk-forward Elo built from them.
+ * per folder on first use: the slates of stored dates.
  */
 
 /** Win probabilities of the home sides of a slate, in order. */
 export type WinProbabilities = (games: readonly SlateGame[]) => Promise<number[]>;
 
 export interface NbaGames {
-  rows: readonly NbaGameRow[];
   /** Games that can be national (not pre-season, not all-star), by date. */
   slate(from: string, days: number): SlateGame[];
   first: string;
   last: string;
-  /** Elo before each game's date (the newest ratings for dates past the data). */
-  eloProbabilities: WinProbabilities;
 }
 
 const loaded = new Map<string, NbaGames>();
@@ -32,16 +27,13 @@ export function nbaGames(inputsDir: string): NbaGames {
   const rows = loadLocalKernelData(inputsDir, ['oddsportal.nba']).dataset<DatasetRows['oddsportal.nba']>('oddsportal.nba');
   const playable = rows.filter((r) => r.home !== null && r.away !== null && r.seasonType !== 'preseason' && r.seasonType !== 'allstar')
     .sort((a, b) => a.date.localeCompare(b.date));
-  const elo = new EloTimeline(rows);
   const games: NbaGames = {
-    rows,
     first: playable[0]!.date,
     last: playable.at(-1)!.date,
     slate(from, days) {
       const to = addDays(from, days - 1);
       return playable.filter((r) => r.date >= from && r.date <= to).map((r) => ({ home: r.home!, away: r.away!, date: r.date }));
     },
-    eloProbabilities: async (slate) => slate.map((g) => elo.probability(g.home, g.away, g.date)),
   };
   loaded.set(inputsDir, games);
   return games;

@@ -1,12 +1,12 @@
 import type { NbaScheduleAnswer, NbaScheduleBody } from '@nfl-grid/shared/api/nba-schedule';
 import { closeness, popularityWeight, type SlateGame, type Slot, windowOf } from '@nfl-grid/shared/nba-schedule/problem';
-import { AppError } from '../../errors';
-import type { NbaGames } from './nba-games';
+import { AppError, BadRequest } from '../../errors';
+import type { NbaGames, WinProbabilities } from './nba-games';
 import { ScheduleInfeasibleError, solveSlots } from './solve-slots';
 
 /*
  * One schedule request, start to end: the slate (given or stored), each game's home win
- * probability (given, else the probability source), values = closeness × popularity, the exact
+ * probability (given, else the win-probability model), values = closeness × popularity, the exact
  * optimum. An impossible request is a 422 naming the reason.
  */
 
@@ -16,7 +16,16 @@ export class UnprocessableSchedule extends AppError {
   }
 }
 
-export async function scheduleSlate(body: NbaScheduleBody, data: () => NbaGames): Promise<NbaScheduleAnswer> {
+/** The source's error about its k-th game, named by that game's place in the slate. */
+function renamed(e: unknown, slateIndex: (k: number) => number, fromStore: boolean): unknown {
+  if (!(e instanceof BadRequest) || !e.field) return e;
+  const m = /^games\.(\d+)\.(\w+)$/.exec(e.field);
+  if (!m) return e;
+  if (fromStore) return new UnprocessableSchedule(`the win-probability model cannot rate this slate: ${e.message}`, e.code, 'date');
+  return new BadRequest(e.message, `games.${slateIndex(Number(m[1]))}.${m[2]}`, e.code);
+}
+
+export async function scheduleSlate(body: NbaScheduleBody, data: () => NbaGames, winProbabilities: WinProbabilities): Promise<NbaScheduleAnswer> {
   let games: (SlateGame & { homeWinProbability?: number })[];
   if (body.games) games = body.games.map((g) => ({ ...g }));
   else {
@@ -27,7 +36,12 @@ export async function scheduleSlate(body: NbaScheduleBody, data: () => NbaGames)
     }
   }
   const missing = games.flatMap((g, i) => (g.homeWinProbability === undefined ? [i] : []));
-  const fromSource = missing.length > 0 ? await data().eloProbabilities(missing.map((i) => games[i]!)) : [];
+  let fromSource: number[] = [];
+  try {
+    if (missing.length > 0) fromSource = await winProbabilities(missing.map((i) => games[i]!));
+  } catch (e) {
+    throw renamed(e, (k) => missing[k]!, !body.games);
+  }
   const p = games.map((g) => g.homeWinProbability ?? 0);
   missing.forEach((gi, k) => { p[gi] = fromSource[k]!; });
   const slots: Slot[] = typeof body.slots === 'number' ? Array.from({ length: body.slots }, () => ({})) : body.slots;
@@ -43,7 +57,7 @@ export async function scheduleSlate(body: NbaScheduleBody, data: () => NbaGames)
   const dates = games.map((g) => g.date).sort();
   return {
     slate: { games: games.length, from: dates[0]!, to: dates.at(-1)! },
-    probabilities: missing.length === 0 ? 'request' : missing.length === games.length ? 'elo' : 'request+elo',
+    probabilities: missing.length === 0 ? 'request' : missing.length === games.length ? 'model' : 'request+model',
     objective: solution.objective,
     filled: solution.assignment.filter((g) => g !== null).length,
     slots: slots.map((s, i) => {
