@@ -41,6 +41,7 @@ import { performanceRoutes } from './routes/performance';
 import { queueRoutes } from './routes/queue';
 import { replicasRoutes, workUnitsRoutes } from './routes/workunits';
 import { modelsRoutes } from './routes/models';
+import { nbaScheduleRoutes } from './routes/nba-schedule';
 import { sportFeaturesRoutes } from './routes/sport-features';
 import { statusPageRoutes } from './routes/status-page';
 import { trainingRoutes } from './routes/training';
@@ -77,6 +78,7 @@ function restApi(grid: Grid, hub: LiveHub, coverServer: CoverModelServer, routes
     .route('/', eventsRoutes(grid))
     .route('/', banditRoutes(grid))
     .route('/', modelsRoutes(grid, coverServer))
+    .route('/', nbaScheduleRoutes(grid))
     .route('/', liveRoutes(grid, hub))
     .route('/', consoleApiRoutes(grid, hub))
     .route('/', flaggedPairRoutes(grid))

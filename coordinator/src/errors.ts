@@ -1,6 +1,6 @@
 /** Errors the API turns into JSON responses: `{ error: { code, message, field? } }`. */
 export class AppError extends Error {
-  constructor(readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503, readonly code: string, message: string, readonly field?: string) {
+  constructor(readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503, readonly code: string, message: string, readonly field?: string) {
     super(message);
     this.name = new.target.name;
   }

@@ -10,6 +10,9 @@ export type Parsed =
 /** Global options that take a value: their value is not the command name. */
 const VALUED = new Set(Object.entries(GLOBAL_OPTIONS).filter(([, o]) => o.type === 'string').map(([k]) => `--${k}`));
 
+/** Words that open a group of commands (`admin create-user`, `nba schedule`). */
+const GROUPS = new Set(['admin', 'nba']);
+
 /** The command words (`status`, `admin create-user`) and where they sit in argv. */
 function findCommandWords(argv: string[]): number[] {
   const at: number[] = [];
@@ -22,7 +25,7 @@ function findCommandWords(argv: string[]): number[] {
       continue;
     }
     at.push(i);
-    if (argv[i] !== 'admin') break;
+    if (!GROUPS.has(argv[i]!)) break;
   }
   return at;
 }
@@ -38,9 +41,9 @@ export function parseCli(argv: string[], commands: Command[]): Parsed {
     throw new UsageError('no command given');
   }
   const command = commands.find((c) => c.path.join(' ') === words.join(' '));
-  if (!command && words[0] === 'admin') {
-    if (words.length === 1) return { kind: 'help', command: null, group: 'admin', asked: wantsHelp };
-    throw new UsageError(`unknown admin command: ${words[1]}`, 'admin');
+  if (!command && GROUPS.has(words[0]!)) {
+    if (words.length === 1) return { kind: 'help', command: null, group: words[0]!, asked: wantsHelp };
+    throw new UsageError(`unknown ${words[0]} command: ${words[1]}`, words[0]);
   }
   if (!command) throw new UsageError(`unknown command: ${words[0]}`);
   if (wantsHelp) return { kind: 'help', command, asked: true };

@@ -9,6 +9,7 @@ import { batchesCommand, cancelCommand, combinedCommand, reopenedCommand, report
 import { rebalanceCommand, scoreboardCommand } from './commands/tracker';
 import { runKernelCommand } from './commands/run-kernel';
 import { coverCommand } from './commands/cover';
+import { nbaScheduleCommand } from './commands/nba';
 
 /*
  * `nfl-grid`: the coordinator's command line. Client commands talk to a coordinator's REST API
@@ -107,5 +108,5 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 export const COMMANDS: Command[] = [
   coordinatorCommand, startCommand, initCommand, statusCommand, scoreboardCommand, submitCommand,
   cancelCommand, batchesCommand, batchCommand, hostsCommand, resultsCommand, combinedCommand, reopenedCommand, reportCommand, rebalanceCommand, createUserCommand, enrollTokenCommand,
-  banditCommand, runKernelCommand, coverCommand,
+  banditCommand, runKernelCommand, coverCommand, nbaScheduleCommand,
 ];
