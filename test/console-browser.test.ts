@@ -262,13 +262,13 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
     await openView('#/trends?hours=1', 'Trends');
     for (const title of ['Throughput: work units done and replicas reported', 'Achieved heat: mean CPU load of reporting hosts', 'Hosts online by intensity', 'Credit granted per day (last 30 days)']) {
       const fig = page.locator('figure.chart', { hasText: title });
-      await expect.poll(() => fig.locator('canvas').count()).toBe(1);
+      await expect.poll(() => fig.locator('canvas').count(), { timeout: 20_000 }).toBe(1);
       expect(Number(await fig.locator('canvas').getAttribute('width'))).toBeGreaterThan(200);
     }
     // uPlot's legend lists the series; the stacked chart one per intensity.
     expect(await page.locator('figure.chart', { hasText: 'Hosts online by intensity' }).locator('.u-legend .u-label').allTextContents()).toEqual(expect.arrayContaining(['low', 'medium', 'high', 'inferno']));
     await page.getByLabel('Host', { exact: true }).selectOption({ label: 'vol-a' });
-    await expect.poll(() => page.locator('figure.chart', { hasText: 'vol-a: CPU load and temperatures' }).locator('canvas').count()).toBe(1);
+    await expect.poll(() => page.locator('figure.chart', { hasText: 'vol-a: CPU load and temperatures' }).locator('canvas').count(), { timeout: 20_000 }).toBe(1);
     // Events read as sentences: "Batch long seasons was cancelled (… WUs cancelled) by admin".
     const lines = await page.locator('.panel', { hasText: 'Recent events' }).locator('ol.events li').allTextContents();
     expect(lines.some((l) => /Batch long seasons was cancelled \(\d+ WUs cancelled\) by admin/.test(l)), lines.join('\n')).toBe(true);
@@ -286,13 +286,13 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
       const p2 = await ctx2.newPage();
       p2.on('pageerror', (e) => pageErrors.push(e.message));
       await signIn(p2, alice.key);
-      await expect.poll(() => p2.locator('#view-title').textContent()).toBe('My batches');
+      await expect.poll(() => p2.locator('#view-title').textContent(), { timeout: 20_000 }).toBe('My batches');
       expect(await p2.locator('nav#nav a').allTextContents()).toEqual(['My batches', 'My hosts', 'My credit']);
-      await expect.poll(() => p2.locator('tbody a', { hasText: 'alice hashes' }).count()).toBe(1);
+      await expect.poll(() => p2.locator('tbody a', { hasText: 'alice hashes' }).count(), { timeout: 20_000 }).toBe(1);
       expect(await p2.locator('tbody a', { hasText: 'season odds live' }).count()).toBe(0);
       await p2.locator('tbody a', { hasText: 'alice hashes' }).click();
-      await expect.poll(() => p2.locator('#view-title').textContent()).toBe('Batch: alice hashes');
-      await expect.poll(() => p2.locator('[data-testid=batch-progress] .bar-text').count()).toBe(1);
+      await expect.poll(() => p2.locator('#view-title').textContent(), { timeout: 20_000 }).toBe('Batch: alice hashes');
+      await expect.poll(() => p2.locator('[data-testid=batch-progress] .bar-text').count(), { timeout: 20_000 }).toBe(1);
       expect(await p2.getByRole('link', { name: 'Download results (CSV)' }).getAttribute('href')).toBe(`/api/v1/batches/${mine.body.batchId}/results?format=csv`);
       // No admin action anywhere: no cancel, no priority, no host controls.
       expect(await p2.getByRole('button', { name: 'Cancel batch' }).count()).toBe(0);
@@ -300,7 +300,7 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
       if (SHOTS) await shot('researcher-batch', p2);
       // Another's batch by its id: not found, as in the API.
       await p2.evaluate((id) => { location.hash = `#/batches/${id}`; }, theirs);
-      await expect.poll(() => p2.locator('main').textContent()).toContain('No such batch.');
+      await expect.poll(() => p2.locator('main').textContent(), { timeout: 20_000 }).toContain('No such batch.');
       const tries = await p2.evaluate(async (hostId) => {
         const call = async (method: string, path: string, body?: unknown) => {
           const r = await fetch(path, { method, headers: { 'x-nfl-grid-csrf': '1', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -333,9 +333,9 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
       const p2 = await ctx2.newPage();
       p2.on('pageerror', (e) => pageErrors.push(e.message));
       await signIn(p2, agentA.userKey);
-      await expect.poll(() => p2.locator('#view-title').textContent()).toBe('My hosts');
+      await expect.poll(() => p2.locator('#view-title').textContent(), { timeout: 20_000 }).toBe('My hosts');
       expect(await p2.locator('nav#nav a').allTextContents()).toEqual(['My hosts', 'My credit', 'My batches']);
-      await expect.poll(() => p2.locator('tr[data-host="vol-a"]').count()).toBe(1);
+      await expect.poll(() => p2.locator('tr[data-host="vol-a"]').count(), { timeout: 20_000 }).toBe(1);
       expect(await p2.locator('tr[data-host="vol-b"]').count()).toBe(0);
       const row = p2.locator('tr[data-host="vol-a"]');
       expect(await row.locator('select, button').count()).toBe(0); // no intensity, pause or ban controls
@@ -343,10 +343,10 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
       const [credit] = await grid.testDb.db.rows<{ total: number }>(sql`SELECT total_credit AS total FROM user_credit WHERE user_id = ${agentA.userId}`);
       expect(credit!.total).toBeGreaterThan(0);
       await p2.evaluate(() => { location.hash = '#/credit'; });
-      await expect.poll(() => p2.locator('#view-title').textContent()).toBe('My credit');
-      await expect.poll(async () => Number(((await p2.locator('[data-testid=my-credit] .kpi-value').textContent()) ?? '').replace(/,/g, ''))).toBeCloseTo(credit!.total, 2);
-      await expect.poll(() => p2.locator('figure.chart', { hasText: 'Credit granted per day' }).locator('canvas').count()).toBe(1);
-      await expect.poll(() => p2.locator('figure.chart', { hasText: 'vol-a: CPU load and temperatures' }).locator('canvas').count()).toBe(1);
+      await expect.poll(() => p2.locator('#view-title').textContent(), { timeout: 20_000 }).toBe('My credit');
+      await expect.poll(async () => Number(((await p2.locator('[data-testid=my-credit] .kpi-value').textContent()) ?? '').replace(/,/g, '')), { timeout: 20_000 }).toBeCloseTo(credit!.total, 2);
+      await expect.poll(() => p2.locator('figure.chart', { hasText: 'Credit granted per day' }).locator('canvas').count(), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => p2.locator('figure.chart', { hasText: 'vol-a: CPU load and temperatures' }).locator('canvas').count(), { timeout: 20_000 }).toBe(1);
       expect(await p2.locator('figure.chart', { hasText: 'vol-b' }).count()).toBe(0);
       if (SHOTS) await shot('volunteer-credit', p2);
     } finally {
