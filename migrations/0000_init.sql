@@ -62,6 +62,17 @@ CREATE TABLE "host_reliability" (
 	CONSTRAINT "host_reliability_host_id_family_pk" PRIMARY KEY("host_id","family")
 );
 --> statement-breakpoint
+CREATE TABLE "host_samples" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "host_samples_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"host_id" uuid NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"intensity" "intensity" NOT NULL,
+	"running" integer NOT NULL,
+	"cpu_load" double precision,
+	"cpu_temp" double precision,
+	"gpu_temp" double precision
+);
+--> statement-breakpoint
 CREATE TABLE "hosts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"owner_id" uuid NOT NULL,
@@ -513,6 +524,7 @@ ALTER TABLE "enrollment_tokens" ADD CONSTRAINT "enrollment_tokens_user_id_users_
 ALTER TABLE "agreement_pairs" ADD CONSTRAINT "agreement_pairs_host_a_hosts_id_fk" FOREIGN KEY ("host_a") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "agreement_pairs" ADD CONSTRAINT "agreement_pairs_host_b_hosts_id_fk" FOREIGN KEY ("host_b") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "host_reliability" ADD CONSTRAINT "host_reliability_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "host_samples" ADD CONSTRAINT "host_samples_host_id_hosts_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."hosts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hosts" ADD CONSTRAINT "hosts_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "batches" ADD CONSTRAINT "batches_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "checkpoints" ADD CONSTRAINT "checkpoints_wu_id_work_units_id_fk" FOREIGN KEY ("wu_id") REFERENCES "public"."work_units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -539,6 +551,8 @@ ALTER TABLE "pipeline_runs" ADD CONSTRAINT "pipeline_runs_started_by_users_id_fk
 ALTER TABLE "preprocessing_configs" ADD CONSTRAINT "preprocessing_configs_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_user_idx" ON "api_keys" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "agreement_pairs_flagged_idx" ON "agreement_pairs" USING btree ("flagged_at") WHERE "agreement_pairs"."flagged_at" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "host_samples_host_at_idx" ON "host_samples" USING btree ("host_id","at");--> statement-breakpoint
+CREATE INDEX "host_samples_at_idx" ON "host_samples" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "hosts_owner_idx" ON "hosts" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "batches_owner_idx" ON "batches" USING btree ("owner_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "replicas_wu_host_uq" ON "replicas" USING btree ("wu_id","host_id");--> statement-breakpoint

@@ -225,6 +225,21 @@ CREATE TABLE host_reliability (
   CONSTRAINT host_reliability_host_id_hosts_id_fk FOREIGN KEY (host_id) REFERENCES hosts(id)
 );
 
+CREATE TABLE host_samples (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  host_id uuid NOT NULL,
+  at timestamp with time zone NOT NULL DEFAULT now(),
+  intensity intensity NOT NULL,
+  running integer NOT NULL,
+  cpu_load double precision,
+  cpu_temp double precision,
+  gpu_temp double precision,
+  CONSTRAINT host_samples_host_id_hosts_id_fk FOREIGN KEY (host_id) REFERENCES hosts(id) ON DELETE CASCADE,
+  CONSTRAINT host_samples_pkey PRIMARY KEY (id)
+);
+CREATE INDEX host_samples_at_idx ON public.host_samples USING btree (at);
+CREATE INDEX host_samples_host_at_idx ON public.host_samples USING btree (host_id, at);
+
 CREATE TABLE hosts (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   owner_id uuid NOT NULL,

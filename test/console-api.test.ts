@@ -5,7 +5,8 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveHub } from '../coordinator/src/console/live-hub';
 import { SESSION_COOKIE, SESSION_SECRET_FILE, sessionSecret } from '../coordinator/src/console/session-token';
-import { openTestApp, type TestApp } from './support/grid-fixtures';
+import { recordHostSample } from '../coordinator/src/gateway/record-host-sample';
+import { makeHost, openTestApp, type TestApp } from './support/grid-fixtures';
 import { benchSpec } from './support/volunteers';
 import { dbKinds } from './support/test-db';
 
@@ -155,7 +156,7 @@ describe.each(dbKinds())('console API (%s)', (kind) => {
     expect(s.body.user.role).toBe('researcher');
     const b = await t.call('POST', '/api/v1/batches', { key: researcher.key, body: benchSpec({ name: 'rita batch' }) });
     const attempts: [string, string, unknown?][] = [
-      ['GET', '/api/v1/console/snapshot'], ['GET', '/api/v1/console/hosts'], ['GET', '/api/v1/console/validation'], ['GET', '/api/v1/console/dispatch'],
+      ['GET', '/api/v1/console/snapshot'], ['GET', '/api/v1/console/history'], ['GET', '/api/v1/console/validation'], ['GET', '/api/v1/console/dispatch'],
       ['GET', '/api/v1/live'], ['GET', '/api/v1/events'], ['GET', '/api/v1/users'],
       ['POST', '/api/v1/users', { name: 'sneaky', role: 'admin' }],
       ['PATCH', `/api/v1/batches/${b.body.batchId}`, { priority: 999 }],
@@ -168,6 +169,55 @@ describe.each(dbKinds())('console API (%s)', (kind) => {
     }
     const [row] = await t.grid.db.rows<{ priority: number }>(sql`SELECT priority FROM batches WHERE id = ${b.body.batchId}`);
     expect(row!.priority).toBe(0);
+  });
+
+  it("gives each user only their own hosts, host history and credit; the grid's history is the admin's", async () => {
+    const vesna = await t.user('vesna', 'volunteer');
+    const mine = await makeHost(t.grid.db, { ownerId: vesna.id });
+    const other = await makeHost(t.grid.db, { ownerId: researcher.id });
+    const readings = { cpuLoad: 55, gpuLoad: null, memUsed: 30, cpuTemp: 61, gpuTemp: null, battery: null };
+    // One sample a minute per host: a second report within the minute adds none.
+    await recordHostSample(t.grid.db, mine.id, { intensity: 'high', running: 2, readings });
+    await recordHostSample(t.grid.db, mine.id, { intensity: 'high', running: 2, readings: { ...readings, cpuLoad: 99 } });
+    await recordHostSample(t.grid.db, other.id, { intensity: 'low', running: 1, readings: { ...readings, cpuLoad: 25 } });
+    // An old sample is dropped when the host's next sample is taken.
+    await t.grid.db.rows(sql`INSERT INTO host_samples (host_id, at, intensity, running) VALUES (${mine.id}, now() - interval '8 days', 'low', 0)`);
+    await t.grid.db.rows(sql`UPDATE host_samples SET at = at - interval '2 minutes' WHERE host_id = ${mine.id} AND at > now() - interval '1 day'`);
+    await recordHostSample(t.grid.db, mine.id, { intensity: 'medium', running: 1, readings: { ...readings, cpuLoad: 75 } });
+    const [left] = await t.grid.db.rows<{ n: number; old: number }>(sql`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE at < now() - interval '7 days')::int AS old FROM host_samples WHERE host_id = ${mine.id}`);
+    expect(left).toEqual({ n: 2, old: 0 });
+
+    const hostsOf = async (key: string) => ((await t.call('GET', '/api/v1/console/hosts', { key })).body.hosts as { id: string }[]).map((x) => x.id);
+    expect(await hostsOf(vesna.key)).toEqual([mine.id]);
+    expect(await hostsOf(researcher.key)).toEqual([other.id]);
+    const own = await t.call('GET', `/api/v1/console/hosts/${mine.id}/history?hours=1`, { key: vesna.key });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ hostId: mine.id, cpuLoad: [55, 75], cpuTemp: [61, 61], running: [2, 1], intensity: ['high', 'medium'] });
+    expect((await t.call('GET', `/api/v1/console/hosts/${other.id}/history`, { key: vesna.key })).status).toBe(404);
+    expect((await t.call('GET', `/api/v1/console/hosts/${mine.id}/history?hours=0`, { key: vesna.key })).body.error.field).toBe('hours');
+    expect((await t.call('GET', '/api/v1/console/hosts/nope/history', { key: vesna.key })).status).toBe(400);
+
+    // Credit: vesna's ledger rows only, per UTC day.
+    await t.grid.db.rows(sql`INSERT INTO credit_ledger (host_id, user_id, replica_id, wu_id, claimed, granted) VALUES
+      (${mine.id}, ${vesna.id}, 900001, 1, 3, 2.5), (${other.id}, ${researcher.id}, 900002, 1, 9, 9)`);
+    await t.grid.db.rows(sql`INSERT INTO user_credit (user_id, total_credit, rac) VALUES (${vesna.id}, 2.5, 1) ON CONFLICT (user_id) DO UPDATE SET total_credit = 2.5`);
+    const credit = await t.call('GET', '/api/v1/console/my-credit?days=7', { key: vesna.key });
+    expect(credit.body).toMatchObject({ totalCredit: 2.5, hosts: 1 });
+    expect(credit.body.days).toHaveLength(7);
+    expect(credit.body.granted.at(-1)).toBe(2.5);
+    expect(credit.body.granted.slice(0, -1).every((g: number) => g === 0)).toBe(true);
+
+    // The grid's history (admin): both hosts online in the last bucket, each at its last intensity; mean load of all samples there.
+    const hist = await t.call('GET', '/api/v1/console/history?hours=1');
+    expect(hist.status).toBe(200);
+    const b = hist.body;
+    expect(b.buckets).toHaveLength(b.wusDone.length);
+    const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+    expect({ low: sum(b.online.low), medium: sum(b.online.medium), high: sum(b.online.high) }).toMatchObject({ low: 1, medium: 1, high: 1 });
+    const loads = (b.cpuLoad as (number | null)[]).filter((x) => x !== null);
+    expect(loads.length).toBeGreaterThan(0);
+    expect(sum(b.credit.granted)).toBeGreaterThanOrEqual(11.5);
   });
 
   it('re-prioritises an open batch and its unfinished work units, and records who did it', async () => {

@@ -38,7 +38,7 @@ let agentB: Awaited<ReturnType<TestGrid['volunteerAgent']>>;
 
 async function signIn(p: Page, key: string): Promise<void> {
   await p.goto(grid.url + '/');
-  await p.getByLabel('Admin API key').fill(key);
+  await p.getByLabel('API key').fill(key);
   await p.getByRole('button', { name: 'Sign in' }).click();
 }
 
@@ -80,7 +80,7 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
   it('signs in with an admin key (a wrong one is refused) and goes live', async () => {
     await page.goto(grid.url + '/');
     await expect.poll(() => page.locator('#public-status').textContent()).toContain('Hosts online');
-    await page.getByLabel('Admin API key').fill('ngk_wrong');
+    await page.getByLabel('API key').fill('ngk_wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('#login-error').textContent()).toContain('unknown or revoked');
     await signIn(page, grid.c.adminKey!);
@@ -241,31 +241,114 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
     await shot('validation');
   }, 180_000); // the cheater's agent starts and works on a machine that may be loaded
 
-  it('tells a researcher the console is for admins, and the API refuses them (403)', async () => {
+  it('charts the grid over time: throughput, heat, hosts online by intensity, credit per day, a host, events in words', async () => {
+    // The agents' progress reports were sampled into the host history while they worked.
+    const [samples] = await grid.testDb.db.rows<{ n: number; hosts: number }>(sql`SELECT count(*)::int AS n, count(DISTINCT host_id)::int AS hosts FROM host_samples`);
+    expect(samples!.hosts).toBeGreaterThanOrEqual(2);
+    const hist = (await grid.admin.get('/api/v1/console/history?hours=1')).body;
+    const sum = (xs: (number | null)[]) => xs.reduce<number>((s, x) => s + (x ?? 0), 0);
+    const [truth] = await grid.testDb.db.rows<{ done: number; credit: number }>(sql`
+      SELECT (SELECT count(*)::int FROM work_units WHERE state = 'done' AND finished_at > now() - interval '1 hour') AS done,
+             (SELECT sum(granted)::float8 FROM credit_ledger) AS credit`);
+    // Every bucket but the oldest lies wholly inside the window, so the sums can only exceed the hour's count by the oldest bucket.
+    expect(sum(hist.wusDone)).toBeGreaterThanOrEqual(truth!.done);
+    expect(sum(hist.wusDone)).toBeGreaterThan(0);
+    expect(sum(hist.replicasReported)).toBeGreaterThan(0);
+    expect(sum(hist.online.medium) + sum(hist.online.low)).toBeGreaterThan(0);
+    expect(sum(hist.credit.granted)).toBeCloseTo(truth!.credit, 6);
+    expect((await grid.admin.get('/api/v1/console/history?hours=0')).status).toBe(400);
+    expect((await grid.admin.get('/api/v1/console/history?hours=1&x=1')).status).toBe(400);
+
+    await openView('#/trends?hours=1', 'Trends');
+    for (const title of ['Throughput: work units done and replicas reported', 'Achieved heat: mean CPU load of reporting hosts', 'Hosts online by intensity', 'Credit granted per day (last 30 days)']) {
+      const fig = page.locator('figure.chart', { hasText: title });
+      await expect.poll(() => fig.locator('canvas').count(), { timeout: 20_000 }).toBe(1);
+      expect(Number(await fig.locator('canvas').getAttribute('width'))).toBeGreaterThan(200);
+    }
+    // uPlot's legend lists the series; the stacked chart one per intensity.
+    expect(await page.locator('figure.chart', { hasText: 'Hosts online by intensity' }).locator('.u-legend .u-label').allTextContents()).toEqual(expect.arrayContaining(['low', 'medium', 'high', 'inferno']));
+    await page.getByLabel('Host', { exact: true }).selectOption({ label: 'vol-a' });
+    await expect.poll(() => page.locator('figure.chart', { hasText: 'vol-a: CPU load and temperatures' }).locator('canvas').count(), { timeout: 20_000 }).toBe(1);
+    // Events read as sentences: "Batch 389e2367 was cancelled (13 WUs cancelled) by admin".
+    const lines = await page.locator('.panel', { hasText: 'Recent events' }).locator('ol.events li').allTextContents();
+    expect(lines.some((l) => /Batch \S+ was cancelled \(\d+ WUs cancelled\) by admin/.test(l)), lines.join('\n')).toBe(true);
+    expect(lines.some((l) => /Batch cheat check was submitted \(8 WUs, /.test(l)), lines.join('\n')).toBe(true);
+    await shot('trends');
+  });
+
+  it("shows a researcher their own batches read-only, and not another's", async () => {
     const alice = await grid.createUser('alice', 'researcher');
-    const ctx2 = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const mine = await alice.api.post('/api/v1/batches', { name: 'alice hashes', kernel: 'bench.hash', params: { rounds: 100, steps: 2 }, policy: { minQuorum: 1 } });
+    expect(mine.status).toBe(201);
+    const theirs = (await grid.admin.get('/api/v1/batches?limit=200')).body.batches.find((b: { name: string }) => b.name === 'season odds live').id as string;
+    const ctx2 = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     try {
       const p2 = await ctx2.newPage();
+      p2.on('pageerror', (e) => pageErrors.push(e.message));
       await signIn(p2, alice.key);
-      await expect.poll(() => p2.locator('#view-title').textContent()).toBe('Admins only');
-      await expect.poll(() => p2.locator('.notice').textContent()).toContain('403');
-      expect(await p2.locator('nav#nav a').count()).toBe(0);
-      await p2.evaluate(() => { location.hash = '#/users'; });
-      await expect.poll(() => p2.locator('#view-title').textContent()).toBe('Admins only');
+      await expect.poll(() => p2.locator('#view-title').textContent(), { timeout: 20_000 }).toBe('My batches');
+      expect(await p2.locator('nav#nav a').allTextContents()).toEqual(['My batches', 'My hosts', 'My credit']);
+      await expect.poll(() => p2.locator('tbody a', { hasText: 'alice hashes' }).count(), { timeout: 20_000 }).toBe(1);
+      expect(await p2.locator('tbody a', { hasText: 'season odds live' }).count()).toBe(0);
+      await p2.locator('tbody a', { hasText: 'alice hashes' }).click();
+      await expect.poll(() => p2.locator('#view-title').textContent(), { timeout: 20_000 }).toBe('Batch: alice hashes');
+      await expect.poll(() => p2.locator('[data-testid=batch-progress] .bar-text').count(), { timeout: 20_000 }).toBe(1);
+      expect(await p2.getByRole('link', { name: 'Download results (CSV)' }).getAttribute('href')).toBe(`/api/v1/batches/${mine.body.batchId}/results?format=csv`);
+      // No admin action anywhere: no cancel, no priority, no host controls.
+      expect(await p2.getByRole('button', { name: 'Cancel batch' }).count()).toBe(0);
+      expect(await p2.getByRole('button', { name: 'Set priority' }).count()).toBe(0);
+      if (SHOTS) await shot('researcher-batch', p2);
+      // Another's batch by its id: not found, as in the API.
+      await p2.evaluate((id) => { location.hash = `#/batches/${id}`; }, theirs);
+      await expect.poll(() => p2.locator('main').textContent(), { timeout: 20_000 }).toContain('No such batch.');
       const tries = await p2.evaluate(async (hostId) => {
-        const call = async (method: string, path: string, body?: unknown) => (await fetch(path, {
-          method, headers: { 'x-nfl-grid-csrf': '1', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-        })).status;
-        return [
-          await call('POST', '/api/v1/users', { name: 'mallory2', role: 'admin' }),
-          await call('PATCH', `/api/v1/hosts/${hostId}`, { status: 'banned' }),
-          await call('GET', '/api/v1/events'),
-          await call('GET', '/api/v1/console/hosts'),
-        ];
+        const call = async (method: string, path: string, body?: unknown) => {
+          const r = await fetch(path, { method, headers: { 'x-nfl-grid-csrf': '1', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+          return [r.status, await r.json()] as const;
+        };
+        return {
+          admin: [
+            (await call('POST', '/api/v1/users', { name: 'mallory2', role: 'admin' }))[0],
+            (await call('PATCH', `/api/v1/hosts/${hostId}`, { status: 'banned' }))[0],
+            (await call('GET', '/api/v1/events'))[0],
+            (await call('GET', '/api/v1/console/snapshot'))[0],
+            (await call('GET', '/api/v1/console/history'))[0],
+            (await call('GET', `/api/v1/console/hosts/${hostId}/history`))[0],
+          ],
+          hosts: (await call('GET', '/api/v1/console/hosts'))[1],
+        };
       }, agentA.hostId);
-      expect(tries).toEqual([403, 404, 403, 403]); // another volunteer's host is not even visible
+      expect(tries.admin).toEqual([403, 404, 403, 403, 403, 404]); // another volunteer's host is not even visible
+      expect(tries.hosts).toEqual({ hosts: [] });
       const [h] = await grid.testDb.db.rows<{ status: string }>(sql`SELECT status FROM hosts WHERE id = ${agentA.hostId}`);
       expect(h!.status).toBe('active');
+    } finally {
+      await ctx2.close();
+    }
+  });
+
+  it('shows a volunteer their own hosts and credit, read-only', async () => {
+    const ctx2 = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    try {
+      const p2 = await ctx2.newPage();
+      p2.on('pageerror', (e) => pageErrors.push(e.message));
+      await signIn(p2, agentA.userKey);
+      await expect.poll(() => p2.locator('#view-title').textContent(), { timeout: 20_000 }).toBe('My hosts');
+      expect(await p2.locator('nav#nav a').allTextContents()).toEqual(['My hosts', 'My credit', 'My batches']);
+      await expect.poll(() => p2.locator('tr[data-host="vol-a"]').count(), { timeout: 20_000 }).toBe(1);
+      expect(await p2.locator('tr[data-host="vol-b"]').count()).toBe(0);
+      const row = p2.locator('tr[data-host="vol-a"]');
+      expect(await row.locator('select, button').count()).toBe(0); // no intensity, pause or ban controls
+      if (SHOTS) await shot('volunteer-hosts', p2);
+      const [credit] = await grid.testDb.db.rows<{ total: number }>(sql`SELECT total_credit AS total FROM user_credit WHERE user_id = ${agentA.userId}`);
+      expect(credit!.total).toBeGreaterThan(0);
+      await p2.evaluate(() => { location.hash = '#/credit'; });
+      await expect.poll(() => p2.locator('#view-title').textContent(), { timeout: 20_000 }).toBe('My credit');
+      await expect.poll(async () => Number(((await p2.locator('[data-testid=my-credit] .kpi-value').textContent()) ?? '').replace(/,/g, '')), { timeout: 20_000 }).toBeCloseTo(credit!.total, 2);
+      await expect.poll(() => p2.locator('figure.chart', { hasText: 'Credit granted per day' }).locator('canvas').count(), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => p2.locator('figure.chart', { hasText: 'vol-a: CPU load and temperatures' }).locator('canvas').count(), { timeout: 20_000 }).toBe(1);
+      expect(await p2.locator('figure.chart', { hasText: 'vol-b' }).count()).toBe(0);
+      if (SHOTS) await shot('volunteer-credit', p2);
     } finally {
       await ctx2.close();
     }
@@ -306,6 +389,25 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
     else await expect.poll(() => page.locator('.notice').first().textContent()).toContain('not available on this coordinator');
   });
 
+  /** The task value matrix: each batch name on one line, the caption whole, at desktop and phone widths. */
+  async function matrixLaidOut(): Promise<void> {
+    for (const width of [1366, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expect.poll(() => page.locator('table.matrix tbody th').count()).toBeGreaterThan(1);
+      const layout = await page.evaluate(() => {
+        const lineHeight = (el: Element) => Number.parseFloat(getComputedStyle(el).lineHeight) || 20;
+        const names = Array.from(document.querySelectorAll('table.matrix tbody th a')).map((a) => a.getClientRects().length);
+        const cap = document.getElementById('matrix-caption')!;
+        const box = cap.getBoundingClientRect();
+        const panel = cap.closest('.panel')!.getBoundingClientRect();
+        return { names, capCut: cap.scrollWidth > cap.clientWidth + 1 || box.right > panel.right + 1, capLines: Math.round(box.height / lineHeight(cap)) };
+      });
+      expect(layout.names.every((lines) => lines === 1), `lines per batch name at ${width}px: ${layout.names}`).toBe(true);
+      expect(layout.capCut, `caption cut at ${width}px`).toBe(false);
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
+  }
+
   it.runIf(SHOTS)('takes the remaining screenshots (with models for the scoreboard)', async () => {
     await grid.testDb.db.rows(sql`UPDATE users SET team = CASE name WHEN 'vol-a' THEN 'Lambeau Labs' ELSE 'Soldier Field Stats' END WHERE role = 'volunteer'`);
     // Results of a tracked kernel give the performance tracker models, trends and milestones.
@@ -339,6 +441,7 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
         await expect.poll(() => page.locator('table.nested').count()).toBe(1);
       }
       await shot(name);
+      if (name === 'scoreboard') await matrixLaidOut();
     }
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 760 } });
     const p = await ctx.newPage();

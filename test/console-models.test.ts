@@ -55,7 +55,7 @@ describe.skipIf(browserMissing)(`the console's models view (${kind})`, () => {
     shipped = list.body.models[0];
     expect(shipped).toMatchObject({ version: 1, kernel: 'train.mlp@1' });
     await page.goto(grid.url + '/');
-    await page.getByLabel('Admin API key').fill(grid.c.adminKey!);
+    await page.getByLabel('API key').fill(grid.c.adminKey!);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('#view-title').textContent()).toBe('Overview');
 

@@ -11,7 +11,7 @@ export interface TestGrid {
   testDb: TestDb;
   createUser(name: string, role: 'admin' | 'researcher' | 'volunteer'): Promise<{ id: string; key: string; api: ReturnType<typeof apiClient> }>;
   /** A new volunteer with an enrollment token, and an agent process enrolled with it. */
-  volunteerAgent(name: string, o?: Partial<AgentOptions>): Promise<ReturnType<typeof startAgent> & { userId: string; hostId: string }>;
+  volunteerAgent(name: string, o?: Partial<AgentOptions>): Promise<ReturnType<typeof startAgent> & { userId: string; userKey: string; hostId: string }>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +41,7 @@ export async function startTestGrid(kind: DbKind, env: Record<string, string> = 
       const agent = startAgent({ coordinator: c.url, token: tok.body.token, name, ...o });
       agents.push(agent);
       const m = await agent.waitFor(/agent ready host=([0-9a-f-]{36})/, 60_000);
-      return Object.assign(agent, { userId: user.id, hostId: m[1]! });
+      return Object.assign(agent, { userId: user.id, userKey: user.key, hostId: m[1]! });
     },
     async stop() {
       await Promise.all(agents.map((a) => a.kill('SIGKILL')));

@@ -23,10 +23,10 @@ function showLogin(message?: string): void {
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const form = h('form', { class: 'login-form', 'aria-labelledby': 'login-title' },
     h('h1', { id: 'login-title' }, 'Sign in to the console'),
-    h('label', { for: 'api-key' }, 'Admin API key'),
+    h('label', { for: 'api-key' }, 'API key'),
     input,
-    h('p', { class: 'help', id: 'api-key-help' }, 'The key printed at first start and saved in ', h('code', null, '.nfl-grid/admin-key'),
-      '. It is exchanged for a session cookie and not kept in the page.'),
+    h('p', { class: 'help', id: 'api-key-help' }, 'Admins: the key printed at first start and saved in ', h('code', null, '.nfl-grid/admin-key'),
+      '. Researchers and volunteers: your own key, to follow your batches, hosts and credit. It is exchanged for a session cookie and not kept in the page.'),
     button,
     error) as HTMLFormElement;
   form.addEventListener('submit', async (ev) => {

@@ -2,9 +2,8 @@ import { api, explain, get, onUnauthorised } from './api';
 import type { Ctx, View } from './context';
 import { h, patch } from './dom';
 import { LiveFeed, type FeedState } from './live';
-import { NAV, resolveRoute } from './routes';
+import { navFor, resolveRoute } from './routes';
 import type { LiveMessage, User, UserList, Wire } from './types';
-import { forbiddenView } from './views/forbidden';
 
 /*
  * The signed-in console: top bar (live state, who, sign out), navigation, the current view, toasts
@@ -91,15 +90,14 @@ export function startShell(app: HTMLElement, user: User, signedOut: (reason?: st
 
   /** Shows the view the hash names; after a navigation (not on first load) focus moves to its heading. */
   function show(ev?: Event): void {
-    const { key, route, params, query } = resolveRoute(location.hash, isAdmin);
+    const { key, route, params, query } = resolveRoute(location.hash, user.role);
     if (key === viewKey && view) return;
     view?.destroy?.();
     viewKey = key;
     names = null;
-    const make = isAdmin ? route.make : forbiddenView;
-    view = make({ ...ctx, live, params, query } as Ctx, render);
+    view = route.make({ ...ctx, live, params, query } as Ctx, render);
     document.title = `${view.title} · nfl-grid console`;
-    patch(nav, h('ul', null, ...(isAdmin ? NAV : []).map((n) =>
+    patch(nav, h('ul', null, ...navFor(user.role).map((n) =>
       h('li', null, h('a', { href: `#/${n.path}`, 'aria-current': n.path === route.path ? 'page' : null }, n.label)))));
     patch(main, h('h1', { id: 'view-title', tabindex: '-1' }, view.title), h('p', { class: 'loading' }, 'Loading…'));
     nav.classList.remove('open');

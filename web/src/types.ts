@@ -9,7 +9,7 @@ import type {
   WorkUnitView, Wire,
 } from '@nfl-grid/shared/api/console-types';
 
-export type { FlaggedPair, HostErrorTrend, LiveHello, LiveMessage, ProblemReplica, Snapshot, Wire } from '@nfl-grid/shared/api/console-types';
+export type { ConsoleHistory, FlaggedPair, HostErrorTrend, HostHistory, LiveHello, LiveMessage, MyCredit, ProblemReplica, Snapshot, Wire } from '@nfl-grid/shared/api/console-types';
 /** The performance tracker's views. */
 export type { FollowUp, MatrixCell, ModelLeaderboard, ModelType, Trending } from '@nfl-grid/shared/api/console-types';
 /** Answers of the endpoints the console calls (wrap them in Wire: their Dates arrive as strings). */

@@ -1,14 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ConsoleHosts, CurrentWork, Dispatch, HostDetail, HostErrorTrend, ProblemReplica, ValidationProblems } from '@nfl-grid/shared/api/console-types';
-import { requireAuth } from '../auth/access';
+import type { ConsoleHistory, ConsoleHosts, CurrentWork, Dispatch, HostDetail, HostErrorTrend, HostHistory, MyCredit, ProblemReplica, ValidationProblems } from '@nfl-grid/shared/api/console-types';
+import { canSee, requireAuth } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
+import { NotFound } from '../errors';
 import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { visibleHosts } from '../routes/hosts';
 import { zv } from '../routes/http/validate';
 import { flaggedPairs } from './flagged-pairs';
+import { gridHistory, hostHistory, myCredit } from './history';
 import type { LiveHub } from './live-hub';
 
 /*
@@ -87,14 +89,17 @@ async function hostErrorTrends(grid: Grid, limit = 20): Promise<HostErrorTrend[]
   });
 }
 
-/** Every host the user may see (admins: all), with what each is working on now. */
+/**
+ * Every host the user may see (admins: all), with what each is working on now. A volunteer sees
+ * the kernel and progress of work on their hosts, but not the name of another researcher's batch.
+ */
 async function hostsWithWork(grid: Grid, user: AuthUser, limit = 1000): Promise<HostDetail[]> {
   const hosts = await visibleHosts(grid, user, { limit });
   if (hosts.length === 0) return [];
   const ids = hosts.map((h) => h.id);
   const [work, changes] = await Promise.all([
-    grid.db.rows<{ host_id: string; id: number; wu_id: number; seq: number; kernel: string; kernel_version: number; batch_id: string; batch_name: string; progress: number; sent_at: Date | string }>(sql`
-      SELECT r.host_id, r.id, r.wu_id, w.seq, w.kernel, w.kernel_version, b.id AS batch_id, b.name AS batch_name, r.progress, r.sent_at
+    grid.db.rows<{ host_id: string; id: number; wu_id: number; seq: number; kernel: string; kernel_version: number; batch_id: string; batch_name: string; owner_id: string; progress: number; sent_at: Date | string }>(sql`
+      SELECT r.host_id, r.id, r.wu_id, w.seq, w.kernel, w.kernel_version, b.id AS batch_id, b.name AS batch_name, b.owner_id, r.progress, r.sent_at
         FROM replicas r
         JOIN work_units w ON w.id = r.wu_id
         JOIN batches b ON b.id = w.batch_id
@@ -108,8 +113,9 @@ async function hostsWithWork(grid: Grid, user: AuthUser, limit = 1000): Promise<
   const byHost = new Map<string, CurrentWork[]>();
   for (const r of work) {
     const list = byHost.get(r.host_id) ?? [];
+    const own = canSee(user, r.owner_id);
     list.push({
-      replicaId: r.id, wuId: r.wu_id, seq: r.seq, kernel: `${r.kernel}@${r.kernel_version}`, batchId: r.batch_id, batchName: r.batch_name,
+      replicaId: r.id, wuId: r.wu_id, seq: r.seq, kernel: `${r.kernel}@${r.kernel_version}`, batchId: own ? r.batch_id : null, batchName: own ? r.batch_name : 'a researcher\'s batch',
       percent: Number(r.progress), sentAt: new Date(r.sent_at).toISOString(),
     });
     byHost.set(r.host_id, list);
@@ -145,19 +151,43 @@ async function dispatchByKernel(grid: Grid, minutes = 60, now = Date.now()): Pro
 }
 
 const DispatchQuery = z.object({ minutes: z.coerce.number().int().min(5).max(24 * 60).default(60) });
+const HistoryQuery = z.strictObject({ hours: z.coerce.number().int().min(1).max(7 * 24).default(24) });
+const CreditQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(365).default(30) });
+const HostIdParam = z.object({ id: z.string().uuid('expected a host id') });
 
-/** Reads only the console needs (admin): the live snapshot, hosts with their work, validation problems, dispatch history. */
+/**
+ * Reads only the console needs. Admins: the live snapshot, validation problems, dispatch and the
+ * grid's history. Anyone signed in: hosts with their work, a host's history and their own credit,
+ * each limited to the caller's own hosts unless they are an admin.
+ */
 export function consoleApiRoutes(grid: Grid, hub: LiveHub) {
   const admin = requireAuth(grid, ['admin']);
+  const anyone = requireAuth(grid);
   return new Hono()
     .get('/console/snapshot',
       describeRoute({ summary: 'The compact grid snapshot the live feed sends: queue, hours, throughput, heat, live hosts, open batches (admin)' }),
       admin,
       async (c) => c.json(await hub.latest()))
     .get('/console/hosts',
-      describeRoute({ summary: 'Every host with what it is working on now and when its settings last changed (admin)' }),
-      admin,
+      describeRoute({ summary: 'Your hosts (admins: every host) with what each is working on now and when its settings last changed' }),
+      anyone,
       async (c) => c.json({ hosts: await hostsWithWork(grid, c.get('user')) } satisfies ConsoleHosts))
+    .get('/console/hosts/:id/history',
+      describeRoute({ summary: "One host's sampled CPU load, temperatures, intensity and running replicas (your hosts; admins: any)" }),
+      anyone, zv('param', HostIdParam), zv('query', HistoryQuery),
+      async (c) => {
+        const h = await hostHistory(grid, c.get('scope'), c.req.valid('param').id, c.req.valid('query').hours);
+        if (!h) throw new NotFound('host', 'id');
+        return c.json(h satisfies HostHistory);
+      })
+    .get('/console/my-credit',
+      describeRoute({ summary: 'Your credit: total, recent average, hosts, and credit granted per day' }),
+      anyone, zv('query', CreditQuery),
+      async (c) => c.json(await myCredit(grid, c.get('user'), c.req.valid('query').days) satisfies MyCredit))
+    .get('/console/history',
+      describeRoute({ summary: 'The grid over time: work units done and replicas reported, mean CPU load, hosts online by intensity, credit per day (admin)' }),
+      admin, zv('query', HistoryQuery),
+      async (c) => c.json(await gridHistory(grid, c.req.valid('query').hours) satisfies ConsoleHistory))
     .get('/console/validation',
       describeRoute({ summary: 'Invalid, inconclusive and errored replicas, newest first, hosts with high or rising error rates, and flagged host pairs (admin)' }),
       admin,

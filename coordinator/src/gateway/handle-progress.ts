@@ -4,6 +4,7 @@ import { sha256Hex } from '@nfl-grid/shared/hashing/sha256';
 import { CheckpointSignatureRejected, verifyCheckpoint } from '@nfl-grid/shared/signing/checkpoint-signature';
 import type { Grid } from '../grid';
 import { recordReplicaProgress } from '../queue/record-progress';
+import { recordHostSample } from './record-host-sample';
 import type { AgentSession } from './agent-session';
 
 /** Minimum gap between progress writes per host; agents may report more often. */
@@ -19,6 +20,7 @@ export async function handleProgress(grid: Grid, session: AgentSession, msg: Mes
            intensity = ${msg.intensity}::intensity, last_contact = now(), online = true
      WHERE id = ${session.hostId}`);
   await recordReplicaProgress(grid.db, session.hostId, msg.items);
+  await recordHostSample(grid.db, session.hostId, { intensity: msg.intensity, running: msg.items.length, readings: msg.readings });
 }
 
 /** Why a checkpoint upload was refused, and which field of the message it concerns. */

@@ -97,12 +97,21 @@ async function updateModel(tx: Tx, model: ModelRow, results: NewResult[]): Promi
   const values = recent.map((p) => p.value);
   const trend = classifyTrend(values, lower);
   const latest = results[results.length - 1]!;
-  const reg = await latestVsBest(tx, latest, record.bestWuId!, values, lower);
+  // A sweep exploring is not a regression: its configurations are compared to their best (the
+  // record above), and only a result of a single-configuration batch is tested against the best.
+  const reg = await isSweep(tx, latest.batchId) ? { test: null, pValue: null } : await latestVsBest(tx, latest, record.bestWuId!, values, lower);
   await tx.orm.update(performanceModels).set({
     ...record, trend: trend.trend, trendSlope: trend.slope, trendLower: trend.lower, trendUpper: trend.upper,
     regressionP: reg.pValue, regressionTest: reg.test, updatedAt: new Date(),
   }).where(eq(performanceModels.key, model.key));
   return { key: model.key, improved: improved || trend.trend === 'improving' };
+}
+
+/** Whether the batch's work units try more than one configuration (params other than the seed). */
+async function isSweep(tx: Tx, batchId: string): Promise<boolean> {
+  const [r] = await tx.rows<{ n: number }>(sql`
+    SELECT count(DISTINCT params - 'seed')::int AS n FROM work_units WHERE batch_id = ${batchId}`);
+  return (r?.n ?? 0) > 1;
 }
 
 async function latestVsBest(tx: Tx, latest: NewResult, bestWuId: number, history: number[], lower: boolean) {

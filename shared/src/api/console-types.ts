@@ -55,7 +55,9 @@ export interface HostView {
 
 /** A replica a host is working on now. */
 export interface CurrentWork {
-  replicaId: number; wuId: number; seq: number; kernel: string; batchId: string; batchName: string; percent: number; sentAt: string;
+  replicaId: number; wuId: number; seq: number; kernel: string;
+  /** Null (and a generic name) when the batch is another researcher's: a volunteer sees only the kernel of work on their host. */
+  batchId: string | null; batchName: string; percent: number; sentAt: string;
 }
 
 export interface HostDetail extends HostView {
@@ -227,6 +229,38 @@ export interface FlaggedPair {
 
 /** Replicas dispatched per minute by kernel; `minutes` are epoch seconds, oldest first. */
 export interface Dispatch { minutes: number[]; kernels: { kernel: string; counts: number[] }[] }
+
+/**
+ * The grid over time (GET /api/v1/console/history): every series is aligned with `buckets`
+ * (epoch seconds at each bucket's start, oldest first). A host counts online in a bucket when it
+ * reported in it (host_samples); heat is the mean CPU load those reports gave.
+ */
+export interface ConsoleHistory {
+  bucketSeconds: number;
+  buckets: number[];
+  wusDone: number[];
+  replicasReported: number[];
+  /** Mean CPU load (%) of reporting hosts; null where no host reported a load. */
+  cpuLoad: (number | null)[];
+  online: Record<Intensity, number[]>;
+  /** Credit granted per UTC day (reversals subtracted), the last `days` days; `days` are epoch seconds. */
+  credit: { days: number[]; granted: number[] };
+}
+
+/** One host's samples (GET /api/v1/console/hosts/:id/history), oldest first; `at` in epoch seconds. */
+export interface HostHistory {
+  hostId: string;
+  name: string;
+  at: number[];
+  cpuLoad: (number | null)[];
+  cpuTemp: (number | null)[];
+  gpuTemp: (number | null)[];
+  running: number[];
+  intensity: Intensity[];
+}
+
+/** The caller's own credit (GET /api/v1/console/my-credit): totals and credit per UTC day. */
+export interface MyCredit { totalCredit: number; rac: number; hosts: number; days: number[]; granted: number[] }
 
 /** Messages on the live stream. */
 export interface LiveHello { bootId: string; serverTime: string; user: AuthUser }

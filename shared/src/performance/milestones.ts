@@ -5,7 +5,8 @@ import { ALPHA } from './regression';
  *  - baseline: its first result;
  *  - breakthrough: a new best that beats the previous best by at least the metric's unit;
  *  - regression: the latest result is significantly worse than the best after correction across
- *    models (adjusted p ≤ ALPHA), recorded once per result.
+ *    models (adjusted p ≤ ALPHA), recorded once per result. Only a result of a single-configuration
+ *    batch is tested: a sweep's configurations are exploration, compared to their best, not flagged.
  */
 
 export type MilestoneKind = 'baseline' | 'breakthrough' | 'regression';

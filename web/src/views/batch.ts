@@ -12,8 +12,13 @@ const compactJson = (v: unknown, max = 80) => {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 };
 
+const downloads = (id: string) => [
+  h('a', { class: 'button', href: `/api/v1/batches/${id}/results?format=csv`, download: `batch-${id}.csv` }, 'Download results (CSV)'),
+  h('a', { class: 'button', href: `/api/v1/batches/${id}/results?format=json`, download: `batch-${id}.json` }, 'Download results (JSON)'),
+];
+
 /**
- * One batch: live progress, usage, cancel, re-prioritise, download results; its work units with
+ * One batch (admins may act on it; its owner sees it read-only): live progress, usage, cancel, re-prioritise, download results; its work units with
  * their replicas (host, state, validation, credit, output hash) and any replica's output.
  */
 export const batchView: ViewFactory = (ctx, render) => {
@@ -134,7 +139,9 @@ export const batchView: ViewFactory = (ctx, render) => {
               b.validatedAlone ? `${fmt(b.validatedAlone)} of ${fmt(c.done)} done` : 'none'),
             h('dt', null, 'Created'), h('dd', null, when(b.createdAt)),
             h('dt', null, 'Finished'), h('dd', null, when(b.finishedAt)))),
-          section('Actions',
+          ctx.user.role !== 'admin' ? section('Results',
+            h('p', { class: 'help' }, 'Validated results so far, one row per work unit and item.'),
+            h('p', { class: 'button-row' }, ...downloads(b.id))) : section('Actions',
             h('form', { class: 'inline-form', 'data-action': 'priority' },
               h('label', { for: 'batch-priority' }, 'Priority'),
               h('input', { id: 'batch-priority', name: 'priority', type: 'number', min: -1000, max: 1000, step: 1, value: b.priority, required: true, disabled: !isOpen }),
@@ -142,8 +149,7 @@ export const batchView: ViewFactory = (ctx, render) => {
             h('p', { class: 'help' }, 'Higher runs first; applies to the batch and its unfinished work units.'),
             h('p', { class: 'button-row' },
               h('button', { type: 'button', class: 'danger', 'data-action': 'cancel', disabled: !isOpen }, 'Cancel batch'),
-              h('a', { class: 'button', href: `/api/v1/batches/${b.id}/results?format=csv`, download: `batch-${b.id}.csv` }, 'Download results (CSV)'),
-              h('a', { class: 'button', href: `/api/v1/batches/${b.id}/results?format=json`, download: `batch-${b.id}.json` }, 'Download results (JSON)')))),
+              ...downloads(b.id)))),
         h('details', { class: 'panel' }, h('summary', null, 'Submitted spec'), h('pre', { class: 'output' }, JSON.stringify(b.spec, null, 2))),
         section('Work units',
           h('form', { class: 'toolbar', 'data-action': 'noop' },

@@ -42,7 +42,7 @@ export const batchesView: ViewFactory = (ctx) => {
   }
 
   return {
-    title: 'Batches and work units',
+    title: ctx.user.role === 'admin' ? 'Batches and work units' : 'My batches',
     reloadOn: ['batch.submitted', 'batch.finished'],
     load,
     live(m) {

@@ -1,3 +1,4 @@
+import { eventWords } from '../event-words';
 import { bar, h, temp } from '../dom';
 import type { GridEvent, Intensity } from '../types';
 
@@ -65,7 +66,9 @@ export function eventLine(e: GridEvent, names: Map<string, string>): (Node | str
     : named ? h('strong', null, named)
       : subject ? h('code', null, subject.length > 12 ? subject.slice(0, 8) : subject) : null;
   const extra = describeData(e);
-  return [h('span', { class: 'ev-kind' }, e.kind), ' ', link ?? '', extra ? ` ${extra}` : '', actor ? h('span', { class: 'muted' }, ` by ${actor}`) : ''];
+  const words = eventWords(e);
+  // In words ("Batch season odds was submitted (10 WUs, mc.season) by admin"), the code kept as a title for searching.
+  return [h('span', { class: 'ev-kind', title: e.kind }, words.noun), ' ', link ?? '', ` ${words.verb}`, extra ? ` ${extra}` : '', actor ? h('span', { class: 'muted' }, ` by ${actor}`) : ''];
 }
 
 function describeData(e: GridEvent): string {

@@ -12,6 +12,8 @@ type HostLive = Snapshot['hostsLive'][number];
  * the agent's next progress report (which carries the intensity it runs at) arrives after it.
  */
 export const hostsView: ViewFactory = (ctx, render) => {
+  // Others see their own hosts (the coordinator sends only those) and change them with nfl-agent.
+  const admin = ctx.user.role === 'admin';
   let hosts: Host[] = [];
   let live = new Map<string, HostLive>((ctx.live.snapshot?.hostsLive ?? []).map((x) => [x.id, x]));
   let filter = '';
@@ -57,10 +59,10 @@ export const hostsView: ViewFactory = (ctx, render) => {
     const queued = x.current.filter((w) => !running.includes(w));
     return h('div', null,
       running.length ? h('ul', { class: 'work-list' }, ...running.map((w) => h('li', { 'data-key': String(w.replicaId) },
-        h('a', { href: `#/batches/${w.batchId}` }, `${w.batchName} #${w.seq}`), h('span', { class: 'muted small' }, ` ${w.kernel}`),
+        w.batchId ? h('a', { href: `#/batches/${w.batchId}` }, `${w.batchName} #${w.seq}`) : `${w.batchName} #${w.seq}`, h('span', { class: 'muted small' }, ` ${w.kernel}`),
         bar(x.percents.get(w.replicaId) ?? w.percent, `${x.name}: ${w.batchName} #${w.seq}`)))) : null,
       queued.length ? h('div', { class: 'muted small' }, `${running.length ? '+ ' : ''}${queued.length} queued: `,
-        ...queued.flatMap((w, i) => [i ? ', ' : '', h('a', { href: `#/batches/${w.batchId}` }, `#${w.seq}`)])) : null);
+        ...queued.flatMap((w, i) => [i ? ', ' : '', w.batchId ? h('a', { href: `#/batches/${w.batchId}` }, `#${w.seq}`) : `#${w.seq}`])) : null);
   }
 
   function row(raw: Host): HTMLElement {
@@ -71,11 +73,11 @@ export const hostsView: ViewFactory = (ctx, render) => {
       td('Host', h('span', { class: `dot ${x.online ? 'on' : 'off'}`, title: x.online ? 'online' : 'offline' }), h('strong', { class: 'nowrap' }, x.name),
         h('div', { class: 'muted small' }, `${x.owner.name}${x.owner.name ? ' · ' : ''}${x.agentVersion ? `agent ${x.agentVersion}` : ''}`)),
       td('Hardware', h('div', { class: 'small' }, hardware(raw)), h('div', { class: 'muted small' }, `backend ${x.backend ?? '–'}`)),
-      td('Intensity', h('div', { class: 'inline-form' },
+      td('Intensity', admin ? h('div', { class: 'inline-form' },
         h('label', { class: 'sr-only', for: `int-${x.id}` }, `Intensity of ${x.name}`),
         h('select', { id: `int-${x.id}`, name: 'intensity' }, ...INTENSITIES.map((i) => h('option', { value: i, selected: i === x.intensity }, i))),
-        h('button', { type: 'button', 'data-action': 'set-intensity', 'data-id': x.id, disabled: x.status === 'banned' }, 'Apply')),
-        confirmation(x)),
+        h('button', { type: 'button', 'data-action': 'set-intensity', 'data-id': x.id, disabled: x.status === 'banned' }, 'Apply')) : x.intensity,
+        admin ? confirmation(x) : null),
       td('Current work', currentWork(x)),
       td('Last contact', h('time', { datetime: x.lastContact ?? '' }, ago(x.lastContact))),
       td('Temperatures', h('div', { class: 'nowrap' }, 'CPU ', tempMeter(r?.cpuTemp ?? null, CPU_LIMIT, `${x.name} CPU temperature`)),
@@ -85,7 +87,7 @@ export const hostsView: ViewFactory = (ctx, render) => {
         h('div', { class: 'small nowrap' }, `${fmt(rel.errorCount)} errors · ${fmt(rel.timeoutCount)} timed out`),
         h('div', { class: rel.errorRate > 0.2 ? 'bad small' : 'muted small', title: ERROR_RATE_HELP, 'data-testid': 'error-rate' }, `error rate ${pct(rel.errorRate * 100, 1)}`, h('abbr', { class: 'help-mark', 'aria-label': ERROR_RATE_HELP }, ' ?'))),
       td('Credit', h('div', null, fmt(x.credit.total, 2)), h('div', { class: 'muted small' }, `RAC ${fmt(x.credit.rac, 2)}`)),
-      td('Status', badge(x.status), h('div', { class: 'row-actions' },
+      td('Status', badge(x.status), admin && h('div', { class: 'row-actions' },
         x.status === 'banned' ? null : h('button', { type: 'button', 'data-action': x.status === 'paused' ? 'resume' : 'pause', 'data-id': x.id }, x.status === 'paused' ? 'Resume' : 'Pause'),
         h('button', { type: 'button', class: x.status === 'banned' ? '' : 'danger', 'data-action': x.status === 'banned' ? 'unban' : 'ban', 'data-id': x.id }, x.status === 'banned' ? 'Lift ban' : 'Ban'))));
   }
@@ -105,7 +107,7 @@ export const hostsView: ViewFactory = (ctx, render) => {
   const load = async () => { hosts = (await get<Wire<ConsoleHosts>>('/api/v1/console/hosts')).hosts.sort((a, b) => a.name.localeCompare(b.name)); };
 
   return {
-    title: 'Hosts',
+    title: admin ? 'Hosts' : 'My hosts',
     reloadOn: ['host.changed'],
     load,
     live(m) {
@@ -130,8 +132,8 @@ export const hostsView: ViewFactory = (ctx, render) => {
           h('label', { for: 'host-show' }, 'Show'),
           h('select', { id: 'host-show', 'data-change': 'show' }, ...(['all', 'online', 'paused', 'banned'] as const).map((s) => h('option', { value: s, selected: s === show }, s))),
           h('span', { class: 'muted' }, `${fmt(online)} of ${fmt(hosts.length)} online`)),
-        section('All hosts', table('Hosts', ['Host', 'Hardware', 'Intensity', 'Current work', 'Last contact', 'Temperatures', 'Reliability', 'Credit', 'Status'], rows,
-          { empty: hosts.length ? 'No host matches the filter.' : 'No host has enrolled yet.', cls: 'hosts cards' })),
+        section(admin ? 'All hosts' : 'Your hosts', table('Hosts', ['Host', 'Hardware', 'Intensity', 'Current work', 'Last contact', 'Temperatures', 'Reliability', 'Credit', 'Status'], rows,
+          { empty: hosts.length ? 'No host matches the filter.' : admin ? 'No host has enrolled yet.' : 'You have no host enrolled yet: run nfl-agent with an enrollment token.', cls: 'hosts cards' })),
       ];
     },
     actions: {

@@ -113,18 +113,20 @@ export const scoreboardView: ViewFactory = (ctx) => {
     const batches = [...new Map(m.cells.map((c) => [c.batchId, c.batchName])).entries()].slice(0, 20);
     const maxEv = Math.max(1e-12, ...m.cells.map((c) => c.ev ?? 0));
     const cellOf = (b: string, k: string) => m.cells.find((c) => c.batchId === b && (c.modelKey ?? c.kernel) === k);
-    return h('div', { class: 'table-wrap' }, h('table', { class: 'matrix' },
-      h('caption', null, `Expected value of pending work (EV = expected improvement × importance / estimated hours), ${when(m.generatedAt)}`),
+    // The caption sits above the scrolling box, so a wide matrix scrolls without cutting it off.
+    return h('div', null, h('p', { class: 'help', id: 'matrix-caption' }, `Expected value of pending work (EV = expected improvement × importance / estimated hours), ${when(m.generatedAt)}`),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'matrix', 'aria-describedby': 'matrix-caption' },
+      h('caption', { class: 'sr-only' }, 'Task value matrix'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Batch'), ...models.map((k) => h('th', { scope: 'col', title: k }, k.includes('~') ? `${k.split('@')[0]} ~${k.split('~')[1]!.slice(0, 6)}` : k)))),
       h('tbody', null, ...batches.map(([id, name]) => h('tr', { 'data-key': id },
-        h('th', { scope: 'row' }, h('a', { href: `#/batches/${id}` }, name)),
+        h('th', { scope: 'row', title: name }, h('a', { href: `#/batches/${id}` }, name)),
         ...models.map((k) => {
           const c = cellOf(id, k);
           if (!c) return h('td', { class: 'muted' }, '');
           const level = c.ev !== null ? Math.sqrt((c.ev ?? 0) / maxEv) : 0;
           return h('td', { class: 'mcell', style: { background: `rgba(5, 150, 105, ${(0.08 + 0.6 * level).toFixed(2)})` }, title: `#${c.rank}: ${c.pendingWus} pending WUs, ${fmt(c.estimatedHours, 2)} h` },
             c.ev === null ? h('span', { class: 'muted small' }, 'untracked') : fmt(c.ev, 4), h('div', { class: 'small muted' }, `${fmt(c.pendingWus)} WUs`));
-        }))))));
+        })))))));
   }
 
   function drawTrending(t: Trending): Node {

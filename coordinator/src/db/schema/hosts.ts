@@ -90,3 +90,20 @@ export const agreementPairs = pgTable('agreement_pairs', {
   check('agreement_pairs_ordered', sql`${t.hostA} < ${t.hostB}`),
   index('agreement_pairs_flagged_idx').on(t.flaggedAt).where(sql`${t.flaggedAt} IS NOT NULL`),
 ]);
+
+/**
+ * A bounded history of each host's reported state for the console's charts: at most one sample a
+ * minute per host, taken from its progress reports (gateway/record-host-sample.ts), and kept for
+ * HOST_SAMPLE_DAYS. A sample means the host was online and reporting at that time.
+ */
+export const hostSamples = pgTable('host_samples', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  hostId: uuid('host_id').notNull().references(() => hosts.id, { onDelete: 'cascade' }),
+  at: ts('at').notNull().defaultNow(),
+  intensity: intensityEnum('intensity').notNull(),
+  /** Replicas the agent was computing. */
+  running: integer('running').notNull(),
+  cpuLoad: doublePrecision('cpu_load'),
+  cpuTemp: doublePrecision('cpu_temp'),
+  gpuTemp: doublePrecision('gpu_temp'),
+}, (t) => [index('host_samples_host_at_idx').on(t.hostId, t.at), index('host_samples_at_idx').on(t.at)]);
