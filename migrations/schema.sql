@@ -484,6 +484,7 @@ CREATE TABLE replicas (
   sent_at timestamp with time zone NOT NULL DEFAULT now(),
   delivered_at timestamp with time zone,
   deadline timestamp with time zone NOT NULL,
+  suspended_until timestamp with time zone,
   reported_at timestamp with time zone,
   output jsonb,
   output_sha256 text,

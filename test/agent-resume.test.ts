@@ -7,14 +7,14 @@ import { datasetClosure } from '@nfl-grid/shared/data/datasets';
 import { DEFAULT_DATA_DIR, loadLocalKernelData } from '@nfl-grid/shared/data/local';
 import { getKernel } from '@nfl-grid/shared/kernels/registry';
 import { runKernelSync } from '@nfl-grid/shared/kernels/runner';
-import { binaryVolunteer, ensureAgentBinary, startBinaryAgent, type BinaryAgent } from './agent-harness';
+import { binaryVolunteer, ensureAgentBinary, runBinary, startBinaryAgent, type BinaryAgent } from './agent-harness';
 import { eventually } from './support/api-client';
 import { startTestGrid, type TestGrid } from './support/grid-harness';
 
 /*
  * Checkpoints and resume with the packaged agent against a real coordinator (checkpoint interval
  * 1 s through its config): kill -9 mid-WU and start again (resumes from the local checkpoint);
- * a damaged checkpoint (restarts cleanly); Ctrl+C/SIGTERM (checkpoints, uploads, gives the
+ * a damaged checkpoint (restarts cleanly); `quit --abandon` (checkpoints, uploads, gives the
  * replica back, and the reissued replica is finished elsewhere with the same output, resumed from
  * the signed checkpoint of a trusted host, beside a from-scratch replica of its quorum).
  */
@@ -112,19 +112,20 @@ describe('packaged agent checkpoints', () => {
     expect(again.proc.exitCode).toBeNull();
   }, 420_000);
 
-  it('SIGTERM checkpoints, uploads, gives the replica back; another host finishes it with the same output', async () => {
+  it('quit --abandon checkpoints, uploads, gives the replica back; another host finishes it with the same output', async () => {
     grid = await startTestGrid('pglite', { NFL_GRID_CHECKPOINT_S: '1' });
     // Quorum 2: a checkpoint is never handed to the only replica a quorum still needs, since one
     // result of every quorum is computed from scratch.
     const { agent, batchId, replicaId } = await agentWithCheckpoint(grid, 'leaver', 2);
     // Only a trusted host's checkpoint is handed on: give the leaver a long valid record.
     await setHostRecord(grid.testDb.db, agent.hostId, { consecutiveValid: 20, errorRate: 0.01 }, 'mc');
-    await agent.kill('SIGTERM');
+    // (Ctrl+C/SIGTERM keep the replica for this host: test/agent-suspend.test.ts.)
+    expect(await runBinary(['quit', '--abandon', '--data-dir', agent.dataDir])).toMatchObject({ code: 0 });
     expect(await agent.exited).toBe(0);
     const log = agent.lines.join('\n');
     const stopped = Number(new RegExp(`stopped replica=${replicaId} at step (\\d+) \\(agent stopping; checkpoint kept\\)`).exec(log)?.[1]);
     expect(stopped).toBeGreaterThan(0);
-    expect(log).toMatch(new RegExp(`agent stopped host=\\S+ abandoned=${replicaId} `));
+    expect(log).toMatch(new RegExp(`agent stopped host=\\S+ suspended=- abandoned=${replicaId} `));
 
     const db = grid.testDb.db;
     const [r] = await db.rows<{ state: string }>(sql`SELECT state FROM replicas WHERE id = ${replicaId}`);

@@ -48,7 +48,7 @@ const body = fc.oneof(
   fc.constant({ text: '', type: 'application/json' }),
 );
 
-const MESSAGE_TYPES = ['hello', 'request_work', 'progress', 'checkpoint', 'result', 'error', 'bye', 'still_here'] as const;
+const MESSAGE_TYPES = ['hello', 'request_work', 'progress', 'checkpoint', 'result', 'error', 'bye', 'suspend', 'still_here'] as const;
 
 describe.each(dbKinds())('fuzzing a live coordinator (%s)', (kind) => {
   let grid: TestGrid;

@@ -7,7 +7,6 @@ import { importPrivate } from '@nfl-grid/shared/signing/keys';
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import type { Backend } from '@nfl-grid/shared/protocol/host-report';
 import { handleIntensitySignals } from './cli/signals';
-import type { AgentSettings } from './config';
 import { CheckpointStore } from './disk/checkpoint-store';
 import { lockDataDir } from './disk/data-lock';
 import { WorkStore } from './disk/work-store';
@@ -26,7 +25,9 @@ import { ErrorReports } from './link/error-reports';
 import { saveIdentity } from './link/identity-file';
 import { Outbox } from './link/outbox';
 import { ResultReporter } from './link/reporter';
-import { ControlWatcher } from './status/control';
+import { ControlWatcher, type ControlCommand } from './status/control';
+import { keyCommand } from './status/keys';
+import { saveFlagSettings, type AgentSettings } from './config';
 import { writeStatus } from './status/status-file';
 import { buildStatus, statusLoop } from './status/status-loop';
 import type { TtyView } from './status/tty-view';
@@ -46,14 +47,17 @@ import { WorkerPool } from './work/worker-pool';
 
 export interface RunningAgent {
   readonly hostId: string;
-  /** Checkpoints and stops running items, sends finished results and `bye`, closes the socket. */
-  stop(reason: string): Promise<void>;
+  /**
+   * Checkpoints and stops running items, sends finished results, `suspend` (the work kept for
+   * the next start) and `bye`, closes the socket. With `abandon` the work in hand is given back.
+   */
+  stop(reason: string, abandon?: boolean): Promise<void>;
 }
 
 export interface AgentOptions {
   view: TtyView | null;
-  /** `nfl-agent finish --exit` finished the work in hand. */
-  requestStop(reason: string): void;
+  /** `nfl-agent finish --exit` finished the work in hand, or `nfl-agent quit` (`abandon`: give it back). */
+  requestStop(reason: string, abandon?: boolean): void;
 }
 
 export async function startAgent(settings: AgentSettings, log: Logger, o: AgentOptions): Promise<RunningAgent> {
@@ -156,7 +160,39 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
     heat.setIntensity(next);
   });
 
-  const statusSources = { settings, hostId, backend: () => backend, startedAt, connected: () => connection.ready, loop: workLoop, heat, monitor, outbox, credit };
+  // Commands from `nfl-agent intensity|pause|resume|finish|quit` (control.json) and the view's keys.
+  const command = (c: ControlCommand, from: string) => {
+    switch (c.kind) {
+      case 'finish':
+        return workLoop.setFinish({ exitAfter: c.exitAfter });
+      case 'finish_cancel':
+        return workLoop.setFinish(null);
+      case 'intensity':
+        log.info(`${from}: intensity ${heat.chosen} -> ${c.level}`);
+        heat.setIntensity(c.level);
+        // Remembered for the next start, as --intensity would be.
+        void saveFlagSettings(settings, { intensity: c.level }).catch((e: unknown) => log.warn(`cannot save the intensity to config.json: ${(e as Error).message}`));
+        return;
+      case 'pause':
+        log.info(`${from}: paused by the volunteer; running work is suspended (resume carries on)`);
+        return heat.setPause('volunteer', 'by the volunteer (nfl-agent resume carries on)');
+      case 'resume':
+        if (heat.pausedBy().length) log.info(`${from}: resumed by the volunteer`);
+        return heat.setPause('volunteer', null);
+      case 'quit':
+        return o.requestStop(`${from}: quit${c.abandon ? ' --abandon' : ''}`, c.abandon);
+    }
+  };
+  let answered: string | null = null;
+  o.view?.listenKeys((key) => {
+    const c = keyCommand(key, heat.chosen);
+    if (c) command(c, `key ${key}`);
+  });
+
+  const statusSources = {
+    settings, hostId, backend: () => backend, startedAt, connected: () => connection.ready, loop: workLoop, heat, monitor, outbox, credit,
+    refused: () => connection.refusedWith, answered: () => answered,
+  };
   const background = new AbortController();
   const loops = Promise.all([
     monitor.run(background.signal),
@@ -169,7 +205,10 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
     }, send, background.signal),
     statusLoop(statusSources, {
       view: o.view, control, log,
-      onControl: (req) => workLoop.setFinish(req.finish ? { exitAfter: req.exitAfter } : null),
+      onControl: (req) => {
+        command(req.command, `nfl-agent ${req.command.kind.replace('_cancel', ' --cancel')}`);
+        answered = req.id;
+      },
     }, background.signal),
   ]);
 
@@ -198,10 +237,13 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
 
   return {
     hostId,
-    async stop(reason) {
+    async stop(reason, abandonWork = false) {
       stopSignals();
-      const abandon = await workLoop.stop();
-      await connection.close({ type: 'bye', reason, abandon });
+      const { suspended, abandoned: abandon } = await workLoop.stop({ abandon: abandonWork });
+      await connection.close([
+        ...(suspended.length ? [{ type: 'suspend' as const, replicaIds: suspended, reason }] : []),
+        { type: 'bye', reason, abandon },
+      ]);
       background.abort();
       await loops.catch(() => undefined);
       await pool.close();
@@ -211,7 +253,7 @@ async function compose(settings: AgentSettings, log: Logger, o: AgentOptions, st
       o.view?.close();
       await writeStatus(settings.dataDir, last).catch(() => undefined);
       await unlock();
-      log.info(`agent stopped host=${hostId} abandoned=${abandon.join(',') || '-'} outbox=${outbox.size}`, { abandon, outbox: outbox.size });
+      log.info(`agent stopped host=${hostId} suspended=${suspended.join(',') || '-'} abandoned=${abandon.join(',') || '-'} outbox=${outbox.size}`, { suspended, abandon, outbox: outbox.size });
     },
   };
 }

@@ -29,6 +29,12 @@ export interface CoordinatorConfig {
      */
     undeliveredGraceMs: number;
     /**
+     * How long a replica stays with a host whose agent stopped and said it would come back
+     * (`suspend`) before it is handed on, in seconds (NFL_GRID_SUSPEND_GRACE, default 3600); never
+     * past the replica's deadline.
+     */
+    suspendGraceSeconds: number;
+    /**
      * Lowest agent version given each kernel's work, by kernel name or name@version
      * (NFL_GRID_MIN_AGENT_VERSIONS=`mc.season=0.2.0,bench.hash@1=0.1.5`); older agents are told to update.
      */
@@ -186,6 +192,7 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       noWorkRetryMs: num(env.NFL_GRID_NO_WORK_RETRY_MS, 5000),
       concurrentClaims: Math.max(1, Math.round(num(env.NFL_GRID_CONCURRENT_CLAIMS, 4))),
       undeliveredGraceMs: num(env.NFL_GRID_UNDELIVERED_GRACE_MS, 30_000),
+      suspendGraceSeconds: num(env.NFL_GRID_SUSPEND_GRACE, 3600),
       minAgentVersion: parseMinVersions(env.NFL_GRID_MIN_AGENT_VERSIONS),
       quota: {
         inProgressPerCore: num(env.NFL_GRID_MAX_IN_PROGRESS_PER_CORE, 32),

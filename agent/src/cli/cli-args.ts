@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
+import { Intensity } from '@nfl-grid/shared/protocol/host-report';
 import { ConfigError } from '../errors';
+import type { ControlCommand } from '../status/control';
 
 /*
- * The command line: an optional command (`status`, `finish`; none means run) and flags. Only the
+ * The command line: an optional command (`status`, `finish`, `intensity`, `pause`, `resume`,
+ * `quit`; none means run) and flags. Only the
  * flags that make sense for the command are accepted; values are checked later, in config.ts.
  */
 
@@ -30,7 +33,8 @@ export type CliRequest =
   | { kind: 'version'; verbose: boolean }
   | { kind: 'run'; flags: Flags }
   | { kind: 'status'; dataDir?: string; json: boolean }
-  | { kind: 'finish'; dataDir?: string; exit: boolean; cancel: boolean };
+  | { kind: 'finish'; dataDir?: string; exit: boolean; cancel: boolean }
+  | { kind: 'control'; dataDir?: string; command: ControlCommand };
 
 const RUN_FLAGS: Record<string, keyof Flags> = {
   coordinator: 'coordinator', token: 'token', intensity: 'intensity', 'data-dir': 'dataDir', name: 'name',
@@ -48,6 +52,7 @@ const OPTIONS = {
   json: { type: 'boolean' as const },
   exit: { type: 'boolean' as const },
   cancel: { type: 'boolean' as const },
+  abandon: { type: 'boolean' as const },
 };
 
 /** Which flags each command accepts (besides --help). */
@@ -55,7 +60,13 @@ const ALLOWED: Record<string, string[]> = {
   run: [...Object.keys(RUN_FLAGS), 'plain', 'version', 'verbose'],
   status: ['data-dir', 'json'],
   finish: ['data-dir', 'exit', 'cancel'],
+  intensity: ['data-dir'],
+  pause: ['data-dir'],
+  resume: ['data-dir'],
+  quit: ['data-dir', 'abandon'],
 };
+
+const COMMANDS = Object.keys(ALLOWED).filter((c) => c !== 'run');
 
 /** Parses argv (without node and script). Throws ConfigError('bad_flag') on anything unknown. */
 export function parseCli(argv: string[]): CliRequest {
@@ -67,11 +78,12 @@ export function parseCli(argv: string[]): CliRequest {
     throw new ConfigError('bad_flag', `${(e as Error).message} (see nfl-agent --help)`);
   }
   if (values.help) return { kind: 'help' };
-  if (positionals.length > 1) throw new ConfigError('bad_flag', `unexpected argument "${positionals[1]}" (see nfl-agent --help)`);
   const command = positionals[0] ?? 'run';
-  if (positionals.length && command !== 'status' && command !== 'finish') {
-    throw new ConfigError('bad_flag', `unknown command "${command}"; commands are status and finish (see nfl-agent --help)`);
+  if (positionals.length && !COMMANDS.includes(command)) {
+    throw new ConfigError('bad_flag', `unknown command "${command}"; commands are ${COMMANDS.join(', ')} (see nfl-agent --help)`);
   }
+  const operands = command === 'intensity' ? 1 : 0;
+  if (positionals.length > 1 + operands) throw new ConfigError('bad_flag', `unexpected argument "${positionals[1 + operands]}" (see nfl-agent --help)`);
   const given = Object.keys(values).filter((k) => values[k] !== undefined);
   const stray = given.filter((k) => !ALLOWED[command]!.includes(k));
   if (stray.length) {
@@ -83,6 +95,13 @@ export function parseCli(argv: string[]): CliRequest {
     if (values.exit && values.cancel) throw new ConfigError('bad_flag', 'give --exit or --cancel, not both');
     return { kind: 'finish', dataDir: str('data-dir'), exit: Boolean(values.exit), cancel: Boolean(values.cancel) };
   }
+  if (command === 'intensity') {
+    const level = Intensity.safeParse(positionals[1]);
+    if (!level.success) throw new ConfigError('bad_flag', `nfl-agent intensity takes one of ${Intensity.options.join(', ')}${positionals[1] ? `, not "${positionals[1]}"` : ''}`);
+    return { kind: 'control', dataDir: str('data-dir'), command: { kind: 'intensity', level: level.data } };
+  }
+  if (command === 'pause' || command === 'resume') return { kind: 'control', dataDir: str('data-dir'), command: { kind: command } };
+  if (command === 'quit') return { kind: 'control', dataDir: str('data-dir'), command: { kind: 'quit', abandon: Boolean(values.abandon) } };
   if (values.version) return { kind: 'version', verbose: Boolean(values.verbose) };
   if (values.verbose) throw new ConfigError('bad_flag', '--verbose goes with --version');
   const flags: Flags = {};

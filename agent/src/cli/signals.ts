@@ -4,8 +4,8 @@ import { describe } from '../errors';
 /*
  * Signals, in one place.
  *   SIGINT/SIGTERM  shutdown, graceful then forceful: the first signal starts the graceful stop
- *                   (running items checkpoint and stop, finished results are sent, `bye` names
- *                   the replicas given back); a second signal, or a stop that hangs, exits at
+ *                   (running items checkpoint and stop, finished results are sent, `suspend`
+ *                   names the replicas kept for the next start); a second signal, or a stop that hangs, exits at
  *                   once. Until the agent is running there is nothing to save, so a signal exits
  *                   straight away.
  *   SIGUSR1/SIGUSR2 intensity one level up / down (not on Windows). A listener on SIGUSR1 also
@@ -14,9 +14,12 @@ import { describe } from '../errors';
 
 export interface ShutdownHandle {
   /** The agent is up: from now on a first signal calls `stop`. */
-  arm(stop: (reason: string) => Promise<void>): void;
-  /** A graceful stop asked for by the agent itself (finish --exit); like a first signal. */
-  request(reason: string): void;
+  arm(stop: (reason: string, abandon: boolean) => Promise<void>): void;
+  /**
+   * A graceful stop asked for by the agent itself (finish --exit, quit); like a first signal, or
+   * with `abandon` giving the work in hand back.
+   */
+  request(reason: string, abandon?: boolean): void;
   /** Resolves with the exit status once a graceful stop has finished. */
   readonly stopped: Promise<number>;
   dispose(): void;
@@ -27,7 +30,7 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 const FORCED_EXIT = 130;
 
 export function handleShutdownSignals(log: Logger, o: { forceAfterMs?: number } = {}): ShutdownHandle {
-  let stop: ((reason: string) => Promise<void>) | null = null;
+  let stop: ((reason: string, abandon: boolean) => Promise<void>) | null = null;
   let received = 0;
   let stopping = false;
   let resolveStopped: (code: number) => void = () => undefined;
@@ -35,7 +38,7 @@ export function handleShutdownSignals(log: Logger, o: { forceAfterMs?: number } 
     resolveStopped = resolve;
   });
 
-  const begin = (reason: string) => {
+  const begin = (reason: string, abandon = false) => {
     if (stopping || !stop) return;
     stopping = true;
     const timer = setTimeout(() => {
@@ -43,7 +46,7 @@ export function handleShutdownSignals(log: Logger, o: { forceAfterMs?: number } 
       process.exit(1);
     }, o.forceAfterMs ?? 15_000);
     timer.unref();
-    stop(reason).then(
+    stop(reason, abandon).then(
       () => {
         clearTimeout(timer);
         resolveStopped(0);

@@ -60,6 +60,8 @@ export class Connection {
   private ws: WebSocket | null = null;
   private link: Link | null = null;
   private welcomed = false;
+  /** The code of the coordinator's last refusal of a hello (`host_banned`…); null once welcomed. */
+  refusedWith: string | null = null;
   private closing = false;
   private readonly closeController = new AbortController();
   private done: Promise<void> | null = null;
@@ -82,15 +84,18 @@ export class Connection {
     return this.write(this.link, msg);
   }
 
-  /** Sends `bye` (when a session is up), closes the socket and stops reconnecting. */
-  async close(bye?: AgentMessage): Promise<void> {
+  /**
+   * Sends the last messages (`suspend`, `bye`: when a session is up), closes the socket and stops
+   * reconnecting.
+   */
+  async close(farewell: AgentMessage | AgentMessage[] = []): Promise<void> {
     this.closing = true;
     this.closeController.abort();
     const ws = this.ws;
     const link = this.link;
     if (ws && ws.readyState === WebSocket.OPEN) {
-      if (bye && this.welcomed && link) {
-        this.write(link, bye);
+      if (this.welcomed && link) {
+        for (const msg of Array.isArray(farewell) ? farewell : [farewell]) this.write(link, msg);
         await link.queue;
       }
       const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
@@ -200,9 +205,13 @@ export class Connection {
             clearTimeout(welcomeTimer);
             welcomed = true;
             this.welcomed = true;
+            this.refusedWith = null;
             h.onWelcome(msg);
           } else if (!welcomed) {
-            if (msg.type === 'error') log.error(`coordinator refused the session (${msg.code}): ${msg.message}`, { code: msg.code });
+            if (msg.type === 'error') {
+              this.refusedWith = msg.code;
+              log.error(`coordinator refused the session (${msg.code}): ${msg.message}`, { code: msg.code });
+            }
             else log.warn(`ignored ${msg.type} before welcome`);
           } else {
             h.onMessage(msg);

@@ -20,6 +20,12 @@ export interface ItemStatus {
   totalSteps: number;
   percent: number;
   resumedFrom: number | null;
+  /** Seconds since it started running here (this run); null while queued. */
+  elapsedSeconds: number | null;
+  /** Seconds left at the pace of this run so far; null until a step is done. */
+  etaSeconds: number | null;
+  /** When the coordinator wants the result by (ISO time). */
+  deadline: string;
 }
 
 export interface AgentStatus {
@@ -45,6 +51,12 @@ export interface AgentStatus {
   };
   backend: string;
   finishing: boolean;
+  /** The host's owner or an admin paused it in the console. */
+  adminPaused: boolean;
+  /** Why the coordinator last refused this agent's hello (`host_banned`…), null once welcomed. */
+  refused: string | null;
+  /** The id of the last control.json request carried out (control.ts). */
+  answered: string | null;
   readings: Readings | null;
   onBattery: boolean | null;
   idle: { seconds: number | null; source: string };
@@ -93,10 +105,40 @@ export function describeSensors(s: AgentStatus): string {
   return `${part('CPU', r.cpuTemp, r.cpuLoad)} · ${part('GPU', r.gpuTemp, r.gpuLoad)} · memory ${pct(r.memUsed)} · battery ${battery} · user idle ${idle}`;
 }
 
-export function describeItem(i: ItemStatus): string {
-  if (i.state === 'queued') return `replica ${i.replicaId} (wu ${i.wuId}, ${i.kernel}) queued`;
+/** 75 → "1m15s", 4000 → "1h06m"; null → "—". */
+export function duration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86_400)}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h`;
+}
+
+/** The deadline as time left ("due in 14m10s", or "overdue 3s"). */
+function due(deadline: string, now: number): string {
+  const left = (Date.parse(deadline) - now) / 1000;
+  return left >= 0 ? `due in ${duration(left)}` : `overdue ${duration(-left)}`;
+}
+
+export function describeItem(i: ItemStatus, now = Date.now()): string {
+  const head = `replica ${i.replicaId} (wu ${i.wuId}, ${i.kernel})`;
+  if (i.state === 'queued') return `${head} queued · ${due(i.deadline, now)}`;
   const resumed = i.resumedFrom !== null ? ` resumed@${i.resumedFrom}` : '';
-  return `replica ${i.replicaId} (wu ${i.wuId}, ${i.kernel}) ${bar(i.percent)} ${i.percent.toFixed(1).padStart(5)}% step ${i.step}/${i.totalSteps}${resumed}${i.state === 'suspended' ? ' (suspended)' : ''}`;
+  const times = ` · ${duration(i.elapsedSeconds)} elapsed · ETA ${duration(i.etaSeconds)} · ${due(i.deadline, now)}`;
+  return `${head} ${bar(i.percent)} ${i.percent.toFixed(1).padStart(5)}% step ${i.step}/${i.totalSteps}${resumed}${i.state === 'suspended' ? ' (suspended)' : ''}${times}`;
+}
+
+/** The work loop in words, as a volunteer reads it (never "idle" while a unit runs). */
+export function loopLabel(s: AgentStatus): string {
+  if (s.refused === 'host_banned') return 'banned by the admin';
+  if (s.loopState === 'stopped' || s.loopState === 'stopping') return s.loopState;
+  if (s.finishing) return s.items.length ? 'finishing (no new work)' : 'finished, paused';
+  if (s.adminPaused) return 'paused by the admin';
+  if (s.loopState === 'paused') return s.intensity.pausedBy.length ? `paused: ${s.intensity.pausedBy.join('; ')}` : 'paused';
+  const working = s.items.some((i) => i.state === 'running');
+  if (s.loopState === 'offline') return working ? 'working (offline: results wait in the outbox)' : 'offline';
+  return working ? 'working' : s.items.length ? 'work in hand waiting for a slot' : 'waiting for work';
 }
 
 /** The `nfl-agent status` text. */
@@ -106,7 +148,8 @@ export function formatStatus(s: AgentStatus, alive: boolean, now = Date.now()): 
   const lines = [
     `nfl-agent ${s.version}${s.packaged ? ' (packaged)' : ''} — ${alive ? `running (pid ${s.pid})` : `not running (last seen pid ${s.pid})`}, status updated ${age} s ago`,
     row('host', `${s.name} ${s.hostId}`),
-    row('coordinator', `${s.coordinator} (${s.connected ? 'connected' : 'not connected'}), work loop ${s.loopState}${s.finishing ? ', finishing: no new work' : ''}`),
+    row('coordinator', `${s.coordinator} (${s.connected ? 'connected' : 'not connected'})`),
+    row('state', loopLabel(s)),
     row('intensity', describeIntensity(s)),
     row('backend', `${s.backend} · this agent uses ${s.cpuShare === null ? '—' : `${Math.round(s.cpuShare * 100)}%`} of the machine's CPU`),
     row('sensors', describeSensors(s)),
@@ -114,6 +157,6 @@ export function formatStatus(s: AgentStatus, alive: boolean, now = Date.now()): 
     row('outbox', `${s.outbox} result${s.outbox === 1 ? '' : 's'} waiting to be acknowledged`),
   ];
   if (!s.items.length) lines.push(row('work', 'none in hand'));
-  s.items.forEach((i, n) => lines.push(row(n === 0 ? 'work' : '', describeItem(i))));
+  s.items.forEach((i, n) => lines.push(row(n === 0 ? 'work' : '', describeItem(i, now))));
   return lines.join('\n') + '\n';
 }

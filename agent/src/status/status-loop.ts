@@ -15,8 +15,9 @@ import { writeStatus, type AgentStatus, type ItemStatus } from './status-file';
 import type { TtyView } from './tty-view';
 
 /*
- * Once a second: the agent's state goes to status.json (for `nfl-agent status`) and to the
- * terminal view, and control.json is checked for a `finish` request.
+ * Once a second: control.json is checked for a request (carried out before the status is
+ * written, so the status names it as answered), then the agent's state goes to status.json (for
+ * `nfl-agent status`) and to the terminal view.
  */
 
 export interface StatusSources {
@@ -31,6 +32,10 @@ export interface StatusSources {
   monitor: Monitor;
   outbox: Outbox;
   credit: CreditTally;
+  /** The code of the coordinator's last refusal of hello (connection.ts). */
+  refused(): string | null;
+  /** The last control request carried out. */
+  answered(): string | null;
 }
 
 export function buildStatus(s: StatusSources): AgentStatus {
@@ -54,6 +59,9 @@ export function buildStatus(s: StatusSources): AgentStatus {
     },
     backend: s.backend(),
     finishing: s.loop.finishing,
+    adminPaused: s.loop.adminPaused,
+    refused: s.refused(),
+    answered: s.answered(),
     readings: m.readings,
     onBattery: m.onBattery,
     idle: m.idle,
@@ -65,13 +73,21 @@ export function buildStatus(s: StatusSources): AgentStatus {
 }
 
 /** Running, then queued items, as status.json and the terminal view show them. */
-export function itemStatuses(hand: Pick<WorkInHand, 'runningItems' | 'queuedItems'>): ItemStatus[] {
-  const running: ItemStatus[] = hand.runningItems().map((r) => ({
-    replicaId: r.item.replicaId, wuId: r.item.wuId, kernel: r.item.kernel, state: r.suspended ? 'suspended' : 'running',
-    step: r.step, totalSteps: r.totalSteps, percent: r.totalSteps > 0 ? Math.min(100, (100 * r.step) / r.totalSteps) : 0, resumedFrom: r.resumedFrom,
-  }));
+export function itemStatuses(hand: Pick<WorkInHand, 'runningItems' | 'queuedItems'>, now = Date.now()): ItemStatus[] {
+  const running: ItemStatus[] = hand.runningItems().map((r) => {
+    const elapsed = Math.max(0, (now - r.startedAt) / 1000);
+    // The pace of this run: steps done here (past the checkpoint it resumed from) per second.
+    const done = r.step - (r.resumedFrom ?? 0);
+    const eta = done > 0 && r.totalSteps > 0 ? ((r.totalSteps - r.step) * elapsed) / done : null;
+    return {
+      replicaId: r.item.replicaId, wuId: r.item.wuId, kernel: r.item.kernel, state: r.suspended ? 'suspended' : 'running',
+      step: r.step, totalSteps: r.totalSteps, percent: r.totalSteps > 0 ? Math.min(100, (100 * r.step) / r.totalSteps) : 0, resumedFrom: r.resumedFrom,
+      elapsedSeconds: elapsed, etaSeconds: eta, deadline: new Date(r.item.deadline).toISOString(),
+    };
+  });
   const queued: ItemStatus[] = hand.queuedItems().map((i) => ({
     replicaId: i.replicaId, wuId: i.wuId, kernel: i.kernel, state: 'queued', step: 0, totalSteps: 0, percent: 0, resumedFrom: null,
+    elapsedSeconds: null, etaSeconds: null, deadline: new Date(i.deadline).toISOString(),
   }));
   return [...running, ...queued];
 }
@@ -83,6 +99,8 @@ export async function statusLoop(
 ): Promise<void> {
   let warned = false;
   do {
+    const req = await o.control.poll();
+    if (req) o.onControl(req);
     const status = buildStatus(s);
     o.view?.render(status);
     try {
@@ -92,7 +110,5 @@ export async function statusLoop(
       if (!warned) o.log.warn(`cannot write status.json: ${describe(e)}`);
       warned = true;
     }
-    const req = await o.control.poll();
-    if (req) o.onControl(req);
   } while (await sleep(s.settings.timing.statusMs, signal));
 }

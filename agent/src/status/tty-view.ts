@@ -1,7 +1,8 @@
 import type { Logger } from '@nfl-grid/shared/logging/logger';
 import { createLogger } from '@nfl-grid/shared/logging/logger';
 import { LEVEL_ORDER, parseLogLevels, type Level } from '@nfl-grid/shared/logging/log-levels';
-import { describeIntensity, describeItem, describeSensors, type AgentStatus } from './status-file';
+import { describeIntensity, describeItem, describeSensors, loopLabel, type AgentStatus } from './status-file';
+import { KEY_HELP } from './keys';
 
 /*
  * The terminal view for a person: a few lines at the bottom of the terminal, redrawn in place
@@ -25,8 +26,32 @@ export class TtyView {
 
   render(s: AgentStatus): void {
     if (this.closed) return;
-    this.last = viewLines(s);
+    this.last = viewLines(s, { keys: this.stopKeys !== null });
     this.draw();
+  }
+
+  private stopKeys: (() => void) | null = null;
+
+  /**
+   * Reads single key presses from the terminal (raw mode) and hands each to `onKey`; Ctrl+C in
+   * raw mode is a byte, not a signal, so it is raised as SIGINT as the terminal would.
+   */
+  listenKeys(onKey: (key: string) => void, input: NodeJS.ReadStream = process.stdin): void {
+    if (!input.isTTY || this.stopKeys) return;
+    const onData = (chunk: Buffer | string) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\x03') process.kill(process.pid, 'SIGINT');
+        else onKey(ch);
+      }
+    };
+    input.setRawMode(true);
+    input.on('data', onData);
+    input.resume();
+    this.stopKeys = () => {
+      input.off('data', onData);
+      input.setRawMode(false);
+      input.pause();
+    };
   }
 
   /** Writes a log line above the view (below it, once closed). */
@@ -38,6 +63,8 @@ export class TtyView {
 
   /** Leaves the last view on the screen and stops drawing. */
   close(): void {
+    this.stopKeys?.();
+    this.stopKeys = null;
     this.closed = true;
     this.shown = 0;
   }
@@ -57,7 +84,8 @@ export class TtyView {
   }
 }
 
-export function viewLines(s: AgentStatus): string[] {
+export function viewLines(s: AgentStatus, o: { keys?: boolean; now?: number } = {}): string[] {
+  const now = o.now ?? Date.now();
   const share = s.cpuShare === null ? '' : ` · using ${Math.round(s.cpuShare * 100)}%`;
   const lines = [
     `── nfl-agent ${s.version} · ${s.name} · ${s.connected ? `connected to ${s.coordinator}` : 'not connected'} · ${loopLabel(s)}`,
@@ -67,16 +95,11 @@ export function viewLines(s: AgentStatus): string[] {
   ];
   const items = s.items.filter((i) => i.state !== 'queued');
   const queued = s.items.length - items.length;
-  for (const i of items) lines.push(`  ${describeItem(i)}`);
+  for (const i of items) lines.push(`  ${describeItem(i, now)}`);
   if (queued) lines.push(`  ${queued} more queued`);
   if (!s.items.length) lines.push('  no work in hand');
+  if (o.keys) lines.push(KEY_HELP);
   return lines;
-}
-
-function loopLabel(s: AgentStatus): string {
-  if (s.finishing && s.loopState !== 'stopped') return s.items.length ? 'finishing (no new work)' : 'finished, paused';
-  if (s.loopState === 'idle' || s.loopState === 'requesting' || s.loopState === 'backing_off') return s.items.some((i) => i.state === 'running') ? 'working' : 'waiting for work';
-  return s.loopState;
 }
 
 /** A Logger writing readable lines above the view (levels as NFL_GRID_LOG_LEVEL says). */

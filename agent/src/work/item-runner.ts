@@ -36,6 +36,8 @@ export interface RunningItem {
   /** Step it resumed from, or null when it started at 0. */
   resumedFrom: number | null;
   suspended: boolean;
+  /** When it was launched on this machine (this run), epoch milliseconds. */
+  readonly startedAt: number;
 }
 
 export type ItemOutcome =
@@ -69,7 +71,7 @@ export interface ItemRunnerDeps {
 const MAX_UPLOAD_BYTES = 11_000_000;
 
 export function newRunningItem(item: WorkItem): RunningItem {
-  return { item, controller: new AbortController(), step: 0, totalSteps: 0, cancelled: false, thread: null, resumedFrom: null, suspended: false };
+  return { item, controller: new AbortController(), step: 0, totalSteps: 0, cancelled: false, thread: null, resumedFrom: null, suspended: false, startedAt: Date.now() };
 }
 
 /** Never throws: every failure becomes a `failed` outcome with an error code. */

@@ -15,8 +15,10 @@ import { newRunningItem, runItem, type ItemOutcome, type ItemRunnerDeps, type Ru
  *          → finished (result in the outbox; work file and checkpoint deleted)
  *          | failed (an `error` message; files deleted)
  *          | cancelled / dropped by the coordinator (files deleted)
- *          | stopped because the agent stops (checkpoint and work file kept for the next start;
- *            named in `bye` as given back)
+ *          | stopped because the agent stops: suspended (checkpoint and work file kept for the
+ *            next start; named in `suspend`, so the coordinator keeps it for this host for a grace
+ *            period), or abandoned on request (`nfl-agent quit --abandon`: files deleted; named in
+ *            `bye` as given back, so it is handed on at once)
  * Every accepted item is on disk (work-store.ts) until it ends, so a restart queues it again and
  * resumes it from its checkpoint.
  */
@@ -36,11 +38,18 @@ export interface WorkInHandDeps {
   log: Logger;
 }
 
+/** What stop() did with the work in hand. */
+export interface StopOutcome {
+  suspended: number[];
+  abandoned: number[];
+}
+
 export class WorkInHand {
   private readonly queue: WorkItem[] = [];
   /** Insertion order is launch order: the first `slots` run, the rest are suspended. */
   private readonly running = new Map<number, RunningItem>();
-  private readonly abandoned = new Set<number>();
+  /** Items stopped because the agent stops (not cancelled), their checkpoints kept. */
+  private readonly stoppedHere = new Set<number>();
   private readonly tasks = new Set<Promise<void>>();
   private readonly endListeners: Array<() => void> = [];
   /** Busy milliseconds between checkpoints, as the work loop last set it. */
@@ -140,12 +149,18 @@ export class WorkInHand {
     });
   }
 
-  /** Stops every running item between steps (each saves a checkpoint); returns the replicas given back. */
-  async stop(): Promise<number[]> {
+  /**
+   * Stops every running item between steps (each saves a checkpoint). Kept, they are `suspended`
+   * (on disk for the next start); with `abandon` their files go and they are `abandoned`.
+   */
+  async stop(o: { abandon: boolean }): Promise<StopOutcome> {
     for (const run of this.running.values()) run.controller.abort();
     while (this.tasks.size) await Promise.allSettled([...this.tasks]);
-    for (const item of this.queue.splice(0)) this.abandoned.add(item.replicaId);
-    return [...this.abandoned];
+    for (const item of this.queue.splice(0)) this.stoppedHere.add(item.replicaId);
+    const ids = [...this.stoppedHere];
+    if (!o.abandon) return { suspended: ids, abandoned: [] };
+    await this.discard(ids);
+    return { suspended: [], abandoned: ids };
   }
 
   /** Running items, in launch order. */
@@ -198,7 +213,7 @@ export class WorkInHand {
       log.info(`finished replica=${id} steps=${r.steps} cpu=${r.cpuSeconds.toFixed(3)}s elapsed=${r.elapsedSeconds.toFixed(3)}s sha256=${r.outputSha256}`, { replicaId: id });
     } else if (outcome.status === 'stopped') {
       if (run.cancelled) await this.discard([id]);
-      else this.abandoned.add(id);
+      else this.stoppedHere.add(id);
       log.info(`stopped replica=${id} at step ${outcome.steps}${run.cancelled ? ' (cancelled)' : ' (agent stopping; checkpoint kept)'}`, { replicaId: id });
     } else {
       await this.discard([id]);

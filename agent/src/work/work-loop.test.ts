@@ -198,13 +198,23 @@ describe('WorkLoop', () => {
     expect(log.text()).toContain('session resumed');
   });
 
-  it('stop() gives back queued and running replicas', async () => {
-    const { loop } = await build();
+  it('stop() keeps queued and running replicas (suspended); stop({ abandon }) gives them back and deletes their files', async () => {
+    const { loop, store } = await build();
     loop.onWelcome(welcome() as never);
     loop.onMessage({ type: 'work', jws: await signWorkPacket(coordinatorKey, kid, HOST, [item(41, 100_000_000), item(42)], 600) });
     await until(() => log.text().includes('running replica=41'));
-    expect((await loop.stop()).sort()).toEqual([41, 42]);
+    const kept = await loop.stop();
+    expect(kept.suspended.sort()).toEqual([41, 42]);
+    expect(kept.abandoned).toEqual([]);
     expect(loop.state).toBe('stopping');
+    expect(store.list().map((e) => e.item.replicaId).sort()).toEqual([41, 42]);
+
+    const again = await build();
+    again.loop.onWelcome(welcome() as never);
+    await until(() => log.text().split('running replica=41').length > 2);
+    const given = await again.loop.stop({ abandon: true });
+    expect(given).toEqual({ suspended: [], abandoned: expect.arrayContaining([41, 42]) });
+    expect(again.store.list()).toEqual([]);
   });
 
   it('keeps accepted work on disk: the next run holds it, resumes it from its checkpoint, and drops what the coordinator no longer wants', async () => {
@@ -212,7 +222,7 @@ describe('WorkLoop', () => {
     first.loop.onWelcome(welcome() as never);
     first.loop.onMessage({ type: 'work', jws: await signWorkPacket(coordinatorKey, kid, HOST, [item(51, 60_000_000), item(52)], 600) });
     await until(() => first.loop.hand.runningItems().some((r) => r.item.replicaId === 51 && r.step > 0), 30_000);
-    expect((await first.loop.stop()).sort()).toEqual([51, 52]);
+    expect((await first.loop.stop()).suspended.sort()).toEqual([51, 52]);
     expect(first.store.list().map((e) => e.item.replicaId).sort()).toEqual([51, 52]);
     expect(log.text()).toMatch(/stopped replica=51 at step [1-9]\d* \(agent stopping; checkpoint kept\)/);
 

@@ -12,7 +12,8 @@
  *               by the heat control (the coordinator's pause lets work in hand run)
  *   finishing   `nfl-agent finish`: runs the work in hand, asks for no more; when it is done (and
  *               acknowledged) the loop is paused, or the agent stops with `finish --exit`
- *   stopping    stop() was called: running items checkpoint and stop, the loop ends
+ *   stopping    stop() was called: running items checkpoint and stop, the loop ends; the work in
+ *               hand is kept (suspended) for the next start, or abandoned when asked
  *
  * Every wait is on one Wakeup, rung by messages, finished items, heat changes and stop().
  */
@@ -28,7 +29,7 @@ import type { Outbox } from '../link/outbox';
 import type { ResultReporter } from '../link/reporter';
 import { backoffDelay, Wakeup } from '../waits';
 import { checkWorkPacket } from './verify-work';
-import type { WorkInHand } from './work-in-hand';
+import type { StopOutcome, WorkInHand } from './work-in-hand';
 import { nextRequestId } from '../link/request-id';
 
 export type LoopState = 'offline' | 'idle' | 'requesting' | 'backing_off' | 'paused' | 'finishing' | 'stopping';
@@ -87,6 +88,11 @@ export class WorkLoop {
 
   get online(): boolean {
     return this.session;
+  }
+
+  /** The host's owner or an admin paused it in the console (the coordinator's config). */
+  get adminPaused(): boolean {
+    return this.remote?.paused ?? false;
   }
 
   get finishing(): boolean {
@@ -186,17 +192,20 @@ export class WorkLoop {
     this.wake();
   }
 
-  /** Stops running items (each checkpoints), ends the loop, returns the replicas given back. */
-  async stop(): Promise<number[]> {
+  /**
+   * Stops running items (each checkpoints), ends the loop; returns the replicas kept for the next
+   * start (suspended) and those given back (`abandon`).
+   */
+  async stop(o: { abandon: boolean } = { abandon: false }): Promise<StopOutcome> {
     this.state = 'stopping';
     this.stopController.abort();
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.tasks]);
-    const abandon = await this.hand.stop();
+    const outcome = await this.hand.stop(o);
     await this.d.reporter.flush();
     this.d.reporter.close();
-    return abandon;
+    return outcome;
   }
 
   private get stopping(): boolean {

@@ -9,6 +9,7 @@ import type { Scheduler } from '../daemons/scheduler';
 import { AppError } from '../errors';
 import type { Grid } from '../grid';
 import { recordReplicaFailures } from '../queue/record-replica-errors';
+import { suspendReplicas } from '../queue/suspend-replicas';
 import type { AgentConnection, LocalAgentRegistry } from './agent-registry';
 import type { AgentSession } from './agent-session';
 import { handleHello } from './handle-hello';
@@ -121,6 +122,13 @@ export function createAgentGateway(deps: GatewayDeps): MiddlewareHandler {
           deps.wakeTransitioner();
           grid.wakeScheduler();
           return;
+        case 'suspend': {
+          const kept = await suspendReplicas(grid.db, s.hostId, msg.replicaIds, grid.config.work.suspendGraceSeconds);
+          grid.log.info('agent suspended its work; kept for it until the grace runs out', {
+            host: s.hostId, replicas: kept, graceSeconds: grid.config.work.suspendGraceSeconds, reason: msg.reason,
+          });
+          return;
+        }
         case 'bye':
           if (msg.abandon.length) {
             await recordReplicaFailures(grid.db, s.hostId, msg.abandon.map((id) => ({ replicaId: id, state: 'abandoned' as const, code: 'abandoned', message: msg.reason })));

@@ -37,14 +37,16 @@ async function release(tx: Tx, picked: SQL, limit: number | null, skipLocked: bo
 
 /**
  * At hello: the agent listed every replica it holds (running, queued, or a result in its outbox).
- * Those are marked delivered (their packet evidently arrived); every other in-progress replica of
- * the host is released.
+ * Those are marked delivered (their packet evidently arrived) and no longer suspended (the host is
+ * back for them: their deadline applies again); every other in-progress replica of the host is
+ * released.
  */
 export async function releaseUnheldAtHello(tx: Tx, hostId: string, holding: readonly number[]): Promise<Released[]> {
   if (holding.length) {
     await tx.rows(sql`
-      UPDATE replicas SET delivered_at = now()
-       WHERE host_id = ${hostId} AND id = ANY(${int8Array(holding)}) AND state = 'in_progress' AND delivered_at IS NULL`);
+      UPDATE replicas SET delivered_at = COALESCE(delivered_at, now()), suspended_until = NULL
+       WHERE host_id = ${hostId} AND id = ANY(${int8Array(holding)}) AND state = 'in_progress'
+         AND (delivered_at IS NULL OR suspended_until IS NOT NULL)`);
   }
   return release(tx, sql`r.host_id = ${hostId} AND NOT (r.id = ANY(${int8Array(holding)}))`, null, false,
     'not_held', 'the host reconnected without this replica');

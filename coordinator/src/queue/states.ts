@@ -7,6 +7,9 @@ import { sql, type SQL } from 'drizzle-orm';
  * so a finished work unit cannot start again whatever code tries.
  *
  * Staying in a state is always allowed (a statement may rewrite other columns of the row).
+ *
+ * A suspended replica (its host stopped and said it would come back: suspend-replicas.ts) is no
+ * state of its own: it is still in_progress, assigned to that host, with a nearer time-out.
  */
 
 export const WORK_UNIT_STATES = ['pending', 'running', 'validating', 'done', 'failed', 'cancelled'] as const;
@@ -41,7 +44,7 @@ export const REPLICA_TRANSITIONS: readonly Transition<ReplicaState>[] = [
   ['in_progress', 'reported', 'report-results'],
   ['in_progress', 'errored', 'record-replica-errors: the kernel failed on the host'],
   ['in_progress', 'abandoned', 'record-replica-errors: the host gave it back; release-unheld: nobody holds it'],
-  ['in_progress', 'timed_out', 'time-out-replicas: past its deadline'],
+  ['in_progress', 'timed_out', 'time-out-replicas: past its deadline, or suspended past its grace'],
   ['in_progress', 'cancelled', 'cancel-batch, fail-exhausted, record-verdicts: no longer needed'],
   ['timed_out', 'reported', 'report-results: a late result is still accepted'],
 ];

@@ -111,6 +111,19 @@ export const ByeMsg = z.object({
   sig: MessageSig.optional(),
 });
 
+/**
+ * The agent is stopping but keeps these replicas (checkpointed on its disk) and means to come back
+ * for them: the coordinator leaves them assigned to this host until the suspension grace
+ * (NFL_GRID_SUSPEND_GRACE) or their deadline runs out, whichever is first, instead of handing
+ * them on at once. Sent just before `bye`.
+ */
+export const SuspendMsg = z.object({
+  type: z.literal('suspend'),
+  replicaIds: z.array(z.number().int().positive()).min(1).max(10_000),
+  reason: z.string().max(500),
+  sig: MessageSig.optional(),
+}).strict();
+
 /** The answer to a `challenge` sent on a welcomed session: this connection's holder still has the key. */
 export const StillHereMsg = z.object({
   type: z.literal('still_here'),
@@ -119,7 +132,7 @@ export const StillHereMsg = z.object({
 });
 
 export const AgentMessage = z.discriminatedUnion('type', [
-  HelloMsg, RequestWorkMsg, ProgressMsg, CheckpointMsg, ResultMsg, AgentErrorMsg, ByeMsg, StillHereMsg,
+  HelloMsg, RequestWorkMsg, ProgressMsg, CheckpointMsg, ResultMsg, AgentErrorMsg, ByeMsg, SuspendMsg, StillHereMsg,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 

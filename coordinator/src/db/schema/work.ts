@@ -133,6 +133,12 @@ export const replicas = pgTable('replicas', {
    */
   deliveredAt: ts('delivered_at'),
   deadline: ts('deadline').notNull(),
+  /**
+   * Set while the host that holds it is stopped but said it will come back (its agent sent
+   * `suspend`): the replica stays in_progress and is handed on at this time instead of the
+   * deadline (never later than it); cleared when the host says hello holding it again.
+   */
+  suspendedUntil: ts('suspended_until'),
   reportedAt: ts('reported_at'),
   output: jsonb('output'),
   outputSha256: text('output_sha256'),
