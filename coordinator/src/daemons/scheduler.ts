@@ -34,6 +34,7 @@ export function createScheduler(grid: Grid): Scheduler {
     spotCheckRate: grid.config.reliability.spotCheckRate,
     maxSoloPerCore: grid.config.reliability.maxSoloPerCore,
     trustedWaitSeconds: grid.config.collusion.trustedWaitSeconds,
+    fairShareHalfLifeHours: grid.config.work.fairShareHalfLifeHours,
   };
 
   /** The bandit picks the arm (kernel) and claims from it; if the bandit fails, plain claiming keeps the grid going. */

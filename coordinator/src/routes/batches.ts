@@ -103,7 +103,7 @@ export function batchesRoutes(grid: Grid) {
     .post('/batches',
       describeRoute({ summary: 'Submit a batch of work units', responses: { 201: 'The batch id, its number of work units and estimated CPU hours' } }),
       requireAuth(grid, ['researcher', 'admin']), zv('json', BatchSpec),
-      async (c) => c.json(await submitBatch(grid, c.get('user').id, c.req.valid('json')), 201))
+      async (c) => c.json(await submitBatch(grid, c.get('user').id, c.req.valid('json'), { admin: c.get('user').role === 'admin' }), 201))
     .get('/batches',
       describeRoute({ summary: 'List your batches (admins: all), newest first' }),
       anyone, zv('query', ListBatchesQuery),
