@@ -4,6 +4,7 @@ import { makeHost, makeUser, openTestGrid, resetData, type TestGrid, type TestHo
 import { policyOf, submitBenchBatch } from '../../../test/support/volunteers';
 import { dbKinds } from '../../../test/support/test-db';
 import { claimWork } from './claim-work';
+import { queuePlaces } from './queue-places';
 import { reprioritiseBatches } from './reprioritise';
 
 /*
@@ -79,5 +80,29 @@ describe.each(dbKinds())('fair share on %s', (kind) => {
     // A is the more loaded researcher, but an admin ranks A's batch first.
     await t.db.transaction((tx) => reprioritiseBatches(tx, new Map([[flood.batchId, 10]])));
     expect(countOf(await claimOwners(10), a)).toBe(10);
+  });
+
+  it('queue places follow the claim order; the ETA comes from the last hour of reported work', async () => {
+    const flood = await submitBenchBatch(t.grid, a, { n: 40, priority: 1000, policy: ONE });
+    await claimOwners(10);
+    const newcomer = await submitBenchBatch(t.grid, b, { n: 20, policy: ONE });
+    let places = await queuePlaces(t.db);
+    // B is the less loaded researcher: its batch is served next, whatever A's priority.
+    expect(places.get(newcomer.batchId)).toMatchObject({ position: 1, of: 2, etaSeconds: null });
+    expect(places.get(flood.batchId)).toMatchObject({ position: 2, of: 2, etaSeconds: null });
+    // Throughput: the 10 replicas A ran count as reported within the hour (cost c each, so 10c/3600 per second).
+    await t.db.rows(sql`UPDATE replicas SET reported_at = now()`);
+    const [{ c }] = await t.db.rows<{ c: number }>(sql`SELECT max(cost_estimate)::float8 AS c FROM work_units`) as [{ c: number }];
+    const perSecond = (10 * c) / 3600;
+    places = await queuePlaces(t.db);
+    // Equal shares: each researcher's work runs at half the throughput.
+    expect(places.get(newcomer.batchId)!.etaSeconds).toBe(Math.round((20 * c) / (perSecond / 2)));
+    expect(places.get(flood.batchId)!.etaSeconds).toBe(Math.round((40 * c) / (perSecond / 2)));
+    // An admin's priority puts A's batch first, with the whole throughput; B waits for it. (A's
+    // 10 replicas out on the host are still work left: 40 units in all.)
+    await t.db.transaction((tx) => reprioritiseBatches(tx, new Map([[flood.batchId, 10]])));
+    places = await queuePlaces(t.db);
+    expect(places.get(flood.batchId)).toMatchObject({ position: 1, etaSeconds: Math.round((40 * c) / perSecond) });
+    expect(places.get(newcomer.batchId)).toMatchObject({ position: 2, etaSeconds: Math.round((40 * c) / perSecond + (20 * c) / perSecond) }); // B is then alone in its tier
   });
 });
