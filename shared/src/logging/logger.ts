@@ -1,7 +1,6 @@
 import { LEVEL_ORDER, parseLogLevels, type Level, type LogLevels } from './log-levels';
 
 /** Line logs: JSON when NFL_GRID_LOG=json or not a TTY, readable otherwise. Levels filter by NFL_GRID_LOG_LEVEL (log-levels.ts). */
-export type { Level };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
