@@ -33,7 +33,6 @@ CREATE TABLE "users" (
 	"name" text NOT NULL,
 	"role" "role" NOT NULL,
 	"team" text,
-	"share" double precision DEFAULT 1 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "users_name_unique" UNIQUE("name")
 );
@@ -115,7 +114,6 @@ CREATE TABLE "batches" (
 	"kernel" text NOT NULL,
 	"kernel_version" integer NOT NULL,
 	"priority" integer DEFAULT 0 NOT NULL,
-	"admin_priority" integer DEFAULT 0 NOT NULL,
 	"state" "batch_state" DEFAULT 'open' NOT NULL,
 	"spec" jsonb NOT NULL,
 	"wu_count" integer NOT NULL,
@@ -196,7 +194,6 @@ CREATE TABLE "work_units" (
 	"cost_estimate" double precision NOT NULL,
 	"total_steps" integer DEFAULT 1 NOT NULL,
 	"priority" integer DEFAULT 0 NOT NULL,
-	"admin_priority" integer DEFAULT 0 NOT NULL,
 	"state" "wu_state" DEFAULT 'pending' NOT NULL,
 	"needs_gpu" boolean DEFAULT false NOT NULL,
 	"prefers_gpu" boolean DEFAULT false NOT NULL,
@@ -566,11 +563,10 @@ CREATE INDEX "replicas_host_state_idx" ON "replicas" USING btree ("host_id","sta
 CREATE INDEX "replicas_host_sent_idx" ON "replicas" USING btree ("host_id","sent_at");--> statement-breakpoint
 CREATE INDEX "replicas_solo_idx" ON "replicas" USING btree ("host_id") WHERE "replicas"."solo" AND "replicas"."state" = 'in_progress';--> statement-breakpoint
 CREATE INDEX "replicas_deadline_idx" ON "replicas" USING btree ("deadline") WHERE "replicas"."state" = 'in_progress';--> statement-breakpoint
-CREATE INDEX "replicas_sent_idx" ON "replicas" USING btree ("sent_at");--> statement-breakpoint
 CREATE INDEX "replicas_undelivered_idx" ON "replicas" USING btree ("sent_at") WHERE "replicas"."state" = 'in_progress' AND "replicas"."delivered_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "work_units_batch_idx" ON "work_units" USING btree ("batch_id","seq");--> statement-breakpoint
-CREATE INDEX "work_units_claim_idx" ON "work_units" USING btree ("admin_priority" DESC NULLS LAST,"priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
-CREATE INDEX "work_units_claim_kernel_idx" ON "work_units" USING btree ("kernel_ref","admin_priority" DESC NULLS LAST,"priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
+CREATE INDEX "work_units_claim_idx" ON "work_units" USING btree ("priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
+CREATE INDEX "work_units_claim_kernel_idx" ON "work_units" USING btree ("kernel_ref","priority" DESC NULLS LAST,"id") WHERE "work_units"."replicas_needed" > 0;--> statement-breakpoint
 CREATE INDEX "work_units_validate_idx" ON "work_units" USING btree ("id") WHERE "work_units"."needs_validation";--> statement-breakpoint
 CREATE INDEX "work_units_assimilate_idx" ON "work_units" USING btree ("id") WHERE "work_units"."state" IN ('done', 'failed') AND "work_units"."assimilated_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "work_units_state_idx" ON "work_units" USING btree ("state");--> statement-breakpoint

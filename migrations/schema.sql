@@ -132,7 +132,6 @@ CREATE TABLE batches (
   kernel text NOT NULL,
   kernel_version integer NOT NULL,
   priority integer NOT NULL DEFAULT 0,
-  admin_priority integer NOT NULL DEFAULT 0,
   state batch_state NOT NULL DEFAULT 'open'::batch_state,
   spec jsonb NOT NULL,
   wu_count integer NOT NULL,
@@ -512,7 +511,6 @@ CREATE INDEX replicas_deadline_idx ON public.replicas USING btree (deadline) WHE
 CREATE INDEX replicas_host_sent_idx ON public.replicas USING btree (host_id, sent_at);
 CREATE INDEX replicas_host_state_idx ON public.replicas USING btree (host_id, state);
 CREATE UNIQUE INDEX replicas_resumed_from_uq ON public.replicas USING btree (resumed_from) WHERE (resumed_from IS NOT NULL);
-CREATE INDEX replicas_sent_idx ON public.replicas USING btree (sent_at);
 CREATE INDEX replicas_solo_idx ON public.replicas USING btree (host_id) WHERE (solo AND (state = 'in_progress'::replica_state));
 CREATE INDEX replicas_undelivered_idx ON public.replicas USING btree (sent_at) WHERE ((state = 'in_progress'::replica_state) AND (delivered_at IS NULL));
 CREATE UNIQUE INDEX replicas_wu_host_uq ON public.replicas USING btree (wu_id, host_id);
@@ -559,7 +557,6 @@ CREATE TABLE users (
   name text NOT NULL,
   role role NOT NULL,
   team text,
-  share double precision NOT NULL DEFAULT 1,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT users_name_unique UNIQUE (name),
   CONSTRAINT users_pkey PRIMARY KEY (id)
@@ -579,7 +576,6 @@ CREATE TABLE work_units (
   cost_estimate double precision NOT NULL,
   total_steps integer NOT NULL DEFAULT 1,
   priority integer NOT NULL DEFAULT 0,
-  admin_priority integer NOT NULL DEFAULT 0,
   state wu_state NOT NULL DEFAULT 'pending'::wu_state,
   needs_gpu boolean NOT NULL DEFAULT false,
   prefers_gpu boolean NOT NULL DEFAULT false,
@@ -611,8 +607,8 @@ CREATE TABLE work_units (
 );
 CREATE INDEX work_units_assimilate_idx ON public.work_units USING btree (id) WHERE ((state = ANY (ARRAY['done'::wu_state, 'failed'::wu_state])) AND (assimilated_at IS NULL));
 CREATE INDEX work_units_batch_idx ON public.work_units USING btree (batch_id, seq);
-CREATE INDEX work_units_claim_idx ON public.work_units USING btree (admin_priority DESC NULLS LAST, priority DESC NULLS LAST, id) WHERE (replicas_needed > 0);
-CREATE INDEX work_units_claim_kernel_idx ON public.work_units USING btree (kernel_ref, admin_priority DESC NULLS LAST, priority DESC NULLS LAST, id) WHERE (replicas_needed > 0);
+CREATE INDEX work_units_claim_idx ON public.work_units USING btree (priority DESC NULLS LAST, id) WHERE (replicas_needed > 0);
+CREATE INDEX work_units_claim_kernel_idx ON public.work_units USING btree (kernel_ref, priority DESC NULLS LAST, id) WHERE (replicas_needed > 0);
 CREATE INDEX work_units_state_idx ON public.work_units USING btree (state);
 CREATE INDEX work_units_validate_idx ON public.work_units USING btree (id) WHERE needs_validation;
 CREATE TRIGGER work_units_state_guard BEFORE UPDATE OF state ON public.work_units FOR EACH ROW WHEN ((old.state IS DISTINCT FROM new.state)) EXECUTE FUNCTION work_units_state_may_move_guard();

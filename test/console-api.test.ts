@@ -167,7 +167,7 @@ describe.each(dbKinds())('console API (%s)', (kind) => {
       expect(viaCookie.body.error.code).toBe('forbidden');
       expect((await t.call(method, path, { key: researcher.key, body })).status, `${method} ${path} (key)`).toBe(403);
     }
-    const [row] = await t.grid.db.rows<{ priority: number }>(sql`SELECT admin_priority AS priority FROM batches WHERE id = ${b.body.batchId}`);
+    const [row] = await t.grid.db.rows<{ priority: number }>(sql`SELECT priority FROM batches WHERE id = ${b.body.batchId}`);
     expect(row!.priority).toBe(0);
   });
 
@@ -229,10 +229,9 @@ describe.each(dbKinds())('console API (%s)', (kind) => {
     const r = await withCookie('PATCH', `/api/v1/batches/${id}`, adminCookie, { body: { priority: 42 }, headers: CSRF });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ batchId: id, priority: 42, previousPriority: 1, workUnitsUpdated: 2 });
-    // An admin's submit priority is already absolute (1); the PATCH moves the unfinished WUs to 42.
-    const rows = await t.grid.db.rows<{ priority: number; state: string }>(sql`SELECT admin_priority AS priority, state FROM work_units WHERE batch_id = ${id} ORDER BY seq`);
+    const rows = await t.grid.db.rows<{ priority: number; state: string }>(sql`SELECT priority, state FROM work_units WHERE batch_id = ${id} ORDER BY seq`);
     expect(rows.map((x) => x.priority)).toEqual([1, 42, 42]);
-    expect((await t.call('GET', `/api/v1/batches/${id}`)).body).toMatchObject({ adminPriority: 42, priority: 1 });
+    expect((await t.call('GET', `/api/v1/batches/${id}`)).body.priority).toBe(42);
     const [ev] = await t.grid.db.rows<{ actor: string; data: any }>(sql`SELECT actor, data FROM events WHERE kind = 'batch.reprioritised' AND subject = ${id}`);
     expect(ev).toMatchObject({ actor: adminId, data: { from: 1, to: 42, wus: 2 } });
 

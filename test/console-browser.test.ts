@@ -180,12 +180,12 @@ describe.skipIf(browserMissing)(`the admin console in a browser (${kind})`, () =
     const list = await grid.admin.get('/api/v1/batches?state=open');
     const id = list.body.batches.find((b: { name: string }) => b.name === 'long seasons').id as string;
     await openView(`#/batches/${id}`, 'Batch: long seasons');
-    await page.getByLabel('Admin priority').fill('7');
+    await page.getByLabel('Priority').fill('7');
     await page.getByRole('button', { name: 'Set priority' }).click();
     await expect.poll(() => page.locator('.toast').last().textContent()).toContain('Priority set to 7');
     const [p] = await grid.testDb.db.rows<{ b: number; w: number }>(sql`
-      SELECT (SELECT admin_priority FROM batches WHERE id = ${id}) AS b,
-             (SELECT min(admin_priority) FROM work_units WHERE batch_id = ${id} AND state IN ('pending', 'running', 'validating')) AS w`);
+      SELECT (SELECT priority FROM batches WHERE id = ${id}) AS b,
+             (SELECT min(priority) FROM work_units WHERE batch_id = ${id} AND state IN ('pending', 'running', 'validating')) AS w`);
     expect(p).toEqual({ b: 7, w: 7 });
 
     await page.getByRole('button', { name: 'Cancel batch' }).click();

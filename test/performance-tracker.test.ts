@@ -191,7 +191,7 @@ describe.each(dbKinds())('performance tracker on real results (%s)', (kind) => {
     expect(dry.body.changes.find((c: any) => c.batchId === bench)).toMatchObject({ ev: null, to: 0 });
     const rebalanced = await call('POST', '/api/performance/rebalance', {});
     expect(rebalanced.body.changes[0]).toMatchObject({ to: 1000 });
-    const [top] = await q(t.db, sql`SELECT admin_priority AS priority FROM batches WHERE id = ${rebalanced.body.changes[0].batchId}`);
+    const [top] = await q(t.db, sql`SELECT priority FROM batches WHERE id = ${rebalanced.body.changes[0].batchId}`);
     expect(top!.priority).toBe(1000);
 
     // Results of the accepted neighbours suggest more; turning auto-queue on queues them as batches

@@ -23,8 +23,6 @@ export interface CoordinatorConfig {
     noWorkRetryMs: number;
     /** Claims this process runs in the database at once (see daemons/claim-gate.ts). */
     concurrentClaims: number;
-    /** Half-life of a researcher's recent usage in the fair share (queue/fair-share.ts). */
-    fairShareHalfLifeHours: number;
     /**
      * A replica claimed this long ago whose packet never went out (the coordinator died between
      * claim and send) is released by the transitioner (queue/release-unheld.ts).
@@ -193,7 +191,6 @@ export function resolveCoordinatorConfig(o: ConfigOverrides = {}, env: NodeJS.Pr
       maxPacket: num(env.NFL_GRID_MAX_PACKET, 200),
       noWorkRetryMs: num(env.NFL_GRID_NO_WORK_RETRY_MS, 5000),
       concurrentClaims: Math.max(1, Math.round(num(env.NFL_GRID_CONCURRENT_CLAIMS, 4))),
-      fairShareHalfLifeHours: num(env.NFL_GRID_FAIR_SHARE_HALF_LIFE_H, 6),
       undeliveredGraceMs: num(env.NFL_GRID_UNDELIVERED_GRACE_MS, 30_000),
       suspendGraceSeconds: num(env.NFL_GRID_SUSPEND_GRACE, 3600),
       minAgentVersion: parseMinVersions(env.NFL_GRID_MIN_AGENT_VERSIONS),

@@ -14,9 +14,9 @@ import { idParam } from '../routes/http/id-param';
 export const PatchBatchBody = z.strictObject({ priority: z.number().int().min(-1000).max(1000) });
 
 /**
- * `PATCH /batches/:id {priority}` (admin): sets the admin priority of an open batch and its
- * unfinished work units in one transaction, and records the change. It ranks ahead of the fair
- * share between researchers (queue/fair-share.ts), so it is an admin's call, not the owner's.
+ * `PATCH /batches/:id {priority}` (admin): re-prioritises an open batch and its unfinished work
+ * units in one transaction, and records the change. Priority arbitrates between researchers'
+ * batches, so it is an admin's call, not the owner's.
  */
 export function batchPriorityRoutes(grid: Grid) {
   return new Hono()
@@ -29,7 +29,7 @@ export function batchPriorityRoutes(grid: Grid) {
         const actor = c.get('user').id;
         const out = await grid.db.transaction(async (tx) => {
           // Lock order: work units, then the batch row (as cancel and the validator do).
-          const [batch] = await tx.rows<{ state: string; priority: number }>(sql`SELECT state, admin_priority AS priority FROM batches WHERE id = ${id}`);
+          const [batch] = await tx.rows<{ state: string; priority: number }>(sql`SELECT state, priority FROM batches WHERE id = ${id}`);
           if (!batch) throw new NotFound('batch', 'id');
           if (batch.state !== 'open') throw new Conflict(`batch is already ${batch.state}`, 'batch_not_open', 'id');
           const wus = (await reprioritiseBatches(tx, new Map([[id, priority]]))).get(id) ?? 0;

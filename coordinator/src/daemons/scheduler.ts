@@ -36,7 +36,6 @@ export function createScheduler(grid: Grid): Scheduler {
     maxSoloPerCore: grid.config.reliability.maxSoloPerCore,
     trustedWaitSeconds: grid.config.collusion.trustedWaitSeconds,
     quota: grid.config.work.quota,
-    fairShareHalfLifeHours: grid.config.work.fairShareHalfLifeHours,
   };
 
   /** The bandit picks the arm (kernel) and claims from it; if the bandit fails, plain claiming keeps the grid going. */

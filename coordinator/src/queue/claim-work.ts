@@ -2,7 +2,6 @@ import { sql, type SQL } from 'drizzle-orm';
 import { textArray } from '../db/arrays';
 import type { Db } from '../db/index';
 import { familySql, trustedSql } from '../credit/trust';
-import { fairLoadSql } from './fair-share';
 import { bootstrapRaiseSql, quorumMixCtes, quorumMixSql } from './quorum-mix';
 
 export interface ClaimingHost {
@@ -23,8 +22,6 @@ export interface ClaimPolicy {
   trustedWaitSeconds?: number;
   /** Per-host quotas (config work.quota); none: unlimited. */
   quota?: { inProgressPerCore: number; dailyPerCore: number };
-  /** Half-life of a researcher's recent usage in the fair share (fair-share.ts). */
-  fairShareHalfLifeHours?: number;
 }
 
 export interface ClaimedReplica {
@@ -112,9 +109,8 @@ const HOST_CORES_SQL = sql.raw(`CASE WHEN jsonb_typeof(hardware->'cores') = 'num
 
 /** The claim statement itself (exported so its plan can be inspected). */
 export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, filter: ClaimFilter = {}): SQL {
-  // Claim order: an admin's priority, then the fair share (the least loaded researcher first,
-  // fair-share.ts), then the researcher's own order (batch priority, then age). The fair share
-  // is not indexable, so the live WUs this host may take are sorted; the host's trust is a one-time subquery (not a join), and the "no replica here yet"
+  // The plan must be: walk the partial claim index in order, test each row, stop at `max`.
+  // So the host's trust is a one-time subquery (not a join), and the "no replica here yet"
   // tests are OFFSET 0 subqueries, which the planner keeps as per-row filters instead of turning
   // them into anti joins that would read and sort the whole queue.
   // Whether the claiming host is trusted in the family of the WU `w` (a one-time CTE, per row a lookup).
@@ -131,18 +127,14 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
       -- Solo WUs it may still take: the bound per core, less those it holds.
       SELECT greatest(0, floor(${policy.maxSoloPerCore} * (SELECT cores FROM host))::int
                          - (SELECT count(*)::int FROM replicas WHERE host_id = ${host.hostId} AND solo AND state = 'in_progress')) AS n
-    ), fair AS MATERIALIZED (
-      ${fairLoadSql(policy.fairShareHalfLifeHours)}
     ), ${quorumMixCtes(policy)} picked AS (
       SELECT w.id,
              (${CLAIMER_TRUSTED} AND w.adaptive AND w.replicas_sent = 0) AS eligible,
              random() AS draw,
              ${bootstrapRaiseSql(CLAIMER_TRUSTED, policy)} AS raise
         FROM work_units w
-        JOIN batches b ON b.id = w.batch_id
-        JOIN fair f ON f.owner_id = b.owner_id
-       -- replicas_needed is zero in every final state, so this alone selects live WUs (the
-       -- partial claim index).
+       -- replicas_needed is zero in every final state, so this alone selects live WUs, straight
+       -- from the partial index in claim order.
        WHERE w.replicas_needed > 0
          AND EXISTS (SELECT 1 FROM host)
          AND w.kernel_ref = ANY(${textArray(host.kernels)})
@@ -154,8 +146,7 @@ export function claimSql(host: ClaimingHost, max: number, policy: ClaimPolicy, f
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.host_id = ${host.hostId} OFFSET 0)
          AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.wu_id = w.id AND r.owner_id = ${host.ownerId} OFFSET 0)
          ${quorumMixSql(CLAIMER_TRUSTED, policy, policy.trustedWaitSeconds)}
-       -- owner_id after load keeps a researcher's own priority from ranking across researchers on a tie
-       ORDER BY w.admin_priority DESC, f.load, b.owner_id, w.priority DESC, w.id
+       ORDER BY w.priority DESC NULLS LAST, w.id  -- exactly the claim index's order
        LIMIT ${max}
        FOR UPDATE OF w SKIP LOCKED
     ), drawn AS (

@@ -18,7 +18,7 @@ export interface NewWorkUnit {
 
 /**
  * Inserts pending WUs of one batch: the rows a submit makes, and the next stage a plan opens
- * (coordinator/src/plans/). Policy, priorities and the kernel's needs are the batch's.
+ * (coordinator/src/plans/). Policy, priority and the kernel's needs are the batch's.
  */
 export async function insertWorkUnits(
   tx: Tx, batch: { id: string; priority: number; policy: QuorumPolicy }, kernel: Kernel, rows: NewWorkUnit[],
@@ -29,10 +29,10 @@ export async function insertWorkUnits(
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await tx.rows(sql`
       INSERT INTO work_units (batch_id, seq, stage, kernel, kernel_version, kernel_ref, params, seed, inputs, cost_estimate, total_steps,
-                              priority, admin_priority, needs_gpu, prefers_gpu, min_memory_mb, min_quorum, base_quorum, target_replicas, max_error_replicas,
+                              priority, needs_gpu, prefers_gpu, min_memory_mb, min_quorum, base_quorum, target_replicas, max_error_replicas,
                               max_total_replicas, delay_bound_seconds, adaptive, replicas_needed)
       SELECT ${batch.id}::uuid, d.seq, d.stage, ${kernel.name}, ${kernel.version}::int, ${`${kernel.name}@${kernel.version}`}, d.params, d.seed, d.inputs,
-             d.cost, d.steps, ${batch.priority}::int, (SELECT admin_priority FROM batches WHERE id = ${batch.id}::uuid), ${kernel.capabilities.gpu === 'required'}::boolean,
+             d.cost, d.steps, ${batch.priority}::int, ${kernel.capabilities.gpu === 'required'}::boolean,
              ${kernel.capabilities.gpu === 'optional'}::boolean, ${kernel.capabilities.minMemoryMb}::int,
              ${p.minQuorum}::int, ${p.minQuorum}::int, ${target}::int, ${p.maxErrorReplicas}::int, ${p.maxTotalReplicas}::int,
              ${p.delayBoundSeconds}::int, ${p.adaptive}::boolean, ${target}::int

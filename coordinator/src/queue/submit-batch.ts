@@ -22,7 +22,7 @@ export function resolveKernel(ref: string): Kernel {
  * Stores a batch and all its work units in one transaction, then wakes the scheduler so idle
  * agents get the new work at once.
  */
-export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec, opts: { admin?: boolean } = {}): Promise<{ batchId: string; wuCount: number; estimatedHours: number }> {
+export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec): Promise<{ batchId: string; wuCount: number; estimatedHours: number }> {
   const kernel = resolveKernel(spec.kernel);
   const units = spec.plan ? initialUnits(planDriver(spec.plan.kind), spec, kernel) : expandBatch(spec, kernel);
   const p = spec.policy;
@@ -42,8 +42,6 @@ export async function submitBatch(grid: Grid, ownerId: string, spec: BatchSpec, 
   const batchId = await grid.db.transaction(async (tx) => {
     const [batch] = await tx.orm.insert(batches).values({
       ownerId, name: spec.name, kernel: kernel.name, kernelVersion: kernel.version, priority: spec.priority,
-      // An admin's priority is absolute; a researcher's orders only their own batches (fair-share.ts).
-      adminPriority: opts.admin ? spec.priority : 0,
       spec, wuCount: rows.length, estimatedHours,
     }).returning({ id: batches.id });
     await insertWorkUnits(tx, { id: batch!.id, priority: spec.priority, policy: p }, kernel, rows);

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { BatchSpec } from '@nfl-grid/shared/api/batch';
 import { ListBatchesQuery, ListWorkUnitsQuery, ResultsQuery } from '@nfl-grid/shared/api/batch-queries';
 import { CombinedQuery } from '@nfl-grid/shared/api/combined';
-import type { BatchList, BatchSummary, BatchUsage, CancelledBatch, QueuePlace, WorkUnitList, WuCounts } from '@nfl-grid/shared/api/console-types';
+import type { BatchList, BatchSummary, BatchUsage, CancelledBatch, WorkUnitList, WuCounts } from '@nfl-grid/shared/api/console-types';
 import { batchFor, type BatchRow, ownedIn, requireAuth, scopeOf } from '../auth/access';
 import type { AuthUser } from '../auth/api-keys';
 import { combinedBatch, combineProgress } from '../combine/combined-batch';
@@ -13,7 +13,6 @@ import type { Grid } from '../grid';
 import { describeRoute } from '../openapi/registry';
 import { cancelBatch } from '../queue/cancel-batch';
 import { SOLO } from '../queue/assimilation';
-import { queuePlaces } from '../queue/queue-places';
 import { submitBatch } from '../queue/submit-batch';
 import { csvDownload, flatten, longCsv, toCsv } from './http/csv';
 import { longRows } from './http/long-form';
@@ -44,7 +43,7 @@ function progressOf(c: WuCounts, wuCount: number): { finished: number; percent: 
   return { finished, percent: wuCount > 0 ? Math.round((finished / wuCount) * 1000) / 10 : 100 };
 }
 
-export function batchSummary(b: BatchRow, ownerName: string, c: WuCounts = ZERO, queue: QueuePlace | null = null): BatchSummary {
+export function batchSummary(b: BatchRow, ownerName: string, c: WuCounts = ZERO): BatchSummary {
   return {
     id: b.id,
     name: b.name,
@@ -58,14 +57,11 @@ export function batchSummary(b: BatchRow, ownerName: string, c: WuCounts = ZERO,
     finishedAt: b.finishedAt,
     counts: c,
     progress: progressOf(c, b.wuCount),
-    adminPriority: b.adminPriority,
-    queue,
   };
 }
 
 /** The user's batches (an admin's: everyone's, unless `ownOnly`), newest first. */
-export async function listBatches(db: Db, user: AuthUser, q: { state?: BatchRow['state']; limit: number; offset: number }, opts: { ownOnly?: boolean; halfLifeHours?: number } = {}) {
-  const halfLifeHours = opts.halfLifeHours;
+export async function listBatches(db: Db, user: AuthUser, q: { state?: BatchRow['state']; limit: number; offset: number }, opts: { ownOnly?: boolean } = {}) {
   const conds: SQL[] = [];
   conds.push(opts.ownOnly ? eq(batches.ownerId, user.id) : ownedIn(scopeOf(user), batches.ownerId));
   if (q.state) conds.push(eq(batches.state, q.state));
@@ -74,8 +70,8 @@ export async function listBatches(db: Db, user: AuthUser, q: { state?: BatchRow[
     .innerJoin(users, eq(users.id, batches.ownerId)).where(where)
     .orderBy(desc(batches.createdAt), desc(batches.id)).limit(q.limit).offset(q.offset);
   const [{ total } = { total: 0 }] = await db.orm.select({ total: count() }).from(batches).where(where);
-  const [counts, places] = await Promise.all([wuCounts(db, rows.map((r) => r.b.id)), queuePlaces(db, halfLifeHours)]);
-  return { total: Number(total), batches: rows.map((r) => batchSummary(r.b, r.ownerName, counts.get(r.b.id), places.get(r.b.id) ?? null)) };
+  const counts = await wuCounts(db, rows.map((r) => r.b.id));
+  return { total: Number(total), batches: rows.map((r) => batchSummary(r.b, r.ownerName, counts.get(r.b.id))) };
 }
 
 /** Credit granted and compute spent on a batch's replicas: CPU hours of its valid ones only. */
@@ -107,13 +103,13 @@ export function batchesRoutes(grid: Grid) {
     .post('/batches',
       describeRoute({ summary: 'Submit a batch of work units', responses: { 201: 'The batch id, its number of work units and estimated CPU hours' } }),
       requireAuth(grid, ['researcher', 'admin']), zv('json', BatchSpec),
-      async (c) => c.json(await submitBatch(grid, c.get('user').id, c.req.valid('json'), { admin: c.get('user').role === 'admin' }), 201))
+      async (c) => c.json(await submitBatch(grid, c.get('user').id, c.req.valid('json')), 201))
     .get('/batches',
       describeRoute({ summary: 'List your batches (admins: all), newest first' }),
       anyone, zv('query', ListBatchesQuery),
       async (c) => {
         const q = c.req.valid('query');
-        const { total, batches } = await listBatches(grid.db, c.get('user'), q, { halfLifeHours: grid.config.work.fairShareHalfLifeHours });
+        const { total, batches } = await listBatches(grid.db, c.get('user'), q);
         return c.json({ batches, total, limit: q.limit, offset: q.offset } satisfies BatchList);
       })
     .get('/batches/:id',
@@ -121,9 +117,8 @@ export function batchesRoutes(grid: Grid) {
       anyone, idParam(grid, 'batches'),
       async (c) => {
         const b = await batchFor(grid, c.get('user'), c.req.valid('param').id);
-        const [counts, usage, owner, places] = await Promise.all([
-          wuCounts(grid.db, [b.id]), batchUsage(grid.db, b.id), ownerName(grid.db, b.ownerId), queuePlaces(grid.db, grid.config.work.fairShareHalfLifeHours)]);
-        return c.json({ ...batchSummary(b, owner, counts.get(b.id), places.get(b.id) ?? null), ...usage, spec: b.spec, planState: b.planState ?? null });
+        const [counts, usage, owner] = await Promise.all([wuCounts(grid.db, [b.id]), batchUsage(grid.db, b.id), ownerName(grid.db, b.ownerId)]);
+        return c.json({ ...batchSummary(b, owner, counts.get(b.id)), ...usage, spec: b.spec, planState: b.planState ?? null });
       })
     .post('/batches/:id/cancel',
       describeRoute({ summary: 'Cancel an open batch: its unfinished work units and the replicas out on hosts' }),

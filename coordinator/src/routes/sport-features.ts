@@ -26,7 +26,7 @@ export function sportFeaturesRoutes(grid: Grid) {
         const plan = sportModelPlan(c.req.valid('json'));
         const parsed = BatchSpec.safeParse(plan.spec);
         if (!parsed.success) throw badRequestFromZod(parsed.error, 'body');
-        const r = await submitBatch(grid, c.get('user').id, parsed.data, { admin: c.get('user').role === 'admin' });
+        const r = await submitBatch(grid, c.get('user').id, parsed.data);
         return c.json({ batch_id: r.batchId, work_units: r.wuCount, estimated_hours: r.estimatedHours, kernel: plan.registers.kernel, registers: plan.registers }, 201);
       })
     .get('/models/sport-features/:sport/:model_type',

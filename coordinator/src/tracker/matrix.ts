@@ -18,11 +18,11 @@ interface Group { batch_id: string; name: string; priority: number; kernel: stri
 
 export async function pendingMatrix(db: Db, scope: Scope): Promise<(MatrixCell & { rank: number })[]> {
   const groups = await db.rows<Group>(sql`
-    SELECT w.batch_id, b.name, b.admin_priority AS priority, w.kernel || '@' || w.kernel_version AS kernel, w.params,
+    SELECT w.batch_id, b.name, b.priority, w.kernel || '@' || w.kernel_version AS kernel, w.params,
            count(*)::int AS n, sum(w.cost_estimate * w.target_replicas)::float8 AS cost
       FROM work_units w JOIN batches b ON b.id = w.batch_id
      WHERE b.state = 'open' AND w.state IN ('pending', 'running', 'validating') AND ${batchIn(scope, sql`w.batch_id`)}
-     GROUP BY w.batch_id, b.name, b.admin_priority, w.kernel, w.kernel_version, w.params`);
+     GROUP BY w.batch_id, b.name, b.priority, w.kernel, w.kernel_version, w.params`);
   const cells = new Map<string, MatrixCell>();
   for (const g of groups) {
     const spec = metricSpec(g.kernel);

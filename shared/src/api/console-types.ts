@@ -87,14 +87,7 @@ export interface BatchSummary {
   finishedAt: Date | null;
   counts: WuCounts;
   progress: { finished: number; percent: number };
-  /** Absolute priority set by an admin, ahead of the fair share; `priority` orders the owner's own batches. */
-  adminPriority: number;
-  /** Its place in the claim order and estimated seconds to finish; null once nothing is left to hand out. */
-  queue: QueuePlace | null;
 }
-
-/** A batch's rank among open batches with work left (1 = next served) and an ETA from recent throughput (null: no throughput yet). */
-export interface QueuePlace { position: number; of: number; etaSeconds: number | null }
 
 /** What a batch's replicas used and earned (CPU and GPU hours: valid replicas only). */
 export interface BatchUsage {

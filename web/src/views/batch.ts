@@ -1,4 +1,3 @@
-import { etaText } from '@nfl-grid/shared/api/eta-text';
 import { api, get } from '../api';
 import type { ViewFactory } from '../context';
 import { ago, badge, bar, fmt, h, short, when } from '../dom';
@@ -138,18 +137,16 @@ export const batchView: ViewFactory = (ctx, render) => {
             h('dt', null, 'Replicas'), h('dd', null, fmt(b.replicas)),
             h('dt', null, 'Validated alone'), h('dd', { 'data-testid': 'validated-alone', title: 'Done work units decided on one trusted host\'s word (adaptive replication, with random spot checks), though the batch asked for a larger quorum. Submit with policy.adaptive false to forbid it.' },
               b.validatedAlone ? `${fmt(b.validatedAlone)} of ${fmt(c.done)} done` : 'none'),
-            h('dt', null, 'Queue'), h('dd', { 'data-testid': 'batch-queue', title: 'Place in the claim order among open batches with work left: admin priority first, then the fair share between researchers, then the owner\'s own priorities. ETA from the last hour\'s throughput.' },
-              b.queue ? `${fmt(b.queue.position)} of ${fmt(b.queue.of)} · ETA ${b.queue.etaSeconds === null ? 'unknown (no recent throughput)' : etaText(b.queue.etaSeconds)}` : 'nothing left to hand out'),
             h('dt', null, 'Created'), h('dd', null, when(b.createdAt)),
             h('dt', null, 'Finished'), h('dd', null, when(b.finishedAt)))),
           ctx.user.role !== 'admin' ? section('Results',
             h('p', { class: 'help' }, 'Validated results so far, one row per work unit and item.'),
             h('p', { class: 'button-row' }, ...downloads(b.id))) : section('Actions',
             h('form', { class: 'inline-form', 'data-action': 'priority' },
-              h('label', { for: 'batch-priority' }, 'Admin priority'),
-              h('input', { id: 'batch-priority', name: 'priority', type: 'number', min: -1000, max: 1000, step: 1, value: b.adminPriority, required: true, disabled: !isOpen }),
+              h('label', { for: 'batch-priority' }, 'Priority'),
+              h('input', { id: 'batch-priority', name: 'priority', type: 'number', min: -1000, max: 1000, step: 1, value: b.priority, required: true, disabled: !isOpen }),
               h('button', { type: 'submit', disabled: !isOpen }, 'Set priority')),
-            h('p', { class: 'help' }, `Higher runs first, ahead of the fair share between researchers (admins only). The owner's own priority, ${b.priority}, orders only their batches.`),
+            h('p', { class: 'help' }, 'Higher runs first; applies to the batch and its unfinished work units.'),
             h('p', { class: 'button-row' },
               h('button', { type: 'button', class: 'danger', 'data-action': 'cancel', disabled: !isOpen }, 'Cancel batch'),
               ...downloads(b.id)))),

@@ -1,7 +1,6 @@
 import type { HalvingState } from '@nfl-grid/shared/api/plans/halving';
 import { getJson } from '../api-client';
 import { type Command, fmtNum, table } from '../command';
-import { queueLine } from './queue-place';
 
 /* `nfl-grid batch ID`: one batch, and a halving batch's rungs. */
 
@@ -23,7 +22,7 @@ function halvingText(s: HalvingState): string {
 
 export const batchCommand: Command = {
   path: ['batch'],
-  summary: 'show a batch: counts, progress, queue position and ETA, and a halving batch\'s rungs',
+  summary: 'show a batch: counts, progress, and a halving batch\'s rungs',
   usage: 'ID',
   args: ['ID'],
   async run(ctx) {
@@ -33,8 +32,6 @@ export const batchCommand: Command = {
     const c = r.counts;
     ctx.io.out(`Batch ${r.id} "${r.name}" (${r.kernel}, ${r.state}): ${fmtNum(r.wuCount)} work units, ${fmtNum(r.progress.percent, 1)}% finished`
       + ` (done ${c.done}, running ${c.running}, pending ${c.pending}, failed ${c.failed}, cancelled ${c.cancelled})`);
-    const line = queueLine(r.queue);
-    if (line) ctx.io.out(line);
     const state = r.planState as { kind?: string } | null;
     if (state?.kind === 'halving') ctx.io.out(`\n${halvingText(state as HalvingState)}`);
   },

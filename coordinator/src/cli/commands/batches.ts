@@ -8,7 +8,6 @@ import type { SeasonFigures } from '@nfl-grid/shared/combine/season-merge';
 import { getJson, send } from '../api-client';
 import { choiceOption, intOption } from '../args';
 import { ago, type Cell, CliError, type Command, fmtNum, table, UsageError } from '../command';
-import { etaCell, queueCell } from './queue-place';
 
 /* A researcher's batch commands: submit, cancel, batches, results, combined, report. */
 
@@ -61,8 +60,8 @@ export const batchesCommand: Command = {
     const r = await getJson(ctx.url, () => api.api.v1.batches.$get({ query: { ...(state ? { state } : {}), limit, offset } }));
     if (ctx.json) return ctx.io.out(JSON.stringify(r, null, 2));
     if (r.batches.length === 0) return ctx.io.out('No batches.');
-    ctx.io.out(table(['ID', 'NAME', 'KERNEL', 'STATE', 'PRIO', 'QUEUE', 'ETA', 'WUS', 'DONE', 'FAILED', '%', 'OWNER', 'CREATED'],
-      r.batches.map((b) => [b.id, b.name, b.kernel, b.state, b.priority, queueCell(b.queue), etaCell(b.queue), b.wuCount, b.counts.done, b.counts.failed, `${fmtNum(b.progress.percent, 1)}%`, b.owner.name, ago(b.createdAt)])));
+    ctx.io.out(table(['ID', 'NAME', 'KERNEL', 'STATE', 'PRIO', 'WUS', 'DONE', 'FAILED', '%', 'OWNER', 'CREATED'],
+      r.batches.map((b) => [b.id, b.name, b.kernel, b.state, b.priority, b.wuCount, b.counts.done, b.counts.failed, `${fmtNum(b.progress.percent, 1)}%`, b.owner.name, ago(b.createdAt)])));
     if (r.total > r.batches.length) ctx.io.out(`(${r.batches.length} of ${r.total}; use --offset)`);
   },
 };

@@ -1,4 +1,4 @@
-import { doublePrecision, index, integer, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts } from './columns';
 
 export const roleEnum = pgEnum('role', ['admin', 'researcher', 'volunteer']);
@@ -8,8 +8,6 @@ export const users = pgTable('users', {
   name: text('name').notNull().unique(),
   role: roleEnum('role').notNull(),
   team: text('team'),
-  /** A researcher's weight in the fair share of the grid (queue/fair-share.ts), set by admins; 1 for all by default. */
-  share: doublePrecision('share').notNull().default(1),
   createdAt: createdAt(),
 });
 

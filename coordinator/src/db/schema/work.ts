@@ -37,10 +37,7 @@ export const batches = pgTable('batches', {
   name: text('name').notNull(),
   kernel: text('kernel').notNull(),
   kernelVersion: integer('kernel_version').notNull(),
-  /** The owner's own order among their batches; it never outranks another researcher's work. */
   priority: integer('priority').notNull().default(0),
-  /** Absolute priority over the fair share, set by admins only (queue/fair-share.ts). */
-  adminPriority: integer('admin_priority').notNull().default(0),
   state: batchStateEnum('state').notNull().default('open'),
   /** What was submitted: the parameter grid or explicit WU list, and the quorum policy. */
   spec: jsonb('spec').notNull(),
@@ -73,9 +70,7 @@ export const workUnits = pgTable('work_units', {
   inputs: jsonb('inputs').$type<{ name: string; sha256: string }[]>().notNull().default([]),
   costEstimate: doublePrecision('cost_estimate').notNull(),
   totalSteps: integer('total_steps').notNull().default(1),
-  /** The batch's priority (its owner's own order) and admin priority, copied for the claim. */
   priority: integer('priority').notNull().default(0),
-  adminPriority: integer('admin_priority').notNull().default(0),
   state: wuStateEnum('state').notNull().default('pending'),
   needsGpu: boolean('needs_gpu').notNull().default(false),
   /** The kernel runs faster on a GPU backend: GPU hosts get the first claim (queue/claim-work.ts). */
@@ -110,9 +105,9 @@ export const workUnits = pgTable('work_units', {
   reopenReason: text('reopen_reason'),
 }, (t) => [
   index('work_units_batch_idx').on(t.batchId, t.seq),
-  index('work_units_claim_idx').on(t.adminPriority.desc(), t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
+  index('work_units_claim_idx').on(t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
   // The same order within one kernel, for claims the bandit narrows to one arm.
-  index('work_units_claim_kernel_idx').on(t.kernelRef, t.adminPriority.desc(), t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
+  index('work_units_claim_kernel_idx').on(t.kernelRef, t.priority.desc(), t.id).where(sql`${t.replicasNeeded} > 0`),
   index('work_units_validate_idx').on(t.id).where(sql`${t.needsValidation}`),
   index('work_units_assimilate_idx').on(t.id).where(sql`${t.state} IN ('done', 'failed') AND ${t.assimilatedAt} IS NULL`),
   index('work_units_state_idx').on(t.state),
@@ -185,8 +180,6 @@ export const replicas = pgTable('replicas', {
   // A host's solo replicas in flight, counted at every claim of a trusted host.
   index('replicas_solo_idx').on(t.hostId).where(sql`${t.solo} AND ${t.state} = 'in_progress'`),
   index('replicas_deadline_idx').on(t.deadline).where(sql`${t.state} = 'in_progress'`),
-  // The fair share's recent usage reads replicas by claim time.
-  index('replicas_sent_idx').on(t.sentAt),
   index('replicas_undelivered_idx').on(t.sentAt).where(sql`${t.state} = 'in_progress' AND ${t.deliveredAt} IS NULL`),
 ]);
 
