@@ -120,7 +120,7 @@ describe('WorkLoop', () => {
     const { loop, outbox } = await build();
     loop.onWelcome(welcome() as never);
     await until(() => ofType('request_work').length === 1);
-    expect(ofType('request_work')[0]).toEqual({ type: 'request_work', max: 2 });
+    expect(ofType('request_work')[0]).toEqual({ type: 'request_work', max: 2, rid: expect.stringMatching(/^[0-9a-f]{8}-\d+$/) });
     expect(loop.state).toBe('requesting');
 
     loop.onMessage({ type: 'work', jws: await signWorkPacket(coordinatorKey, kid, HOST, [item(1), item(2)], 600) });
@@ -180,7 +180,7 @@ describe('WorkLoop', () => {
 
     loop.onMessage({ type: 'config', config: { intensity: 'high', checkpointIntervalSeconds: 30, progressIntervalSeconds: 60, paused: false } });
     await until(() => ofType('request_work').length === 1);
-    expect(ofType('request_work')[0]).toEqual({ type: 'request_work', max: 4 });
+    expect(ofType('request_work')[0]).toEqual({ type: 'request_work', max: 4, rid: expect.stringMatching(/^[0-9a-f]{8}-\d+$/) });
   });
 
   it('keeps running and holds results while offline, then resends them on the next session', async () => {
