@@ -60,6 +60,8 @@ const PUBLIC: Record<string, string> = {
   'POST /game/inference': "the served cover model's predictions",
   'POST /game/inference/batch': "the served cover model's predictions",
   'GET /game/model': 'which cover model is served',
+  'POST /api/v1/nba/win-probability': "the served NBA model's predictions, from public results",
+  'POST /api/v1/nba/schedule': 'national-TV slots chosen from public results and the served NBA model',
 };
 
 /** Operations that may name another volunteer's hosts, and why. */

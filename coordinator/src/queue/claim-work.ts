@@ -87,7 +87,8 @@ export async function claimWork(db: Db, host: ClaimingHost, max: number, policy:
 
 /**
  * What the host may still take under its quotas: replicas in progress per core, and replicas
- * sent in the last 24 hours per core scaled by its quota_scale (at least one a day).
+ * sent in the last 24 hours per core scaled by its quota_scale (at least one a day). A bound of
+ * 0 is no bound.
  */
 export async function quotaRoom(db: Pick<Db, 'rows'>, hostId: string, quota: NonNullable<ClaimPolicy['quota']>): Promise<number> {
   const [row] = await db.rows<{ room: number }>(sql`
@@ -95,10 +96,11 @@ export async function quotaRoom(db: Pick<Db, 'rows'>, hostId: string, quota: Non
       SELECT ${HOST_CORES_SQL} AS cores, quota_scale FROM hosts WHERE id = ${hostId}
     )
     SELECT greatest(0, least(
-             floor(${quota.inProgressPerCore} * cores)::int
-               - (SELECT count(*)::int FROM replicas WHERE host_id = ${hostId} AND state = 'in_progress'),
-             greatest(1, floor(${quota.dailyPerCore} * cores * quota_scale))::int
-               - (SELECT count(*)::int FROM replicas WHERE host_id = ${hostId} AND sent_at > now() - interval '1 day')
+             CASE WHEN ${quota.inProgressPerCore} > 0 THEN floor(${quota.inProgressPerCore} * cores)::int
+               - (SELECT count(*)::int FROM replicas WHERE host_id = ${hostId} AND state = 'in_progress') END,
+             CASE WHEN ${quota.dailyPerCore} > 0 THEN greatest(1, floor(${quota.dailyPerCore} * cores * quota_scale))::int
+               - (SELECT count(*)::int FROM replicas WHERE host_id = ${hostId} AND sent_at > now() - interval '1 day') END,
+             2147483647
            )) AS room
       FROM host`);
   return row ? Number(row.room) : 0;
