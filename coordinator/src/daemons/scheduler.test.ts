@@ -90,7 +90,7 @@ describe.each(dbKinds())('scheduler on %s', (kind) => {
     await vi.waitFor(() => expect(plain.sent).toHaveLength(1));
     expect(other.sent).toEqual([]);
     expect(paused.sent).toEqual([]);
-    expect(scheduler.idleCount()).toBe(2);
+    await vi.waitFor(() => expect(scheduler.idleCount()).toBe(2));
     scheduler.forget(other.hostId);
     expect(scheduler.idleCount()).toBe(1);
   });

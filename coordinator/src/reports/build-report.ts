@@ -172,6 +172,13 @@ const TABLES: Partial<Record<string, (rs: TableResult[]) => Table>> = {
     rows: rs.map(({ seq, params: p, output: o }) => [seq, o?.testSeason ?? null, o?.validationSeason ?? null, (p?.hidden ?? []).join('-'), o?.epochsRun ?? null, o?.bestEpoch ?? null,
       fmt(o?.claimed?.logLoss), fmt(o?.claimed?.brier), fmt(o?.claimed?.calibrationError), (o?.backends ?? []).join(', ')]),
   }),
+  'train.sport@1': (rs) => ({
+    kind: 'table', caption: 'Pre-game model families, walk-forward: the test season, the seasons trained on and the test scores (as claimed; the coordinator re-predicted every game before accepting)',
+    headers: ['seq', 'sport', 'family', 'test', 'trained on', 'train rows', 'test games', 'epochs', 'log loss', 'Brier', 'backends'], align: ['r', 'l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    rows: rs.map(({ seq, output: o }) => [seq, o?.sport ?? null, o?.family ?? null, o?.testSeason ?? null,
+      o?.trainSeasons?.length ? `${o.trainSeasons[0]}–${o.trainSeasons[o.trainSeasons.length - 1]}` : null, o?.rows?.train ?? null, o?.rows?.test ?? null,
+      o?.epochsRun ?? null, fmt(o?.claimed?.logLoss), fmt(o?.claimed?.brier), (o?.backends ?? []).join(', ')]),
+  }),
   'cover.baseline@1': (rs) => ({
     kind: 'table', caption: 'Analytic cover baseline, leave-one-season-out: σ fitted on the other seasons, scores on the held-out one',
     headers: ['seq', 'season', 'σ', 'plays', 'log loss', 'Brier', 'cal. error'], align: ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
