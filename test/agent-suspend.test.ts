@@ -141,7 +141,8 @@ describe('nfl-agent intensity, pause, resume and quit --abandon talk to the runn
 
     const quit = await cli(['quit', '--abandon', ...dir]);
     expect(quit).toMatchObject({ code: 0 });
-    expect(quit.stdout).toMatch(/gave back 1 work unit/);
+    // how many it lists depends on when the status was written; which one went back, the log says
+    expect(quit.stdout).toMatch(/stopped and gave back \d+ work units?/);
     expect(await agent.exited).toBe(0);
     expect(agent.lines.join('\n')).toMatch(new RegExp(`agent stopped host=\\S+ suspended=- abandoned=${replicaId} `));
     expect(await replica(grid, replicaId)).toMatchObject({ state: 'abandoned', suspended: false });
