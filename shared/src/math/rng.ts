@@ -148,3 +148,14 @@ export class Rng {
     }
   }
 }
+
+/** 0 … n−1 in a Fisher–Yates order drawn from rng (an epoch's example order in the training kernels). */
+export function shuffledOrder(n: number, rng: Rng): Uint32Array {
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1), t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}

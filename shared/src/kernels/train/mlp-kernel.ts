@@ -5,7 +5,7 @@ import { ensureTfBackend } from '../../learn/tf-backend';
 import { MLP_FORMAT, type MlpArtifact } from '../../models/mlp-artifact';
 import { coverMetrics } from '../cover/metrics';
 import { seasonPlaysDatasets } from '../cover/plays';
-import { Rng } from '../../math/rng';
+import { Rng, shuffledOrder } from '../../math/rng';
 import { round } from '../../math/round';
 import type { Kernel } from '../types';
 import { fromCheckpoint, toCheckpoint, type TrainMlpState } from './mlp-checkpoint';
@@ -46,16 +46,6 @@ function artifactOf(p: TrainMlpParams, scaler: MlpArtifact['scaler'], weights: r
 
 const r8 = (x: number) => round(x, 8);
 
-/** 0 … n−1 in a Fisher–Yates order drawn from rng. */
-function shuffledOrder(n: number, rng: Rng): Uint32Array {
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1), t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
-}
 
 export const trainMlp: Kernel<TrainMlpParams, TrainMlpState, TrainMlpOutput> = {
   name: 'train.mlp',

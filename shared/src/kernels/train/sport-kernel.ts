@@ -1,6 +1,6 @@
 import { glorotInit, layerSizes, parameterCount, trainEpoch, zeroMoments, type AdamMoments, type MlpShape } from '../../learn/mlp-tf';
 import { ensureTfBackend, type TfBackend } from '../../learn/tf-backend';
-import { Rng, type RngState } from '../../math/rng';
+import { Rng, shuffledOrder, type RngState } from '../../math/rng';
 import { round } from '../../math/round';
 import { loadFamily, type FamilyArtifact } from '../../sports/families/index';
 import { fitLogistic } from '../../sports/families/logistic';
@@ -67,15 +67,6 @@ function epochData(p: TrainSportParams, table: GameTable, train: readonly GameTa
   return { x, y: Uint8Array.from(train, (r) => (r.homeWin > 0.5 ? 1 : 0)), n: train.length };
 }
 
-function shuffled(n: number, rng: Rng): Uint32Array {
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1), t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
-}
 
 const r8 = (x: number) => round(x, 8);
 
@@ -108,7 +99,7 @@ export const trainSport: Kernel<TrainSportParams, TrainSportState, TrainSportOut
       const backend = ensureTfBackend(), rng = Rng.fromState(s.rng);
       if (!s.backends.includes(backend)) s.backends.push(backend);
       const cfg = { learningRate: p.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-      const r = trainEpoch(shapeOf(table), s.weights, s.adam, cfg, epochData(p, table, train), shuffled(train.length, rng), p.batchSize);
+      const r = trainEpoch(shapeOf(table), s.weights, s.adam, cfg, epochData(p, table, train), shuffledOrder(train.length, rng), p.batchSize);
       s.weights = r.params;
       s.adam = r.adam;
       s.rng = rng.exportState();
